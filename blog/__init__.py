@@ -1,0 +1,69 @@
+"""blog: a self-hosted community site. create_app() builds one instance of it."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from . import cli, database, errors, security, templating
+from .config import load_config
+from .extensions import csrf, db, limiter, login_manager, mail, migrate
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_app(test_config=None):
+    """Build the app; test_config overrides every other setting."""
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    load_config(app, test_config)
+
+    register_extensions(app)
+    register_blueprints(app)
+    database.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    templating.init_app(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_extensions(app):
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
+    csrf.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see this page."
+    login_manager.login_message_category = "info"
+    from . import sessions  # noqa: F401 - registers the user loader
+
+
+def register_blueprints(app):
+    from .auth.views import bp as auth_bp
+    from .feed.views import bp as feed_bp
+    from .settings.views import bp as settings_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(settings_bp)
+    app.register_blueprint(feed_bp)
+    if app.config["BLOG_ENV"] != "production":
+        from .dev.views import bp as dev_bp
+
+        app.register_blueprint(dev_bp)
+
+
+def register_template_helpers(app):
+    from .accounts import may_write
+    from .mail import uses_dev_mailbox
+
+    @app.context_processor
+    def site_context():
+        return {
+            "site_name": app.config["SITE_NAME"],
+            "may_write": may_write,
+            "dev_mailbox": app.config["BLOG_ENV"] != "production" and uses_dev_mailbox(app),
+            "require_verified_email": app.config["REQUIRE_VERIFIED_EMAIL"],
+        }

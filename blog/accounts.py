@@ -1,0 +1,303 @@
+"""The rules of accounts: sign-up, verification, login, passwords, email, deletion.
+
+Pages and the JSON API both call these functions; none of them knows about
+forms or HTTP. Functions that change data commit their own transaction.
+"""
+
+import re
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from . import passwords, sessions
+from .extensions import db
+from .mail import queue_email
+from .models import User, utcnow
+from .tokens import TokenError, make_token, read_token
+from .urls import external_url
+
+USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{3,30}$")
+# Names that collide with pages, or that look official.
+RESERVED_USERNAMES = frozenset(
+    """admin administrator api auth settings new articles article comments comment t tag tags
+    feed feeds reading-list dev static login logout register signup sign-up reset verify
+    about help support root system moderator mod staff me user users profile profiles mail
+    www blog null undefined anonymous""".split()
+)
+
+
+class AccountError(ValueError):
+    """A request about an account that cannot be carried out; `field` names the culprit."""
+
+    def __init__(self, field, message):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+# --- checks shared by forms and the API -------------------------------------
+
+
+def normalize_email(raw):
+    """The address in canonical form; raises AccountError when it is not an email."""
+    try:
+        return validate_email(raw.strip(), check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise AccountError("email", str(exc)) from exc
+
+
+def username_problem(username):
+    """Why this username cannot be used for a new account, or None."""
+    if not USERNAME_PATTERN.fullmatch(username):
+        return "Use 3 to 30 letters, digits, underscores or hyphens."
+    if username.lower() in RESERVED_USERNAMES:
+        return "This username is reserved."
+    if find_by_username(username) is not None:
+        return "This username is already taken."
+    return None
+
+
+def find_by_username(username):
+    return db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+
+
+def find_by_email(email):
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+
+
+def find_by_login(login):
+    """The user whose email or username is `login`, or None."""
+    login = login.strip()
+    return find_by_email(login) if "@" in login else find_by_username(login)
+
+
+def may_write(user):
+    """True when `user` may create or change content under the site's policy."""
+    if not user.is_authenticated:
+        return False
+    return user.is_verified or not current_app.config["REQUIRE_VERIFIED_EMAIL"]
+
+
+# --- sign-up and verification -------------------------------------------------
+
+
+def register(email, username, password):
+    """Create an unverified account and queue its verification email (commits).
+
+    Returns the new user, or None when the email already has an account: then
+    the owner of that address is told instead, and the caller answers exactly
+    as for a new account, so sign-up never reveals who is registered.
+    """
+    # Check everything else first: an answer that differs for a taken email
+    # would tell who has an account.
+    problem = username_problem(username)
+    if problem:
+        raise AccountError("username", problem)
+    problem = passwords.password_problem(password, username=username, email=email)
+    if problem:
+        raise AccountError("password", problem)
+    if find_by_email(email) is not None:
+        _notify_existing_account(email)
+        return None
+    user = User(email=email, username=username, password_hash=passwords.hash_password(password))
+    db.session.add(user)
+    try:
+        db.session.flush()
+        _queue_verification(user)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        # Lost a race with another sign-up: find out which name it took.
+        if find_by_email(email) is not None:
+            _notify_existing_account(email)
+            return None
+        raise AccountError("username", "This username is already taken.") from None
+    return user
+
+
+def _notify_existing_account(email):
+    queue_email(
+        email,
+        "You already have an account",
+        "already_registered",
+        login_url=external_url("auth.login"),
+        reset_url=external_url("auth.reset_request"),
+    )
+    db.session.commit()
+
+
+def _queue_verification(user):
+    token = make_token("verify", user, email=user.email)
+    queue_email(
+        user.email,
+        "Confirm your email address",
+        "verify",
+        user=user,
+        verify_url=external_url("auth.verify", token=token),
+    )
+
+
+def resend_verification(user):
+    """Send a fresh verification link to an unverified user (commits)."""
+    if user.is_verified:
+        return
+    _queue_verification(user)
+    db.session.commit()
+
+
+def verify_email(token):
+    """Mark the token's account verified; returns (user, verified_now) (commits).
+
+    verified_now is False when the address was already confirmed, so a link
+    that leaked after use cannot be used to log in.
+    """
+    user, payload = read_token("verify", token, current_app.config["VERIFY_TOKEN_MAX_AGE"])
+    if payload.get("email", "").lower() != user.email.lower():
+        raise TokenError("This link was sent to an address the account no longer uses.")
+    if user.is_verified:
+        return user, False
+    user.email_verified_at = utcnow()
+    db.session.commit()
+    return user, True
+
+
+# --- login --------------------------------------------------------------------
+
+
+def authenticate(login, password):
+    """The user with this email or username and password, or None."""
+    user = find_by_login(login)
+    if user is None:
+        passwords.burn_time_like_a_check(password)
+        return None
+    if not passwords.check_password(user.password_hash, password):
+        return None
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+        db.session.commit()
+    return user
+
+
+# --- passwords ----------------------------------------------------------------
+
+
+def request_password_reset(email):
+    """Email a reset link if the address has an account; silent otherwise (commits)."""
+    user = find_by_email(email)
+    if user is None:
+        return
+    token = make_token("reset", user)
+    queue_email(
+        user.email,
+        "Reset your password",
+        "reset_password",
+        user=user,
+        reset_url=external_url("auth.reset_password", token=token),
+        minutes=current_app.config["RESET_TOKEN_MAX_AGE"] // 60,
+    )
+    db.session.commit()
+
+
+def check_reset_token(token):
+    """The user a reset link is for; raises TokenError when it is not usable."""
+    user, _ = read_token("reset", token, current_app.config["RESET_TOKEN_MAX_AGE"])
+    return user
+
+
+def reset_password(token, new_password):
+    """Set a new password from a reset link, ending every session (commits)."""
+    user = check_reset_token(token)
+    _set_password(user, new_password)
+    # Following the emailed link proves the address too.
+    if not user.is_verified:
+        user.email_verified_at = utcnow()
+    sessions.end_all_sessions(user)  # commits the new password with it
+    return user
+
+
+def change_password(user, current_password, new_password):
+    """Change the password, ending the user's other sessions (commits)."""
+    if not passwords.check_password(user.password_hash, current_password):
+        raise AccountError("current_password", "Your current password is not correct.")
+    _set_password(user, new_password)
+    sessions.end_other_sessions(user)  # commits the new password with it
+
+
+def _set_password(user, new_password):
+    problem = passwords.password_problem(new_password, username=user.username, email=user.email)
+    if problem:
+        raise AccountError("new_password", problem)
+    user.password_hash = passwords.hash_password(new_password)
+    user.password_changed_at = utcnow()
+
+
+# --- profile, email, deletion -------------------------------------------------
+
+
+def update_profile(user, display_name, bio):
+    """Save the public profile fields (commits)."""
+    user.display_name = display_name.strip()
+    user.bio = bio.strip()
+    db.session.commit()
+
+
+def request_email_change(user, new_email, password):
+    """Send a confirmation link to the new address; the old one stays until then (commits)."""
+    if not passwords.check_password(user.password_hash, password):
+        raise AccountError("password", "Your password is not correct.")
+    if new_email.lower() == user.email.lower():
+        raise AccountError("email", "This is already your email address.")
+    if find_by_email(new_email) is not None:
+        # Say nothing that tells whether the address has an account.
+        return
+    token = make_token("email-change", user, old=user.email, new=new_email)
+    queue_email(
+        new_email,
+        "Confirm your new email address",
+        "change_email",
+        user=user,
+        confirm_url=external_url("settings.confirm_email", token=token),
+    )
+    db.session.commit()
+
+
+def confirm_email_change(token):
+    """Replace the account's email with the one the link confirms (commits)."""
+    user, payload = read_token(
+        "email-change", token, current_app.config["EMAIL_CHANGE_TOKEN_MAX_AGE"]
+    )
+    new_email = payload.get("new", "")
+    if payload.get("old", "").lower() != user.email.lower():
+        raise TokenError("This link is no longer valid: the email was changed since.")
+    user.email = new_email
+    user.email_verified_at = utcnow()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise TokenError("Another account uses this address now.") from None
+    return user
+
+
+def delete_account(user, password):
+    """Delete the account and everything it owns (commits)."""
+    if not passwords.check_password(user.password_hash, password):
+        raise AccountError("password", "Your password is not correct.")
+    db.session.delete(user)
+    db.session.commit()
+
+
+def create_user(email, username, password, *, verified=True, admin=False):
+    """Create an account directly (CLI and demo data), skipping the sign-up emails."""
+    user = User(
+        email=normalize_email(email),
+        username=username,
+        password_hash=passwords.hash_password(password),
+        email_verified_at=utcnow() if verified else None,
+        is_admin=admin,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user

@@ -1,0 +1,147 @@
+"""Sign up, verify, log in and out, reset a forgotten password."""
+
+from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask_login import current_user, login_required
+
+from .. import accounts, sessions
+from ..accounts import AccountError
+from ..extensions import limiter
+from ..tokens import TokenError
+from ..urls import redirect_back, redirect_next
+from . import throttle
+from .forms import EmptyForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(throttle.limit("RATELIMIT_SIGNUP_PER_IP"), methods=["POST"])
+@limiter.limit(
+    throttle.limit("RATELIMIT_SIGNUP_PER_EMAIL"),
+    key_func=throttle.submitted_email_key,
+    methods=["POST"],
+)
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("feed.index"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            accounts.register(form.email.data, form.username.data, form.password.data)
+        except AccountError as error:
+            form[error.field].errors.append(error.message)
+        else:
+            session["check_email"] = form.email.data
+            return redirect(url_for("auth.check_email"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/check-email")
+def check_email():
+    return render_template("auth/check_email.html", email=session.get("check_email"))
+
+
+@bp.route("/verify/<token>")
+def verify(token):
+    try:
+        user, verified_now = accounts.verify_email(token)
+    except TokenError as error:
+        return render_template("auth/bad_link.html", message=str(error)), 400
+    if not verified_now:
+        flash("Your email address was already confirmed.", "info")
+        return redirect(url_for("feed.index" if current_user.is_authenticated else "auth.login"))
+    if current_user.is_authenticated and current_user.id != user.id:
+        sessions.end_current_session(current_user)
+    if not current_user.is_authenticated:
+        sessions.start_session(user)
+    flash(f"Thanks, {user.username}: your email is confirmed and you are logged in.", "success")
+    return redirect(url_for("feed.index"))
+
+
+@bp.route("/verify/resend", methods=["POST"])
+@login_required
+@limiter.limit(throttle.limit("RATELIMIT_EMAIL_PER_IP"))
+@limiter.limit(throttle.limit("RATELIMIT_EMAIL_PER_ACCOUNT"), key_func=throttle.current_account_key)
+def resend_verification():
+    if EmptyForm().validate_on_submit():
+        if current_user.is_verified:
+            flash("Your email address is already confirmed.", "info")
+        else:
+            accounts.resend_verification(current_user)
+            flash(f"We sent a new confirmation link to {current_user.email}.", "success")
+    return redirect_back()
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(throttle.limit("RATELIMIT_LOGIN_PER_IP"), methods=["POST"])
+@limiter.limit(
+    throttle.limit("RATELIMIT_LOGIN_FAILURES_PER_ACCOUNT"),
+    key_func=throttle.login_account_key,
+    methods=["POST"],
+    deduct_when=throttle.login_failed,
+    exempt_when=throttle.is_known_device,
+)
+def login():
+    if current_user.is_authenticated:
+        return redirect_next()
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.login.data, form.password.data)
+        if user is not None:
+            sessions.start_session(user, remember=form.remember.data)
+            flash(f"Welcome back, {user.name}.", "success")
+            return throttle.remember_device(redirect_next(), user)
+        form.password.errors.append("Incorrect email, username or password.")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if EmptyForm().validate_on_submit() and current_user.is_authenticated:
+        sessions.end_current_session(current_user)
+        flash("You are logged out.", "info")
+    return redirect(url_for("feed.index"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(throttle.limit("RATELIMIT_EMAIL_PER_IP"), methods=["POST"])
+@limiter.limit(
+    throttle.limit("RATELIMIT_SIGNUP_PER_EMAIL"),
+    key_func=throttle.submitted_email_key,
+    methods=["POST"],
+)
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(form.email.data)
+        flash(
+            f"If an account uses {form.email.data}, we sent it a link to choose a new password. "
+            "It works for one hour.",
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    try:
+        accounts.check_reset_token(token)
+    except TokenError as error:
+        return render_template("auth/bad_link.html", message=str(error)), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.reset_password(token, form.password.data)
+        except AccountError as error:
+            form.password.errors.append(error.message)
+        except TokenError as error:
+            return render_template("auth/bad_link.html", message=str(error)), 400
+        else:
+            if current_user.is_authenticated:
+                sessions.end_current_session(current_user)
+            sessions.start_session(user)
+            flash("Your password is changed and you are logged in. Other sessions were ended.",
+                  "success")
+            return redirect(url_for("feed.index"))
+    return render_template("auth/reset_password.html", form=form)

@@ -1,0 +1,149 @@
+"""Settings: defaults in code, then instance/config.py, then the environment.
+
+Everything is read when the app is created (never at import time), so tests and
+tools can build apps with different settings in one process.
+"""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+# Values a person might paste from an example; never accepted as a real secret.
+PLACEHOLDER_SECRETS = {"", "dev", "secret", "changeme", "change-me", "replace-me", "your-secret-key"}
+MIN_SECRET_LENGTH = 24
+
+# Settings that may come from the environment, with how to read them.
+ENV_SETTINGS = {
+    "SECRET_KEY": str,
+    "DATABASE_URL": str,
+    "BASE_URL": str,
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_USE_TLS": "bool",
+    "MAIL_USE_SSL": "bool",
+    "MAIL_DEFAULT_SENDER": str,
+    "REQUIRE_VERIFIED_EMAIL": "bool",
+    "RATELIMIT_STORAGE_URI": str,
+    "SITE_NAME": str,
+}
+
+
+class DefaultConfig:
+    """What a new site gets when nothing else is said."""
+
+    SITE_NAME = "blog"
+    # production | development | testing. Production is the default so that a
+    # forgotten setting fails safe; `make run` asks for development.
+    BLOG_ENV = "production"
+    BASE_URL = "http://127.0.0.1:8000"
+    DATABASE_URL = None  # None means the SQLite file instance/blog.sqlite3
+
+    REQUIRE_VERIFIED_EMAIL = True
+
+    MAIL_SERVER = None  # None: emails land in the dev mailbox at /dev/mail
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_DEFAULT_SENDER = "blog <no-reply@localhost>"
+    MAIL_TIMEOUT_SECONDS = 10
+    MAIL_MAX_ATTEMPTS = 8
+    MAIL_RETRY_BASE_SECONDS = 30
+    MAIL_POLL_SECONDS = 5
+
+    VERIFY_TOKEN_MAX_AGE = int(timedelta(days=2).total_seconds())
+    RESET_TOKEN_MAX_AGE = int(timedelta(hours=1).total_seconds())
+    EMAIL_CHANGE_TOKEN_MAX_AGE = int(timedelta(days=1).total_seconds())
+
+    # A login without "Remember me" ends after this long without activity.
+    LOGIN_IDLE_LIFETIME = timedelta(hours=12)
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    SESSION_TOUCH_INTERVAL = timedelta(minutes=5)
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 1024 * 1024
+
+    # "fast" is for the test suite only; anything else is argon2-cffi's default.
+    PASSWORD_HASH_PROFILE = "default"
+
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_LOGIN_PER_IP = "20 per minute;200 per hour"
+    RATELIMIT_LOGIN_FAILURES_PER_ACCOUNT = "5 per 5 minutes;20 per hour"
+    RATELIMIT_SIGNUP_PER_IP = "10 per hour;50 per day"
+    RATELIMIT_SIGNUP_PER_EMAIL = "3 per hour"
+    RATELIMIT_EMAIL_PER_IP = "10 per hour"
+    RATELIMIT_EMAIL_PER_ACCOUNT = "3 per hour"
+
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+
+def _as_bool(value):
+    return str(value).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_config(app, test_config=None):
+    """Fill app.config from defaults, instance/config.py, the environment and test_config."""
+    app.config.from_object(DefaultConfig)
+    app.config.from_pyfile("config.py", silent=True)
+    for name, kind in ENV_SETTINGS.items():
+        if name in os.environ:
+            raw = os.environ[name]
+            app.config[name] = _as_bool(raw) if kind == "bool" else kind(raw)
+    if "BLOG_ENV" in os.environ:
+        app.config["BLOG_ENV"] = os.environ["BLOG_ENV"]
+    if test_config:
+        app.config.update(test_config)
+
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI", _database_uri(app))
+    secure = app.config["BASE_URL"].startswith("https://")
+    app.config["SESSION_COOKIE_SECURE"] = secure
+    app.config["REMEMBER_COOKIE_SECURE"] = secure
+    app.config["PREFERRED_URL_SCHEME"] = "https" if secure else "http"
+    _check_secret_key(app)
+    if app.config["BLOG_ENV"] == "production" and app.debug:
+        raise RuntimeError("Refusing to run: DEBUG is on in production. Unset FLASK_DEBUG.")
+
+
+def _database_uri(app):
+    url = app.config.get("DATABASE_URL")
+    if not url:
+        return "sqlite:///" + str(Path(app.instance_path) / "blog.sqlite3")
+    # psycopg 3 is the driver we ship; plain postgresql:// URLs should just work.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _check_secret_key(app):
+    key = app.config.get("SECRET_KEY") or ""
+    if app.config["BLOG_ENV"] == "production":
+        if key.lower() in PLACEHOLDER_SECRETS or len(key) < MIN_SECRET_LENGTH:
+            raise RuntimeError(
+                "Refusing to start: SECRET_KEY is missing or too weak for production. "
+                "Set SECRET_KEY in the environment or instance/config.py to a random value "
+                f"of at least {MIN_SECRET_LENGTH} characters, for example the output of: "
+                "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
+    elif not key:
+        app.config["SECRET_KEY"] = _development_secret(app)
+
+
+def _development_secret(app):
+    """A random key kept in instance/, so dev logins survive a restart."""
+    path = Path(app.instance_path) / "dev-secret-key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

@@ -1,0 +1,63 @@
+"""Error pages: a friendly HTML page, or JSON for clients that ask for it."""
+
+from flask import jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import db
+
+MESSAGES = {
+    400: "The request could not be understood.",
+    403: "You are not allowed to do that.",
+    404: "There is nothing at this address.",
+    405: "This address does not accept that kind of request.",
+    413: "What you sent is too large.",
+    429: "Too many attempts. Please wait a little and try again later.",
+    500: "Something went wrong on our side. It has been logged; please try again.",
+}
+
+
+def wants_json():
+    """True for API paths and for clients that prefer JSON over HTML."""
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def error_response(code, message):
+    """The one way to answer with an error, as JSON or as a page."""
+    if wants_json():
+        return jsonify(errors={"body": [message]}), code
+    return render_template("error.html", code=code, message=message), code
+
+
+def init_app(app):
+    """Install the handlers."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return error_response(
+            400, "Your form expired or was sent from somewhere else. Go back, reload and try again."
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        message = MESSAGES.get(error.code) or error.description
+        response = app.make_response(error_response(error.code, message))
+        # Keep what the exception had to say in headers (Allow on 405, for one).
+        for header, value in error.get_headers():
+            if header != "Content-Type":
+                response.headers[header] = value
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error):
+        db.session.rollback()
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return error_response(500, MESSAGES[500])
+
+    @app.errorhandler(InternalServerError)
+    def internal_error(error):
+        db.session.rollback()
+        return error_response(500, MESSAGES[500])

@@ -1,0 +1,162 @@
+"""The one way to send email: queue it in the outbox, deliver it later.
+
+queue_email() adds a row to the caller's transaction, so an email exists exactly
+when the change that caused it was committed. deliver_due() sends what is due
+through Flask-Mail; a failure is recorded on the row and retried with growing
+delays, so an SMTP server that is down delays mail but never fails a request.
+With no MAIL_SERVER configured, delivery stops at the outbox and the messages
+are read at /dev/mail (development only).
+"""
+
+import threading
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app, render_template
+from flask_mail import Message
+from sqlalchemy import select, update
+
+from .extensions import db, mail
+from .models import OutboxEmail, utcnow
+
+MAX_BACKOFF = timedelta(hours=6)
+
+
+def queue_email(recipient, subject, template, **context):
+    """Render templates/email/<template>.txt and .html and add them to the outbox."""
+    context.setdefault("site_name", current_app.config["SITE_NAME"])
+    message = OutboxEmail(
+        recipient=recipient,
+        subject=subject,
+        text_body=render_template(f"email/{template}.txt", **context),
+        html_body=render_template(f"email/{template}.html", **context),
+    )
+    db.session.add(message)
+    wake_worker(current_app)
+    return message
+
+
+def uses_dev_mailbox(app=None):
+    """True when no SMTP server is configured: mail is only shown at /dev/mail."""
+    app = app or current_app
+    return not app.config.get("MAIL_SERVER")
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    failed: int = 0
+
+
+def deliver_due(limit=100, now=None):
+    """Try to send every due message once; return how many went out and failed."""
+    now = now or utcnow()
+    report = DeliveryReport()
+    due_ids = db.session.scalars(
+        select(OutboxEmail.id)
+        .where(OutboxEmail.sent_at.is_(None))
+        .where(OutboxEmail.next_attempt_at <= now)
+        .where(OutboxEmail.attempts < current_app.config["MAIL_MAX_ATTEMPTS"])
+        .order_by(OutboxEmail.next_attempt_at, OutboxEmail.id)
+        .limit(limit)
+    ).all()
+    db.session.commit()
+    for message_id in due_ids:
+        message = _claim(message_id, now)
+        if message is None:
+            continue  # another sender (the CLI or the worker) took it
+        try:
+            _send(message)
+        except Exception as exc:  # noqa: BLE001 - any SMTP or socket failure means "retry later"
+            message.attempts += 1
+            message.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+            message.next_attempt_at = now + _backoff(message.attempts)
+            report.failed += 1
+            current_app.logger.warning(
+                "Email %s to %s failed (attempt %s): %s",
+                message.id, message.recipient, message.attempts, message.last_error,
+            )
+        else:
+            message.attempts += 1
+            message.sent_at = utcnow()
+            message.last_error = ""
+            report.sent += 1
+        db.session.commit()
+    return report
+
+
+def _claim(message_id, now):
+    """Move the message's next attempt into the future; only one sender wins."""
+    lease = now + timedelta(seconds=current_app.config["MAIL_TIMEOUT_SECONDS"] * 3)
+    claimed = db.session.execute(
+        update(OutboxEmail)
+        .where(OutboxEmail.id == message_id)
+        .where(OutboxEmail.sent_at.is_(None))
+        .where(OutboxEmail.next_attempt_at <= now)
+        .values(next_attempt_at=lease)
+    ).rowcount
+    db.session.commit()
+    return db.session.get(OutboxEmail, message_id) if claimed else None
+
+
+def _backoff(attempts):
+    base = current_app.config["MAIL_RETRY_BASE_SECONDS"]
+    return min(timedelta(seconds=base * 2 ** (attempts - 1)), MAX_BACKOFF)
+
+
+def _send(message):
+    if uses_dev_mailbox():
+        return  # the dev mailbox page reads the outbox itself
+    mail.send(
+        Message(
+            subject=message.subject,
+            recipients=[message.recipient],
+            body=message.text_body,
+            html=message.html_body,
+        )
+    )
+
+
+class MailWorker(threading.Thread):
+    """Delivers the outbox in the background of the web server process."""
+
+    def __init__(self, app):
+        super().__init__(name="mail-worker", daemon=True)
+        self.app = app
+        self.wakeup = threading.Event()
+        self.stopping = threading.Event()
+
+    def run(self):
+        while not self.stopping.is_set():
+            self.wakeup.wait(self.app.config["MAIL_POLL_SECONDS"])
+            self.wakeup.clear()
+            # Give the request that woke us a moment to commit.
+            self.stopping.wait(0.2)
+            with self.app.app_context():
+                try:
+                    deliver_due()
+                except Exception:  # noqa: BLE001 - keep the worker alive, say why
+                    self.app.logger.exception("Mail worker could not read the outbox")
+                    db.session.rollback()
+                finally:
+                    db.session.remove()
+
+    def stop(self):
+        self.stopping.set()
+        self.wakeup.set()
+        self.join(timeout=5)
+
+
+def start_worker(app):
+    """Start delivering the outbox in a background thread; returns the worker."""
+    worker = MailWorker(app)
+    app.extensions["mail_worker"] = worker
+    worker.start()
+    return worker
+
+
+def wake_worker(app):
+    """Ask the background worker (if this process runs one) to look now."""
+    worker = app.extensions.get("mail_worker")
+    if worker is not None:
+        worker.wakeup.set()

@@ -1,0 +1,99 @@
+"""The tables. Rules about who may do what live in the domain modules, not here."""
+
+from datetime import UTC, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, Index, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+
+def utcnow():
+    """Now in UTC, without tzinfo: what both SQLite and PostgreSQL columns hold."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    username: Mapped[str] = mapped_column(String(30))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(80), default="")
+    bio: Mapped[str] = mapped_column(Text, default="")
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    email_verified_at: Mapped[datetime | None]
+    # Bumped on every password change: reset links and API tokens issued
+    # before it stop working.
+    password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    sessions: Mapped[list["LoginSession"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    # Uniqueness that ignores case is the database's job, so two racing
+    # sign-ups cannot both win.
+    __table_args__ = (
+        Index("uq_users_email_lower", func.lower(email), unique=True),
+        Index("uq_users_username_lower", func.lower(username), unique=True),
+    )
+
+    # Set by the user loader: which login session this request runs under.
+    current_session_token = None
+
+    def get_id(self):
+        """Flask-Login stores this in the cookie: the login session's token, not the user id."""
+        return self.current_session_token
+
+    @property
+    def is_verified(self):
+        return self.email_verified_at is not None
+
+    @property
+    def name(self):
+        return self.display_name or self.username
+
+    def __repr__(self):
+        return f"<User {self.username}>"
+
+
+class LoginSession(db.Model):
+    """One row per login. Deleting it logs that browser out at once."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # sha256 of the random token in the cookie: a copy of the database
+    # alone cannot be replayed as a cookie.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    remember: Mapped[bool] = mapped_column(default=False)
+    user_agent: Mapped[str] = mapped_column(String(255), default="")
+    ip_address: Mapped[str] = mapped_column(String(45), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+
+    user: Mapped[User] = relationship(back_populates="sessions")
+
+
+class OutboxEmail(db.Model):
+    """An email waiting to go out, written in the same transaction as its cause."""
+
+    __tablename__ = "outbox_emails"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(255))
+    text_body: Mapped[str] = mapped_column(Text)
+    html_body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (Index("ix_outbox_emails_due", "sent_at", "next_attempt_at"),)

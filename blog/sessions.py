@@ -1,0 +1,123 @@
+"""Login sessions that really end: a row per login, named by the cookie's token.
+
+Flask-Login keeps whatever User.get_id() returns in the session cookie and in
+the remember-me cookie. We return a random token whose hash is a row here, so
+deleting the row ends that login everywhere, even for a copied cookie.
+"""
+
+import hashlib
+import secrets
+
+from flask import current_app, request
+from flask_login import login_user, logout_user
+from sqlalchemy import delete, select
+
+from .extensions import db, login_manager
+from .models import LoginSession, User, utcnow
+
+
+def _hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(user, remember=False):
+    """Log `user` in on this browser with a new session row (commits)."""
+    now = utcnow()
+    config = current_app.config
+    lifetime = config["REMEMBER_COOKIE_DURATION"] if remember else config["LOGIN_IDLE_LIFETIME"]
+    token = secrets.token_urlsafe(32)
+    db.session.execute(
+        delete(LoginSession)
+        .where(LoginSession.user_id == user.id)
+        .where(LoginSession.expires_at < now)
+    )
+    db.session.add(
+        LoginSession(
+            token_hash=_hash(token),
+            user_id=user.id,
+            remember=remember,
+            user_agent=(request.user_agent.string or "")[:255],
+            ip_address=(request.remote_addr or "")[:45],
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + lifetime,
+        )
+    )
+    db.session.commit()
+    user.current_session_token = token
+    login_user(user, remember=remember, duration=config["REMEMBER_COOKIE_DURATION"])
+
+
+def end_current_session(user):
+    """Log this browser out and delete its session row (commits)."""
+    if user.current_session_token:
+        db.session.execute(
+            delete(LoginSession).where(LoginSession.token_hash == _hash(user.current_session_token))
+        )
+        db.session.commit()
+    logout_user()
+
+
+def end_other_sessions(user):
+    """Delete every session of `user` except this browser's (commits)."""
+    query = delete(LoginSession).where(LoginSession.user_id == user.id)
+    if user.current_session_token:
+        query = query.where(LoginSession.token_hash != _hash(user.current_session_token))
+    db.session.execute(query)
+    db.session.commit()
+
+
+def end_all_sessions(user):
+    """Delete every session of `user` (commits)."""
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+    db.session.commit()
+
+
+def end_session_by_id(user, session_id):
+    """Delete one of `user`'s own sessions; returns False if it was not theirs (commits)."""
+    deleted = db.session.execute(
+        delete(LoginSession)
+        .where(LoginSession.id == session_id)
+        .where(LoginSession.user_id == user.id)
+    ).rowcount
+    db.session.commit()
+    return bool(deleted)
+
+
+def active_sessions(user):
+    """The user's live sessions, most recently used first."""
+    return db.session.scalars(
+        select(LoginSession)
+        .where(LoginSession.user_id == user.id)
+        .where(LoginSession.expires_at > utcnow())
+        .order_by(LoginSession.last_seen_at.desc())
+    ).all()
+
+
+def is_current(user, login_session):
+    """True when `login_session` is the one this request runs under."""
+    token = user.current_session_token
+    return bool(token) and login_session.token_hash == _hash(token)
+
+
+@login_manager.user_loader
+def load_user(token):
+    """The user whose live session this token names, or None (one query)."""
+    row = db.session.execute(
+        select(LoginSession, User)
+        .join(User, User.id == LoginSession.user_id)
+        .where(LoginSession.token_hash == _hash(token))
+    ).first()
+    if row is None:
+        return None
+    login_session, user = row
+    now = utcnow()
+    if login_session.expires_at <= now:
+        return None
+    if now - login_session.last_seen_at >= current_app.config["SESSION_TOUCH_INTERVAL"]:
+        login_session.last_seen_at = now
+        if not login_session.remember:
+            login_session.expires_at = now + current_app.config["LOGIN_IDLE_LIFETIME"]
+        db.session.commit()
+    user.current_session_token = token
+    return user

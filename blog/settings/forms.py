@@ -1,0 +1,63 @@
+"""Forms of the settings page. Each has its own prefix so field ids never clash."""
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from ..validators import Email, NewPassword
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField("Display name", validators=[Length(max=80)])
+    bio = TextAreaField("Bio", validators=[Length(max=500)], description="Up to 500 characters.")
+    submit = SubmitField("Save profile")
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password",
+        validators=[DataRequired(), Length(max=1024)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        "New password",
+        validators=[DataRequired(), NewPassword()],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Confirm new password",
+        validators=[DataRequired(), EqualTo("new_password", message="The passwords do not match.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField("Change password")
+
+
+class EmailChangeForm(FlaskForm):
+    email = EmailField("New email", validators=[DataRequired(), Length(max=254), Email()])
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired(), Length(max=1024)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField("Change email")
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired(), Length(max=1024)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField("Delete my account")
+
+
+def settings_forms(user, **bound):
+    """Every form of the page: those in `bound` carry the submitted data and errors."""
+    forms = {
+        "profile_form": ProfileForm(prefix="profile", obj=user),
+        "password_form": PasswordForm(prefix="password", formdata=None),
+        "email_form": EmailChangeForm(prefix="email", formdata=None),
+        "delete_form": DeleteAccountForm(prefix="delete", formdata=None),
+    }
+    forms.update(bound)
+    return forms

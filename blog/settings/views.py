@@ -1,0 +1,119 @@
+"""The member's own settings: profile, password, email, sessions, deletion."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from .. import accounts, sessions
+from ..accounts import AccountError
+from ..auth.forms import EmptyForm
+from ..tokens import TokenError
+from .forms import DeleteAccountForm, EmailChangeForm, PasswordForm, ProfileForm, settings_forms
+
+bp = Blueprint("settings", __name__, url_prefix="/settings")
+
+
+def render_settings(status=200, **bound_forms):
+    """The settings page; forms in bound_forms show what was submitted and its errors."""
+    return render_template(
+        "settings/index.html",
+        sessions=sessions.active_sessions(current_user),
+        is_current=lambda s: sessions.is_current(current_user, s),
+        action_form=EmptyForm(),
+        **settings_forms(current_user, **bound_forms),
+    ), status
+
+
+@bp.route("", methods=["GET", "POST"])
+@login_required
+def index():
+    form = ProfileForm(prefix="profile")
+    if form.validate_on_submit():
+        accounts.update_profile(current_user, form.display_name.data, form.bio.data)
+        flash("Your profile is saved.", "success")
+        return redirect(url_for("settings.index"))
+    if form.is_submitted():
+        return render_settings(422, profile_form=form)
+    return render_settings()
+
+
+@bp.route("/password", methods=["POST"])
+@login_required
+def change_password():
+    form = PasswordForm(prefix="password")
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
+        except AccountError as error:
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            flash("Your password is changed. Your other sessions were logged out.", "success")
+            return redirect(url_for("settings.index"))
+    return render_settings(422, password_form=form)
+
+
+@bp.route("/email", methods=["POST"])
+@login_required
+def change_email():
+    form = EmailChangeForm(prefix="email")
+    if form.validate_on_submit():
+        try:
+            accounts.request_email_change(current_user, form.email.data, form.password.data)
+        except AccountError as error:
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            flash(
+                f"We sent a link to {form.email.data}. Your address changes when you follow it; "
+                f"until then you keep using {current_user.email}.",
+                "info",
+            )
+            return redirect(url_for("settings.index"))
+    return render_settings(422, email_form=form)
+
+
+@bp.route("/email/confirm/<token>")
+def confirm_email(token):
+    try:
+        user = accounts.confirm_email_change(token)
+    except TokenError as error:
+        return render_template("auth/bad_link.html", message=str(error)), 400
+    flash(f"Your email address is now {user.email}.", "success")
+    return redirect(url_for("settings.index" if current_user.is_authenticated else "auth.login"))
+
+
+@bp.route("/sessions/<int:session_id>/end", methods=["POST"])
+@login_required
+def end_session(session_id):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if not sessions.end_session_by_id(current_user, session_id):
+        abort(404)
+    flash("That session is logged out.", "success")
+    return redirect(url_for("settings.index"))
+
+
+@bp.route("/sessions/end-others", methods=["POST"])
+@login_required
+def end_other_sessions():
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    sessions.end_other_sessions(current_user)
+    flash("All your other sessions are logged out.", "success")
+    return redirect(url_for("settings.index"))
+
+
+@bp.route("/delete", methods=["POST"])
+@login_required
+def delete_account():
+    form = DeleteAccountForm(prefix="delete")
+    if form.validate_on_submit():
+        try:
+            accounts.delete_account(current_user, form.password.data)
+        except AccountError as error:
+            form.password.errors.append(error.message)
+        else:
+            sessions.end_current_session(current_user)
+            flash("Your account and everything in it are deleted. Goodbye.", "info")
+            return redirect(url_for("feed.index"))
+    return render_settings(422, delete_form=form)

@@ -1,0 +1,31 @@
+"""Filters the templates use."""
+
+import re
+
+BROWSERS = [("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"),
+            ("HeadlessChrome/", "Headless Chrome"), ("Chrome/", "Chrome"), ("Safari/", "Safari")]
+SYSTEMS = [("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android"), ("Windows", "Windows"),
+           ("Mac OS X", "macOS"), ("CrOS", "ChromeOS"), ("Linux", "Linux")]
+
+
+def device_name(user_agent):
+    """'Firefox on Linux' from a User-Agent string; good enough to recognise a device."""
+    browser = next((name for marker, name in BROWSERS if marker in user_agent), None)
+    system = next((name for marker, name in SYSTEMS if marker in user_agent), None)
+    if browser and system:
+        return f"{browser} on {system}"
+    if browser or system:
+        return browser or system
+    short = re.split(r"[\s/]", user_agent.strip(), maxsplit=1)[0]
+    return short or "Unknown device"
+
+
+def format_datetime(value):
+    """A UTC time as people read it."""
+    return value.strftime("%-d %b %Y, %H:%M UTC") if value else ""
+
+
+def init_app(app):
+    """Register the filters."""
+    app.add_template_filter(device_name, "device_name")
+    app.add_template_filter(format_datetime, "datetime")

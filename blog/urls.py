@@ -1,0 +1,39 @@
+"""Redirects that stay on this site."""
+
+from urllib.parse import urlsplit
+
+from flask import current_app, redirect, request, url_for
+
+
+def is_safe_next(target):
+    """True for a path on this site: no scheme, no host, not protocol-relative."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return False
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def redirect_next(default_endpoint="feed.index", **values):
+    """Redirect to ?next= (or the form's next) when it is on this site, else to the default."""
+    target = request.args.get("next") or request.form.get("next")
+    if is_safe_next(target):
+        return redirect(target)
+    return redirect(url_for(default_endpoint, **values))
+
+
+def redirect_back(default_endpoint="feed.index", **values):
+    """Redirect to the page the user came from, when it was one of ours."""
+    referrer = request.referrer or ""
+    host = request.host_url.rstrip("/")
+    if referrer.startswith(host + "/"):
+        path = referrer[len(host):]
+        if is_safe_next(path):
+            return redirect(path)
+    return redirect_next(default_endpoint, **values)
+
+
+def external_url(endpoint, **values):
+    """An absolute link for emails, built on BASE_URL (not on the request's Host)."""
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)

@@ -1,0 +1,24 @@
+"""The production entry point: waitress-serve wsgi:app, or python wsgi.py."""
+
+import os
+
+from blog import create_app
+from blog.mail import start_worker
+
+app = create_app()
+# Outbox delivery runs beside the web server; without it mail waits for `send-mail`.
+start_worker(app)
+
+
+def main():
+    """Serve with waitress on HOST:PORT (127.0.0.1:8000 by default)."""
+    from waitress import serve
+
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = int(os.environ.get("PORT", "8000"))
+    print(f"Serving {app.config['SITE_NAME']} at http://{host}:{port}  (Ctrl+C to stop)", flush=True)
+    serve(app, host=host, port=port, threads=8)
+
+
+if __name__ == "__main__":
+    main()
