@@ -3,7 +3,7 @@
 import os
 
 from blog import create_app
-from blog.mail import start_worker
+from blog.outbox import start_worker
 
 app = create_app()
 # Outbox delivery runs beside the web server; without it mail waits for `send-mail`.

@@ -57,7 +57,7 @@ def register_blueprints(app):
 
 def register_template_helpers(app):
     from .accounts import may_write
-    from .mail import uses_dev_mailbox
+    from .outbox import uses_dev_mailbox
 
     @app.context_processor
     def site_context():

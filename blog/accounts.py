@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from . import passwords, sessions
 from .extensions import db
-from .mail import queue_email
+from .outbox import queue_email
 from .models import User, utcnow
 from .tokens import TokenError, make_token, read_token
 from .urls import external_url

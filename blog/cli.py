@@ -84,7 +84,7 @@ def create_admin(email, username, password):
 @click.command("send-mail")
 def send_mail():
     """Deliver every email that is due in the outbox, once."""
-    from .mail import deliver_due, uses_dev_mailbox
+    from .outbox import deliver_due, uses_dev_mailbox
 
     report = deliver_due()
     where = "the dev mailbox (/dev/mail)" if uses_dev_mailbox() else "SMTP"

@@ -1,0 +1,443 @@
+"""Sign-up, email verification, login, logout and password reset, through the pages."""
+
+import threading
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from blog import accounts
+from blog.extensions import db
+from blog.models import LoginSession, OutboxEmail, User
+from conftest import TEST_PASSWORD, link_in, text_of
+
+
+def users_count():
+    return db.session.scalar(select(func.count(User.id)))
+
+
+def user_named(username):
+    db.session.expire_all()
+    return db.session.scalar(select(User).where(User.username == username))
+
+
+def page(response):
+    return response.get_data(as_text=True)
+
+
+# --- sign-up --------------------------------------------------------------------------
+
+
+def test_register_page_has_the_labelled_fields(client):
+    html = page(client.get("/auth/register"))
+    for label in ("Email", "Username", "Password", "Confirm password"):
+        assert f">{label}</label>" in html
+    assert 'value="Sign up"' in html
+
+
+def test_sign_up_sends_a_link_that_confirms_and_logs_in(client, auth, deliver):
+    response = auth.register(email="Ada@Example.com", username="ada")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/auth/check-email"
+    assert "We sent a link to <strong>Ada@example.com</strong>" in page(client.get("/auth/check-email"))
+
+    user = user_named("ada")
+    assert user.email == "Ada@example.com"  # email-validator lowercases the domain
+    assert not user.is_verified
+    assert user.password_hash.startswith("$argon2id$")
+
+    [message] = deliver()
+    assert message["To"] == "Ada@example.com"
+    assert message["Subject"] == "Confirm your email address"
+    assert "Confirm my email address" in message.get_body(preferencelist=("html",)).get_content()
+    link = link_in(message, "/auth/verify/")
+    assert link.startswith("http://localhost/auth/verify/")
+
+    response = client.get(link.removeprefix("http://localhost"), follow_redirects=True)
+    assert "your email is confirmed and you are logged in" in page(response)
+    assert "@ada" in page(response)
+    assert user_named("ada").is_verified
+
+
+@pytest.mark.parametrize(
+    ("field", "form", "message"),
+    [
+        ("email", {"email": "not-an-email"}, "An email address must have an @-sign."),
+        ("email", {"email": ""}, "This field is required."),
+        ("username", {"username": "ab"}, "Use 3 to 30 letters, digits, underscores or hyphens."),
+        ("username", {"username": "bad name!"}, "Use 3 to 30 letters"),
+        ("username", {"username": "x" * 31}, "Use 3 to 30 letters"),
+        ("username", {"username": "Admin"}, "This username is reserved."),
+        ("password", {"password": "short", "confirm": "short"}, "Use at least 8 characters."),
+        ("password", {"password": "p" * 129, "confirm": "p" * 129}, "Use at most 128 characters."),
+        ("password", {"password": "password1", "confirm": "password1"}, "too common"),
+        ("password", {"password": "newcomer", "confirm": "newcomer", "username": "newcomer"},
+         "cannot be your username"),
+        ("password", {"password": "someone@example.com", "confirm": "someone@example.com",
+                      "email": "someone@example.com"}, "cannot be your email"),
+        ("confirm", {"confirm": "something else"}, "The passwords do not match."),
+    ],
+)
+def test_sign_up_errors_show_beside_the_field_and_create_nothing(
+    client, auth, field, form, message
+):
+    data = {"email": "new@example.com", "username": "newbie", "password": TEST_PASSWORD}
+    data.update(form)
+    response = auth.register(**data)
+    html = page(response)
+    assert response.status_code == 200
+    assert f'id="{field}-error"' in html
+    error = html.split(f'id="{field}-error">', 1)[1].split("</p>", 1)[0]
+    assert message in error
+    assert 'aria-invalid="true"' in html
+    assert users_count() == 0
+    assert db.session.scalar(select(func.count(OutboxEmail.id))) == 0
+
+
+def test_failed_sign_up_keeps_what_was_typed_but_never_the_password(auth):
+    html = page(auth.register(email="keep@example.com", username="keepme", confirm="mismatch!"))
+    assert 'value="keep@example.com"' in html
+    assert 'value="keepme"' in html
+    assert TEST_PASSWORD not in html
+
+
+def test_username_taken_ignores_case(auth, make_member):
+    make_member("Grace")
+    html = page(auth.register(username="grace"))
+    assert "This username is already taken." in html
+    assert users_count() == 1
+
+
+def test_sign_up_with_a_registered_email_looks_the_same_and_warns_the_owner(
+    client, auth, make_member, deliver
+):
+    make_member("owner", email="owner@example.com")
+    response = auth.register(email="OWNER@example.com", username="intruder")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/auth/check-email"
+    assert users_count() == 1
+    [message] = deliver()
+    assert message["Subject"] == "You already have an account"
+    assert "/auth/reset" in text_of(message)
+
+
+def test_sign_up_without_csrf_token_is_refused_and_writes_nothing(client):
+    response = client.post(
+        "/auth/register",
+        data={"email": "a@example.com", "username": "abcde", "password": TEST_PASSWORD,
+              "confirm": TEST_PASSWORD},
+    )
+    assert response.status_code == 400
+    assert "Your form expired" in page(response)
+    assert users_count() == 0
+
+
+def test_database_refuses_emails_and_usernames_that_differ_only_in_case(app, make_member):
+    make_member("casey", email="casey@example.com")
+    for email, username in [("CASEY@example.com", "other"), ("x@example.com", "CASEY")]:
+        db.session.add(User(email=email, username=username, password_hash="x"))
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()
+
+
+def test_two_sign_ups_racing_for_one_username_make_one_account(app, make_client):
+    """Many browsers submit the same username at once: one account, no 500."""
+    clients = [make_client() for _ in range(6)]
+    tokens = [c.csrf_token() for c in clients]
+    barrier = threading.Barrier(len(clients))
+    statuses = []
+
+    def sign_up(index):
+        barrier.wait()
+        response = clients[index].post(
+            "/auth/register",
+            data={"csrf_token": tokens[index], "email": f"racer{index}@example.com",
+                  "username": "racer", "password": TEST_PASSWORD, "confirm": TEST_PASSWORD},
+        )
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=sign_up, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200] * 5 + [302]
+    assert users_count() == 1
+
+
+# --- verification -------------------------------------------------------------------
+
+
+def test_forged_verification_link_is_a_clear_400(client):
+    response = client.get("/auth/verify/not-a-real-token")
+    assert response.status_code == 400
+    assert "This link is invalid." in page(response)
+
+
+def test_expired_verification_link_says_so(app, client, auth, deliver):
+    auth.register()
+    link = link_in(deliver()[0], "/auth/verify/")
+    app.config["VERIFY_TOKEN_MAX_AGE"] = -1
+    response = client.get(link.removeprefix("http://localhost"))
+    assert response.status_code == 400
+    assert "This link has expired." in page(response)
+    assert not user_named("newbie").is_verified
+
+
+def test_a_used_verification_link_does_not_log_in_again(client, auth, deliver, make_client):
+    auth.register()
+    path = link_in(deliver()[0], "/auth/verify/").removeprefix("http://localhost")
+    client.get(path)
+    stranger = make_client()
+    response = stranger.get(path, follow_redirects=True)
+    assert "already confirmed" in page(response)
+    assert "@newbie" not in page(response)
+
+
+def test_unverified_member_can_log_in_sees_banner_and_can_resend(
+    client, auth, make_member, deliver
+):
+    make_member("pending", verified=False)
+    auth.login("pending")
+    html = page(client.get("/"))
+    assert "Please confirm your email address to start writing" in html
+    assert "Resend verification email" in html
+    with client.application.test_request_context():
+        assert not accounts.may_write(user_named("pending"))
+
+    response = client.submit("/auth/verify/resend", follow_redirects=True)
+    assert "We sent a new confirmation link to pending@example.com" in page(response)
+    [message] = deliver()
+    assert message["Subject"] == "Confirm your email address"
+
+
+def test_verified_member_sees_no_banner_and_may_write(client, auth, make_member):
+    member = make_member("done")
+    auth.login("done")
+    assert "Please confirm your email" not in page(client.get("/"))
+    with client.application.test_request_context():
+        assert accounts.may_write(member)
+
+
+def test_may_write_follows_the_setting(make_app, make_member):
+    app = make_app(REQUIRE_VERIFIED_EMAIL=False)
+    with app.app_context():
+        member = make_member("relaxed", verified=False)
+        with app.test_request_context():
+            assert accounts.may_write(member)
+
+
+# --- login and logout -------------------------------------------------------------------
+
+
+def test_login_page_has_the_labelled_fields(client):
+    html = page(client.get("/auth/login"))
+    for label in ("Email or username", "Password", "Remember me"):
+        assert f">{label}</label>" in html
+    assert 'value="Log in"' in html
+
+
+@pytest.mark.parametrize("login", ["member1", "MEMBER1", "member1@example.com", "Member1@Example.com"])
+def test_login_with_username_or_email_in_any_case(client, auth, make_member, login):
+    make_member("member1")
+    response = auth.login(login, follow_redirects=True)
+    assert "Welcome back" in page(response)
+    assert "@member1" in page(response)
+
+
+@pytest.mark.parametrize("login", ["member1", "nobody"])
+def test_wrong_password_and_unknown_user_get_the_same_answer(client, auth, make_member, login):
+    make_member("member1")
+    response = auth.login(login, "wrong password here")
+    assert response.status_code == 200
+    assert "Incorrect email, username or password." in page(response)
+    assert 'value="' + login + '"' in page(response)
+    assert db.session.scalar(select(func.count(LoginSession.id))) == 0
+
+
+def test_login_with_missing_fields_shows_errors(client):
+    response = client.submit("/auth/login", {"login": "", "password": ""})
+    assert response.status_code == 200
+    assert page(response).count("This field is required.") == 2
+
+
+@pytest.mark.parametrize(
+    ("next_url", "expected"),
+    [
+        ("/settings", "/settings"),
+        ("https://evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+    ],
+)
+def test_login_redirects_to_next_only_within_the_site(client, make_member, next_url, expected):
+    make_member("member1")
+    response = client.submit(
+        f"/auth/login?next={next_url}", {"login": "member1", "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == expected
+
+
+def test_pages_that_need_login_send_you_there_and_back(client, make_member):
+    make_member("member1")
+    response = client.get("/settings")
+    assert response.headers["Location"] == "/auth/login?next=%2Fsettings"
+    response = client.submit(
+        "/auth/login?next=%2Fsettings", {"login": "member1", "password": TEST_PASSWORD}
+    )
+    assert response.headers["Location"] == "/settings"
+
+
+def test_logout_is_a_post_and_ends_the_session(client, auth, make_member):
+    make_member("member1")
+    auth.login()
+    assert client.get("/auth/logout").status_code == 405
+    assert "@member1" in page(client.get("/"))
+    response = auth.logout()
+    assert response.status_code == 302
+    assert "@member1" not in page(client.get("/"))
+    assert db.session.scalar(select(func.count(LoginSession.id))) == 0
+
+
+def test_each_login_is_a_session_row(client, auth, make_member, make_client):
+    make_member("member1")
+    auth.login()
+    from conftest import Auth
+
+    Auth(make_client()).login(remember=True)
+    rows = db.session.scalars(select(LoginSession)).all()
+    assert len(rows) == 2
+    assert sorted(r.remember for r in rows) == [False, True]
+    assert all(len(r.token_hash) == 64 for r in rows)
+
+
+# --- cookies that stop working ----------------------------------------------------------
+
+
+def copy_cookies(source, target):
+    for cookie in source.client._cookies.values():
+        target.client.set_cookie(cookie.key, cookie.value, domain=cookie.domain, path=cookie.path)
+
+
+def test_a_copied_session_cookie_stops_working_after_logout(client, auth, make_member, make_client):
+    make_member("member1")
+    auth.login()
+    thief = make_client()
+    copy_cookies(client, thief)
+    assert "@member1" in page(thief.get("/"))
+    auth.logout()
+    assert "@member1" not in page(thief.get("/"))
+    assert thief.get("/settings").status_code == 302
+
+
+def test_remember_me_survives_the_browser_closing(client, auth, make_member, make_client):
+    make_member("member1")
+    auth.login(remember=True)
+    remember = client.client.get_cookie("remember_token")
+    assert remember is not None and remember.http_only
+    reopened = make_client()  # a new browser session: only the long-lived cookie remains
+    reopened.client.set_cookie("remember_token", remember.value)
+    assert "@member1" in page(reopened.get("/"))
+
+
+def test_a_copied_remember_cookie_stops_working_after_logout(
+    client, auth, make_member, make_client
+):
+    make_member("member1")
+    auth.login(remember=True)
+    remember = client.client.get_cookie("remember_token").value
+    auth.logout()
+    thief = make_client()
+    thief.client.set_cookie("remember_token", remember)
+    assert "@member1" not in page(thief.get("/"))
+
+
+def test_expired_session_rows_do_not_log_in(client, auth, make_member):
+    from datetime import timedelta
+
+    from blog.models import utcnow
+
+    make_member("member1")
+    auth.login()
+    for row in db.session.scalars(select(LoginSession)):
+        row.expires_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert "@member1" not in page(client.get("/"))
+
+
+# --- password reset -------------------------------------------------------------------------
+
+
+def test_reset_page_has_the_labelled_field(client):
+    html = page(client.get("/auth/reset"))
+    assert ">Email</label>" in html
+    assert 'value="Send reset link"' in html
+
+
+def test_reset_answers_the_same_for_unknown_addresses(client, make_member, deliver):
+    make_member("member1")
+    known = client.submit("/auth/reset", {"email": "member1@example.com"}, follow_redirects=True)
+    unknown = client.submit("/auth/reset", {"email": "ghost@example.com"}, follow_redirects=True)
+    assert known.status_code == unknown.status_code == 200
+    assert "If an account uses member1@example.com, we sent it a link" in page(known)
+    assert "If an account uses ghost@example.com, we sent it a link" in page(unknown)
+    assert [m["To"] for m in deliver()] == ["member1@example.com"]
+
+
+def test_reset_link_sets_a_new_password_once_and_ends_every_session(
+    client, auth, make_member, make_client, deliver
+):
+    make_member("member1")
+    elsewhere = make_client()
+    from conftest import Auth
+
+    Auth(elsewhere).login(remember=True)
+    client.submit("/auth/reset", {"email": "member1@example.com"})
+    [message] = deliver()
+    assert message["Subject"] == "Reset your password"
+    path = link_in(message, "/auth/reset/").removeprefix("http://localhost")
+
+    form = page(client.get(path))
+    assert ">New password</label>" in form and ">Confirm password</label>" in form
+    response = client.submit(path, {"password": "a brand new secret", "confirm": "a brand new secret"},
+                             follow_redirects=True)
+    assert "Your password is changed and you are logged in" in page(response)
+    assert "@member1" in page(response)
+
+    assert "@member1" not in page(elsewhere.get("/"))
+    again = client.get(path)
+    assert again.status_code == 400
+    assert "already been used" in page(again)
+
+    auth.logout()
+    assert "Incorrect" in page(auth.login("member1", TEST_PASSWORD))
+    assert "Welcome back" in page(auth.login("member1", "a brand new secret", follow_redirects=True))
+
+
+def test_reset_with_a_weak_password_shows_the_rule(client, make_member, deliver):
+    make_member("member1")
+    client.submit("/auth/reset", {"email": "member1@example.com"})
+    path = link_in(deliver()[0], "/auth/reset/").removeprefix("http://localhost")
+    response = client.submit(path, {"password": "12345678", "confirm": "12345678"})
+    assert response.status_code == 200
+    assert "too common" in page(response)
+
+
+def test_forged_and_expired_reset_links_are_refused(app, client, make_member, deliver):
+    make_member("member1")
+    assert client.get("/auth/reset/forged").status_code == 400
+    client.submit("/auth/reset", {"email": "member1@example.com"})
+    path = link_in(deliver()[0], "/auth/reset/").removeprefix("http://localhost")
+    app.config["RESET_TOKEN_MAX_AGE"] = -1
+    response = client.submit(path, {"password": "a brand new secret", "confirm": "a brand new secret"})
+    assert response.status_code == 400
+    assert "expired" in page(response)
+
+
+def test_a_verification_link_is_not_a_reset_link(client, auth, deliver):
+    auth.register()
+    token = link_in(deliver()[0], "/auth/verify/").rsplit("/", 1)[1]
+    assert client.get(f"/auth/reset/{token}").status_code == 400
