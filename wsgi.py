@@ -16,7 +16,8 @@ def main():
 
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "8000"))
-    print(f"Serving {app.config['SITE_NAME']} at http://{host}:{port}  (Ctrl+C to stop)", flush=True)
+    name = app.config["SITE_NAME"]
+    print(f"Serving {name} at http://{host}:{port}  (Ctrl+C to stop)", flush=True)
     serve(app, host=host, port=port, threads=8)
 
 

@@ -13,18 +13,22 @@ from sqlalchemy.exc import IntegrityError
 
 from . import passwords, sessions
 from .extensions import db
-from .outbox import queue_email
 from .models import User, utcnow
+from .outbox import queue_email
 from .tokens import TokenError, make_token, read_token
 from .urls import external_url
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{3,30}$")
 # Names that collide with pages, or that look official.
 RESERVED_USERNAMES = frozenset(
-    """admin administrator api auth settings new articles article comments comment t tag tags
-    feed feeds reading-list dev static login logout register signup sign-up reset verify
-    about help support root system moderator mod staff me user users profile profiles mail
-    www blog null undefined anonymous""".split()
+    [
+        "admin", "administrator", "api", "auth", "settings", "new", "articles", "article",
+        "comments", "comment", "t", "tag", "tags", "feed", "feeds", "reading-list", "dev",
+        "static", "login", "logout", "register", "signup", "sign-up", "reset", "verify",
+        "about", "help", "support", "root", "system", "moderator", "mod", "staff", "me",
+        "user", "users", "profile", "profiles", "mail", "www", "blog", "null", "undefined",
+        "anonymous"
+    ]
 )
 
 

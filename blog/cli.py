@@ -2,13 +2,15 @@
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from .extensions import db
 from .models import User
 
-DEMO_PASSWORD = "demo-password-2024"
+# Printed for people trying the demo; seed-demo refuses to run in production.
+DEMO_PASSWORD = "demo-password-2024"  # noqa: S105
 DEMO_USERS = [
     ("alice", "Alice Liddell", "Writes about Python and the web."),
     ("bob", "Bob Builder", "Backend engineer. Databases, queues, things that scale."),
@@ -23,6 +25,7 @@ def init_app(app):
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db():
     """Create the database or bring it to the newest schema."""
     upgrade()
@@ -34,6 +37,7 @@ def _safe_url():
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing when the site already has members.")
 def seed_demo(if_empty):
     """Add a few verified demo members."""
@@ -55,12 +59,19 @@ def seed_demo(if_empty):
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.option("--email", prompt=True)
 @click.option("--username", prompt=True)
 @click.password_option()
 def create_admin(email, username, password):
     """Create a verified administrator account."""
-    from .accounts import AccountError, create_user, normalize_email, username_problem
+    from .accounts import (
+        AccountError,
+        create_user,
+        find_by_email,
+        normalize_email,
+        username_problem,
+    )
     from .passwords import password_problem
 
     try:
@@ -73,8 +84,6 @@ def create_admin(email, username, password):
     problem = password_problem(password, username=username, email=email)
     if problem:
         raise click.BadParameter(problem, param_hint="--password")
-    from .accounts import find_by_email
-
     if find_by_email(email):
         raise click.BadParameter("An account already uses this email.", param_hint="--email")
     create_user(email, username, password, admin=True)
@@ -82,6 +91,7 @@ def create_admin(email, username, password):
 
 
 @click.command("send-mail")
+@with_appcontext
 def send_mail():
     """Deliver every email that is due in the outbox, once."""
     from .outbox import deliver_due, uses_dev_mailbox

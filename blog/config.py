@@ -10,7 +10,9 @@ from datetime import timedelta
 from pathlib import Path
 
 # Values a person might paste from an example; never accepted as a real secret.
-PLACEHOLDER_SECRETS = {"", "dev", "secret", "changeme", "change-me", "replace-me", "your-secret-key"}
+PLACEHOLDER_SECRETS = {
+    "", "dev", "secret", "changeme", "change-me", "replace-me", "your-secret-key",
+}
 MIN_SECRET_LENGTH = 24
 
 # Settings that may come from the environment, with how to read them.
@@ -71,7 +73,7 @@ class DefaultConfig:
     MAX_CONTENT_LENGTH = 1024 * 1024
 
     # "fast" is for the test suite only; anything else is argon2-cffi's default.
-    PASSWORD_HASH_PROFILE = "default"
+    PASSWORD_HASH_PROFILE = "default"  # noqa: S105 - a profile name, not a password
 
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"

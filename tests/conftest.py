@@ -278,8 +278,12 @@ def make_client(app):
 
 
 @pytest.fixture
-def make_member(app):
-    """Create a verified (or not) member directly in the database."""
+def make_member(database_url):
+    """Create a verified (or not) member directly in the database of the current app.
+
+    It deliberately does not build an app of its own: Flask-Limiter keeps one
+    state per Limiter, so a second app would switch the first one's limits.
+    """
     counter = iter(range(1, 10_000))
 
     def factory(username=None, password=TEST_PASSWORD, verified=True, **fields):

@@ -61,8 +61,12 @@ def browser():
 
 
 @pytest.fixture
-def new_page(browser):
-    """Open a page in a new context (its own cookies); everything is closed after the test."""
+def new_page(browser, live_server):
+    """Open a page in a new context (its own cookies); everything is closed after the test.
+
+    It depends on live_server so that the browser hangs up before the server stops:
+    waitress waits for open keep-alive connections when it shuts down.
+    """
     contexts = []
 
     def open_page(**context_options):
