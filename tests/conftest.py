@@ -344,7 +344,12 @@ class LiveServer:
         self.thread.start()
 
     def stop(self):
+        # close() only stops listening; keep-alive connections would hold the
+        # loop open, so close them and the worker threads too.
         self.server.close()
+        for channel in list(self.server._map.values()):
+            channel.close()
+        self.server.task_dispatcher.shutdown()
         self.thread.join(timeout=5)
 
 
