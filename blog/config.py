@@ -80,9 +80,10 @@ class DefaultConfig:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN_PER_IP = "20 per minute;200 per hour"
     RATELIMIT_LOGIN_FAILURES_PER_ACCOUNT = "5 per 5 minutes;20 per hour"
-    RATELIMIT_SIGNUP_PER_IP = "10 per hour;50 per day"
+    # Per IP every attempt counts; per address only the ones that send an email.
+    RATELIMIT_SIGNUP_PER_IP = "30 per hour;100 per day"
     RATELIMIT_SIGNUP_PER_EMAIL = "3 per hour"
-    RATELIMIT_EMAIL_PER_IP = "10 per hour"
+    RATELIMIT_EMAIL_PER_IP = "20 per hour"
     RATELIMIT_EMAIL_PER_ACCOUNT = "3 per hour"
 
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}

@@ -212,3 +212,11 @@ def test_sign_ups_are_limited_per_ip_and_per_email(limited_app):
     statuses = [Auth(other).register(email=f"n{n}@example.com", username=f"n{n}user",
                                      environ_base=env).status_code for n in range(4)]
     assert statuses == [302, 302, 302, 429]
+
+
+def test_sign_up_typos_do_not_use_up_the_per_email_allowance(limited_app):
+    client, env = browser(limited_app, "10.0.0.5")
+    typo = Auth(client).register(email="careful@example.com", username="x", environ_base=env)
+    assert typo.status_code == 200
+    ok = Auth(client).register(email="careful@example.com", username="careful", environ_base=env)
+    assert ok.status_code == 302

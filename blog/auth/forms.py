@@ -8,7 +8,11 @@ from ..validators import Email, NewPassword, NewUsername
 
 
 class RegisterForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254), Email()])
+    email = EmailField(
+        "Email",
+        validators=[DataRequired(), Length(max=254), Email()],
+        render_kw={"autocomplete": "email"},
+    )
     username = StringField(
         "Username",
         validators=[DataRequired(), NewUsername()],
@@ -45,7 +49,11 @@ class LoginForm(FlaskForm):
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254), Email()])
+    email = EmailField(
+        "Email",
+        validators=[DataRequired(), Length(max=254), Email()],
+        render_kw={"autocomplete": "email"},
+    )
     submit = SubmitField("Send reset link")
 
 

@@ -45,6 +45,11 @@ def login_failed(response):
     return response.status_code == 200
 
 
+def email_was_sent(response):
+    """Accepted sign-up and reset forms redirect; a form with typos does not count."""
+    return response.status_code == 302
+
+
 def _serializer():
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="blog.device")
 

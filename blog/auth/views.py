@@ -20,6 +20,7 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
     throttle.limit("RATELIMIT_SIGNUP_PER_EMAIL"),
     key_func=throttle.submitted_email_key,
     methods=["POST"],
+    deduct_when=throttle.email_was_sent,
 )
 def register():
     if current_user.is_authenticated:
@@ -109,6 +110,7 @@ def logout():
     throttle.limit("RATELIMIT_SIGNUP_PER_EMAIL"),
     key_func=throttle.submitted_email_key,
     methods=["POST"],
+    deduct_when=throttle.email_was_sent,
 )
 def reset_request():
     form = ResetRequestForm()

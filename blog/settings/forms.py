@@ -33,7 +33,11 @@ class PasswordForm(FlaskForm):
 
 
 class EmailChangeForm(FlaskForm):
-    email = EmailField("New email", validators=[DataRequired(), Length(max=254), Email()])
+    email = EmailField(
+        "New email",
+        validators=[DataRequired(), Length(max=254), Email()],
+        render_kw={"autocomplete": "email"},
+    )
     password = PasswordField(
         "Password",
         validators=[DataRequired(), Length(max=1024)],
