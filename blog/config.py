@@ -30,6 +30,7 @@ ENV_SETTINGS = {
     "REQUIRE_VERIFIED_EMAIL": "bool",
     "RATELIMIT_STORAGE_URI": str,
     "SITE_NAME": str,
+    "TRUSTED_PROXIES": int,
 }
 
 
@@ -71,6 +72,8 @@ class DefaultConfig:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = 1024 * 1024
+    # How many reverse proxies (nginx, Caddy) stand in front and set X-Forwarded-*.
+    TRUSTED_PROXIES = 0
 
     # "fast" is for the test suite only; anything else is argon2-cffi's default.
     PASSWORD_HASH_PROFILE = "default"  # noqa: S105 - a profile name, not a password

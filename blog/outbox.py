@@ -8,6 +8,7 @@ With no MAIL_SERVER configured, delivery stops at the outbox and the messages
 are read at /dev/mail (development only).
 """
 
+import smtplib
 import threading
 from dataclasses import dataclass
 from datetime import timedelta
@@ -107,14 +108,25 @@ def _backoff(attempts):
 def _send(message):
     if uses_dev_mailbox():
         return  # the dev mailbox page reads the outbox itself
-    mail.send(
-        Message(
-            subject=message.subject,
-            recipients=[message.recipient],
-            body=message.text_body,
-            html=message.html_body,
-        )
+    email = Message(
+        subject=message.subject,
+        recipients=[message.recipient],
+        body=message.text_body,
+        html=message.html_body,
+        sender=mail.default_sender,
     )
+    # Flask-Mail builds the message; we talk SMTP ourselves because Flask-Mail
+    # opens connections without a timeout, and a server that hangs would stop
+    # the worker for good.
+    config = current_app.config
+    smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
+    timeout = config["MAIL_TIMEOUT_SECONDS"]
+    with smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=timeout) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"] and config["MAIL_PASSWORD"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.sendmail(email.sender, email.send_to, email.as_bytes())
 
 
 class MailWorker(threading.Thread):

@@ -1,4 +1,6 @@
-"""Response headers that every page carries."""
+"""Response headers that every page carries, and the client address behind a proxy."""
+
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -17,8 +19,16 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def init_app(app):
-    """Add the security headers to every response."""
+    """Add the security headers to every response; trust the configured proxies."""
     https = app.config["BASE_URL"].startswith("https://")
+    proxies = int(app.config["TRUSTED_PROXIES"])
+    if proxies:
+        # Behind nginx or Caddy the client's address is in X-Forwarded-For;
+        # rate limits per IP need it. Trusting it without a proxy would let
+        # anyone choose their own address, hence off by default.
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
 
     @app.after_request
     def set_security_headers(response):

@@ -10,6 +10,14 @@ from blog.outbox import deliver_due, start_worker
 from conftest import TEST_PASSWORD, Auth, FormClient, free_port, link_in
 
 
+def queue_test_email():
+    """Queue one email (needs an app and a request context) and commit it."""
+    from blog.outbox import queue_email
+
+    queue_email("x@example.com", "Hello", "already_registered", login_url="/", reset_url="/")
+    db.session.commit()
+
+
 def outbox():
     db.session.expire_all()
     return db.session.scalars(select(OutboxEmail).order_by(OutboxEmail.id)).all()
@@ -57,13 +65,8 @@ def test_sign_up_succeeds_while_smtp_is_down_and_mail_goes_out_when_it_is_back(
 def test_backoff_grows_with_each_failure(make_app):
     app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_RETRY_BASE_SECONDS=10)
     with app.app_context():
-        from blog.outbox import queue_email
-
         with app.test_request_context():
-            queue_email(
-                "x@example.com", "Hello", "already_registered", login_url="/", reset_url="/"
-            )
-            db.session.commit()
+            queue_test_email()
         now = utcnow()
         delays = []
         for _ in range(3):
@@ -77,10 +80,7 @@ def test_backoff_grows_with_each_failure(make_app):
 def test_a_message_is_given_up_after_the_last_attempt(make_app):
     app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_MAX_ATTEMPTS=2)
     with app.app_context(), app.test_request_context():
-        from blog.outbox import queue_email
-
-        queue_email("x@example.com", "Hello", "already_registered", login_url="/", reset_url="/")
-        db.session.commit()
+        queue_test_email()
         far = utcnow() + timedelta(days=30)
         assert deliver_due().failed == 1
         assert deliver_due(now=far).failed == 1
@@ -154,3 +154,21 @@ def test_send_mail_command_reports_failures(make_app):
     assert result.exit_code == 1
     assert "Sent 0, failed 1" in result.output
     assert TEST_PASSWORD not in result.output
+
+
+def test_an_smtp_server_that_hangs_times_out_instead_of_stalling_delivery(make_app):
+    import socket
+
+    # Accepts connections (the kernel's backlog) but never says hello.
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(5)
+    try:
+        app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=silent.getsockname()[1],
+                       MAIL_TIMEOUT_SECONDS=0.5)
+        with app.app_context(), app.test_request_context():
+            queue_test_email()
+            assert deliver_due().failed == 1
+            assert "timed out" in outbox()[0].last_error
+    finally:
+        silent.close()

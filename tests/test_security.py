@@ -220,3 +220,20 @@ def test_sign_up_typos_do_not_use_up_the_per_email_allowance(limited_app):
     assert typo.status_code == 200
     ok = Auth(client).register(email="careful@example.com", username="careful", environ_base=env)
     assert ok.status_code == 302
+
+
+def test_client_address_comes_from_the_proxy_only_when_configured(make_app):
+    from flask import request
+
+    seen = {}
+    for proxies in (0, 1):
+        app = make_app(TRUSTED_PROXIES=proxies)
+
+        @app.get("/_whoami")
+        def whoami(proxies=proxies):
+            seen[proxies] = request.remote_addr
+            return ""
+
+        app.test_client().get("/_whoami", headers={"X-Forwarded-For": "203.0.113.9"},
+                              environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    assert seen == {0: "127.0.0.1", 1: "203.0.113.9"}
