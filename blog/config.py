@@ -85,7 +85,7 @@ class DefaultConfig:
     RATELIMIT_LOGIN_FAILURES_PER_ACCOUNT = "5 per 5 minutes;20 per hour"
     # Per IP every attempt counts; per address only the ones that send an email.
     RATELIMIT_SIGNUP_PER_IP = "30 per hour;100 per day"
-    RATELIMIT_SIGNUP_PER_EMAIL = "3 per hour"
+    RATELIMIT_EMAILS_PER_ADDRESS = "3 per hour"
     RATELIMIT_EMAIL_PER_IP = "20 per hour"
     RATELIMIT_EMAIL_PER_ACCOUNT = "3 per hour"
 

@@ -138,7 +138,7 @@ def limited_app(make_app):
         RATELIMIT_LOGIN_PER_IP="12 per minute",
         RATELIMIT_LOGIN_FAILURES_PER_ACCOUNT="3 per minute",
         RATELIMIT_SIGNUP_PER_IP="3 per minute",
-        RATELIMIT_SIGNUP_PER_EMAIL="2 per minute",
+        RATELIMIT_EMAILS_PER_ADDRESS="2 per minute",
     )
     with app.app_context():
         yield app
@@ -237,3 +237,11 @@ def test_client_address_comes_from_the_proxy_only_when_configured(make_app):
         app.test_client().get("/_whoami", headers={"X-Forwarded-For": "203.0.113.9"},
                               environ_base={"REMOTE_ADDR": "127.0.0.1"})
     assert seen == {0: "127.0.0.1", 1: "203.0.113.9"}
+
+
+def test_reset_requests_are_limited_per_address(limited_app, make_member):
+    make_member("forgetful")
+    client, env = browser(limited_app, "10.0.0.6")
+    statuses = [client.submit("/auth/reset", {"email": "forgetful@example.com"},
+                              environ_base=env).status_code for _ in range(3)]
+    assert statuses == [302, 302, 429]

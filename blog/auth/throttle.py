@@ -10,6 +10,7 @@ from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from .. import accounts
+from ..extensions import limiter
 
 DEVICE_COOKIE = "device"
 DEVICE_COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -48,6 +49,21 @@ def login_failed(response):
 def email_was_sent(response):
     """Accepted sign-up and reset forms redirect; a form with typos does not count."""
     return response.status_code == 302
+
+
+def limit_forms_that_email(ip_limit_name):
+    """Limit a form that sends email: every POST per IP, and sent emails per address."""
+
+    def decorate(view):
+        view = limiter.limit(
+            limit("RATELIMIT_EMAILS_PER_ADDRESS"),
+            key_func=submitted_email_key,
+            methods=["POST"],
+            deduct_when=email_was_sent,
+        )(view)
+        return limiter.limit(limit(ip_limit_name), methods=["POST"])(view)
+
+    return decorate
 
 
 def _serializer():

@@ -15,13 +15,7 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(throttle.limit("RATELIMIT_SIGNUP_PER_IP"), methods=["POST"])
-@limiter.limit(
-    throttle.limit("RATELIMIT_SIGNUP_PER_EMAIL"),
-    key_func=throttle.submitted_email_key,
-    methods=["POST"],
-    deduct_when=throttle.email_was_sent,
-)
+@throttle.limit_forms_that_email("RATELIMIT_SIGNUP_PER_IP")
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("feed.index"))
@@ -105,13 +99,7 @@ def logout():
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit(throttle.limit("RATELIMIT_EMAIL_PER_IP"), methods=["POST"])
-@limiter.limit(
-    throttle.limit("RATELIMIT_SIGNUP_PER_EMAIL"),
-    key_func=throttle.submitted_email_key,
-    methods=["POST"],
-    deduct_when=throttle.email_was_sent,
-)
+@throttle.limit_forms_that_email("RATELIMIT_EMAIL_PER_IP")
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
