@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, Text, func
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -97,3 +97,72 @@ class OutboxEmail(db.Model):
     last_error: Mapped[str] = mapped_column(Text, default="")
 
     __table_args__ = (Index("ix_outbox_emails_due", "sent_at", "next_attempt_at"),)
+
+
+# --- articles -----------------------------------------------------------------
+
+article_tags = db.Table(
+    "article_tags",
+    db.Column(
+        "article_id", ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    ),
+    db.Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+    # The primary key serves "tags of an article"; this serves "articles of a tag".
+    Index("ix_article_tags_tag_id", "tag_id"),
+)
+
+
+class Tag(db.Model):
+    """A topic; names are stored lowercase, so uniqueness ignores case."""
+
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(30), unique=True)
+
+    __table_args__ = (CheckConstraint("name = lower(name)", name="name_lowercase"),)
+
+    def __repr__(self):
+        return f"<Tag {self.name}>"
+
+
+class Article(db.Model):
+    """A post in Markdown, with its HTML rendered and sanitised when it was saved."""
+
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Set once from the first title: links keep working when the title changes.
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    # Deleting the account deletes its articles in the database (ON DELETE CASCADE).
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(150))
+    description: Mapped[str] = mapped_column(String(300), default="")
+    body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    cover_url: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    reading_minutes: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The first publication; kept if the article goes back to draft and out again.
+    published_at: Mapped[datetime | None]
+
+    author: Mapped[User] = relationship()
+    tags: Mapped[list[Tag]] = relationship(
+        secondary=article_tags, order_by=Tag.name, passive_deletes=True
+    )
+
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'published')", name="status"),
+        # Newest published first (home page and feeds), and a member's own list.
+        Index("ix_articles_status_published_at", "status", "published_at"),
+        Index("ix_articles_author_id_published_at", "author_id", "published_at"),
+    )
+
+    @property
+    def is_published(self):
+        return self.status == "published"
+
+    def __repr__(self):
+        return f"<Article {self.slug}>"
