@@ -1,0 +1,89 @@
+"""Markdown to safe HTML. Called when an article is saved, never when it is viewed."""
+
+import re
+from urllib.parse import urlsplit
+
+import nh3
+from flask import current_app
+from markdown_it import MarkdownIt
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "code",
+    "em", "strong", "s", "ul", "ol", "li", "a", "img",
+    "table", "thead", "tbody", "tr", "th", "td",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "rel"},
+    "img": {"src", "alt", "title"},
+    "ol": {"start"},
+    "code": {"class"},
+    "th": {"class"},
+    "td": {"class"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+OUTSIDE_LINK_REL = "nofollow ugc noopener"
+CODE_CLASS = re.compile(r"language-[A-Za-z0-9_+#.-]{1,40}")
+ALIGN_CLASSES = {"align-left", "align-center", "align-right"}
+
+
+def _parser():
+    # html=False: raw HTML in the source is shown as text, not passed through.
+    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+
+
+_md = _parser()
+
+
+def render_markdown(text, site_host=None):
+    """Sanitised HTML for `text`; links to hosts other than site_host get rel=nofollow."""
+    if site_host is None:
+        site_host = urlsplit(current_app.config["BASE_URL"]).hostname
+    tokens = _md.parse(text or "")
+    _adjust_tokens(tokens, site_host)
+    html = _md.renderer.render(tokens, _md.options, {})
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_keep_attribute,
+        url_schemes=URL_SCHEMES,
+        # We set rel ourselves, only on outside links (see _adjust_tokens).
+        link_rel=None,
+    )
+
+
+def _adjust_tokens(tokens, site_host):
+    """Mark outside links, and turn table alignment into classes (the CSP blocks style="")."""
+    for token in tokens:
+        if token.children:
+            _adjust_tokens(token.children, site_host)
+        if token.type == "link_open":
+            token.attrs.pop("rel", None)
+            if is_outside_link(str(token.attrGet("href") or ""), site_host):
+                token.attrSet("rel", OUTSIDE_LINK_REL)
+        elif token.type in ("th_open", "td_open"):
+            style = str(token.attrs.pop("style", ""))
+            if style.startswith("text-align:"):
+                token.attrSet("class", "align-" + style.removeprefix("text-align:"))
+
+
+def is_outside_link(href, site_host):
+    """True when href leads to another host (relative and mailto links stay here)."""
+    try:
+        host = urlsplit(href.strip()).hostname
+    except ValueError:
+        return True
+    return host is not None and host != (site_host or "").lower()
+
+
+def _keep_attribute(tag, attribute, value):
+    """Only the attribute values our renderer writes; anything else is dropped."""
+    if attribute == "rel":
+        return value if value == OUTSIDE_LINK_REL else None
+    if tag == "code" and attribute == "class":
+        return value if CODE_CLASS.fullmatch(value) else None
+    if attribute == "class":
+        return value if value in ALIGN_CLASSES else None
+    if tag == "ol" and attribute == "start":
+        return value if value.isdigit() else None
+    return value
