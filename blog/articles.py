@@ -1,0 +1,212 @@
+"""The rules of articles: write, edit, publish, delete, tags and slugs.
+
+Pages and the JSON API both call these functions; none of them knows about
+forms or HTTP. Functions that change data commit their own transaction.
+"""
+
+import math
+import re
+import secrets
+import unicodedata
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from . import permissions
+from .extensions import db
+from .markdown import render_markdown
+from .models import Article, Tag, utcnow
+
+MAX_TAGS = 4
+TAG_PATTERN = re.compile(r"[a-z0-9-]{1,30}")
+MAX_SLUG_BASE = 60
+WORDS_PER_MINUTE = 200
+LIMITS = {"title": 150, "description": 300, "cover_url": 500, "body": 100_000}
+SAVE_ATTEMPTS = 3
+
+
+class ArticleError(ValueError):
+    """An article that cannot be saved as given; `field` names the culprit."""
+
+    def __init__(self, field, message):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+# --- checks shared by forms and the API -------------------------------------
+
+
+def parse_tags(text):
+    """Tag names from 'python, web dev': lowercase, unique, in order; raises ArticleError."""
+    names = []
+    for raw in re.split(r"[\s,]+", (text or "").strip().lower()):
+        if not raw or raw in names:
+            continue
+        if not TAG_PATTERN.fullmatch(raw):
+            raise ArticleError(
+                "tags", f"“{raw[:40]}” is not a tag: use 1 to 30 letters, digits or hyphens."
+            )
+        names.append(raw)
+    if len(names) > MAX_TAGS:
+        raise ArticleError("tags", f"Use at most {MAX_TAGS} tags.")
+    return names
+
+
+def cover_url_problem(url):
+    """Why this cover image address cannot be used, or None (empty means no cover)."""
+    if not url:
+        return None
+    if not url.startswith("https://") or len(url) <= len("https://") or any(
+        c.isspace() or c in "\"'<>" for c in url
+    ):
+        return "Use an https:// address of an image, or leave this empty."
+    if len(url) > LIMITS["cover_url"]:
+        return f"Use at most {LIMITS['cover_url']} characters."
+    return None
+
+
+def reading_time_minutes(body):
+    """Minutes to read `body` at about 200 words a minute; at least 1."""
+    return max(1, math.ceil(len(body.split()) / WORDS_PER_MINUTE))
+
+
+def make_slug(title, taken=lambda slug: False):
+    """A readable, unique slug: 'hello-world', or 'hello-world-3f9a' when that is taken."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_title.lower())
+    base = ""
+    for word in words:
+        candidate = f"{base}-{word}" if base else word
+        if len(candidate) > MAX_SLUG_BASE:
+            break
+        base = candidate
+    base = base or (words[0][:MAX_SLUG_BASE] if words else "article")
+    slug = base
+    while taken(slug):
+        slug = f"{base}-{secrets.token_hex(2)}"
+    return slug
+
+
+def _clean_fields(title, description, body, tags, cover_url):
+    """The fields stripped and checked; raises ArticleError on the first problem."""
+    fields = {
+        "title": (title or "").strip(),
+        "description": (description or "").strip(),
+        "body": body or "",
+        "cover_url": (cover_url or "").strip(),
+    }
+    if not fields["title"]:
+        raise ArticleError("title", "Give your article a title.")
+    if not fields["body"].strip():
+        raise ArticleError("body", "Write something in the body.")
+    for name, limit in LIMITS.items():
+        if len(fields[name]) > limit:
+            raise ArticleError(name, f"Use at most {limit} characters.")
+    problem = cover_url_problem(fields["cover_url"])
+    if problem:
+        raise ArticleError("cover_url", problem)
+    tag_names = parse_tags(tags) if isinstance(tags, str) else parse_tags(" ".join(tags or []))
+    return fields, tag_names
+
+
+# --- reading ------------------------------------------------------------------
+
+
+def get_visible_article(slug, viewer):
+    """The article at `slug` with its author and tags, or None when viewer may not see it.
+
+    Always two queries, however many tags: the page is built from what this returns.
+    """
+    article = db.session.scalar(
+        select(Article)
+        .where(Article.slug == slug)
+        .options(joinedload(Article.author), selectinload(Article.tags))
+    )
+    if article is None or not permissions.can_view(viewer, article):
+        return None
+    return article
+
+
+def _slug_taken(slug):
+    return db.session.scalar(select(Article.id).where(Article.slug == slug)) is not None
+
+
+def _tags_named(names):
+    """Tag rows for `names` in that order, creating the missing ones (not committed)."""
+    if not names:
+        return []
+    existing = {t.name: t for t in db.session.scalars(select(Tag).where(Tag.name.in_(names)))}
+    for name in names:
+        if name not in existing:
+            existing[name] = Tag(name=name)
+            db.session.add(existing[name])
+    return [existing[name] for name in names]
+
+
+def _commit_retrying(build):
+    """Run build() and commit; on a lost race (slug or tag name taken) start over."""
+    for attempt in range(SAVE_ATTEMPTS):
+        result = build()
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            if attempt == SAVE_ATTEMPTS - 1:
+                raise
+        else:
+            return result
+    return None
+
+
+# --- writing --------------------------------------------------------------------
+
+
+def _apply(article, fields, tag_names, publish):
+    now = utcnow()
+    for name, value in fields.items():
+        setattr(article, name, value)
+    # Rendered here, once: viewing never runs the Markdown parser.
+    article.body_html = render_markdown(fields["body"])
+    article.reading_minutes = reading_time_minutes(fields["body"])
+    article.tags = _tags_named(tag_names)
+    article.status = "published" if publish else "draft"
+    if publish and article.published_at is None:
+        article.published_at = now
+    article.updated_at = now
+
+
+def create_article(author, title, description, body, tags, cover_url, publish):
+    """Save a new article, published or as a draft (commits). Returns it."""
+    permissions.require(permissions.can_write(author))
+    fields, tag_names = _clean_fields(title, description, body, tags, cover_url)
+
+    def build():
+        article = Article(author_id=author.id, slug=make_slug(fields["title"], _slug_taken))
+        db.session.add(article)
+        _apply(article, fields, tag_names, publish)
+        return article
+
+    return _commit_retrying(build)
+
+
+def update_article(article, editor, title, description, body, tags, cover_url, publish):
+    """Save changes by the author (commits). The slug never changes."""
+    permissions.require(permissions.can_edit(editor, article))
+    fields, tag_names = _clean_fields(title, description, body, tags, cover_url)
+    article_id = article.id
+
+    def build():
+        current = db.session.get(Article, article_id)
+        _apply(current, fields, tag_names, publish)
+        return current
+
+    return _commit_retrying(build)
+
+
+def delete_article(article, actor):
+    """Delete the article; its tag links go with it (commits)."""
+    permissions.require(permissions.can_delete(actor, article))
+    db.session.delete(article)
+    db.session.commit()
