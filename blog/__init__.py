@@ -42,6 +42,7 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
+    from .article.views import bp as article_bp
     from .auth.views import bp as auth_bp
     from .feed.views import bp as feed_bp
     from .settings.views import bp as settings_bp
@@ -49,6 +50,7 @@ def register_blueprints(app):
     app.register_blueprint(auth_bp)
     app.register_blueprint(settings_bp)
     app.register_blueprint(feed_bp)
+    app.register_blueprint(article_bp)
     if app.config["BLOG_ENV"] != "production":
         from .dev.views import bp as dev_bp
 

@@ -5,6 +5,7 @@ run creates its own throw-away database, migrates it once with our Alembic
 history, empties it after every test and drops it at the end.
 """
 
+import contextlib
 import contextvars
 import email
 import email.policy
@@ -18,7 +19,7 @@ import uuid
 import pytest
 from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, delete, make_url, text
+from sqlalchemy import create_engine, delete, event, make_url, text
 from waitress.server import create_server
 
 from blog import create_app
@@ -367,3 +368,35 @@ def live_server(make_app):
     server.start()
     yield server
     server.stop()
+
+
+# --- articles -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_article(app, make_member):
+    """Save an article through blog.articles; the author is a new member unless given."""
+    from blog.articles import create_article
+
+    def factory(author=None, title="Hello world", body="Some *Markdown*.", tags="",
+                description="", cover_url="", publish=True):
+        return create_article(
+            author or make_member(), title, description, body, tags, cover_url, publish
+        )
+
+    return factory
+
+
+@contextlib.contextmanager
+def count_queries():
+    """Count the SQL statements run inside the block: `with count_queries() as q: ...; len(q)`."""
+    statements = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)

@@ -1,0 +1,1 @@
+"""Article pages: write, preview, read, edit and delete."""

@@ -1,0 +1,66 @@
+"""The editor's form. The rules themselves live in blog.articles."""
+
+from flask_wtf import FlaskForm
+from wtforms import StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from .. import articles
+from ..articles import LIMITS, ArticleError
+
+
+class Tags:
+    """Tags as blog.articles.parse_tags reads them."""
+
+    def __call__(self, form, field):
+        try:
+            articles.parse_tags(field.data or "")
+        except ArticleError as error:
+            raise ValidationError(error.message) from None
+
+
+class CoverUrl:
+    def __call__(self, form, field):
+        problem = articles.cover_url_problem((field.data or "").strip())
+        if problem:
+            raise ValidationError(problem)
+
+
+class ArticleForm(FlaskForm):
+    title = StringField(
+        "Title",
+        validators=[DataRequired("Give your article a title."), Length(max=LIMITS["title"])],
+    )
+    description = StringField(
+        "Description",
+        validators=[Length(max=LIMITS["description"])],
+        description="Optional: one or two sentences shown in lists.",
+    )
+    cover_url = StringField(
+        "Cover image URL",
+        validators=[CoverUrl()],
+        description="Optional: an https:// address of an image.",
+    )
+    tags = StringField(
+        "Tags",
+        validators=[Tags()],
+        description="Up to 4, separated by commas or spaces: letters, digits and hyphens.",
+    )
+    body = TextAreaField(
+        "Body",
+        validators=[DataRequired("Write something in the body."), Length(max=LIMITS["body"])],
+        description="Markdown: code blocks with ```, tables with | pipes |.",
+    )
+    publish = SubmitField("Publish")
+    save_draft = SubmitField("Save draft")
+    preview = SubmitField("Preview")
+
+    def article_fields(self):
+        """What blog.articles.create_article and update_article take."""
+        return {
+            "title": self.title.data,
+            "description": self.description.data,
+            "body": self.body.data,
+            "tags": self.tags.data,
+            "cover_url": self.cover_url.data,
+            "publish": bool(self.publish.data),
+        }

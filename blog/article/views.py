@@ -1,0 +1,98 @@
+"""Article pages. Each view parses the form, calls blog.articles, and answers."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from .. import articles, permissions
+from ..articles import ArticleError
+from ..auth.forms import EmptyForm
+from ..markdown import render_markdown
+from .forms import ArticleForm
+
+bp = Blueprint("article", __name__)
+
+MAY_NOT_WRITE = "Please confirm your email address before you write. We sent you a link."
+
+
+def render_editor(form, article=None, preview=None, status=200):
+    return render_template(
+        "article/editor.html", form=form, article=article, preview=preview
+    ), status
+
+
+def visible_or_404(slug):
+    article = articles.get_visible_article(slug, current_user)
+    if article is None:
+        abort(404)
+    return article
+
+
+def save(form, article=None):
+    """Preview, or save through blog.articles; the response either way."""
+    if form.preview.data:
+        # Nothing is saved: only the body is rendered, as it would be on save.
+        return render_editor(form, article, preview=render_markdown(form.body.data or ""))
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            if article is None:
+                article = articles.create_article(user, **form.article_fields())
+            else:
+                article = articles.update_article(article, user, **form.article_fields())
+        except ArticleError as error:
+            form[error.field].errors.append(error.message)
+        else:
+            flash("Your article is published." if article.is_published
+                  else "Your draft is saved.", "success")
+            return redirect(url_for("article.show", slug=article.slug))
+    return render_editor(form, article, status=422)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    permissions.require(permissions.can_write(current_user), MAY_NOT_WRITE)
+    form = ArticleForm()
+    if form.is_submitted():
+        return save(form)
+    return render_editor(form)
+
+
+@bp.route("/articles/<slug>")
+def show(slug):
+    return render_template(
+        "article/show.html",
+        article=visible_or_404(slug),
+        can_edit=permissions.can_edit,
+        can_delete=permissions.can_delete,
+        action_form=EmptyForm(),
+    )
+
+
+@bp.route("/articles/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit(slug):
+    article = visible_or_404(slug)
+    permissions.require(permissions.can_edit(current_user, article))
+    if request.method == "POST":
+        return save(ArticleForm(), article)
+    form = ArticleForm(data={
+        "title": article.title,
+        "description": article.description,
+        "cover_url": article.cover_url,
+        "tags": " ".join(tag.name for tag in article.tags),
+        "body": article.body,
+    })
+    return render_editor(form, article)
+
+
+@bp.route("/articles/<slug>/delete", methods=["POST"])
+@login_required
+def delete(slug):
+    article = visible_or_404(slug)
+    permissions.require(permissions.can_delete(current_user, article))
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    articles.delete_article(article, current_user)
+    flash("The article is deleted.", "info")
+    return redirect(url_for("feed.index"))
