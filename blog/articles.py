@@ -1,7 +1,8 @@
 """The rules of articles: write, edit, publish, delete, tags and slugs.
 
 Pages and the JSON API both call these functions; none of them knows about
-forms or HTTP. Functions that change data commit their own transaction.
+forms. Who may do what is asked of blog.permissions (a refusal is a 403).
+Functions that change data commit their own transaction.
 """
 
 import math
@@ -42,6 +43,7 @@ def parse_tags(text):
     """Tag names from 'python, web dev': lowercase, unique, in order; raises ArticleError."""
     names = []
     for raw in re.split(r"[\s,]+", (text or "").strip().lower()):
+        raw = raw.removeprefix("#")  # people type tags the way they are shown
         if not raw or raw in names:
             continue
         if not TAG_PATTERN.fullmatch(raw):

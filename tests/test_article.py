@@ -266,7 +266,7 @@ def test_domain_checks_what_the_form_checks(app, make_member):
 
 
 def test_parse_tags_normalises():
-    assert articles.parse_tags(" Python,  web-dev python\nGO ") == ["python", "web-dev", "go"]
+    assert articles.parse_tags(" Python,  web-dev #python\nGO ") == ["python", "web-dev", "go"]
     assert articles.parse_tags("") == []
 
 
