@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from . import passwords, sessions
+from .errors import FieldError
 from .extensions import db
 from .models import User, utcnow
 from .outbox import queue_email
@@ -32,13 +33,8 @@ RESERVED_USERNAMES = frozenset(
 )
 
 
-class AccountError(ValueError):
+class AccountError(FieldError):
     """A request about an account that cannot be carried out; `field` names the culprit."""
-
-    def __init__(self, field, message):
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 # --- checks shared by forms and the API -------------------------------------

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from . import permissions
+from .errors import FieldError
 from .extensions import db
 from .markdown import render_markdown
 from .models import Article, Tag, utcnow
@@ -27,13 +28,8 @@ LIMITS = {"title": 150, "description": 300, "cover_url": 500, "body": 100_000}
 SAVE_ATTEMPTS = 3
 
 
-class ArticleError(ValueError):
+class ArticleError(FieldError):
     """An article that cannot be saved as given; `field` names the culprit."""
-
-    def __init__(self, field, message):
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 # --- checks shared by forms and the API -------------------------------------

@@ -1,10 +1,20 @@
-"""Error pages: a friendly HTML page, or JSON for clients that ask for it."""
+"""Errors: the domain's FieldError, and the pages (or JSON) that answer HTTP errors."""
 
 from flask import jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
+
+
+class FieldError(ValueError):
+    """A domain rule refused the input; `field` names the culprit, `message` says why."""
+
+    def __init__(self, field, message):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
 
 MESSAGES = {
     400: "The request could not be understood.",
@@ -43,7 +53,10 @@ def init_app(app):
 
     @app.errorhandler(HTTPException)
     def http_error(error):
-        message = MESSAGES.get(error.code) or error.description
+        # abort(403, "why") keeps its own words; a bare abort(403) gets ours.
+        # Flask-Limiter describes a 429 by its limit ("5 per 1 minute"): ours reads better.
+        custom = error.code != 429 and error.description != type(error).description
+        message = error.description if custom else MESSAGES.get(error.code, error.description)
         response = app.make_response(error_response(error.code, message))
         # Keep what the exception had to say in headers (Allow on 405, for one).
         for header, value in error.get_headers():

@@ -400,3 +400,35 @@ def count_queries():
         yield statements
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
+
+
+# --- articles ---------------------------------------------------------------------------
+
+ARTICLE_BODY = """Intro with a [local link](/about) and an [outside one](https://example.org/x).
+
+```python
+print("hi")
+```
+
+| Name | Count |
+| ---- | ----: |
+| one  | 1     |
+"""
+
+
+def article_form(
+    title="Hello world", body=ARTICLE_BODY, tags="python web", button="publish", **fields
+):
+    """The editor form's fields, pressing `button`."""
+    data = {"title": title, "body": body, "tags": tags, "description": "", "cover_url": ""}
+    data.update(fields)
+    data[button] = "x"
+    return data
+
+
+@pytest.fixture
+def writer(make_member, auth):
+    """member1, logged in on `client`."""
+    user = make_member("member1")
+    auth.login()
+    return user

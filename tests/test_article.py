@@ -1,37 +1,18 @@
-"""Articles: the editor, preview, publishing, drafts, permissions, Markdown and safety."""
-
-from html.parser import HTMLParser
+"""Articles: the editor, preview, publishing, drafts, permissions and speed."""
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from blog import accounts, articles
 from blog.articles import ArticleError
 from blog.extensions import db
 from blog.models import Article, Tag, User
 from conftest import TEST_PASSWORD, Auth, count_queries
-
-BODY = """Intro with a [local link](/about) and an [outside one](https://example.org/x).
-
-```python
-print("hi")
-```
-
-| Name | Count |
-| ---- | ----: |
-| one  | 1     |
-"""
+from conftest import article_form as form
 
 
 def page(response):
     return response.get_data(as_text=True)
-
-
-def form(title="Hello world", body=BODY, tags="python web", button="publish", **fields):
-    data = {"title": title, "body": body, "tags": tags, "description": "", "cover_url": ""}
-    data.update(fields)
-    data[button] = "x"
-    return data
 
 
 def article_count():
@@ -41,13 +22,6 @@ def article_count():
 def fresh(article):
     db.session.expire_all()
     return db.session.get(Article, article.id)
-
-
-@pytest.fixture
-def writer(make_member, auth):
-    user = make_member("member1")
-    auth.login()
-    return user
 
 
 def logged_in(make_client, username):
@@ -280,72 +254,6 @@ def test_slugs_are_readable():
 def test_reading_time():
     assert articles.reading_time_minutes("") == 1
     assert articles.reading_time_minutes("word " * 401) == 3
-
-
-# --- Markdown and safety ------------------------------------------------------------------
-
-
-class TagCollector(HTMLParser):
-    """Every start tag with its attributes, to check what a browser would act on."""
-
-    def __init__(self, html):
-        super().__init__()
-        self.tags = []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-
-def assert_inert(html):
-    for tag, attrs in TagCollector(html).tags:
-        assert tag not in ("script", "iframe", "object", "style"), tag
-        assert not any(name.startswith("on") for name in attrs), (tag, attrs)
-        for name in ("href", "src"):
-            assert not attrs.get(name, "").strip().lower().startswith("javascript:"), attrs
-
-
-@pytest.mark.parametrize(
-    "source",
-    [
-        "<script>alert(1)</script>",
-        "<img src=x onerror=alert(1)>",
-        "[x](javascript:alert(1))",
-        "[x](JaVaScRiPt:alert(1))",
-        '<a href="https://example.org" onclick="alert(1)">raw</a>',
-        "![x](javascript:alert(1))",
-    ],
-)
-def test_dangerous_markdown_is_inert(client, writer, source):
-    client.submit("/new", form(body=f"Before\n\n{source}\n\nAfter"))
-    article = db.session.scalar(select(Article))
-    assert_inert(article.body_html)
-    assert "<script" not in article.body_html
-    html = page(client.get(f"/articles/{article.slug}"))
-    body = html.split('<div class="article-body">', 1)[1].split("</div>", 1)[0]
-    assert_inert(body)
-    assert "Before" in body and "After" in body
-
-
-def test_outside_links_are_marked_nofollow(make_article):
-    article = make_article(body=BODY + "\n[home](http://localhost/x) <https://example.net>")
-    links = {attrs["href"]: attrs.get("rel") for tag, attrs in TagCollector(article.body_html).tags
-             if tag == "a"}
-    assert links == {
-        "/about": None,
-        "https://example.org/x": "nofollow ugc noopener",
-        "http://localhost/x": None,
-        "https://example.net": "nofollow ugc noopener",
-    }
-
-
-def test_markdown_is_rendered_when_saved_not_when_viewed(client, make_article):
-    article = make_article(body="**bold**")
-    assert article.body_html == "<p><strong>bold</strong></p>\n"
-    db.session.execute(update(Article).values(body="*changed behind its back*"))
-    db.session.commit()
-    html = page(client.get(f"/articles/{article.slug}"))
-    assert "<strong>bold</strong>" in html and "changed behind its back" not in html
 
 
 # --- accounts and speed ------------------------------------------------------------------------
