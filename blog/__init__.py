@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import cli, database, errors, security, templating
+from . import cli, database, errors, security, templating  # noqa: F401 - database: SQLite pragmas
 from .config import load_config
 from .extensions import csrf, db, limiter, login_manager, mail, migrate
 
@@ -19,7 +19,6 @@ def create_app(test_config=None):
 
     register_extensions(app)
     register_blueprints(app)
-    database.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

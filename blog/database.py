@@ -1,4 +1,7 @@
-"""Database settings that belong to the connection, not to the schema."""
+"""Database settings that belong to the connection, not to the schema.
+
+Importing this module installs the listener, for every engine the app creates.
+"""
 
 import sqlite3
 
@@ -18,7 +21,3 @@ def _configure_sqlite(dbapi_connection, connection_record):
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
-
-
-def init_app(app):
-    """Nothing to bind per app yet; importing this module installs the listener."""
