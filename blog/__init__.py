@@ -35,7 +35,7 @@ def register_extensions(app):
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please log in to see this page."
+    login_manager.login_message = "Please log in to continue."
     login_manager.login_message_category = "info"
     from . import sessions  # noqa: F401 - registers the user loader
 

@@ -18,6 +18,7 @@ class FieldError(ValueError):
 
 MESSAGES = {
     400: "The request could not be understood.",
+    401: "Please log in first.",
     403: "You are not allowed to do that.",
     404: "There is nothing at this address.",
     405: "This address does not accept that kind of request.",

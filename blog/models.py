@@ -147,6 +147,10 @@ class Article(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The first publication; kept if the article goes back to draft and out again.
     published_at: Mapped[datetime | None]
+    # Counters kept in the same transaction as the rows they count (blog.reactions,
+    # blog.comments), so a list of cards needs no COUNT per card.
+    likes_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    comments_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     author: Mapped[User] = relationship()
     tags: Mapped[list[Tag]] = relationship(
@@ -158,6 +162,8 @@ class Article(db.Model):
         # Newest published first (home page and feeds), and a member's own list.
         Index("ix_articles_status_published_at", "status", "published_at"),
         Index("ix_articles_author_id_published_at", "author_id", "published_at"),
+        # The Top tab: most liked first.
+        Index("ix_articles_status_likes_count", "status", "likes_count", "published_at"),
     )
 
     @property
@@ -166,3 +172,105 @@ class Article(db.Model):
 
     def __repr__(self):
         return f"<Article {self.slug}>"
+
+
+# --- what members do with articles and each other -------------------------------------
+
+
+class Like(db.Model):
+    """A member likes an article; the primary key makes liking twice one like."""
+
+    __tablename__ = "likes"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Bookmark(db.Model):
+    """An article on a member's reading list."""
+
+    __tablename__ = "bookmarks"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    # The reading list, newest bookmark first.
+    __table_args__ = (Index("ix_bookmarks_user_id_created_at", "user_id", "created_at"),)
+
+
+class Follow(db.Model):
+    """follower follows followed; nobody follows themselves."""
+
+    __tablename__ = "follows"
+
+    follower_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    followed_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (CheckConstraint("follower_id <> followed_id", name="not_self"),)
+
+
+class TagFollow(db.Model):
+    """A member follows a tag: its articles show under Following."""
+
+    __tablename__ = "tag_follows"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(
+        ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Comment(db.Model):
+    """A comment in Markdown; a reply points at the first comment of its thread.
+
+    Deleting a comment that has replies keeps the row as a "[deleted]"
+    placeholder (deleted_at set, body emptied), so the thread stays readable.
+    """
+
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    # Replies by others outlive a deleted account: its comments lose their author.
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    # One level deep: always a top-level comment, never a reply.
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comments.id", ondelete="CASCADE"), index=True
+    )
+    body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deleted_at: Mapped[datetime | None]
+
+    author: Mapped[User | None] = relationship()
+
+    # An article's comments in the order they were written.
+    __table_args__ = (Index("ix_comments_article_id_id", "article_id", "id"),)
+
+    @property
+    def is_deleted(self):
+        return self.deleted_at is not None
+
+    def __repr__(self):
+        return f"<Comment {self.id} on {self.article_id}>"

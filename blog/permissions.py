@@ -4,6 +4,8 @@ from flask import abort
 
 from .accounts import may_write
 
+MAY_NOT_WRITE = "Please confirm your email address first. We sent you a link."
+
 
 def can_write(user):
     """Members may write once their email is confirmed (when the site asks for that)."""

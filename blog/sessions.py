@@ -8,12 +8,14 @@ deleting the row ends that login everywhere, even for a copied cookie.
 import hashlib
 import secrets
 
-from flask import current_app, request
-from flask_login import login_user, logout_user
+from flask import current_app, flash, redirect, request
+from flask_login import login_url, login_user, logout_user
 from sqlalchemy import delete, select
 
+from .errors import error_response, wants_json
 from .extensions import db, login_manager
 from .models import LoginSession, User, utcnow
+from .urls import referrer_path
 
 
 def _hash(token):
@@ -121,3 +123,18 @@ def load_user(token):
         db.session.commit()
     user.current_session_token = token
     return user
+
+
+@login_manager.unauthorized_handler
+def ask_to_log_in():
+    """A visitor reached something for members: send them to log in, and back after.
+
+    After a POST (a Like button, say) "back" is the page the button was on,
+    not the POST's address. A script asking for JSON gets a 401 instead and
+    sends the browser to the login page itself.
+    """
+    if wants_json():
+        return error_response(401, "Please log in first.")
+    flash(login_manager.login_message, login_manager.login_message_category)
+    back = request.full_path.rstrip("?") if request.method == "GET" else referrer_path()
+    return redirect(login_url(login_manager.login_view, next_url=back))

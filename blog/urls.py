@@ -23,14 +23,22 @@ def redirect_next(default_endpoint="feed.index", **values):
     return redirect(url_for(default_endpoint, **values))
 
 
-def redirect_back(default_endpoint="feed.index", **values):
-    """Redirect to the page the user came from, when it was one of ours."""
+def referrer_path():
+    """The path of the page this request came from, when it was one of ours; else None."""
     referrer = request.referrer or ""
     host = request.host_url.rstrip("/")
     if referrer.startswith(host + "/"):
         path = referrer[len(host):]
         if is_safe_next(path):
-            return redirect(path)
+            return path
+    return None
+
+
+def redirect_back(default_endpoint="feed.index", **values):
+    """Redirect to the page the user came from, when it was one of ours."""
+    path = referrer_path()
+    if path:
+        return redirect(path)
     return redirect_next(default_endpoint, **values)
 
 

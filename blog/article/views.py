@@ -3,15 +3,14 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import articles, permissions
+from .. import articles, permissions, reactions
+from ..answers import answer_toggle
 from ..articles import ArticleError
 from ..auth.forms import EmptyForm
 from ..markdown import render_markdown
 from .forms import ArticleForm
 
 bp = Blueprint("article", __name__)
-
-MAY_NOT_WRITE = "Please confirm your email address before you write. We sent you a link."
 
 
 def render_editor(form, article=None, preview=None, status=200):
@@ -51,7 +50,7 @@ def save(form, article=None):
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    permissions.require(permissions.can_write(current_user), MAY_NOT_WRITE)
+    permissions.require(permissions.can_write(current_user), permissions.MAY_NOT_WRITE)
     form = ArticleForm()
     if form.is_submitted():
         return save(form)
@@ -60,9 +59,13 @@ def new():
 
 @bp.route("/articles/<slug>")
 def show(slug):
+    article = visible_or_404(slug)
+    liked, bookmarked = reactions.marks(current_user, article)
     return render_template(
         "article/show.html",
-        article=visible_or_404(slug),
+        article=article,
+        liked=liked,
+        bookmarked=bookmarked,
         can_edit=permissions.can_edit,
         can_delete=permissions.can_delete,
         action_form=EmptyForm(),
@@ -96,3 +99,20 @@ def delete(slug):
     articles.delete_article(article, current_user)
     flash("The article is deleted.", "info")
     return redirect(url_for("feed.index"))
+
+
+REACTIONS = {
+    "like": reactions.like,
+    "unlike": reactions.unlike,
+    "bookmark": reactions.bookmark,
+    "unbookmark": reactions.unbookmark,
+}
+
+
+@bp.route("/articles/<slug>/<any(like, unlike, bookmark, unbookmark):action>", methods=["POST"])
+@login_required
+def react(slug, action):
+    """Like, Unlike, Bookmark and Unbookmark buttons (CSRF is checked by CSRFProtect)."""
+    article = visible_or_404(slug)
+    state = REACTIONS[action](current_user._get_current_object(), article)
+    return answer_toggle(state, "article.show", slug=article.slug)

@@ -1,0 +1,103 @@
+"""Follows: a member follows other members and tags; their articles fill the Following tab.
+
+Like blog.reactions, each change is idempotent and commits its own
+transaction; counts are read back in the same transaction.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+
+from . import permissions
+from .errors import FieldError
+from .extensions import db
+from .models import Follow, TagFollow, utcnow
+from .rows import insert_ignoring_duplicates
+
+
+class FollowError(FieldError):
+    """A follow that makes no sense (following yourself)."""
+
+
+@dataclass(frozen=True)
+class FollowState:
+    following: bool
+    followers_count: int
+
+
+def followers_count(user):
+    """How many members follow `user`."""
+    return db.session.scalar(
+        select(func.count()).select_from(Follow).where(Follow.followed_id == user.id)
+    )
+
+
+def following_count(user):
+    """How many members `user` follows."""
+    return db.session.scalar(
+        select(func.count()).select_from(Follow).where(Follow.follower_id == user.id)
+    )
+
+
+def tag_followers_count(tag):
+    """How many members follow `tag`."""
+    return db.session.scalar(
+        select(func.count()).select_from(TagFollow).where(TagFollow.tag_id == tag.id)
+    )
+
+
+def is_following(follower, followed):
+    """True when `follower` follows the member `followed` (False for anonymous visitors)."""
+    return (
+        follower.is_authenticated
+        and db.session.get(Follow, (follower.id, followed.id)) is not None
+    )
+
+
+def is_following_tag(user, tag):
+    """True when `user` follows `tag`."""
+    return user.is_authenticated and db.session.get(TagFollow, (user.id, tag.id)) is not None
+
+
+def follow(follower, followed):
+    """`follower` follows the member `followed` (commits). Returns the new FollowState."""
+    permissions.require(permissions.can_write(follower), permissions.MAY_NOT_WRITE)
+    if follower.id == followed.id:
+        raise FollowError("username", "You cannot follow yourself.")
+    insert_ignoring_duplicates(
+        Follow, follower_id=follower.id, followed_id=followed.id, created_at=utcnow()
+    )
+    state = FollowState(following=True, followers_count=followers_count(followed))
+    db.session.commit()
+    return state
+
+
+def unfollow(follower, followed):
+    """Stop following `followed`, if `follower` did (commits)."""
+    permissions.require(follower.is_authenticated)
+    db.session.execute(
+        delete(Follow).where(Follow.follower_id == follower.id, Follow.followed_id == followed.id)
+    )
+    state = FollowState(following=False, followers_count=followers_count(followed))
+    db.session.commit()
+    return state
+
+
+def follow_tag(user, tag):
+    """`user` follows `tag` (commits)."""
+    permissions.require(permissions.can_write(user), permissions.MAY_NOT_WRITE)
+    insert_ignoring_duplicates(TagFollow, user_id=user.id, tag_id=tag.id, created_at=utcnow())
+    state = FollowState(following=True, followers_count=tag_followers_count(tag))
+    db.session.commit()
+    return state
+
+
+def unfollow_tag(user, tag):
+    """`user` stops following `tag` (commits)."""
+    permissions.require(user.is_authenticated)
+    db.session.execute(
+        delete(TagFollow).where(TagFollow.user_id == user.id, TagFollow.tag_id == tag.id)
+    )
+    state = FollowState(following=False, followers_count=tag_followers_count(tag))
+    db.session.commit()
+    return state

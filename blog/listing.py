@@ -1,0 +1,138 @@
+"""Lists of articles: the queries behind every feed, and the one pagination helper.
+
+Every list is built with a fixed number of SQL statements whatever its
+length: one for the page of articles with their authors, one for their tags,
+and, for a logged-in reader, one each for which of them they like and
+bookmark. Each query has an index behind it (see blog.models).
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import request
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from .extensions import db
+from .models import Article, Bookmark, Follow, Like, TagFollow, article_tags, utcnow
+
+PER_PAGE = 20
+# Deep pages of an OFFSET query get slow; nobody reads page 500 of a feed.
+MAX_PAGE = 500
+TOP_PERIODS = {"week": 7, "month": 30, "year": 365, "all": None}
+
+
+@dataclass
+class Page:
+    """One page of a list: its items and whether there are pages around it."""
+
+    items: list
+    number: int
+    has_next: bool
+    liked_ids: set = field(default_factory=set)
+    bookmarked_ids: set = field(default_factory=set)
+
+    @property
+    def has_prev(self):
+        return self.number > 1
+
+
+def page_number():
+    """The ?page= of this request: 1 when missing or not a usable number."""
+    number = request.args.get("page", type=int) or 1
+    return min(max(number, 1), MAX_PAGE)
+
+
+def paginate(statement, number, per_page=PER_PAGE):
+    """Run `statement` (an ordered select) for page `number`: one SQL statement.
+
+    One row more than a page is fetched to know whether a next page exists,
+    so no COUNT(*) is needed.
+    """
+    rows = db.session.scalars(
+        statement.limit(per_page + 1).offset((number - 1) * per_page)
+    ).unique().all()
+    return Page(items=rows[:per_page], number=number, has_next=len(rows) > per_page)
+
+
+def article_page(statement, reader, number=None, per_page=PER_PAGE):
+    """A page of article cards: articles with author and tags, and what `reader` liked/saved."""
+    page = paginate(
+        statement.options(joinedload(Article.author), selectinload(Article.tags)),
+        page_number() if number is None else number,
+        per_page,
+    )
+    ids = [article.id for article in page.items]
+    if ids and reader.is_authenticated:
+        page.liked_ids = set(db.session.scalars(
+            select(Like.article_id).where(Like.user_id == reader.id, Like.article_id.in_(ids))
+        ))
+        page.bookmarked_ids = set(db.session.scalars(
+            select(Bookmark.article_id)
+            .where(Bookmark.user_id == reader.id, Bookmark.article_id.in_(ids))
+        ))
+    return page
+
+
+# --- the lists ----------------------------------------------------------------------
+# Each returns an ordered select of published articles; the order always ends
+# in a unique column, so pages never repeat or skip an article.
+
+
+def _published():
+    return select(Article).where(Article.status == "published")
+
+
+def _newest_first(statement):
+    return statement.order_by(Article.published_at.desc(), Article.id.desc())
+
+
+def latest():
+    """Every published article, newest first."""
+    return _newest_first(_published())
+
+
+def top(period="week"):
+    """The most liked articles published in the last week/month/year, or of all time."""
+    statement = _published()
+    days = TOP_PERIODS.get(period, TOP_PERIODS["week"])
+    if days is not None:
+        statement = statement.where(Article.published_at >= utcnow() - timedelta(days=days))
+    return statement.order_by(
+        Article.likes_count.desc(), Article.published_at.desc(), Article.id.desc()
+    )
+
+
+def following(user):
+    """Articles by the members and tags `user` follows, newest first."""
+    followed_authors = select(Follow.followed_id).where(Follow.follower_id == user.id)
+    followed_tags = select(TagFollow.tag_id).where(TagFollow.user_id == user.id)
+    in_followed_tags = select(article_tags.c.article_id).where(
+        article_tags.c.tag_id.in_(followed_tags)
+    )
+    return _newest_first(_published().where(or_(
+        Article.author_id.in_(followed_authors), Article.id.in_(in_followed_tags)
+    )))
+
+
+def tagged(tag):
+    """Published articles with `tag`, newest first."""
+    return _newest_first(_published().where(
+        Article.id.in_(select(article_tags.c.article_id).where(article_tags.c.tag_id == tag.id))
+    ))
+
+
+def by_author(author):
+    """`author`'s published articles, newest first."""
+    return _newest_first(_published().where(Article.author_id == author.id))
+
+
+def reading_list(user):
+    """The published articles `user` bookmarked, most recently bookmarked first."""
+    return (
+        _published()
+        .join(Bookmark, Bookmark.article_id == Article.id)
+        .where(Bookmark.user_id == user.id)
+        .order_by(Bookmark.created_at.desc(), Article.id.desc())
+    )
+

@@ -1,0 +1,104 @@
+"""Likes and bookmarks: the rules behind the Like and Bookmark buttons (and the API's favorite).
+
+Each function is idempotent (liking twice is one like) and commits one
+transaction in which the like row and the article's likes_count change
+together, so the count always equals the number of rows, however many
+people click at once: the row is inserted with ON CONFLICT DO NOTHING and
+the counter moves only when a row really was inserted or deleted.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select, update
+
+from . import permissions
+from .extensions import db
+from .models import Article, Bookmark, Like, utcnow
+from .rows import insert_ignoring_duplicates
+
+
+@dataclass(frozen=True)
+class LikeState:
+    liked: bool
+    likes_count: int
+
+
+@dataclass(frozen=True)
+class BookmarkState:
+    bookmarked: bool
+
+
+def _require_reactable(user, article):
+    permissions.require(permissions.can_write(user), permissions.MAY_NOT_WRITE)
+    # Drafts cannot be liked, not even by their author.
+    permissions.require(article.is_published, "Only published articles can be liked or saved.")
+
+
+def _likes_count(article_id):
+    return db.session.scalar(select(Article.likes_count).where(Article.id == article_id))
+
+
+def like(user, article):
+    """`user` likes `article` (commits). Returns the new LikeState."""
+    _require_reactable(user, article)
+    inserted = insert_ignoring_duplicates(
+        Like, user_id=user.id, article_id=article.id, created_at=utcnow()
+    )
+    if inserted:
+        db.session.execute(
+            update(Article)
+            .where(Article.id == article.id)
+            .values(likes_count=Article.likes_count + 1)
+        )
+    count = _likes_count(article.id)
+    db.session.commit()
+    return LikeState(liked=True, likes_count=count)
+
+
+def unlike(user, article):
+    """Take `user`'s like back, if there was one (commits). Returns the new LikeState."""
+    permissions.require(user.is_authenticated)
+    removed = db.session.execute(
+        delete(Like).where(Like.user_id == user.id, Like.article_id == article.id)
+    ).rowcount
+    if removed:
+        db.session.execute(
+            update(Article)
+            .where(Article.id == article.id)
+            .values(likes_count=Article.likes_count - removed)
+        )
+    count = _likes_count(article.id)
+    db.session.commit()
+    return LikeState(liked=False, likes_count=count)
+
+
+def bookmark(user, article):
+    """Put `article` on `user`'s reading list (commits)."""
+    _require_reactable(user, article)
+    insert_ignoring_duplicates(
+        Bookmark, user_id=user.id, article_id=article.id, created_at=utcnow()
+    )
+    db.session.commit()
+    return BookmarkState(bookmarked=True)
+
+
+def unbookmark(user, article):
+    """Take `article` off `user`'s reading list (commits)."""
+    permissions.require(user.is_authenticated)
+    db.session.execute(
+        delete(Bookmark).where(Bookmark.user_id == user.id, Bookmark.article_id == article.id)
+    )
+    db.session.commit()
+    return BookmarkState(bookmarked=False)
+
+
+def marks(user, article):
+    """(liked, bookmarked) for `user` and `article`, in one statement."""
+    if not user.is_authenticated:
+        return False, False
+    mine = {"user_id": user.id, "article_id": article.id}
+    liked, bookmarked = db.session.execute(select(
+        select(Like).filter_by(**mine).exists(),
+        select(Bookmark).filter_by(**mine).exists(),
+    )).one()
+    return bool(liked), bool(bookmarked)

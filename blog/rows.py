@@ -1,0 +1,19 @@
+"""Database statements that SQLAlchemy spells differently per dialect."""
+
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from .extensions import db
+
+_INSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
+
+
+def insert_ignoring_duplicates(model, **values):
+    """INSERT ... ON CONFLICT DO NOTHING; True when a row was inserted.
+
+    Safe under concurrency: when two requests insert the same key at once,
+    the database lets exactly one of them in and the other one does nothing.
+    """
+    insert = _INSERTS[db.session.get_bind().dialect.name]
+    statement = insert(model).values(**values).on_conflict_do_nothing()
+    return db.session.execute(statement).rowcount == 1
