@@ -15,5 +15,8 @@ def insert_ignoring_duplicates(model, **values):
     the database lets exactly one of them in and the other one does nothing.
     """
     insert = _INSERTS[db.session.get_bind().dialect.name]
-    statement = insert(model).values(**values).on_conflict_do_nothing()
-    return db.session.execute(statement).rowcount == 1
+    # RETURNING tells whether a row went in: an ORM-enabled insert reports
+    # no rowcount on every driver.
+    key = model.__table__.primary_key.columns.values()[0]
+    statement = insert(model).values(**values).on_conflict_do_nothing().returning(key)
+    return db.session.execute(statement).first() is not None
