@@ -285,6 +285,14 @@ def delete_account(user, password):
     """Delete the account and everything it owns (commits)."""
     if not passwords.check_password(user.password_hash, password):
         raise AccountError("password", "Your password is not correct.")
+    # Imported here: both ask blog.permissions, which imports this module.
+    from .comments import remove_comments_by
+    from .reactions import forget_likes_by
+
+    # Before the user row goes: replies by others keep their threads, and
+    # the like counters on others' articles drop with the likes.
+    remove_comments_by(user)
+    forget_likes_by(user)
     db.session.delete(user)
     db.session.commit()
 

@@ -29,6 +29,23 @@ def can_delete(user, article):
     return user.id == article.author_id or user.is_admin
 
 
+def can_comment(user, article):
+    """Members who may write comment on published articles."""
+    return may_write(user) and article.is_published
+
+
+def can_edit_comment(user, comment):
+    """Only the author edits a comment, while allowed to write; a deleted one is gone."""
+    return may_write(user) and not comment.is_deleted and user.id == comment.author_id
+
+
+def can_delete_comment(user, comment):
+    """The author, or an administrator; a "[deleted]" placeholder goes by itself."""
+    if not user.is_authenticated or comment.is_deleted:
+        return False
+    return user.id == comment.author_id or user.is_admin
+
+
 def require(condition, message=None):
     """Abort with 403 unless condition holds; message replaces the generic text."""
     if not condition:

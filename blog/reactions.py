@@ -102,3 +102,16 @@ def marks(user, article):
         select(Bookmark).filter_by(**mine).exists(),
     )).one()
     return bool(liked), bool(bookmarked)
+
+
+def forget_likes_by(user):
+    """Before `user`'s account goes: take their likes off the counters (not committed).
+
+    The like rows themselves go with the account (ON DELETE CASCADE); the
+    counters on other members' articles must drop with them.
+    """
+    db.session.execute(
+        update(Article)
+        .where(Article.id.in_(select(Like.article_id).where(Like.user_id == user.id)))
+        .values(likes_count=Article.likes_count - 1)
+    )

@@ -446,3 +446,12 @@ def test_a_verification_link_is_not_a_reset_link(client, auth, deliver):
     auth.register()
     token = link_in(deliver()[0], "/auth/verify/").rsplit("/", 1)[1]
     assert client.get(f"/auth/reset/{token}").status_code == 400
+
+
+def test_form_fields_carry_no_empty_aria_attributes(client):
+    """An absent hint or error leaves the attribute out, never aria-invalid="None"."""
+    html = client.get("/auth/register").get_data(as_text=True)
+    assert '="None"' not in html
+    html = client.submit("/auth/register", {"email": "x"}).get_data(as_text=True)
+    assert 'aria-invalid="true"' in html
+    assert '="None"' not in html

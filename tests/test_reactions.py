@@ -232,3 +232,16 @@ def test_likes_and_unlikes_racing_leave_the_count_equal_to_the_rows(
     clicks += [(c, f"/articles/{article.slug}/like") for c in clients[3:]]
     assert click_all_at_once(clicks) == [200] * 9
     assert likes_count(article) == (3, 3)
+
+
+def test_deleting_an_account_takes_its_likes_off_the_counters(
+    client, writer, article, make_member, make_client
+):
+    other = logged_in(make_client, make_member("reader2"))
+    client.submit(f"/articles/{article.slug}/like")
+    other.submit(f"/articles/{article.slug}/like")
+    assert likes_count(article) == (2, 2)
+
+    response = other.submit("/settings/delete", {"delete-password": "correct horse battery"})
+    assert response.status_code == 302
+    assert likes_count(article) == (1, 1)

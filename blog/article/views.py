@@ -3,10 +3,11 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import articles, permissions, reactions
+from .. import articles, comments, permissions, reactions
 from ..answers import answer_toggle
 from ..articles import ArticleError
 from ..auth.forms import EmptyForm
+from ..comment.forms import SectionForms
 from ..markdown import render_markdown
 from .forms import ArticleForm
 
@@ -57,10 +58,10 @@ def new():
     return render_editor(form)
 
 
-@bp.route("/articles/<slug>")
-def show(slug):
-    article = visible_or_404(slug)
+def render_article(article, comment_form=None, status=200):
+    """The article page; comment_form brings a refused comment back with its error."""
     liked, bookmarked = reactions.marks(current_user, article)
+    threads = comments.thread_for(article)
     return render_template(
         "article/show.html",
         article=article,
@@ -69,7 +70,17 @@ def show(slug):
         can_edit=permissions.can_edit,
         can_delete=permissions.can_delete,
         action_form=EmptyForm(),
-    )
+        threads=threads,
+        comment_forms=SectionForms.around(comment_form, threads),
+        can_comment=permissions.can_comment,
+        can_edit_comment=permissions.can_edit_comment,
+        can_delete_comment=permissions.can_delete_comment,
+    ), status
+
+
+@bp.route("/articles/<slug>")
+def show(slug):
+    return render_article(visible_or_404(slug))
 
 
 @bp.route("/articles/<slug>/edit", methods=["GET", "POST"])

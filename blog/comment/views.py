@@ -1,0 +1,82 @@
+"""Comment pages. Each view parses the form, calls blog.comments, and answers."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from .. import comments, permissions
+from ..article.views import render_article, visible_or_404
+from ..auth.forms import EmptyForm
+from ..comments import CommentError
+from .forms import CommentForm, EditCommentForm
+
+bp = Blueprint("comment", __name__)
+
+
+def comment_or_404(comment_id):
+    """(comment, article) when both exist and the viewer may see the article; else 404."""
+    comment = comments.get_comment(comment_id)
+    # A "[deleted]" placeholder is gone as far as anyone's edits are concerned.
+    if comment is None or comment.is_deleted:
+        abort(404)
+    article = comments.article_of(comment)
+    if not permissions.can_view(current_user, article):
+        abort(404)
+    return comment, article
+
+
+def to_comment(article, anchor):
+    return redirect(url_for("article.show", slug=article.slug, _anchor=anchor))
+
+
+def show_error(form, error):
+    """Put a CommentError beside its field."""
+    form[error.field].errors = [*form[error.field].errors, error.message]
+
+
+@bp.route("/articles/<slug>/comments", methods=["POST"])
+@login_required
+def create(slug):
+    article = visible_or_404(slug)
+    user = current_user._get_current_object()
+    comments.require_may_comment(user, article)
+    form = CommentForm()
+    if form.validate_on_submit():
+        try:
+            comment = comments.add_comment(user, article, form.body.data, form.parent_id.data)
+        except CommentError as error:
+            show_error(form, error)
+        else:
+            flash("Your comment is posted.", "success")
+            return to_comment(article, f"comment-{comment.id}")
+    return render_article(article, comment_form=form, status=422)
+
+
+@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(comment_id):
+    comment, article = comment_or_404(comment_id)
+    user = current_user._get_current_object()
+    permissions.require(permissions.can_edit_comment(user, comment))
+    form = EditCommentForm() if request.method == "POST" else EditCommentForm(body=comment.body)
+    if form.validate_on_submit():
+        try:
+            comments.edit_comment(comment, user, form.body.data)
+        except CommentError as error:
+            show_error(form, error)
+        else:
+            flash("Your comment is saved.", "success")
+            return to_comment(article, f"comment-{comment_id}")
+    status = 422 if form.is_submitted() else 200
+    return render_template("comment/edit.html", form=form, comment=comment, article=article), status
+
+
+@bp.route("/comments/<int:comment_id>/delete", methods=["POST"])
+@login_required
+def delete(comment_id):
+    comment, article = comment_or_404(comment_id)
+    permissions.require(permissions.can_delete_comment(current_user, comment))
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    comments.delete_comment(comment, current_user._get_current_object())
+    flash("The comment is deleted.", "info")
+    return to_comment(article, "comments")
