@@ -43,13 +43,17 @@ def register_extensions(app):
 def register_blueprints(app):
     from .article.views import bp as article_bp
     from .auth.views import bp as auth_bp
+    from .comment.views import bp as comment_bp
     from .feed.views import bp as feed_bp
+    from .profile.views import bp as profile_bp
     from .settings.views import bp as settings_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(settings_bp)
     app.register_blueprint(feed_bp)
     app.register_blueprint(article_bp)
+    app.register_blueprint(comment_bp)
+    app.register_blueprint(profile_bp)
     if app.config["BLOG_ENV"] != "production":
         from .dev.views import bp as dev_bp
 

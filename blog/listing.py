@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import request
+from flask_login import AnonymousUserMixin
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from .extensions import db
-from .models import Article, Bookmark, Follow, Like, TagFollow, article_tags, utcnow
+from .models import Article, Bookmark, Follow, Like, Tag, TagFollow, article_tags, utcnow
 
 PER_PAGE = 20
 # Deep pages of an OFFSET query get slow; nobody reads page 500 of a feed.
@@ -72,6 +73,16 @@ def article_page(statement, reader, number=None, per_page=PER_PAGE):
             .where(Bookmark.user_id == reader.id, Bookmark.article_id.in_(ids))
         ))
     return page
+
+
+def feed_entries(statement, limit=PER_PAGE):
+    """The first `limit` articles of `statement`, with authors and tags, for an Atom feed."""
+    return article_page(statement, AnonymousUserMixin(), number=1, per_page=limit).items
+
+
+def tag_named(name):
+    """The tag called `name` in any case, or None."""
+    return db.session.scalar(select(Tag).where(Tag.name == name.lower()))
 
 
 # --- the lists ----------------------------------------------------------------------

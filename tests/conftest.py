@@ -15,10 +15,12 @@ import socket
 import threading
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
+from playwright.sync_api import sync_playwright
 from sqlalchemy import create_engine, delete, event, make_url, text
 from waitress.server import create_server
 
@@ -27,6 +29,18 @@ from blog.accounts import create_user
 from blog.extensions import db
 
 TEST_PASSWORD = "correct horse battery"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    # No internet here: keep chromium from calling out.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+BROWSER_TIMEOUT_MS = 10_000  # for every wait on a page: fail fast instead of Playwright's 30 s
 CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 LINK_PATTERN = re.compile(r"https?://\S+")
 
@@ -432,3 +446,158 @@ def writer(make_member, auth):
     user = make_member("member1")
     auth.login()
     return user
+
+
+# --- feeds -------------------------------------------------------------------------------
+
+CARD_TITLE_PATTERN = re.compile(r'<h2 class="card-title"><a href="[^"]*">([^<]*)</a>')
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def json_headers(client):
+    """What buttons.js sends: JSON wanted, the CSRF token in a header."""
+    return {"Accept": "application/json", "X-CSRFToken": client.csrf_token()}
+
+
+def card_titles(response):
+    """The titles of the article cards on a page, top to bottom."""
+    assert response.status_code == 200, response.status_code
+    return CARD_TITLE_PATTERN.findall(response.get_data(as_text=True))
+
+
+FOLLOW_BUTTON_PATTERN = re.compile(
+    r'data-state-key="following".*?toggle-label">([^<]*)</span> '
+    r'<span class="toggle-count">(\d+)</span>',
+    re.DOTALL,
+)
+
+
+def follow_button(response):
+    """The Follow button on a page as (label, followers count)."""
+    match = FOLLOW_BUTTON_PATTERN.search(response.get_data(as_text=True))
+    assert match, "no Follow button on the page"
+    return match.group(1), int(match.group(2))
+
+
+def parse_atom(response):
+    """An Atom response as an ElementTree element (asserting its content type)."""
+    from xml.etree import ElementTree
+
+    assert response.status_code == 200, response.status_code
+    assert response.mimetype == "application/atom+xml"
+    return ElementTree.fromstring(response.get_data())  # noqa: S314 - our own output
+
+
+def entry_titles(feed):
+    return [entry.findtext(f"{ATOM}title") for entry in feed.iter(f"{ATOM}entry")]
+
+
+def set_published_at(article, when):
+    """Move an article's publication date, straight in its row (Top periods, ordering)."""
+    from sqlalchemy import update
+
+    from blog.models import Article
+
+    db.session.execute(
+        update(Article).where(Article.id == article.id).values(published_at=when)
+    )
+    db.session.commit()
+
+
+@pytest.fixture
+def reader(make_member, auth):
+    """"reader", a verified member logged in on `client`."""
+    user = make_member("reader")
+    auth.login("reader")
+    return user
+
+
+@pytest.fixture
+def make_articles(make_article, make_member):
+    """`count` published articles by `author` titled "<title> 1", "<title> 2"..., oldest first."""
+
+    def factory(count, author=None, title="Article", tags=""):
+        author = author or make_member()
+        return [
+            make_article(author=author, title=f"{title} {n}", tags=tags)
+            for n in range(1, count + 1)
+        ]
+
+    return factory
+
+
+@pytest.fixture
+def list_statement_counts(client, auth, make_member, make_article):
+    """How many SQL statements GET `url` runs when its list holds 1 article, then 20.
+
+    "author" writes every article with the tag "python"; "reader" follows
+    "author", likes and bookmarks each article: so each one is on every list.
+    """
+    from blog import follows, reactions
+
+    reader, author = make_member("reader"), make_member("author")
+    follows.follow(reader, author)
+
+    def measure(url, logged_in=True):
+        if logged_in:
+            auth.login("reader")
+        counts, written = [], 0
+        for total in (1, 20):
+            for _ in range(total - written):
+                article = make_article(author=author, title="Counted", tags="python")
+                reactions.like(reader, article)
+                reactions.bookmark(reader, article)
+            written = total
+            with count_queries() as queries:
+                response = client.get(url)
+            assert response.status_code == 200, response.status_code
+            assert response.get_data(as_text=True).count(">Counted<") == total
+            counts.append(len(queries))
+        return counts
+
+    return measure
+
+
+# --- the browser (Playwright driving Debian's chromium) ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless chromium for the module; every test gets fresh contexts in it."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: the browser tests need Debian's chromium "
+            "(apt-get install chromium).",
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Open a page in a new context (its own cookies); everything is closed after the test.
+
+    It depends on live_server so that the browser hangs up before the server stops:
+    waitress waits for open keep-alive connections when it shuts down.
+    """
+    contexts = []
+
+    def open_page(**context_options):
+        context = browser.new_context(**context_options)
+        context.set_default_timeout(BROWSER_TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()

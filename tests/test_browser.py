@@ -15,74 +15,17 @@ import time
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from conftest import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    # No internet here: keep chromium from calling out.
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-TIMEOUT_MS = 10_000  # for every wait on a page: fail fast instead of Playwright's 30 s
 MAIL_WAIT_SECONDS = 10  # the mail worker polls every 0.5 s
 PHONE = {"width": 390, "height": 844}
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 NEW_PASSWORD = "a brand new staple battery"
 BAD_LOGIN = "Incorrect email, username or password."
-
-
-# --- the browser ----------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One headless chromium for the module; every test gets fresh contexts in it."""
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: the browser tests need Debian's chromium "
-            "(apt-get install chromium).",
-            pytrace=False,
-        )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def new_page(browser, live_server):
-    """Open a page in a new context (its own cookies); everything is closed after the test.
-
-    It depends on live_server so that the browser hangs up before the server stops:
-    waitress waits for open keep-alive connections when it shuts down.
-    """
-    contexts = []
-
-    def open_page(**context_options):
-        context = browser.new_context(**context_options)
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
-@pytest.fixture
-def page(new_page):
-    return new_page()
 
 
 # --- steps a person takes ----------------------------------------------------------------

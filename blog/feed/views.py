@@ -1,10 +1,120 @@
-"""The home page and, later, the lists of articles."""
+"""The home page with its tabs, tag pages, and the Atom feeds of the site and of a tag."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from .. import follows, listing
+from ..answers import answer_toggle
+from ..extensions import login_manager
+from ..models import utcnow
+from ..urls import external_url
 
 bp = Blueprint("feed", __name__)
+
+TABS = ("following", "latest", "top")
+DEFAULT_PERIOD = "week"
+
+
+def chosen_tab():
+    """?tab= when it names a tab, else Following for members and Latest for visitors."""
+    tab = request.args.get("tab")
+    if tab in TABS:
+        return tab
+    return "following" if current_user.is_authenticated else "latest"
+
+
+def chosen_period():
+    """?period= for the Top tab, a week unless it names another period."""
+    period = request.args.get("period")
+    return period if period in listing.TOP_PERIODS else DEFAULT_PERIOD
+
+
+def tab_statement(tab, period):
+    if tab == "following":
+        return listing.following(current_user)
+    if tab == "top":
+        return listing.top(period)
+    return listing.latest()
 
 
 @bp.route("/")
 def index():
-    return render_template("feed/index.html")
+    tab = chosen_tab()
+    if tab == "following" and not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    period = chosen_period() if tab == "top" else None
+    page = listing.article_page(tab_statement(tab, period), current_user)
+    return render_template(
+        "feed/index.html", tab=tab, period=period, periods=listing.TOP_PERIODS, page=page
+    )
+
+
+# --- tags ------------------------------------------------------------------------------
+
+
+def tag_or_404(name):
+    tag = listing.tag_named(name)
+    if tag is None:
+        abort(404)
+    return tag
+
+
+@bp.route("/t/<name>")
+def tag(name):
+    tag = tag_or_404(name)
+    if name != tag.name:
+        return redirect(url_for("feed.tag", name=tag.name, page=request.args.get("page")), 301)
+    return render_template(
+        "feed/tag.html",
+        tag=tag,
+        following=follows.is_following_tag(current_user, tag),
+        followers_count=follows.tag_followers_count(tag),
+        page=listing.article_page(listing.tagged(tag), current_user),
+    )
+
+
+@bp.route("/t/<name>/follow", methods=["POST"])
+@login_required
+def follow_tag(name):
+    tag = tag_or_404(name)
+    state = follows.follow_tag(current_user._get_current_object(), tag)
+    return answer_toggle(state, "feed.tag", name=tag.name)
+
+
+@bp.route("/t/<name>/unfollow", methods=["POST"])
+@login_required
+def unfollow_tag(name):
+    tag = tag_or_404(name)
+    state = follows.unfollow_tag(current_user._get_current_object(), tag)
+    return answer_toggle(state, "feed.tag", name=tag.name)
+
+
+# --- Atom feeds ------------------------------------------------------------------------
+
+
+def atom_feed(title, articles, page_endpoint, feed_endpoint, **values):
+    """An Atom 1.0 document of `articles`; links point at BASE_URL, not at the request's host."""
+    updated = max((article.updated_at for article in articles), default=utcnow())
+    xml = render_template(
+        "feed/atom.xml",
+        title=title,
+        articles=articles,
+        updated=updated,
+        page_url=external_url(page_endpoint, **values),
+        feed_url=external_url(feed_endpoint, **values),
+        article_url=lambda article: external_url("article.show", slug=article.slug),
+    )
+    return xml, 200, {"Content-Type": "application/atom+xml; charset=utf-8"}
+
+
+@bp.route("/feed.atom")
+def atom():
+    articles = listing.feed_entries(listing.latest())
+    return atom_feed(None, articles, "feed.index", "feed.atom")
+
+
+@bp.route("/t/<name>/feed.atom")
+def tag_atom(name):
+    tag = tag_or_404(name)
+    articles = listing.feed_entries(listing.tagged(tag))
+    return atom_feed(f"#{tag.name}", articles, "feed.tag", "feed.tag_atom", name=tag.name)

@@ -49,7 +49,9 @@
     if (form.dataset.busy) { return; }
     form.dataset.busy = "1";
 
-    var wasActive = form.action === new URL(form.dataset.offUrl, location.href).href;
+    // The form's action is what the click asks for (like, or unlike).
+    var url = form.action;
+    var wasActive = url === new URL(form.dataset.offUrl, location.href).href;
     var oldCount = readCount(form);
     var button = form.querySelector("button");
     form.querySelector(".toggle-error").hidden = true;
@@ -58,7 +60,7 @@
     button.disabled = true;
 
     try {
-      var response = await fetch(form.action, {
+      var response = await fetch(url, {
         method: "POST",
         credentials: "same-origin",
         headers: {

@@ -1,0 +1,72 @@
+"""Members' profiles, following members, a member's Atom feed, and your reading list."""
+
+from flask import Blueprint, abort, flash, jsonify, render_template
+from flask_login import current_user, login_required
+
+from .. import accounts, follows, listing
+from ..answers import answer_toggle
+from ..errors import wants_json
+from ..feed.views import atom_feed
+from ..urls import redirect_back
+
+bp = Blueprint("profile", __name__)
+
+
+def member_or_404(username):
+    member = accounts.find_by_username(username)
+    if member is None:
+        abort(404)
+    return member
+
+
+@bp.route("/@<username>")
+def show(username):
+    member = member_or_404(username)
+    is_own = current_user.is_authenticated and current_user.id == member.id
+    return render_template(
+        "profile/show.html",
+        member=member,
+        is_own=is_own,
+        following=follows.is_following(current_user, member),
+        followers_count=follows.followers_count(member),
+        following_count=follows.following_count(member),
+        page=listing.article_page(listing.by_author(member), current_user),
+    )
+
+
+@bp.route("/@<username>/follow", methods=["POST"])
+@login_required
+def follow(username):
+    member = member_or_404(username)
+    try:
+        state = follows.follow(current_user._get_current_object(), member)
+    except follows.FollowError as error:
+        if wants_json():
+            return jsonify(errors={error.field: [error.message]}), 422
+        flash(error.message, "error")
+        return redirect_back("profile.show", username=member.username)
+    return answer_toggle(state, "profile.show", username=member.username)
+
+
+@bp.route("/@<username>/unfollow", methods=["POST"])
+@login_required
+def unfollow(username):
+    member = member_or_404(username)
+    state = follows.unfollow(current_user._get_current_object(), member)
+    return answer_toggle(state, "profile.show", username=member.username)
+
+
+@bp.route("/@<username>/feed.atom")
+def atom(username):
+    member = member_or_404(username)
+    articles = listing.feed_entries(listing.by_author(member))
+    return atom_feed(
+        member.name, articles, "profile.show", "profile.atom", username=member.username
+    )
+
+
+@bp.route("/reading-list")
+@login_required
+def reading_list():
+    page = listing.article_page(listing.reading_list(current_user), current_user)
+    return render_template("profile/reading_list.html", page=page)
