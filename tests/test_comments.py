@@ -338,5 +338,6 @@ def test_article_page_takes_the_same_statements_for_1_or_20_comments(
             assert client.get(f"/articles/{slug}").status_code == 200
         counts.append(len(queries))
     # login session, article with author, tags, the reader's like/bookmark marks,
-    # and one more: all comments with their authors (blog.comments.thread_for).
-    assert counts == [5, 5]
+    # whether the reader follows the author, and all comments with their
+    # authors (blog.comments.thread_for).
+    assert counts == [6, 6]

@@ -203,3 +203,22 @@ def test_lists_run_the_same_statements_for_1_or_20_articles(
 ):
     one, twenty = list_statement_counts(url, logged_in)
     assert one == twenty
+
+
+def test_article_page_offers_to_follow_its_author_but_not_to_the_author(
+    client, auth, ada, make_member, make_article
+):
+    article = make_article(author=ada, title="On engines")
+    reader = make_member("member1")
+    auth.login()
+    url = f"/articles/{article.slug}"
+    assert 'action="/@ada/follow"' in page(client.get(url))
+
+    client.submit("/@ada/follow", headers={"Referer": f"http://localhost{url}"})
+    assert follows.is_following(reader, ada)
+    assert 'action="/@ada/unfollow"' in page(client.get(url))
+
+    auth.logout()
+    auth.login("ada")
+    text = page(client.get(url))
+    assert "/@ada/follow" not in text and "/@ada/unfollow" not in text

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import articles, comments, permissions, reactions
+from .. import articles, comments, follows, permissions, reactions
 from ..answers import answer_toggle
 from ..articles import ArticleError
 from ..auth.forms import EmptyForm
@@ -61,12 +61,16 @@ def new():
 def render_article(article, comment_form=None, status=200):
     """The article page; comment_form brings a refused comment back with its error."""
     liked, bookmarked = reactions.marks(current_user, article)
+    is_author = current_user.is_authenticated and current_user.id == article.author_id
+    following_author = not is_author and follows.is_following(current_user, article.author)
     threads = comments.thread_for(article)
     return render_template(
         "article/show.html",
         article=article,
         liked=liked,
         bookmarked=bookmarked,
+        is_author=is_author,
+        following_author=following_author,
         can_edit=permissions.can_edit,
         can_delete=permissions.can_delete,
         action_form=EmptyForm(),
