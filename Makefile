@@ -8,7 +8,7 @@ PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 FLASK := $(BIN)/flask --app blog
 
-.PHONY: run test lint setup setup-dev browser db clean
+.PHONY: run test lint bench setup setup-dev browser db clean
 
 ## run: set up, migrate, seed demo members, serve at http://127.0.0.1:$(PORT)
 run: export BLOG_ENV ?= development
@@ -24,7 +24,11 @@ test: setup-dev browser
 
 ## lint: ruff over the code and tests
 lint: setup-dev
-	$(BIN)/ruff check blog tests wsgi.py
+	$(BIN)/ruff check blog tests scripts wsgi.py
+
+## bench: seed a throw-away SQLite database, serve it, measure the main pages (BENCH_ARGS="--help")
+bench: setup
+	$(BIN)/python scripts/benchmark.py $(BENCH_ARGS)
 
 setup: $(VENV)/.runtime-installed
 setup-dev: $(VENV)/.dev-installed

@@ -14,6 +14,9 @@ def main():
     """Serve with waitress on HOST:PORT (127.0.0.1:8000 by default)."""
     from waitress import serve
 
+    from blog.serving import prepare_worker_threads
+
+    prepare_worker_threads()
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "8000"))
     name = app.config["SITE_NAME"]

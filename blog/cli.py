@@ -1,5 +1,7 @@
 """Command-line tasks: flask --app blog init-db | seed-demo | create-admin | send-mail."""
 
+import time
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -11,12 +13,6 @@ from .models import User
 
 # Printed for people trying the demo; seed-demo refuses to run in production.
 DEMO_PASSWORD = "demo-password-2024"  # noqa: S105
-DEMO_USERS = [
-    ("alice", "Alice Liddell", "Writes about Python and the web."),
-    ("bob", "Bob Builder", "Backend engineer. Databases, queues, things that scale."),
-    ("carol", "Carol Danvers", "Frontend, accessibility and design systems."),
-]
-
 
 def init_app(app):
     """Register the commands."""
@@ -36,26 +32,53 @@ def _safe_url():
     return db.engine.url.render_as_string(hide_password=True)
 
 
+COUNT = click.IntRange(min=0)
+
+
 @click.command("seed-demo")
 @with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing when the site already has members.")
-def seed_demo(if_empty):
-    """Add a few verified demo members."""
-    from .accounts import create_user
+@click.option("--users", type=COUNT, default=0, help="Extra members to add.")
+@click.option("--articles", type=COUNT, default=0, help="Articles to add (about 2% drafts).")
+@click.option("--comments", type=COUNT, default=0, help="Comments on the new articles.")
+@click.option("--likes", type=COUNT, default=0, help="Likes on the new articles.")
+@click.option("--follows", type=COUNT, default=0, help="Follows between members.")
+@click.option("--seed", type=int, default=None, help="Random seed, for the same data again.")
+def seed_demo(if_empty, users, articles, comments, likes, follows, seed):
+    """Add the verified demo members alice, bob and carol, and optionally bulk demo data.
+
+    Every demo member logs in with the demo password.
+    """
+    from .seed import DEMO_USERS, Seeder, SeedError
 
     if current_app.config["BLOG_ENV"] == "production":
         raise click.ClickException("Demo data is for development sites; BLOG_ENV is production.")
+    if (comments or likes) and not articles:
+        raise click.UsageError("--comments and --likes go to the new articles: add --articles N.")
     if if_empty and db.session.scalar(select(func.count(User.id))):
         click.echo("The database already has members; no demo data added.")
         return
-    for username, name, bio in DEMO_USERS:
-        if db.session.scalar(select(User).where(User.username == username)):
-            continue
-        user = create_user(f"{username}@example.com", username, DEMO_PASSWORD)
-        user.display_name, user.bio = name, bio
+    started = time.perf_counter()
+    seeder = Seeder(DEMO_PASSWORD, seed)
+    try:
+        seeder.add_members(users)
+        if articles:
+            seeder.add_articles(articles, comments, likes)
+        if follows:
+            seeder.add_follows(follows)
+        seeder.refresh_statistics()
+    except SeedError as exc:
+        db.session.rollback()
+        raise click.UsageError(str(exc)) from None
     db.session.commit()
+    counts = seeder.counts
+    click.echo(
+        f"Added {counts.users:,} members, {counts.articles:,} articles ({counts.drafts:,} drafts), "
+        f"{counts.comments:,} comments, {counts.likes:,} likes and {counts.follows:,} follows "
+        f"in {time.perf_counter() - started:.1f} s."
+    )
     click.echo(f"Demo members: {', '.join(u for u, _, _ in DEMO_USERS)}")
-    click.echo(f"Demo login: alice / {DEMO_PASSWORD}")
+    click.echo(f"Demo login: alice / {DEMO_PASSWORD} (every demo member has this password)")
 
 
 @click.command("create-admin")

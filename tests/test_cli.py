@@ -1,5 +1,6 @@
 """The command-line tasks a self-hoster runs."""
 
+import pytest
 from sqlalchemy import func, inspect, select
 
 from blog import create_app
@@ -69,3 +70,90 @@ def test_create_admin_prompts_and_validates(app):
     result = runner.invoke(args=["create-admin", "--email", "BOSS@example.com",
                                  "--username", "boss2", "--password", "a sturdy passphrase"])
     assert "An account already uses this email." in result.output
+
+
+# --- seed-demo in bulk ----------------------------------------------------------------
+
+BULK = ["seed-demo", "--users", "5", "--articles", "30", "--comments", "60", "--likes", "40",
+        "--follows", "10"]
+
+
+def _count(sql):
+    return db.session.execute(db.text(sql)).scalar()
+
+
+def _rows_in(*tables):
+    return [db.session.scalar(select(func.count()).select_from(db.metadata.tables[name]))
+            for name in tables]
+
+
+def test_seed_demo_in_bulk_writes_consistent_data(app):
+    result = app.test_cli_runner().invoke(args=[*BULK, "--seed", "1"])
+    assert result.exit_code == 0, result.output
+    assert "Added 8 members, 30 articles" in result.output
+    assert _rows_in("users", "articles", "comments", "likes", "follows") == [8, 30, 60, 40, 10]
+    # The counters equal the rows they count; deleted placeholders do not count.
+    assert _count("""SELECT count(*) FROM articles a
+        WHERE likes_count <> (SELECT count(*) FROM likes l WHERE l.article_id = a.id)
+           OR comments_count <> (SELECT count(*) FROM comments c
+                                 WHERE c.article_id = a.id AND c.deleted_at IS NULL)""") == 0
+    assert _count("SELECT count(*) FROM comments WHERE parent_id IS NOT NULL") > 0
+    # "[deleted]" placeholders: emptied, no author, and only where replies keep them.
+    assert _count("SELECT count(*) FROM comments WHERE deleted_at IS NOT NULL") > 0
+    assert _count("""SELECT count(*) FROM comments p WHERE deleted_at IS NOT NULL
+        AND (body <> '' OR author_id IS NOT NULL
+             OR NOT EXISTS (SELECT 1 FROM comments r WHERE r.parent_id = p.id))""") == 0
+    assert _count("""SELECT count(*) FROM comments r JOIN comments p ON r.parent_id = p.id
+        WHERE p.parent_id IS NOT NULL OR p.article_id <> r.article_id""") == 0
+    # Comments and likes only on published articles, after they were published.
+    assert _count("""SELECT count(*) FROM likes l JOIN articles a ON a.id = l.article_id
+        WHERE a.status <> 'published' OR l.created_at < a.published_at""") == 0
+    assert _count("""SELECT count(*) FROM comments c JOIN articles a ON a.id = c.article_id
+        WHERE a.status <> 'published' OR c.created_at < a.published_at""") == 0
+    assert _count("SELECT count(*) FROM follows WHERE follower_id = followed_id") == 0
+    assert _count("""SELECT count(*) FROM articles a WHERE
+        (SELECT count(*) FROM article_tags t WHERE t.article_id = a.id) NOT BETWEEN 1 AND 4""") == 0
+    assert _count("SELECT count(*) FROM users WHERE email_verified_at IS NULL") == 0
+    assert _count("SELECT count(DISTINCT password_hash) FROM users") == 1
+    assert _count("SELECT count(*) FROM users WHERE username <> lower(username)") == 0
+
+    member = _count("SELECT username FROM users WHERE username NOT IN ('alice', 'bob', 'carol')")
+    client = FormClient(app.test_client())
+    response = client.submit("/auth/login", {"login": member, "password": DEMO_PASSWORD},
+                             follow_redirects=True)
+    assert f"@{member}" in response.get_data(as_text=True)
+    slug = _count("SELECT slug FROM articles WHERE status = 'published' ORDER BY likes_count DESC")
+    tag = _count("SELECT name FROM tags ORDER BY name")
+    for path in (f"/articles/{slug}", "/", "/?tab=top&period=all", f"/@{member}", f"/t/{tag}"):
+        assert client.get(path).status_code == 200, path
+
+
+def test_seed_demo_twice_adds_more_without_collisions(app):
+    runner = app.test_cli_runner()
+    for _ in range(2):
+        result = runner.invoke(args=[*BULK, "--seed", "2"])
+        assert result.exit_code == 0, result.output
+    assert _rows_in("users", "articles", "comments", "likes", "follows") == [13, 60, 120, 80, 20]
+    assert _count("SELECT count(DISTINCT lower(email)) FROM users") == 13
+    assert _count("SELECT count(DISTINCT name) FROM tags") == _count("SELECT count(*) FROM tags")
+
+
+def test_seed_demo_without_options_adds_only_the_demo_members(app):
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert _count("SELECT count(*) FROM users") == 3
+    assert _count("SELECT count(*) FROM articles") == 0
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--articles", "-1"], "-1 is not in the range x>=0"),
+    (["--comments", "5"], "add --articles"),
+    (["--likes", "5"], "add --articles"),
+    (["--articles", "2", "--likes", "100"], "Cannot add 100 likes"),
+    (["--follows", "100"], "Cannot add 100 follows"),
+])
+def test_seed_demo_rejects_impossible_options(app, args, message):
+    result = app.test_cli_runner().invoke(args=["seed-demo", *args])
+    assert result.exit_code != 0
+    assert message in result.output
+    assert _count("SELECT count(*) FROM users") == 0
