@@ -10,12 +10,12 @@ FLASK := $(BIN)/flask --app blog
 
 .PHONY: run test lint bench setup setup-dev browser db clean
 
-## run: set up, migrate, seed demo members, serve at http://127.0.0.1:$(PORT)
+## run: set up, migrate, seed demo members and articles, serve at http://127.0.0.1:$(PORT)
 run: export BLOG_ENV ?= development
 run: export BASE_URL ?= http://127.0.0.1:$(PORT)
 run: setup
 	$(FLASK) init-db
-	$(FLASK) seed-demo --if-empty
+	$(FLASK) seed-demo --if-empty --users 12 --articles 60 --comments 150 --likes 300 --follows 40 --seed 1
 	PORT=$(PORT) $(BIN)/python wsgi.py
 
 ## test: set up and run the whole suite (SQLite; set DATABASE_URL for PostgreSQL)
