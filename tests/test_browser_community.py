@@ -32,6 +32,20 @@ def members(live_server, make_member, *usernames):
             make_member(username=username, display_name=username.title())
 
 
+def article_by_author(live_server, make_member, make_article, title):
+    """A published article by a new member "author"; returns its slug."""
+    with live_server.app.app_context():
+        return make_article(author=make_member(username="author"), title=title).slug
+
+
+def log_in_here(page, login):
+    """Fill in the login page the browser was sent to."""
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    page.get_by_label("Email or username").fill(login)
+    page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
 def write_article(page, base_url, title):
     """Write an article in the editor, preview it, and publish it."""
     page.goto(base_url + "/")
@@ -104,20 +118,14 @@ def test_like_without_javascript_posts_the_form_and_comes_back(
     new_page, live_server, make_member, make_article
 ):
     base_url = live_server.url
-    members(live_server, make_member, "author", "nojs")
-    with live_server.app.app_context():
-        from blog.accounts import find_by_username
-
-        slug = make_article(author=find_by_username("author"), title="Plain forms").slug
+    members(live_server, make_member, "nojs")
+    slug = article_by_author(live_server, make_member, make_article, "Plain forms")
 
     page = new_page(java_script_enabled=False)
     page.goto(f"{base_url}/articles/{slug}")
     like_button(page).click()
     # Without a session the form leads to the login page and back to the article.
-    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
-    page.get_by_label("Email or username").fill("nojs")
-    page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in_here(page, "nojs")
     expect(page).to_have_url(f"{base_url}/articles/{slug}")
 
     like_button(page).click()
@@ -133,19 +141,13 @@ def test_visitor_clicking_like_with_javascript_logs_in_and_comes_back(
     new_page, live_server, make_member, make_article
 ):
     base_url = live_server.url
-    members(live_server, make_member, "author", "visitor")
-    with live_server.app.app_context():
-        from blog.accounts import find_by_username
-
-        slug = make_article(author=find_by_username("author"), title="Come back").slug
+    members(live_server, make_member, "visitor")
+    slug = article_by_author(live_server, make_member, make_article, "Come back")
 
     page = new_page()
     page.goto(f"{base_url}/articles/{slug}")
     like_button(page).click()
-    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
-    page.get_by_label("Email or username").fill("visitor")
-    page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in_here(page, "visitor")
     expect(page).to_have_url(f"{base_url}/articles/{slug}")
     like_button(page).click()
     expect(unlike_button(page)).to_contain_text("1")
@@ -155,12 +157,9 @@ def test_a_refused_like_restores_the_button_and_says_why(
     new_page, live_server, make_member, make_article
 ):
     base_url = live_server.url
-    members(live_server, make_member, "author")
+    slug = article_by_author(live_server, make_member, make_article, "Not yet")
     with live_server.app.app_context():
-        from blog.accounts import find_by_username
-
         make_member(username="pending", verified=False)
-        slug = make_article(author=find_by_username("author"), title="Not yet").slug
 
     page = new_page()
     page.goto(f"{base_url}/articles/{slug}")
