@@ -1,7 +1,12 @@
 # The two commands of the README: `make run` and `make test`. Everything they
 # need is set up on the way, so they work on a fresh clone.
 
-PYTHON ?= python3
+# Python 3.12 or newer: on 3.11 a multi-threaded server can crash in the cyclic
+# garbage collector (see blog/serving.py), so prefer a newer interpreter when
+# the machine has one, and fall back to python3.
+NEWER_PYTHON := $(shell for p in python3.12 python3.13 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3; do \
+  $$p -c 'import sys; assert sys.version_info >= (3, 12); print(sys.executable)' 2>/dev/null && break; done)
+PYTHON ?= $(or $(NEWER_PYTHON),python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000

@@ -129,9 +129,9 @@ def serve(database_url, threads, port_queue):
     """Child process: the app under waitress on a free loopback port, reported back."""
     from waitress.server import create_server
 
-    from blog.serving import prepare_worker_threads
+    from blog.serving import worker_threads
 
-    prepare_worker_threads()  # as wsgi.py does
+    threads = worker_threads(threads)  # as wsgi.py does
     faulthandler.enable()  # a crash in the server prints where it happened
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     server = create_server(make_app(database_url), host="127.0.0.1", port=0, threads=threads)
