@@ -6,8 +6,7 @@ from flask_login import current_user, login_required
 from .. import follows, listing
 from ..answers import answer_toggle
 from ..extensions import login_manager
-from ..models import utcnow
-from ..urls import external_url
+from .atom import atom_feed
 
 bp = Blueprint("feed", __name__)
 
@@ -90,21 +89,6 @@ def unfollow_tag(name):
 
 
 # --- Atom feeds ------------------------------------------------------------------------
-
-
-def atom_feed(title, articles, page_endpoint, feed_endpoint, **values):
-    """An Atom 1.0 document of `articles`; links point at BASE_URL, not at the request's host."""
-    updated = max((article.updated_at for article in articles), default=utcnow())
-    xml = render_template(
-        "feed/atom.xml",
-        title=title,
-        articles=articles,
-        updated=updated,
-        page_url=external_url(page_endpoint, **values),
-        feed_url=external_url(feed_endpoint, **values),
-        article_url=lambda article: external_url("article.show", slug=article.slug),
-    )
-    return xml, 200, {"Content-Type": "application/atom+xml; charset=utf-8"}
 
 
 @bp.route("/feed.atom")

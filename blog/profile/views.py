@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from .. import accounts, follows, listing
 from ..answers import answer_toggle
 from ..errors import wants_json
-from ..feed.views import atom_feed
+from ..feed.atom import atom_feed
 from ..urls import redirect_back
 
 bp = Blueprint("profile", __name__)
