@@ -41,6 +41,9 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
+    from flask_cors import CORS
+
+    from .api import bp as api_bp
     from .article.views import bp as article_bp
     from .auth.views import bp as auth_bp
     from .comment.views import bp as comment_bp
@@ -54,6 +57,11 @@ def register_blueprints(app):
     app.register_blueprint(article_bp)
     app.register_blueprint(comment_bp)
     app.register_blueprint(profile_bp)
+    # The API authenticates by token, never by cookie, so it needs no CSRF token.
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp)
+    CORS(app, resources={r"/api/*": {"origins": app.config["API_CORS_ORIGINS"]}},
+         supports_credentials=False)
     if app.config["BLOG_ENV"] != "production":
         from .dev.views import bp as dev_bp
 

@@ -235,6 +235,22 @@ def _set_password(user, new_password):
 
 # --- profile, email, deletion -------------------------------------------------
 
+MAX_BIO = 500
+MAX_IMAGE_URL = 500
+
+
+def image_url_problem(url):
+    """Why this profile picture address cannot be used, or None ("" means no picture)."""
+    if not url:
+        return None
+    if not url.startswith("https://") or len(url) <= len("https://") or any(
+        c.isspace() or c in "\"'<>" for c in url
+    ):
+        return "Use an https:// address of an image, or leave this empty."
+    if len(url) > MAX_IMAGE_URL:
+        return f"Use at most {MAX_IMAGE_URL} characters."
+    return None
+
 
 def update_profile(user, display_name, bio):
     """Save the public profile fields (commits)."""
@@ -252,6 +268,11 @@ def request_email_change(user, new_email, password):
     if find_by_email(new_email) is not None:
         # Say nothing that tells whether the address has an account.
         return
+    _queue_email_change(user, new_email)
+    db.session.commit()
+
+
+def _queue_email_change(user, new_email):
     token = make_token("email-change", user, old=user.email, new=new_email)
     queue_email(
         new_email,
@@ -260,7 +281,6 @@ def request_email_change(user, new_email, password):
         user=user,
         confirm_url=external_url("settings.confirm_email", token=token),
     )
-    db.session.commit()
 
 
 def confirm_email_change(token):
@@ -278,6 +298,71 @@ def confirm_email_change(token):
     except IntegrityError:
         db.session.rollback()
         raise TokenError("Another account uses this address now.") from None
+    return user
+
+
+def update_account(user, *, username=None, email=None, password=None, bio=None, image=None):
+    """Change any of these fields at once, all or nothing (commits). The API's PUT /user.
+
+    None leaves a field alone. Every field is checked before anything changes.
+    A new email needs confirming first while REQUIRE_VERIFIED_EMAIL is on (the
+    old one stays until then); otherwise it is used at once, unconfirmed. A
+    new password ends every login session and retires older API tokens.
+    """
+    changes = {}
+    if username is not None and username != user.username:
+        if username.lower() == user.username.lower():
+            # Only the case changes: the name is already ours, so "taken" does not apply.
+            problem = None if USERNAME_PATTERN.fullmatch(username) else username_problem(username)
+        else:
+            problem = username_problem(username)
+        if problem:
+            raise AccountError("username", problem)
+        changes["username"] = username
+    new_email = None
+    if email is not None:
+        new_email = normalize_email(email)
+        if new_email.lower() == user.email.lower():
+            new_email = None
+        elif find_by_email(new_email) is not None:
+            raise AccountError("email", "This email address is already taken.")
+    if password is not None:
+        problem = passwords.password_problem(
+            password, username=changes.get("username", user.username), email=new_email or user.email
+        )
+        if problem:
+            raise AccountError("password", problem)
+    if bio is not None:
+        if len(bio) > MAX_BIO:
+            raise AccountError("bio", f"Use at most {MAX_BIO} characters.")
+        changes["bio"] = bio.strip()
+    if image is not None:
+        image = image.strip()
+        problem = image_url_problem(image)
+        if problem:
+            raise AccountError("image", problem)
+        changes["image_url"] = image
+
+    for name, value in changes.items():
+        setattr(user, name, value)
+    if new_email and current_app.config["REQUIRE_VERIFIED_EMAIL"]:
+        _queue_email_change(user, new_email)
+    elif new_email:
+        user.email = new_email
+        user.email_verified_at = None
+        _queue_verification(user)
+    if password is not None:
+        user.password_hash = passwords.hash_password(password)
+        user.password_changed_at = utcnow()
+    try:
+        if password is not None:
+            sessions.end_all_sessions(user)  # commits everything else with it
+        else:
+            db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # lost a race for the username or the email
+        field = "username" if "username" in changes else "email"
+        raise AccountError(field, "This is already taken.") from None
     return user
 
 

@@ -173,6 +173,8 @@ def _apply(article, fields, tag_names, publish):
     if publish and article.published_at is None:
         article.published_at = now
     article.updated_at = now
+    if article.created_at is None:
+        article.created_at = now
 
 
 def create_article(author, title, description, body, tags, cover_url, publish):

@@ -31,6 +31,8 @@ ENV_SETTINGS = {
     "RATELIMIT_STORAGE_URI": str,
     "SITE_NAME": str,
     "TRUSTED_PROXIES": int,
+    "API_CORS_ORIGINS": "list",
+    "API_TOKEN_MAX_AGE": int,
 }
 
 
@@ -91,9 +93,25 @@ class DefaultConfig:
 
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
+    # The JSON API (/api). Tokens last this long; a new password retires them sooner.
+    API_TOKEN_MAX_AGE = int(timedelta(days=30).total_seconds())
+    # Front ends served from these origins may call the API from the browser
+    # (comma-separated in the environment; "*" for any). None by default.
+    API_CORS_ORIGINS = []
+    # The most articles one API list answers with (?limit=).
+    API_MAX_LIMIT = 100
+
 
 def _as_bool(value):
     return str(value).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _read_setting(raw, kind):
+    if kind == "bool":
+        return _as_bool(raw)
+    if kind == "list":
+        return [item.strip() for item in raw.split(",") if item.strip()]
+    return kind(raw)
 
 
 def load_config(app, test_config=None):
@@ -103,7 +121,7 @@ def load_config(app, test_config=None):
     for name, kind in ENV_SETTINGS.items():
         if name in os.environ:
             raw = os.environ[name]
-            app.config[name] = _as_bool(raw) if kind == "bool" else kind(raw)
+            app.config[name] = _read_setting(raw, kind)
     if "BLOG_ENV" in os.environ:
         app.config["BLOG_ENV"] = os.environ["BLOG_ENV"]
     if test_config:

@@ -54,6 +54,17 @@ def is_following(follower, followed):
     )
 
 
+def followed_among(follower, user_ids):
+    """Which of `user_ids` `follower` follows: one SQL statement (none for visitors)."""
+    user_ids = set(user_ids)
+    if not follower.is_authenticated or not user_ids:
+        return set()
+    return set(db.session.scalars(
+        select(Follow.followed_id)
+        .where(Follow.follower_id == follower.id, Follow.followed_id.in_(user_ids))
+    ))
+
+
 def is_following_tag(user, tag):
     """True when `user` follows `tag`."""
     return user.is_authenticated and db.session.get(TagFollow, (user.id, tag.id)) is not None

@@ -11,11 +11,21 @@ from datetime import timedelta
 
 from flask import request
 from flask_login import AnonymousUserMixin
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from .extensions import db
-from .models import Article, Bookmark, Follow, Like, Tag, TagFollow, article_tags, utcnow
+from .models import (
+    Article,
+    Bookmark,
+    Follow,
+    Like,
+    Tag,
+    TagFollow,
+    User,
+    article_tags,
+    utcnow,
+)
 
 PER_PAGE = 20
 # Deep pages of an OFFSET query get slow; nobody reads page 500 of a feed.
@@ -44,24 +54,31 @@ def page_number():
     return min(max(number, 1), MAX_PAGE)
 
 
-def paginate(statement, number, per_page=PER_PAGE):
+def paginate(statement, number, per_page=PER_PAGE, offset=None):
     """Run `statement` (an ordered select) for page `number`: one SQL statement.
 
     One row more than a page is fetched to know whether a next page exists,
-    so no COUNT(*) is needed.
+    so no COUNT(*) is needed. `offset` (the API's) replaces the page's own.
     """
-    rows = db.session.scalars(
-        statement.limit(per_page + 1).offset((number - 1) * per_page)
-    ).unique().all()
+    offset = (number - 1) * per_page if offset is None else offset
+    rows = db.session.scalars(statement.limit(per_page + 1).offset(offset)).unique().all()
     return Page(items=rows[:per_page], number=number, has_next=len(rows) > per_page)
 
 
-def article_page(statement, reader, number=None, per_page=PER_PAGE):
+def count(statement):
+    """How many rows `statement` would return: one SQL statement (the API's articlesCount)."""
+    return db.session.scalar(
+        select(func.count()).select_from(statement.order_by(None).subquery())
+    )
+
+
+def article_page(statement, reader, number=None, per_page=PER_PAGE, offset=None):
     """A page of article cards: articles with author and tags, and what `reader` liked/saved."""
     page = paginate(
         statement.options(joinedload(Article.author), selectinload(Article.tags)),
-        page_number() if number is None else number,
+        (page_number() if number is None else number) if offset is None else 1,
         per_page,
+        offset,
     )
     ids = [article.id for article in page.items]
     if ids and reader.is_authenticated:
@@ -78,6 +95,20 @@ def article_page(statement, reader, number=None, per_page=PER_PAGE):
 def feed_entries(statement, limit=PER_PAGE):
     """The first `limit` articles of `statement`, with authors and tags, for an Atom feed."""
     return article_page(statement, AnonymousUserMixin(), number=1, per_page=limit).items
+
+
+def popular_tags(limit=100):
+    """Names of the tags on published articles, most used first: one SQL statement."""
+    uses = func.count(article_tags.c.article_id)
+    return list(db.session.scalars(
+        select(Tag.name)
+        .join(article_tags, article_tags.c.tag_id == Tag.id)
+        .join(Article, Article.id == article_tags.c.article_id)
+        .where(Article.status == "published")
+        .group_by(Tag.name)
+        .order_by(uses.desc(), Tag.name)
+        .limit(limit)
+    ))
 
 
 def tag_named(name):
@@ -136,6 +167,31 @@ def tagged(tag):
 def by_author(author):
     """`author`'s published articles, newest first."""
     return _newest_first(_published().where(Article.author_id == author.id))
+
+
+def matching(tag=None, author=None, liked_by=None):
+    """Published articles, newest first, with `tag`, by `author` and liked by `liked_by`.
+
+    Each is a name (tag name, username); None leaves that filter out, and an
+    unknown name matches nothing. The API's GET /articles.
+    """
+    statement = _published()
+    if tag is not None:
+        tag_ids = select(Tag.id).where(Tag.name == tag.lower())
+        statement = statement.where(Article.id.in_(
+            select(article_tags.c.article_id).where(article_tags.c.tag_id.in_(tag_ids))
+        ))
+    if author is not None:
+        statement = statement.where(Article.author_id.in_(_user_ids_named(author)))
+    if liked_by is not None:
+        statement = statement.where(Article.id.in_(
+            select(Like.article_id).where(Like.user_id.in_(_user_ids_named(liked_by)))
+        ))
+    return _newest_first(statement)
+
+
+def _user_ids_named(username):
+    return select(User.id).where(func.lower(User.username) == username.lower())
 
 
 def reading_list(user):

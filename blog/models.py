@@ -23,6 +23,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     display_name: Mapped[str] = mapped_column(String(80), default="")
     bio: Mapped[str] = mapped_column(Text, default="")
+    # An https address of a picture, or "" for none (the API's `image`).
+    image_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
     is_admin: Mapped[bool] = mapped_column(default=False)
     email_verified_at: Mapped[datetime | None]
     # Bumped on every password change: reset links and API tokens issued

@@ -18,8 +18,11 @@ def _serializer(purpose):
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"blog.{purpose}")
 
 
-def _password_fingerprint(user):
-    # Changes whenever the password does, which makes a reset link single use.
+def password_fingerprint(user):
+    """A short digest of the password hash: it changes whenever the password does.
+
+    Reset links and API tokens carry it, so a new password retires them.
+    """
     return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
 
 
@@ -27,7 +30,7 @@ def make_token(purpose, user, **extra):
     """A signed token for `purpose` naming `user` and carrying `extra`."""
     payload = {"uid": user.id, **extra}
     if purpose == "reset":
-        payload["pw"] = _password_fingerprint(user)
+        payload["pw"] = password_fingerprint(user)
     return _serializer(purpose).dumps(payload)
 
 
@@ -44,6 +47,6 @@ def read_token(purpose, token, max_age):
     user = db.session.get(User, payload["uid"])
     if user is None:
         raise TokenError("This link is invalid.")
-    if purpose == "reset" and payload.get("pw") != _password_fingerprint(user):
+    if purpose == "reset" and payload.get("pw") != password_fingerprint(user):
         raise TokenError("This link has already been used.")
     return user, payload

@@ -1,0 +1,147 @@
+"""Articles, the feed, favorites and tags.
+
+A RealWorld favorite is our like, an article's `body` is its Markdown and
+its tagList our tags; articles made here are published at once. Lists take
+a fixed number of SQL statements whatever `limit` is: the count, the page
+with authors, their tags, and for a member which they like and whose
+authors they follow.
+"""
+
+from flask import current_app, jsonify, request
+
+from .. import articles, follows, listing, reactions
+from . import bp
+from .auth import asking_user, token_required, writer_required
+from .errors import ApiError, not_found
+from .payload import read_payload, tag_list, text_fields, window_args
+from .present import article_json
+
+
+def article_or_404(slug):
+    """The article at `slug` if the asker may see it (drafts: only their author)."""
+    article = articles.get_visible_article(slug, asking_user())
+    if article is None:
+        raise not_found("article")
+    return article
+
+
+def _one(article, status=200):
+    reader = asking_user()
+    liked, _bookmarked = reactions.marks(reader, article)
+    following = follows.is_following(reader, article.author)
+    return jsonify(article=article_json(article, favorited=liked, following=following)), status
+
+
+def _many(statement):
+    limit, offset = window_args(current_app.config["API_MAX_LIMIT"])
+    reader = asking_user()
+    total = listing.count(statement)
+    page = listing.article_page(statement, reader, per_page=limit, offset=offset)
+    followed = follows.followed_among(reader, {a.author_id for a in page.items})
+    return jsonify(
+        articles=[
+            article_json(
+                article,
+                favorited=article.id in page.liked_ids,
+                following=article.author_id in followed,
+                with_body=False,
+            )
+            for article in page.items
+        ],
+        articlesCount=total,
+    )
+
+
+def _checked_tags(payload):
+    """The tagList as tag names, each one a tag on its own (no spaces or commas inside)."""
+    tags = tag_list(payload)
+    if tags is None:
+        return None
+    names = []
+    for raw in tags:
+        parsed = articles.parse_tags(raw)
+        if len(parsed) != 1:
+            raise ApiError.on(422, "tagList", f"“{raw[:40]}” is not one tag")
+        names.extend(parsed)
+    return names
+
+
+@bp.get("/articles")
+def list_articles():
+    statement = listing.matching(
+        tag=request.args.get("tag"),
+        author=request.args.get("author"),
+        liked_by=request.args.get("favorited"),
+    )
+    return _many(statement)
+
+
+@bp.get("/articles/feed")
+@token_required
+def feed():
+    return _many(listing.following(asking_user()))
+
+
+@bp.post("/articles")
+@writer_required
+def create_article():
+    payload = read_payload("article")
+    fields = text_fields(payload, required=("title", "description", "body"))
+    article = articles.create_article(
+        asking_user(), fields["title"], fields["description"], fields["body"],
+        _checked_tags(payload) or [], "", publish=True,
+    )
+    return _one(article, 201)
+
+
+@bp.get("/articles/<slug>")
+def get_article(slug):
+    return _one(article_or_404(slug))
+
+
+@bp.put("/articles/<slug>")
+@writer_required
+def update_article(slug):
+    article = article_or_404(slug)
+    payload = read_payload("article")
+    fields = text_fields(payload, optional=("title", "description", "body"))
+    tags = _checked_tags(payload)
+    article = articles.update_article(
+        article,
+        asking_user(),
+        fields.get("title", article.title),
+        fields.get("description", article.description),
+        fields.get("body", article.body),
+        [tag.name for tag in article.tags] if tags is None else tags,
+        article.cover_url,
+        publish=article.is_published,
+    )
+    return _one(article)
+
+
+@bp.delete("/articles/<slug>")
+@token_required
+def delete_article(slug):
+    articles.delete_article(article_or_404(slug), asking_user())
+    return "", 204
+
+
+@bp.post("/articles/<slug>/favorite")
+@writer_required
+def favorite(slug):
+    article = article_or_404(slug)
+    reactions.like(asking_user(), article)
+    return _one(article)
+
+
+@bp.delete("/articles/<slug>/favorite")
+@token_required
+def unfavorite(slug):
+    article = article_or_404(slug)
+    reactions.unlike(asking_user(), article)
+    return _one(article)
+
+
+@bp.get("/tags")
+def tags():
+    return jsonify(tags=listing.popular_tags())

@@ -1,0 +1,46 @@
+"""Comments on an article. The spec's comments are flat: replies come after
+the comment they answer, and "[deleted]" placeholders are left out."""
+
+from flask import jsonify
+
+from .. import comments, follows
+from . import bp
+from .articles import article_or_404
+from .auth import asking_user, token_required, writer_required
+from .errors import not_found
+from .payload import read_payload, text_fields
+from .present import comment_json
+
+
+@bp.get("/articles/<slug>/comments")
+def list_comments(slug):
+    article = article_or_404(slug)
+    flat = [
+        comment
+        for thread in comments.thread_for(article)
+        for comment in (thread.comment, *thread.replies)
+        if not comment.is_deleted
+    ]
+    followed = follows.followed_among(asking_user(), {c.author_id for c in flat})
+    return jsonify(comments=[comment_json(c, c.author_id in followed) for c in flat])
+
+
+@bp.post("/articles/<slug>/comments")
+@writer_required
+def add_comment(slug):
+    article = article_or_404(slug)
+    fields = text_fields(read_payload("comment"), required=("body",))
+    comment = comments.add_comment(asking_user(), article, fields["body"])
+    # The spec answers a new comment with 200, not 201.
+    return jsonify(comment=comment_json(comment, False))
+
+
+@bp.delete("/articles/<slug>/comments/<int:comment_id>")
+@token_required
+def delete_comment(slug, comment_id):
+    article = article_or_404(slug)
+    comment = comments.get_comment(comment_id)
+    if comment is None or comment.article_id != article.id or comment.is_deleted:
+        raise not_found("comment")
+    comments.delete_comment(comment, asking_user())
+    return "", 204

@@ -1,0 +1,1 @@
+"""The API's own OpenAPI document and a page that reads it."""

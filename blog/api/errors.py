@@ -1,0 +1,47 @@
+"""API errors in the RealWorld shape: {"errors": {"<field>": ["message", ...]}}."""
+
+from flask import jsonify
+
+from ..errors import FieldError
+from ..extensions import db
+from . import bp
+
+# Our domain names a few fields differently from the RealWorld documents.
+API_FIELD_NAMES = {
+    "tags": "tagList",
+    "current_password": "password",
+    "new_password": "password",
+}
+
+
+class ApiError(Exception):
+    """Answer with `status` and these field errors."""
+
+    def __init__(self, status, errors):
+        super().__init__(errors)
+        self.status = status
+        self.errors = errors
+
+    @classmethod
+    def on(cls, status, field, message):
+        """An error about one field."""
+        return cls(status, {field: [message]})
+
+
+def not_found(what):
+    """404 for an unknown article, profile or comment."""
+    return ApiError.on(404, what, "not found")
+
+
+@bp.errorhandler(ApiError)
+def api_error(error):
+    db.session.rollback()
+    return jsonify(errors=error.errors), error.status
+
+
+@bp.errorhandler(FieldError)
+def field_error(error):
+    """A domain rule refused the input: 422, named as the API names the field."""
+    db.session.rollback()
+    field = API_FIELD_NAMES.get(error.field, error.field)
+    return jsonify(errors={field: [error.message]}), 422

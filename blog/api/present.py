@@ -1,0 +1,56 @@
+"""What the API answers: users, profiles, articles and comments as the spec shapes them."""
+
+from .auth import issue_token
+
+
+def timestamp(moment):
+    """ISO 8601 in UTC with milliseconds and Z: 2026-11-25T09:30:00.000Z."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def user_json(user):
+    """The member themself, with a fresh token."""
+    return {
+        "email": user.email,
+        "token": issue_token(user),
+        "username": user.username,
+        "bio": user.bio,
+        "image": user.image_url,
+    }
+
+
+def profile_json(user, following):
+    return {
+        "username": user.username,
+        "bio": user.bio,
+        "image": user.image_url,
+        "following": following,
+    }
+
+
+def article_json(article, *, favorited, following, with_body=True):
+    """An article; lists leave the body out, as the spec's list schema does."""
+    data = {
+        "slug": article.slug,
+        "title": article.title,
+        "description": article.description,
+        "tagList": [tag.name for tag in article.tags],
+        "createdAt": timestamp(article.created_at),
+        "updatedAt": timestamp(article.updated_at),
+        "favorited": favorited,
+        "favoritesCount": article.likes_count,
+        "author": profile_json(article.author, following),
+    }
+    if with_body:
+        data["body"] = article.body
+    return data
+
+
+def comment_json(comment, following):
+    return {
+        "id": comment.id,
+        "createdAt": timestamp(comment.created_at),
+        "updatedAt": timestamp(comment.updated_at),
+        "body": comment.body,
+        "author": profile_json(comment.author, following),
+    }

@@ -1,0 +1,97 @@
+"""Accounts and profiles: register, log in, the current user, profiles and follows."""
+
+from flask import jsonify, request
+
+from .. import accounts, follows
+from ..auth.throttle import limit
+from ..extensions import limiter
+from . import bp
+from .auth import asking_user, token_required, writer_required
+from .errors import ApiError, not_found
+from .payload import read_payload, text_fields
+from .present import profile_json, user_json
+
+USER_FIELDS = ("email", "username", "password", "bio", "image")
+
+
+def login_account_key():
+    """The account a login targets, as on the login page (the same key for unknown names)."""
+    data = request.get_json(silent=True)
+    user = data.get("user") if isinstance(data, dict) else None
+    email = user.get("email") if isinstance(user, dict) else None
+    login = email.strip().lower()[:254] if isinstance(email, str) else ""
+    found = accounts.find_by_login(login) if login else None
+    return "login:" + (f"user:{found.id}" if found else f"name:{login}")
+
+
+@bp.post("/users/login")
+@limiter.limit(limit("RATELIMIT_LOGIN_PER_IP"))
+@limiter.limit(
+    limit("RATELIMIT_LOGIN_FAILURES_PER_ACCOUNT"),
+    key_func=login_account_key,
+    deduct_when=lambda response: response.status_code == 401,
+)
+def login():
+    fields = text_fields(read_payload("user"), required=("email", "password"))
+    user = accounts.authenticate(fields["email"], fields["password"])
+    if user is None:
+        raise ApiError.on(401, "email or password", "is invalid")
+    return jsonify(user=user_json(user))
+
+
+@bp.post("/users")
+@limiter.limit(limit("RATELIMIT_SIGNUP_PER_IP"))
+def register():
+    fields = text_fields(read_payload("user"), required=("username", "email", "password"))
+    email = accounts.normalize_email(fields["email"])
+    user = accounts.register(email, fields["username"], fields["password"])
+    if user is None:
+        # Unlike the sign-up page, a RealWorld client must be told (the owner
+        # of the address has been emailed about the attempt).
+        raise ApiError.on(422, "email", "has already been taken")
+    return jsonify(user=user_json(user)), 201
+
+
+@bp.get("/user")
+@token_required
+def current_user():
+    return jsonify(user=user_json(asking_user()))
+
+
+@bp.put("/user")
+@token_required
+def update_user():
+    fields = text_fields(read_payload("user"), optional=USER_FIELDS)
+    if not fields:
+        raise ApiError.on(422, "user", f"needs at least one of {', '.join(USER_FIELDS)}")
+    user = accounts.update_account(asking_user(), **fields)
+    return jsonify(user=user_json(user))
+
+
+def _profile_or_404(username):
+    user = accounts.find_by_username(username)
+    if user is None:
+        raise not_found("profile")
+    return user
+
+
+@bp.get("/profiles/<username>")
+def profile(username):
+    user = _profile_or_404(username)
+    return jsonify(profile=profile_json(user, follows.is_following(asking_user(), user)))
+
+
+@bp.post("/profiles/<username>/follow")
+@writer_required
+def follow(username):
+    user = _profile_or_404(username)
+    follows.follow(asking_user(), user)
+    return jsonify(profile=profile_json(user, True))
+
+
+@bp.delete("/profiles/<username>/follow")
+@token_required
+def unfollow(username):
+    user = _profile_or_404(username)
+    follows.unfollow(asking_user(), user)
+    return jsonify(profile=profile_json(user, False))
