@@ -601,3 +601,67 @@ def new_page(browser, live_server):
 @pytest.fixture
 def page(new_page):
     return new_page()
+
+
+# --- the JSON API ------------------------------------------------------------------------
+
+
+class ApiClient:
+    """JSON requests to /api, with `token=` sent as `Authorization: Token <token>`."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def request(self, method, path, json=None, token=None, **kwargs):
+        headers = dict(kwargs.pop("headers", {}))
+        if token:
+            headers["Authorization"] = f"Token {token}"
+        return contextvars.Context().run(
+            self.client.open, path, method=method, json=json, headers=headers, **kwargs
+        )
+
+    def get(self, path, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path, json=None, **kwargs):
+        return self.request("POST", path, json=json, **kwargs)
+
+    def put(self, path, json=None, **kwargs):
+        return self.request("PUT", path, json=json, **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self.request("DELETE", path, **kwargs)
+
+    def login(self, email, password=TEST_PASSWORD):
+        """Log in through the API; returns the token."""
+        response = self.post("/api/users/login", {"user": {"email": email, "password": password}})
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()["user"]["token"]
+
+
+@pytest.fixture
+def api(app):
+    return ApiClient(app.test_client())
+
+
+@pytest.fixture
+def api_member(make_member, api):
+    """A member (verified unless told) and their API token: (user, token)."""
+
+    def factory(username=None, **fields):
+        user = make_member(username, **fields)
+        return user, api.login(user.email)
+
+    return factory
+
+
+def api_errors(response, status):
+    """The {"errors": ...} of an error response, asserting its status and shape."""
+    assert response.status_code == status, (response.status_code, response.get_data(as_text=True))
+    assert response.mimetype == "application/json"
+    errors = response.get_json()["errors"]
+    assert errors and all(
+        isinstance(messages, list) and all(isinstance(m, str) for m in messages)
+        for messages in errors.values()
+    ), errors
+    return errors

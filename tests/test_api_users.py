@@ -1,0 +1,329 @@
+"""The API's accounts and profiles: register, login, the current user, tokens, follows."""
+
+import re
+
+import pytest
+
+from conftest import TEST_PASSWORD, api_errors, link_in, text_of
+
+NEW_USER = {"username": "jake", "email": "jake@example.com", "password": TEST_PASSWORD}
+JWT_PATTERN = re.compile(r"^[\w-]+\.[\w-]+\.[\w-]+$")
+
+
+def register(api, **fields):
+    return api.post("/api/users", {"user": {**NEW_USER, **fields}})
+
+
+# --- register ----------------------------------------------------------------------------
+
+
+def test_register_answers_201_with_the_user_and_a_working_token(api, deliver):
+    response = register(api)
+    assert response.status_code == 201
+    user = response.get_json()["user"]
+    assert user["username"] == "jake" and user["email"] == "jake@example.com"
+    assert user["bio"] == "" and user["image"] == ""
+    assert JWT_PATTERN.match(user["token"])
+
+    me = api.get("/api/user", token=user["token"])
+    assert me.status_code == 200
+    assert me.get_json()["user"]["username"] == "jake"
+
+
+def test_register_sends_the_same_verification_email_as_the_page(api, deliver, client):
+    register(api)
+    [message] = deliver()
+    assert message["To"] == "jake@example.com"
+    assert message["Subject"] == "Confirm your email address"
+    response = client.get(link_in(message, "/auth/verify/"), follow_redirects=True)
+    assert "your email is confirmed" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("missing", ["username", "email", "password"])
+def test_register_names_a_missing_or_blank_field(api, missing):
+    fields = {**NEW_USER}
+    del fields[missing]
+    assert api_errors(api.post("/api/users", {"user": fields}), 422) == {
+        missing: ["can't be blank"]
+    }
+    assert api_errors(register(api, **{missing: "   "}), 422) == {missing: ["can't be blank"]}
+
+
+def test_register_names_every_missing_field_at_once(api):
+    errors = api_errors(api.post("/api/users", {"user": {}}), 422)
+    assert set(errors) == {"username", "email", "password"}
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "words"),
+    [
+        ({"email": "not-an-email"}, "email", "email"),
+        ({"username": "a b"}, "username", "letters"),
+        ({"username": "admin"}, "username", "reserved"),
+        ({"password": "password"}, "password", "common"),
+        ({"password": "jake"}, "password", ""),
+        ({"email": 7}, "email", "must be a string"),
+    ],
+)
+def test_register_refuses_bad_fields_with_the_sites_rules(api, fields, field, words):
+    errors = api_errors(register(api, **fields), 422)
+    assert list(errors) == [field]
+    assert words.lower() in errors[field][0].lower()
+
+
+def test_register_says_when_a_username_or_email_is_taken(api, make_member, deliver, mailbox):
+    make_member("taken", email="taken@example.com")
+    assert api_errors(register(api, username="TAKEN"), 422) == {
+        "username": ["This username is already taken."]
+    }
+    assert api_errors(register(api, email="Taken@example.com"), 422) == {
+        "email": ["has already been taken"]
+    }
+    # The owner of the address hears about the attempt, as after the sign-up page.
+    [message] = deliver()
+    assert message["To"].lower() == "taken@example.com"
+    assert message["Subject"] == "You already have an account"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "field"),
+    [
+        ("{not json", "application/json", "body"),
+        ('["a list"]', "application/json", "body"),
+        ('{"user": "jake"}', "application/json", "user"),
+        ('{"username": "jake"}', "application/json", "user"),
+        ("user[email]=x", "application/x-www-form-urlencoded", "body"),
+        ("", None, "body"),
+    ],
+)
+def test_a_body_that_is_not_the_specs_json_is_a_422(api, body, content_type, field):
+    response = api.client.post("/api/users", data=body, content_type=content_type)
+    assert list(api_errors(response, 422)) == [field]
+
+
+def test_nothing_is_written_when_registration_is_refused(api, app):
+    from blog.models import User
+
+    register(api, password="password")
+    assert User.query.count() == 0
+
+
+# --- login and tokens ---------------------------------------------------------------------
+
+
+def test_login_returns_the_user_with_a_token(api, make_member):
+    make_member("jake", email="jake@example.com")
+    response = api.post(
+        "/api/users/login", {"user": {"email": "JAKE@example.com", "password": TEST_PASSWORD}}
+    )
+    assert response.status_code == 200
+    token = response.get_json()["user"]["token"]
+    assert api.get("/api/user", token=token).get_json()["user"]["email"] == "jake@example.com"
+
+
+def test_wrong_credentials_are_a_401_that_does_not_say_which_part_was_wrong(api, make_member):
+    make_member("jake", email="jake@example.com")
+    wrong_password = api.post(
+        "/api/users/login", {"user": {"email": "jake@example.com", "password": "nope-nope"}}
+    )
+    unknown_email = api.post(
+        "/api/users/login", {"user": {"email": "who@example.com", "password": "nope-nope"}}
+    )
+    assert api_errors(wrong_password, 401) == api_errors(unknown_email, 401) == {
+        "email or password": ["is invalid"]
+    }
+
+
+def test_login_needs_both_fields(api):
+    errors = api_errors(api.post("/api/users/login", {"user": {"email": ""}}), 422)
+    assert errors == {"email": ["can't be blank"], "password": ["can't be blank"]}
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        (None, "is missing"),
+        ("Token", "must be sent as 'Authorization: Token <token>'"),
+        ("Basic amFrZTpqYWtl", "must be sent as 'Authorization: Token <token>'"),
+        ("Token not.a.jwt", "is invalid"),
+        ("Token eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.", "is invalid"),
+    ],
+)
+def test_a_missing_or_malformed_token_is_a_401(api, header, message):
+    headers = {"Authorization": header} if header else {}
+    assert api_errors(api.get("/api/user", headers=headers), 401) == {"token": [message]}
+
+
+def test_a_token_signed_with_another_key_is_refused(api, api_member, make_app):
+    user, token = api_member("jake")
+    header, payload, signature = token.split(".")
+    forged = f"{header}.{payload}.{signature[::-1]}"
+    assert api_errors(api.get("/api/user", token=forged), 401) == {"token": ["is invalid"]}
+
+
+def test_an_expired_token_is_a_401(api, app, make_member):
+    user = make_member("jake")
+    app.config["API_TOKEN_MAX_AGE"] = -60
+    token = api.login(user.email)
+    app.config["API_TOKEN_MAX_AGE"] = 3600
+    assert api_errors(api.get("/api/user", token=token), 401) == {"token": ["has expired"]}
+
+
+def test_bearer_is_accepted_as_well_as_token(api, api_member):
+    _, token = api_member("jake")
+    response = api.get("/api/user", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+
+
+def test_a_logged_in_browsers_cookie_does_not_work_on_the_api(client, auth, make_member):
+    make_member("member1")
+    auth.login()
+    assert client.get("/settings").status_code == 200  # the cookie works on the pages
+    response = client.get("/api/user")
+    assert api_errors(response, 401) == {"token": ["is missing"]}
+    response = client.post("/api/articles", json={"article": {"title": "t"}})
+    assert response.status_code == 401
+
+
+# --- the current user ---------------------------------------------------------------------
+
+
+def test_update_user_changes_profile_fields(api, api_member, client):
+    _, token = api_member("jake")
+    response = api.put("/api/user", {"user": {
+        "bio": "I like to skateboard", "image": "https://example.org/jake.png", "username": "Jacob",
+    }}, token=token)
+    assert response.status_code == 200
+    user = response.get_json()["user"]
+    assert (user["bio"], user["image"], user["username"]) == (
+        "I like to skateboard", "https://example.org/jake.png", "Jacob"
+    )
+    profile = client.get("/@Jacob").get_data(as_text=True)
+    assert "I like to skateboard" in profile
+
+
+def test_update_user_is_all_or_nothing(api, api_member, make_member):
+    make_member("taken")
+    _, token = api_member("jake")
+    errors = api_errors(
+        api.put("/api/user", {"user": {"bio": "New bio", "username": "taken"}}, token=token), 422
+    )
+    assert errors == {"username": ["This username is already taken."]}
+    me = api.get("/api/user", token=token).get_json()["user"]
+    assert (me["username"], me["bio"]) == ("jake", "")
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"image": "javascript:alert(1)"}, "image"),
+        ({"image": "http://example.org/a.png"}, "image"),
+        ({"bio": "x" * 501}, "bio"),
+        ({"email": "nope"}, "email"),
+        ({"password": "password"}, "password"),
+        ({"username": "no spaces"}, "username"),
+        ({}, "user"),
+    ],
+)
+def test_update_user_refuses_bad_fields(api, api_member, fields, field):
+    _, token = api_member("jake")
+    assert list(api_errors(api.put("/api/user", {"user": fields}, token=token), 422)) == [field]
+
+
+def test_a_new_password_retires_older_tokens_and_sessions(api, api_member, client, auth):
+    user, old_token = api_member("jake")
+    auth.login("jake")
+    response = api.put("/api/user", {"user": {"password": "a brand new passphrase"}},
+                       token=old_token)
+    new_token = response.get_json()["user"]["token"]
+    assert new_token != old_token
+    assert api.get("/api/user", token=new_token).status_code == 200
+    assert api_errors(api.get("/api/user", token=old_token), 401) == {
+        "token": ["is no longer valid"]
+    }
+    # The browser's login session ended too.
+    assert client.get("/settings").status_code == 302
+    assert api.login(user.email, "a brand new passphrase")
+
+
+def test_a_new_email_waits_for_confirmation_while_the_site_requires_it(
+    api, api_member, deliver
+):
+    _, token = api_member("jake")
+    response = api.put("/api/user", {"user": {"email": "new@example.com"}}, token=token)
+    assert response.get_json()["user"]["email"] == "jake@example.com"
+    [message] = deliver()
+    assert message["To"] == "new@example.com"
+    assert "/settings/email/confirm/" in text_of(message)
+
+
+def test_a_new_email_is_used_at_once_when_the_site_does_not_require_confirmation(
+    make_app, smtp, deliver
+):
+    from conftest import ApiClient
+
+    app = make_app(REQUIRE_VERIFIED_EMAIL=False, MAIL_SERVER=smtp.hostname, MAIL_PORT=smtp.port)
+    with app.app_context():
+        api = ApiClient(app.test_client())
+        token = api.post("/api/users", {"user": NEW_USER}).get_json()["user"]["token"]
+        response = api.put("/api/user", {"user": {"email": "new@example.com"}}, token=token)
+        assert response.get_json()["user"]["email"] == "new@example.com"
+        assert api.login("new@example.com")
+
+
+# --- profiles and follows ---------------------------------------------------------------
+
+
+def test_profile_of_a_member(api, make_member):
+    make_member("jake", bio="Hello", image_url="https://example.org/j.png")
+    response = api.get("/api/profiles/JAKE")
+    assert response.get_json() == {"profile": {
+        "username": "jake", "bio": "Hello", "image": "https://example.org/j.png",
+        "following": False,
+    }}
+
+
+def test_unknown_profile_is_a_404(api):
+    assert api_errors(api.get("/api/profiles/nobody"), 404) == {"profile": ["not found"]}
+
+
+def test_follow_and_unfollow(api, api_member, make_member):
+    make_member("jake")
+    _, token = api_member("reader")
+    response = api.post("/api/profiles/jake/follow", token=token)
+    assert response.status_code == 200 and response.get_json()["profile"]["following"] is True
+    assert api.get("/api/profiles/jake", token=token).get_json()["profile"]["following"] is True
+    # Following twice is one follow.
+    assert api.post("/api/profiles/jake/follow", token=token).status_code == 200
+    response = api.delete("/api/profiles/jake/follow", token=token)
+    assert response.get_json()["profile"]["following"] is False
+    assert api.get("/api/profiles/jake", token=token).get_json()["profile"]["following"] is False
+
+
+def test_a_follow_on_the_page_shows_in_the_api_and_back(api, api_member, client, auth):
+    from conftest import follow_button
+
+    api_member("jake")
+    reader, token = api_member("reader")
+    auth.login("reader")
+    client.submit("/@jake/follow")
+    assert api.get("/api/profiles/jake", token=token).get_json()["profile"]["following"] is True
+    api.delete("/api/profiles/jake/follow", token=token)
+    assert follow_button(client.get("/@jake")) == ("Follow", 0)
+
+
+def test_following_yourself_is_refused(api, api_member):
+    _, token = api_member("jake")
+    assert api_errors(api.post("/api/profiles/jake/follow", token=token), 422) == {
+        "username": ["You cannot follow yourself."]
+    }
+
+
+def test_follow_needs_a_token_and_a_confirmed_email(api, api_member, make_member):
+    make_member("jake")
+    assert api_errors(api.post("/api/profiles/jake/follow"), 401) == {"token": ["is missing"]}
+    _, token = api_member("unconfirmed", verified=False)
+    assert api_errors(api.post("/api/profiles/jake/follow", token=token), 403) == {
+        "email": ["is not verified"]
+    }
+    assert api_errors(api.post("/api/profiles/nobody/follow", token=token), 403)
