@@ -252,10 +252,14 @@ def image_url_problem(url):
     return None
 
 
-def update_profile(user, display_name, bio):
+def update_profile(user, display_name, bio, image_url=""):
     """Save the public profile fields (commits)."""
+    problem = image_url_problem(image_url)
+    if problem:
+        raise AccountError("image_url", problem)
     user.display_name = display_name.strip()
     user.bio = bio.strip()
+    user.image_url = image_url
     db.session.commit()
 
 

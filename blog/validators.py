@@ -24,6 +24,16 @@ class NewUsername:
             raise ValidationError(problem)
 
 
+class ImageUrl:
+    """An https:// address of a picture, or nothing."""
+
+    def __call__(self, form, field):
+        field.data = (field.data or "").strip()
+        problem = accounts.image_url_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+
 class NewPassword:
     """A password that meets the rules; compares with the form's username/email if present."""
 

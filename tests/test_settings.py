@@ -49,6 +49,22 @@ def test_profile_is_saved(client, member):
     assert (user.display_name, user.bio) == ("Ada L.", "Counts things.")
 
 
+def test_a_profile_picture_shows_on_the_profile(client, member):
+    client.submit("/settings", {"profile-display_name": "", "profile-bio": "",
+                                "profile-image_url": " https://example.org/me.png "})
+    assert fresh(member).image_url == "https://example.org/me.png"
+    assert '<img class="avatar" src="https://example.org/me.png"' in page(client.get("/@member1"))
+
+
+@pytest.mark.parametrize("url", ["http://example.org/me.png", "javascript:alert(1)", "me.png"])
+def test_a_profile_picture_must_be_an_https_address(client, member, url):
+    response = client.submit("/settings", {"profile-display_name": "x",
+                                           "profile-image_url": url})
+    assert response.status_code == 422
+    assert "Use an https:// address of an image" in page(response)
+    assert fresh(member).image_url == ""
+
+
 def test_too_long_bio_is_refused_with_a_message(client, member):
     response = client.submit("/settings", {"profile-display_name": "x", "profile-bio": "b" * 501})
     assert response.status_code == 422

@@ -4,12 +4,17 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from ..validators import Email, NewPassword
+from ..validators import Email, ImageUrl, NewPassword
 
 
 class ProfileForm(FlaskForm):
     display_name = StringField("Display name", validators=[Length(max=80)])
     bio = TextAreaField("Bio", validators=[Length(max=500)], description="Up to 500 characters.")
+    image_url = StringField(
+        "Picture",
+        validators=[ImageUrl()],
+        description="The https:// address of a square picture, or leave empty.",
+    )
     submit = SubmitField("Save profile")
 
 

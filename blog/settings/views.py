@@ -28,7 +28,9 @@ def render_settings(status=200, **bound_forms):
 def index():
     form = ProfileForm(prefix="profile")
     if form.validate_on_submit():
-        accounts.update_profile(current_user, form.display_name.data, form.bio.data)
+        accounts.update_profile(
+            current_user, form.display_name.data, form.bio.data, form.image_url.data
+        )
         flash("Your profile is saved.", "success")
         return redirect(url_for("settings.index"))
     if form.is_submitted():
