@@ -100,6 +100,8 @@ class DefaultConfig:
     API_CORS_ORIGINS = []
     # The most articles one API list answers with (?limit=).
     API_MAX_LIMIT = 100
+    # How deep ?offset= may go: as far as the pages go (500 pages of 20).
+    API_MAX_OFFSET = 10_000
 
 
 def _as_bool(value):

@@ -97,14 +97,21 @@ def feed_entries(statement, limit=PER_PAGE):
     return article_page(statement, AnonymousUserMixin(), number=1, per_page=limit).items
 
 
+POPULAR_TAGS_SAMPLE = 1000
+
+
 def popular_tags(limit=100):
-    """Names of the tags on published articles, most used first: one SQL statement."""
-    uses = func.count(article_tags.c.article_id)
+    """The tags of the latest 1,000 published articles, most used first: one SQL statement.
+
+    Counting every article's tags would grow with the site (180 ms at 100,000
+    articles on SQLite); the latest ones say what is popular now, at a fixed cost.
+    """
+    recent = latest().with_only_columns(Article.id).limit(POPULAR_TAGS_SAMPLE).subquery()
+    uses = func.count()
     return list(db.session.scalars(
         select(Tag.name)
         .join(article_tags, article_tags.c.tag_id == Tag.id)
-        .join(Article, Article.id == article_tags.c.article_id)
-        .where(Article.status == "published")
+        .join(recent, recent.c.id == article_tags.c.article_id)
         .group_by(Tag.name)
         .order_by(uses.desc(), Tag.name)
         .limit(limit)
@@ -182,16 +189,18 @@ def matching(tag=None, author=None, liked_by=None):
             select(article_tags.c.article_id).where(article_tags.c.tag_id.in_(tag_ids))
         ))
     if author is not None:
-        statement = statement.where(Article.author_id.in_(_user_ids_named(author)))
+        statement = statement.where(Article.author_id == _user_id_named(author))
     if liked_by is not None:
         statement = statement.where(Article.id.in_(
-            select(Like.article_id).where(Like.user_id.in_(_user_ids_named(liked_by)))
+            select(Like.article_id).where(Like.user_id == _user_id_named(liked_by))
         ))
     return _newest_first(statement)
 
 
-def _user_ids_named(username):
-    return select(User.id).where(func.lower(User.username) == username.lower())
+def _user_id_named(username):
+    # A scalar subquery compared with "=": the planner can then use the
+    # (author_id, published_at) index, which it does not for "IN (subquery)".
+    return select(User.id).where(func.lower(User.username) == username.lower()).scalar_subquery()
 
 
 def reading_list(user):

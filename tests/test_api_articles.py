@@ -176,7 +176,8 @@ def test_filters(api, three, query, expected):
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [("limit=0", "limit"), ("limit=abc", "limit"), ("offset=-1", "offset"), ("offset=x", "offset")],
+    [("limit=0", "limit"), ("limit=abc", "limit"), ("offset=-1", "offset"), ("offset=x", "offset"),
+     ("offset=10001", "offset")],
 )
 def test_unusable_limit_or_offset_is_a_422(api, query, field):
     assert list(api_errors(api.get(f"/api/articles?{query}"), 422)) == [field]
@@ -341,6 +342,15 @@ def test_tags_lists_the_tags_in_use_most_used_first(api, author, make_article):
     make_article(author=author[0], title="Two", tags="python")
     make_article(author=author[0], title="Draft", tags="secret", publish=False)
     assert api.get("/api/tags").get_json() == {"tags": ["python", "web"]}
+
+
+def test_tags_come_from_the_latest_articles(api, author, make_article, monkeypatch):
+    from blog import listing
+
+    monkeypatch.setattr(listing, "POPULAR_TAGS_SAMPLE", 2)
+    for title, tags in [("Old", "cobol"), ("Newer", "python"), ("Newest", "python rust")]:
+        make_article(author=author[0], title=title, tags=tags)
+    assert api.get("/api/tags").get_json() == {"tags": ["python", "rust"]}
 
 
 # --- the edges -----------------------------------------------------------------------------------

@@ -33,7 +33,9 @@ def _one(article, status=200):
 
 
 def _many(statement):
-    limit, offset = window_args(current_app.config["API_MAX_LIMIT"])
+    limit, offset = window_args(
+        current_app.config["API_MAX_LIMIT"], current_app.config["API_MAX_OFFSET"]
+    )
     reader = asking_user()
     total = listing.count(statement)
     page = listing.article_page(statement, reader, per_page=limit, offset=offset)

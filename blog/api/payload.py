@@ -53,17 +53,17 @@ def tag_list(payload):
     return tags
 
 
-def window_args(max_limit):
+def window_args(max_limit, max_offset):
     """?limit= (default 20, at most max_limit) and ?offset= (default 0); 422 when unusable."""
     errors = {}
     limit = _whole_number("limit", 20, 1, errors)
-    offset = _whole_number("offset", 0, 0, errors)
+    offset = _whole_number("offset", 0, 0, errors, maximum=max_offset)
     if errors:
         raise ApiError(422, errors)
     return min(limit, max_limit), offset
 
 
-def _whole_number(name, default, minimum, errors):
+def _whole_number(name, default, minimum, errors, maximum=None):
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
@@ -74,4 +74,7 @@ def _whole_number(name, default, minimum, errors):
         return default
     if value < minimum:
         errors[name] = [f"must be at least {minimum}"]
+    elif maximum is not None and value > maximum:
+        # A deep OFFSET makes the database walk every row before it.
+        errors[name] = [f"must be at most {maximum}"]
     return value
