@@ -163,6 +163,8 @@ def _commit_retrying(build):
 
 def _apply(article, fields, tag_names, publish):
     now = utcnow()
+    if article.created_at is None:  # before any query autoflushes the new row
+        article.created_at = now
     for name, value in fields.items():
         setattr(article, name, value)
     # Rendered here, once: viewing never runs the Markdown parser.
@@ -173,8 +175,6 @@ def _apply(article, fields, tag_names, publish):
     if publish and article.published_at is None:
         article.published_at = now
     article.updated_at = now
-    if article.created_at is None:
-        article.created_at = now
 
 
 def create_article(author, title, description, body, tags, cover_url, publish):
