@@ -327,3 +327,28 @@ def test_follow_needs_a_token_and_a_confirmed_email(api, api_member, make_member
         "email": ["is not verified"]
     }
     assert api_errors(api.post("/api/profiles/nobody/follow", token=token), 403)
+
+
+# --- rate limits ------------------------------------------------------------------------------
+
+
+def test_failed_api_logins_are_limited_per_account_with_a_json_429(make_app, make_member):
+    from conftest import ApiClient
+
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN_FAILURES_PER_ACCOUNT="3 per minute",
+                   RATELIMIT_SIGNUP_PER_IP="2 per minute")
+    with app.app_context():
+        make_member("target", email="target@example.com")
+        api = ApiClient(app.test_client())
+        guess = {"user": {"email": "target@example.com", "password": "guess-guess"}}
+        for _ in range(3):
+            assert api.post("/api/users/login", guess).status_code == 401
+        response = api.post("/api/users/login", guess)
+        assert api_errors(response, 429) == {
+            "body": ["Too many attempts. Please wait a little and try again later."]
+        }
+        assert "Retry-After" in response.headers
+        # Sign-ups are limited per address of the client.
+        for n in range(2):
+            register(api, username=f"new{n}", email=f"new{n}@example.com")
+        assert api_errors(register(api, username="new9", email="new9@example.com"), 429)
