@@ -122,7 +122,11 @@ def page_list(slug, tag, username):
     pages += [(name, path) for name, path, found in [
         ("article", f"/articles/{slug}", slug), ("tag", f"/t/{tag}", tag),
         ("profile", f"/@{username}", username)] if found]
-    return [*pages, ("Atom feed", "/feed.atom")]
+    pages.append(("Atom feed", "/feed.atom"))
+    pages.append(("API articles", "/api/articles"))
+    if tag:
+        pages.append(("API tag", f"/api/articles?tag={tag}"))
+    return [*pages, ("API tags", "/api/tags")]
 
 
 def serve(database_url, threads, port_queue):
