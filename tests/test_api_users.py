@@ -246,6 +246,17 @@ def test_a_new_password_retires_older_tokens_and_sessions(api, api_member, clien
     assert api.login(user.email, "a brand new passphrase")
 
 
+def test_a_password_changed_on_the_settings_page_retires_api_tokens(api, api_member, client, auth):
+    _, token = api_member("jake")
+    auth.login("jake")
+    client.submit("/settings/password", {
+        "password-current_password": TEST_PASSWORD,
+        "password-new_password": "another good passphrase",
+        "password-confirm": "another good passphrase",
+    })
+    assert api_errors(api.get("/api/user", token=token), 401) == {"token": ["is no longer valid"]}
+
+
 def test_a_new_email_waits_for_confirmation_while_the_site_requires_it(
     api, api_member, deliver
 ):
