@@ -17,7 +17,7 @@ from .extensions import db
 from .models import User, utcnow
 from .outbox import queue_email
 from .tokens import TokenError, make_token, read_token
-from .urls import external_url
+from .urls import external_url, https_url_problem
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{3,30}$")
 # Names that collide with pages, or that look official.
@@ -241,15 +241,7 @@ MAX_IMAGE_URL = 500
 
 def image_url_problem(url):
     """Why this profile picture address cannot be used, or None ("" means no picture)."""
-    if not url:
-        return None
-    if not url.startswith("https://") or len(url) <= len("https://") or any(
-        c.isspace() or c in "\"'<>" for c in url
-    ):
-        return "Use an https:// address of an image, or leave this empty."
-    if len(url) > MAX_IMAGE_URL:
-        return f"Use at most {MAX_IMAGE_URL} characters."
-    return None
+    return https_url_problem(url, MAX_IMAGE_URL)
 
 
 def update_profile(user, display_name, bio, image_url=""):

@@ -19,6 +19,7 @@ from .errors import FieldError
 from .extensions import db
 from .markdown import render_markdown
 from .models import Article, Tag, utcnow
+from .urls import https_url_problem
 
 MAX_TAGS = 4
 TAG_PATTERN = re.compile(r"[a-z0-9-]{1,30}")
@@ -54,15 +55,7 @@ def parse_tags(text):
 
 def cover_url_problem(url):
     """Why this cover image address cannot be used, or None (empty means no cover)."""
-    if not url:
-        return None
-    if not url.startswith("https://") or len(url) <= len("https://") or any(
-        c.isspace() or c in "\"'<>" for c in url
-    ):
-        return "Use an https:// address of an image, or leave this empty."
-    if len(url) > LIMITS["cover_url"]:
-        return f"Use at most {LIMITS['cover_url']} characters."
-    return None
+    return https_url_problem(url, LIMITS["cover_url"])
 
 
 def reading_time_minutes(body):

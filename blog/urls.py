@@ -45,3 +45,20 @@ def redirect_back(default_endpoint="feed.index", **values):
 def external_url(endpoint, **values):
     """An absolute link for emails, built on BASE_URL (not on the request's Host)."""
     return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+def https_url_problem(url, max_length):
+    """Why `url` cannot be used as the address of an image, or None ("" means none).
+
+    Only https (pages are served with a CSP that allows https images) and
+    nothing that could break out of an attribute.
+    """
+    if not url:
+        return None
+    if not url.startswith("https://") or len(url) <= len("https://") or any(
+        c.isspace() or c in "\"'<>" for c in url
+    ):
+        return "Use an https:// address of an image, or leave this empty."
+    if len(url) > max_length:
+        return f"Use at most {max_length} characters."
+    return None
