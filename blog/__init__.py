@@ -7,6 +7,7 @@ from flask import Flask
 from . import cli, database, errors, security, templating  # noqa: F401 - database: SQLite pragmas
 from .config import load_config
 from .extensions import csrf, db, limiter, login_manager, mail, migrate
+from .urls import RowIdConverter
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -16,6 +17,8 @@ def create_app(test_config=None):
     app = Flask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     load_config(app, test_config)
+    app.url_map.converters["id"] = RowIdConverter
+    security.refuse_nul_characters(app)
 
     register_extensions(app)
     register_blueprints(app)

@@ -3,6 +3,9 @@
 from urllib.parse import urlsplit
 
 from flask import current_app, redirect, request, url_for
+from werkzeug.routing import IntegerConverter
+
+MAX_ROW_ID = 2**31 - 1  # PostgreSQL's INTEGER
 
 
 def is_safe_next(target):
@@ -62,3 +65,14 @@ def https_url_problem(url, max_length):
     if len(url) > max_length:
         return f"Use at most {max_length} characters."
     return None
+
+
+class RowIdConverter(IntegerConverter):
+    """`<id:name>` in a route: a row id, a whole number from 1 to what the database holds.
+
+    Anything else does not match the route (404), rather than reaching the
+    database and failing there ("integer out of range" on PostgreSQL).
+    """
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=MAX_ROW_ID)

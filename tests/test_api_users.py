@@ -363,3 +363,22 @@ def test_failed_api_logins_are_limited_per_account_with_a_json_429(make_app, mak
         for n in range(2):
             register(api, username=f"new{n}", email=f"new{n}@example.com")
         assert api_errors(register(api, username="new9", email="new9@example.com"), 429)
+
+
+def test_registrations_that_email_an_address_are_limited_per_address(make_app, make_member):
+    from conftest import ApiClient
+
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_EMAILS_PER_ADDRESS="2 per minute")
+    with app.app_context():
+        make_member("owner", email="owner@example.com")
+        api = ApiClient(app.test_client())
+        # Typos that send nothing do not count...
+        for _ in range(3):
+            assert register(api, email="owner@example.com", password="password").status_code == 422
+        # ...each attempt that emails the owner does.
+        for n in range(2):
+            response = register(api, username=f"other{n}", email="owner@example.com")
+            assert api_errors(response, 422) == {"email": ["has already been taken"]}
+        response = register(api, username="other9", email="owner@example.com")
+        assert list(api_errors(response, 429)) == ["body"]
+        assert register(api, username="fresh", email="fresh@example.com").status_code == 201

@@ -142,7 +142,7 @@ def test_top_pages_keep_the_period(client, make_articles):
     assert len(card_titles(client.get("/?tab=top&period=all&page=2"))) == 1
 
 
-@pytest.mark.parametrize("value", ["abc", "0", "-3", "", "1.5", "%00"])
+@pytest.mark.parametrize("value", ["abc", "0", "-3", "", "1.5"])
 def test_bad_page_values_show_the_first_page(client, make_articles, value):
     make_articles(21)
     assert card_titles(client.get(f"/?tab=latest&page={value}")) == card_titles(

@@ -245,3 +245,50 @@ def test_reset_requests_are_limited_per_address(limited_app, make_member):
     statuses = [client.submit("/auth/reset", {"email": "forgetful@example.com"},
                               environ_base=env).status_code for _ in range(3)]
     assert statuses == [302, 302, 429]
+
+
+# --- input the database cannot store --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url", ["/t/a%00b", "/articles/a%00b", "/@a%00b", "/?tab=latest%00", "/t/a%00b/feed.atom"]
+)
+def test_a_nul_character_in_an_address_is_a_400_not_a_database_error(client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "a character that cannot be used" in page(response)
+
+
+def test_a_nul_character_in_a_form_is_refused_and_nothing_is_saved(client, make_member, auth):
+    from blog.models import Article
+
+    make_member("member1")
+    auth.login()
+    response = client.submit("/new", {"title": "Nul\x00", "body": "text", "publish": "x"})
+    assert response.status_code == 400
+    assert Article.query.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body"),
+    [
+        ("GET", "/api/articles?tag=a%00b", None),
+        ("GET", "/api/profiles/a%00b", None),
+        ("POST", "/api/users/login", {"user": {"email": "a\x00b", "password": "x"}}),
+        ("POST", "/api/users", {"user": {"username": "a", "email": "b", "password": ["\x00"]}}),
+    ],
+)
+def test_a_nul_character_sent_to_the_api_is_a_422(api, method, url, body):
+    from conftest import api_errors
+
+    response = api.request(method, url, json=body)
+    assert api_errors(response, 422) == {"body": ["must not contain NUL characters"]}
+
+
+@pytest.mark.parametrize(
+    "url", ["/comments/2147483648/edit", "/comments/99999999999999999999/edit", "/comments/0/edit"]
+)
+def test_an_id_the_database_cannot_hold_is_a_404(client, make_member, auth, url):
+    make_member("member1")
+    auth.login()
+    assert client.get(url).status_code == 404

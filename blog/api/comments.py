@@ -35,7 +35,7 @@ def add_comment(slug):
     return jsonify(comment=comment_json(comment, False))
 
 
-@bp.delete("/articles/<slug>/comments/<int:comment_id>")
+@bp.delete("/articles/<slug>/comments/<id:comment_id>")
 @token_required
 def delete_comment(slug, comment_id):
     article = article_or_404(slug)

@@ -1,6 +1,6 @@
 """Accounts and profiles: register, log in, the current user, profiles and follows."""
 
-from flask import jsonify, request
+from flask import g, jsonify, request
 
 from .. import accounts, follows
 from ..auth.throttle import limit
@@ -14,12 +14,21 @@ from .present import profile_json, user_json
 USER_FIELDS = ("email", "username", "password", "bio", "image")
 
 
-def login_account_key():
-    """The account a login targets, as on the login page (the same key for unknown names)."""
+def _user_field(name):
     data = request.get_json(silent=True)
     user = data.get("user") if isinstance(data, dict) else None
-    email = user.get("email") if isinstance(user, dict) else None
-    login = email.strip().lower()[:254] if isinstance(email, str) else ""
+    value = user.get(name) if isinstance(user, dict) else None
+    return value.strip().lower()[:254] if isinstance(value, str) else ""
+
+
+def submitted_email_key():
+    """The address a registration is for, as on the sign-up page."""
+    return "email:" + _user_field("email")
+
+
+def login_account_key():
+    """The account a login targets, as on the login page (the same key for unknown names)."""
+    login = _user_field("email")
     found = accounts.find_by_login(login) if login else None
     return "login:" + (f"user:{found.id}" if found else f"name:{login}")
 
@@ -41,10 +50,16 @@ def login():
 
 @bp.post("/users")
 @limiter.limit(limit("RATELIMIT_SIGNUP_PER_IP"))
+@limiter.limit(
+    limit("RATELIMIT_EMAILS_PER_ADDRESS"),
+    key_func=submitted_email_key,
+    deduct_when=lambda response: g.get("emailed", False),
+)
 def register():
     fields = text_fields(read_payload("user"), required=("username", "email", "password"))
     email = accounts.normalize_email(fields["email"])
     user = accounts.register(email, fields["username"], fields["password"])
+    g.emailed = True  # a confirmation, or "you already have an account"
     if user is None:
         # Unlike the sign-up page, a RealWorld client must be told (the owner
         # of the address has been emailed about the attempt).

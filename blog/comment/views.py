@@ -51,7 +51,7 @@ def create(slug):
     return render_article(article, comment_form=form, status=422)
 
 
-@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@bp.route("/comments/<id:comment_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(comment_id):
     comment, article = comment_or_404(comment_id)
@@ -70,7 +70,7 @@ def edit(comment_id):
     return render_template("comment/edit.html", form=form, comment=comment, article=article), status
 
 
-@bp.route("/comments/<int:comment_id>/delete", methods=["POST"])
+@bp.route("/comments/<id:comment_id>/delete", methods=["POST"])
 @login_required
 def delete(comment_id):
     comment, article = comment_or_404(comment_id)

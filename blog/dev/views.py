@@ -26,7 +26,7 @@ def mailbox():
     return render_template("dev/mailbox.html", messages=messages)
 
 
-@bp.route("/mail/<int:message_id>")
+@bp.route("/mail/<id:message_id>")
 def message(message_id):
     email = db.session.get(OutboxEmail, message_id) or abort(404)
     return render_template("dev/message.html", email=email, body=linkify(email.text_body))

@@ -84,7 +84,7 @@ def confirm_email(token):
     return redirect(url_for("settings.index" if current_user.is_authenticated else "auth.login"))
 
 
-@bp.route("/sessions/<int:session_id>/end", methods=["POST"])
+@bp.route("/sessions/<id:session_id>/end", methods=["POST"])
 @login_required
 def end_session(session_id):
     if not EmptyForm().validate_on_submit():
