@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from api_contract import ApiClient
 from flask_migrate import upgrade
 from playwright.sync_api import sync_playwright
 from sqlalchemy import create_engine, delete, event, make_url, text
@@ -604,39 +605,6 @@ def page(new_page):
 
 
 # --- the JSON API ------------------------------------------------------------------------
-
-
-class ApiClient:
-    """JSON requests to /api, with `token=` sent as `Authorization: Token <token>`."""
-
-    def __init__(self, client):
-        self.client = client
-
-    def request(self, method, path, json=None, token=None, **kwargs):
-        headers = dict(kwargs.pop("headers", {}))
-        if token:
-            headers["Authorization"] = f"Token {token}"
-        return contextvars.Context().run(
-            self.client.open, path, method=method, json=json, headers=headers, **kwargs
-        )
-
-    def get(self, path, **kwargs):
-        return self.request("GET", path, **kwargs)
-
-    def post(self, path, json=None, **kwargs):
-        return self.request("POST", path, json=json, **kwargs)
-
-    def put(self, path, json=None, **kwargs):
-        return self.request("PUT", path, json=json, **kwargs)
-
-    def delete(self, path, **kwargs):
-        return self.request("DELETE", path, **kwargs)
-
-    def login(self, email, password=TEST_PASSWORD):
-        """Log in through the API; returns the token."""
-        response = self.post("/api/users/login", {"user": {"email": email, "password": password}})
-        assert response.status_code == 200, response.get_json()
-        return response.get_json()["user"]["token"]
 
 
 @pytest.fixture
