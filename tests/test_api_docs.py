@@ -162,3 +162,8 @@ def test_api_client_fails_a_test_on_an_undocumented_answer(client, monkeypatch):
     monkeypatch.setitem(client.application.config, "API_MAX_LIMIT", "not a number")
     with pytest.raises(AssertionError, match="answered 500, which the document does not list"):
         api.get("/api/articles")
+
+
+def test_every_page_links_to_the_api_docs(client):
+    html = client.get("/").get_data(as_text=True)
+    assert '<a href="/api/docs">JSON API</a>' in html
