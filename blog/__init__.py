@@ -18,7 +18,7 @@ def create_app(test_config=None):
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     load_config(app, test_config)
     app.url_map.converters["id"] = RowIdConverter
-    security.refuse_nul_characters(app)
+    security.refuse_unstorable_input(app)
 
     register_extensions(app)
     register_blueprints(app)

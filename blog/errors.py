@@ -30,7 +30,7 @@ MESSAGES = {
 
 def wants_json():
     """True for API paths and for clients that prefer JSON over HTML."""
-    if request.path.startswith("/api/"):
+    if request.path == "/api" or request.path.startswith("/api/"):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json"

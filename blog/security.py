@@ -1,5 +1,7 @@
 """Response headers that every page carries, and the client address behind a proxy."""
 
+import re
+
 from flask import jsonify, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -45,33 +47,58 @@ def init_app(app):
         return response
 
 
-def _holds_nul(value):
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_holds_nul(v) for v in value)
-    return False
+# PostgreSQL cannot store NUL in text, and no database driver can encode a
+# lone UTF-16 surrogate: either fails the query with a 500. No person types them.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+MAX_JSON_DEPTH = 32
 
 
-def refuse_nul_characters(app):
-    """Answer a request carrying a NUL character with a 4xx before anything reads it.
+class Unstorable(ValueError):
+    """The request holds a character the database cannot store, or JSON nested too deep."""
 
-    PostgreSQL cannot store NUL in text and fails the query (a 500), and no
-    person types one. Registered before the rate limiter, whose keys look
-    accounts up from the request.
+
+def _check_strings(value):
+    """Raise Unstorable when `value` (JSON, or strings) holds an unstorable character.
+
+    Iterative, with a depth limit: a deeply nested body must not blow the stack.
+    """
+    pending = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, str):
+            if UNSTORABLE.search(item):
+                raise Unstorable
+        elif isinstance(item, dict | list | tuple):
+            if depth > MAX_JSON_DEPTH:
+                raise Unstorable
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            pending.extend((child, depth + 1) for child in children)
+
+
+def _sent_json():
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:  # json.loads on thousands of nested brackets
+        raise Unstorable from None
+
+
+def refuse_unstorable_input(app):
+    """Answer a request whose path, query, form or JSON the database could not store with a 4xx.
+
+    It runs before anything reads the request, the rate limiter included (its
+    keys look accounts up from the request).
     """
 
     @app.before_request
-    def refuse_nul():
-        sent = [request.path, *request.args.items(multi=True)]
-        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            sent.extend(request.form.items(multi=True))
-        if request.is_json:
-            sent.append(request.get_json(silent=True))
-        if not any(_holds_nul(list(v) if isinstance(v, tuple) else v) for v in sent):
-            return None
-        if request.path.startswith("/api/"):
-            return jsonify(errors={"body": ["must not contain NUL characters"]}), 422
-        return error_response(400, "The request contains a character that cannot be used.")
+    def refuse_unstorable():
+        try:
+            _check_strings([request.path, *request.args.items(multi=True)])
+            if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+                _check_strings(list(request.form.items(multi=True)))
+            if request.is_json:
+                _check_strings(_sent_json())
+        except Unstorable:
+            if request.path == "/api" or request.path.startswith("/api/"):
+                return jsonify(errors={"body": ["contains characters that cannot be used"]}), 422
+            return error_response(400, "The request contains a character that cannot be used.")
+        return None

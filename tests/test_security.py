@@ -269,6 +269,11 @@ def test_a_nul_character_in_a_form_is_refused_and_nothing_is_saved(client, make_
     assert Article.query.count() == 0
 
 
+NESTED_40 = []
+for _ in range(40):
+    NESTED_40 = [NESTED_40]
+
+
 @pytest.mark.parametrize(
     ("method", "url", "body"),
     [
@@ -276,13 +281,26 @@ def test_a_nul_character_in_a_form_is_refused_and_nothing_is_saved(client, make_
         ("GET", "/api/profiles/a%00b", None),
         ("POST", "/api/users/login", {"user": {"email": "a\x00b", "password": "x"}}),
         ("POST", "/api/users", {"user": {"username": "a", "email": "b", "password": ["\x00"]}}),
+        ("POST", "/api/users/login", {"user": {"email": "\ud800", "password": "x"}}),
+        ("PUT", "/api/user", {"user": {"bio": "lone \udfff"}}),
+        ("POST", "/api/users/login", {"user": {"email": "x", "password": "y", "n": NESTED_40}}),
     ],
 )
-def test_a_nul_character_sent_to_the_api_is_a_422(api, method, url, body):
+def test_characters_the_database_cannot_store_are_a_422_on_the_api(api, method, url, body):
     from conftest import api_errors
 
     response = api.request(method, url, json=body)
-    assert api_errors(response, 422) == {"body": ["must not contain NUL characters"]}
+    assert api_errors(response, 422) == {"body": ["contains characters that cannot be used"]}
+
+
+@pytest.mark.parametrize("depth", [500, 5000])
+def test_json_nested_too_deep_is_refused_on_pages_and_the_api(client, api, depth):
+    body = "[" * depth + "]" * depth
+    from conftest import api_errors
+
+    response = api.client.post("/api/users/login", data=body, content_type="application/json")
+    assert api_errors(response, 422)
+    assert client.post("/auth/login", data=body, content_type="application/json").status_code == 400
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,8 @@ site asks for that.
 Every error, whatever its status (401, 403, 404, 405, 413, 422, 429), answers
 `{"errors": {"<field>": ["<message>", ...]}}`, naming the field at fault, or
 `body` for the request as a whole. Requests over 1 MiB get 413, and any
-request with a NUL character in its path, query or body gets 422. Timestamps are
+request with a character no database stores (NUL, a lone surrogate) or JSON
+nested deeper than 32 levels gets 422. Timestamps are
 UTC with milliseconds: `2026-01-31T09:30:00.000Z`. Query parameters the API
 does not know are ignored.
 """
@@ -50,7 +51,7 @@ def operation(operation_id, tag, summary, *, auth="none", params=(), body=None,
     """One operation; `auth` is none, optional or required.
 
     401 is added wherever a token is read, 404 with a path parameter, 413 with a body,
-    and 422 everywhere: a NUL character anywhere in a request is refused before
+    and 422 everywhere: a NUL or lone surrogate anywhere in a request is refused before
     anything reads it (blog/security.py).
     """
     statuses = set(errors) | {"422"}
