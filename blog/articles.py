@@ -27,6 +27,8 @@ MAX_SLUG_BASE = 60
 WORDS_PER_MINUTE = 200
 LIMITS = {"title": 150, "description": 300, "cover_url": 500, "body": 100_000}
 SAVE_ATTEMPTS = 3
+# Slugs that would collide with other routes: /api/articles/feed is the API's feed.
+RESERVED_SLUGS = frozenset({"feed"})
 
 
 class ArticleError(FieldError):
@@ -75,7 +77,7 @@ def make_slug(title, taken=lambda slug: False):
         base = candidate
     base = base or (words[0][:MAX_SLUG_BASE] if words else "article")
     slug = base
-    while taken(slug):
+    while slug in RESERVED_SLUGS or taken(slug):
         slug = f"{base}-{secrets.token_hex(2)}"
     return slug
 

@@ -59,6 +59,12 @@ def test_an_api_article_is_published_on_the_site_with_its_markdown_sanitised(
     assert "How to train your dragon" in client.get("/").get_data(as_text=True)
 
 
+def test_an_article_titled_feed_does_not_hide_behind_the_feed_route(api, author):
+    slug = create(api, author[1], title="Feed").get_json()["article"]["slug"]
+    assert slug.startswith("feed-")
+    assert api.get(f"/api/articles/{slug}").get_json()["article"]["title"] == "Feed"
+
+
 def test_create_names_every_missing_field(api, author):
     response = api.post("/api/articles", {"article": {"tagList": []}}, token=author[1])
     assert api_errors(response, 422) == {
@@ -150,6 +156,19 @@ def test_list_is_newest_first_with_the_total_count(api, three):
     assert "body" not in response.get_json()["articles"][0]
 
 
+def test_lists_are_in_the_order_of_the_createdat_they_show(api, author, make_article):
+    from datetime import timedelta
+
+    from blog.models import utcnow
+
+    drafted_first = make_article(author=author[0], title="Drafted first")
+    make_article(author=author[0], title="Written second")
+    set_published_at(drafted_first, utcnow() + timedelta(minutes=1))  # published last
+    articles = api.get("/api/articles").get_json()["articles"]
+    assert [a["slug"] for a in articles] == ["drafted-first", "written-second"]
+    assert articles[0]["createdAt"] > articles[1]["createdAt"]
+
+
 def test_limit_and_offset_page_through_while_the_count_stays_the_total(api, three):
     response = api.get("/api/articles?limit=1&offset=1")
     assert slugs(response) == ["second"]
@@ -167,6 +186,7 @@ def test_limit_and_offset_page_through_while_the_count_stays_the_total(api, thre
         ("author=nobody", []),
         ("tag=nothing", []),
         ("unknown=1&tag=cats", ["second"]),
+        ("tag=&author=&favorited=", ["third", "second", "first"]),
     ],
 )
 def test_filters(api, three, query, expected):

@@ -70,10 +70,11 @@ def _checked_tags(payload):
 
 @bp.get("/articles")
 def list_articles():
+    # An empty filter (?tag=) is no filter, as an empty ?limit= is the default.
     statement = listing.matching(
-        tag=request.args.get("tag"),
-        author=request.args.get("author"),
-        liked_by=request.args.get("favorited"),
+        tag=request.args.get("tag") or None,
+        author=request.args.get("author") or None,
+        liked_by=request.args.get("favorited") or None,
     )
     return _many(statement)
 

@@ -35,7 +35,9 @@ def article_json(article, *, favorited, following, with_body=True):
         "title": article.title,
         "description": article.description,
         "tagList": [tag.name for tag in article.tags],
-        "createdAt": timestamp(article.created_at),
+        # Lists are newest first by publication; a draft published later is
+        # new then, so that is the moment a client sees as its creation.
+        "createdAt": timestamp(article.published_at or article.created_at),
         "updatedAt": timestamp(article.updated_at),
         "favorited": favorited,
         "favoritesCount": article.likes_count,
