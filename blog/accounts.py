@@ -302,9 +302,12 @@ def update_account(user, *, username=None, email=None, password=None, bio=None, 
 
     None leaves a field alone. Every field is checked before anything changes.
     A new email needs confirming first while REQUIRE_VERIFIED_EMAIL is on (the
-    old one stays until then); otherwise it is used at once, unconfirmed. A
-    new password ends every login session and retires older API tokens.
+    old one stays until then, and, as on the settings page, nothing tells
+    whether the address has an account); otherwise it is used at once,
+    unconfirmed, and a taken address is refused. A new password ends every
+    login session and retires older API tokens.
     """
+    confirm_first = current_app.config["REQUIRE_VERIFIED_EMAIL"]
     changes = {}
     if username is not None and username != user.username:
         if username.lower() == user.username.lower():
@@ -321,7 +324,9 @@ def update_account(user, *, username=None, email=None, password=None, bio=None, 
         if new_email.lower() == user.email.lower():
             new_email = None
         elif find_by_email(new_email) is not None:
-            raise AccountError("email", "This email address is already taken.")
+            if not confirm_first:
+                raise AccountError("email", "This email address is already taken.")
+            new_email = None  # say nothing, send nothing: as request_email_change
     if password is not None:
         problem = passwords.password_problem(
             password, username=changes.get("username", user.username), email=new_email or user.email
@@ -341,7 +346,7 @@ def update_account(user, *, username=None, email=None, password=None, bio=None, 
 
     for name, value in changes.items():
         setattr(user, name, value)
-    if new_email and current_app.config["REQUIRE_VERIFIED_EMAIL"]:
+    if new_email and confirm_first:
         _queue_email_change(user, new_email)
     elif new_email:
         user.email = new_email

@@ -382,3 +382,34 @@ def test_registrations_that_email_an_address_are_limited_per_address(make_app, m
         response = register(api, username="other9", email="owner@example.com")
         assert list(api_errors(response, 429)) == ["body"]
         assert register(api, username="fresh", email="fresh@example.com").status_code == 201
+
+
+def test_a_taken_address_is_not_revealed_while_confirmation_is_required(
+    api, api_member, make_member, deliver
+):
+    make_member("alice", email="alice@example.com")
+    _, token = api_member("jake")
+    response = api.put("/api/user", {"user": {"email": "alice@example.com"}}, token=token)
+    assert response.status_code == 200
+    assert response.get_json()["user"]["email"] == "jake@example.com"
+    assert deliver() == []  # nothing sent, as for a free address nothing would show either
+
+
+def test_email_changes_are_limited_per_account(make_app, make_member):
+    from conftest import ApiClient
+
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_EMAIL_PER_ACCOUNT="2 per minute")
+    with app.app_context():
+        user = make_member("jake", email="jake@example.com")
+        api = ApiClient(app.test_client())
+        token = api.login(user.email)
+        # A front end sends the whole settings form back: an unchanged email does not count.
+        for bio in ("one", "two", "three"):
+            response = api.put("/api/user", {"user": {"email": "jake@example.com", "bio": bio}},
+                               token=token)
+            assert response.status_code == 200
+        for n in range(2):
+            response = api.put("/api/user", {"user": {"email": f"new{n}@example.com"}}, token=token)
+            assert response.status_code == 200
+        response = api.put("/api/user", {"user": {"email": "new9@example.com"}}, token=token)
+        assert list(api_errors(response, 429)) == ["body"]

@@ -96,7 +96,7 @@ def _paths():
                              auth="required", answers=("200", "User")),
             "put": operation("updateCurrentUser", "Users", "Change the member's account",
                              auth="required", body="UserChanges", answers=("200", "User"),
-                             errors=("422",)),
+                             errors=("422", "429")),
         },
         "/profiles/{username}": {"get": operation(
             "getProfile", "Profiles", "A member's profile", auth="optional",

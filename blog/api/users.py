@@ -73,13 +73,36 @@ def current_user():
     return jsonify(user=user_json(asking_user()))
 
 
+def asking_account_key():
+    """The member a token names, for limits on their own account."""
+    try:
+        user = asking_user()
+    except ApiError:
+        return "account:invalid-token"
+    return f"account:{user.id}" if user.is_authenticated else "account:none"
+
+
 @bp.put("/user")
+# A new email address is mailed a link: limit that per account and per address.
+@limiter.limit(
+    limit("RATELIMIT_EMAIL_PER_ACCOUNT"),
+    key_func=asking_account_key,
+    deduct_when=lambda response: g.get("emailed", False),
+)
+@limiter.limit(
+    limit("RATELIMIT_EMAILS_PER_ADDRESS"),
+    key_func=submitted_email_key,
+    deduct_when=lambda response: g.get("emailed", False),
+)
 @token_required
 def update_user():
     fields = text_fields(read_payload("user"), optional=USER_FIELDS)
     if not fields:
         raise ApiError.on(422, "user", f"needs at least one of {', '.join(USER_FIELDS)}")
-    user = accounts.update_account(asking_user(), **fields)
+    user = asking_user()
+    # Front ends send the whole form back: only a different address counts.
+    g.emailed = fields.get("email", user.email).strip().lower() != user.email.lower()
+    user = accounts.update_account(user, **fields)
     return jsonify(user=user_json(user))
 
 
