@@ -310,3 +310,23 @@ def test_an_id_the_database_cannot_hold_is_a_404(client, make_member, auth, url)
     make_member("member1")
     auth.login()
     assert client.get(url).status_code == 404
+
+
+def test_api_and_page_logins_share_the_per_account_limit(limited_app, make_member):
+    from conftest import ApiClient
+
+    make_member("target", email="target@example.com")
+    owner, home = browser(limited_app, "192.0.2.10")
+    Auth(owner).login("target", environ_base=home)  # the owner's browser is known
+    Auth(owner).logout()
+
+    api = ApiClient(limited_app.test_client())
+    guess = {"user": {"email": "target@example.com", "password": "guess-guess"}}
+    for _ in range(3):
+        assert api.post("/api/users/login", guess).status_code == 401
+    # The guesses made through the API count on the login page...
+    attacker, env = browser(limited_app, "198.51.100.7")
+    assert Auth(attacker).login("target", "guess", environ_base=env).status_code == 429
+    # ...but the owner's own browser still gets in there.
+    response = Auth(owner).login("target", environ_base=home)
+    assert response.status_code == 302

@@ -1,8 +1,9 @@
 """Accounts and profiles: register, log in, the current user, profiles and follows."""
 
-from flask import g, jsonify, request
+from flask import g, jsonify
 
 from .. import accounts, follows
+from ..auth import throttle
 from ..auth.throttle import limit
 from ..extensions import limiter
 from . import bp
@@ -14,30 +15,14 @@ from .present import profile_json, user_json
 USER_FIELDS = ("email", "username", "password", "bio", "image")
 
 
-def _user_field(name):
-    data = request.get_json(silent=True)
-    user = data.get("user") if isinstance(data, dict) else None
-    value = user.get(name) if isinstance(user, dict) else None
-    return value.strip().lower()[:254] if isinstance(value, str) else ""
-
-
-def submitted_email_key():
-    """The address a registration is for, as on the sign-up page."""
-    return "email:" + _user_field("email")
-
-
-def login_account_key():
-    """The account a login targets, as on the login page (the same key for unknown names)."""
-    login = _user_field("email")
-    found = accounts.find_by_login(login) if login else None
-    return "login:" + (f"user:{found.id}" if found else f"name:{login}")
-
-
 @bp.post("/users/login")
-@limiter.limit(limit("RATELIMIT_LOGIN_PER_IP"))
-@limiter.limit(
+# The login page's limits, shared: guesses here count there too. There is no
+# device cookie to exempt the owner; their browser stays exempt on the page.
+@limiter.shared_limit(limit("RATELIMIT_LOGIN_PER_IP"), scope=throttle.LOGIN_IP_SCOPE)
+@limiter.shared_limit(
     limit("RATELIMIT_LOGIN_FAILURES_PER_ACCOUNT"),
-    key_func=login_account_key,
+    scope=throttle.LOGIN_ACCOUNT_SCOPE,
+    key_func=throttle.login_account_key,
     deduct_when=lambda response: response.status_code == 401,
 )
 def login():
@@ -52,7 +37,7 @@ def login():
 @limiter.limit(limit("RATELIMIT_SIGNUP_PER_IP"))
 @limiter.limit(
     limit("RATELIMIT_EMAILS_PER_ADDRESS"),
-    key_func=submitted_email_key,
+    key_func=throttle.submitted_email_key,
     deduct_when=lambda response: g.get("emailed", False),
 )
 def register():
@@ -91,7 +76,7 @@ def asking_account_key():
 )
 @limiter.limit(
     limit("RATELIMIT_EMAILS_PER_ADDRESS"),
-    key_func=submitted_email_key,
+    key_func=throttle.submitted_email_key,
     deduct_when=lambda response: g.get("emailed", False),
 )
 @token_required

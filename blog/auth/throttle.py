@@ -3,6 +3,9 @@
 Per IP: every attempt counts. Per account: only failed logins count, and a
 browser that has logged in to that account before carries a signed "device"
 cookie that exempts it, so an attacker's guesses cannot lock the owner out.
+
+The login page and the API's POST /api/users/login share both limits (the
+same scope, the same keys): guesses on one count on the other.
 """
 
 from flask import current_app, g, request
@@ -22,10 +25,26 @@ def limit(name):
     return lambda: current_app.config[name]
 
 
+LOGIN_IP_SCOPE = "login-ip"
+LOGIN_ACCOUNT_SCOPE = "login-account"
+
+
+def submitted(name):
+    """A field of the request: the form's, or the API's {"user": {...}} (lowercased, trimmed)."""
+    if request.is_json:
+        data = request.get_json(silent=True)
+        user = data.get("user") if isinstance(data, dict) else None
+        value = user.get(name) if isinstance(user, dict) else None
+    else:
+        value = request.form.get(name)
+    return value.strip().lower()[:254] if isinstance(value, str) else ""
+
+
 def login_account_key():
     """The account a login attempt targets (the same key for unknown names)."""
     if "login_target" not in g:
-        login = request.form.get("login", "").strip().lower()[:254]
+        # The page's field is "login" (email or username); the API's is "email".
+        login = submitted("email" if request.is_json else "login")
         user = accounts.find_by_login(login) if login else None
         g.login_target = f"user:{user.id}" if user else f"name:{login}"
     return "login:" + g.login_target
@@ -33,7 +52,7 @@ def login_account_key():
 
 def submitted_email_key():
     """The address a sign-up or reset request is for."""
-    return "email:" + request.form.get("email", "").strip().lower()[:254]
+    return "email:" + submitted("email")
 
 
 def current_account_key():

@@ -68,9 +68,12 @@ def resend_verification():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(throttle.limit("RATELIMIT_LOGIN_PER_IP"), methods=["POST"])
-@limiter.limit(
+@limiter.shared_limit(
+    throttle.limit("RATELIMIT_LOGIN_PER_IP"), scope=throttle.LOGIN_IP_SCOPE, methods=["POST"]
+)
+@limiter.shared_limit(
     throttle.limit("RATELIMIT_LOGIN_FAILURES_PER_ACCOUNT"),
+    scope=throttle.LOGIN_ACCOUNT_SCOPE,
     key_func=throttle.login_account_key,
     methods=["POST"],
     deduct_when=throttle.login_failed,
