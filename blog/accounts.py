@@ -239,6 +239,13 @@ MAX_BIO = 500
 MAX_IMAGE_URL = 500
 
 
+def bio_problem(bio):
+    """Why this bio cannot be saved, or None."""
+    if len(bio.strip()) > MAX_BIO:
+        return f"Use at most {MAX_BIO} characters."
+    return None
+
+
 def image_url_problem(url):
     """Why this profile picture address cannot be used, or None ("" means no picture)."""
     return https_url_problem(url, MAX_IMAGE_URL)
@@ -249,6 +256,9 @@ def update_profile(user, display_name, bio, image_url=""):
     problem = image_url_problem(image_url)
     if problem:
         raise AccountError("image_url", problem)
+    problem = bio_problem(bio)
+    if problem:
+        raise AccountError("bio", problem)
     user.display_name = display_name.strip()
     user.bio = bio.strip()
     user.image_url = image_url
@@ -334,8 +344,9 @@ def update_account(user, *, username=None, email=None, password=None, bio=None, 
         if problem:
             raise AccountError("password", problem)
     if bio is not None:
-        if len(bio) > MAX_BIO:
-            raise AccountError("bio", f"Use at most {MAX_BIO} characters.")
+        problem = bio_problem(bio)
+        if problem:
+            raise AccountError("bio", problem)
         changes["bio"] = bio.strip()
     if image is not None:
         image = image.strip()

@@ -17,7 +17,7 @@ THREADS_ARE_SAFE = sys.version_info >= (3, 12)
 
 def worker_threads(requested=None):
     """Waitress worker threads: THREADS (default 8), but only one on Python 3.11."""
-    threads = requested or int(os.environ.get("THREADS", DEFAULT_THREADS))
+    threads = max(1, requested or int(os.environ.get("THREADS", DEFAULT_THREADS)))
     if threads > 1 and not THREADS_ARE_SAFE:
         warnings.warn(
             f"Python {sys.version.split()[0]} can crash with several server threads; "

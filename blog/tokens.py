@@ -21,7 +21,7 @@ def _serializer(purpose):
 def password_fingerprint(user):
     """A short digest of the password hash: it changes whenever the password does.
 
-    Reset links and API tokens carry it, so a new password retires them.
+    Reset links carry it, so a link works only until the password changes.
     """
     return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
 

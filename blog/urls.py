@@ -59,7 +59,7 @@ def https_url_problem(url, max_length):
     if not url:
         return None
     if not url.startswith("https://") or len(url) <= len("https://") or any(
-        c.isspace() or c in "\"'<>" for c in url
+        c.isspace() or c in "\"'<>" or ord(c) < 32 or ord(c) == 127 for c in url
     ):
         return "Use an https:// address of an image, or leave this empty."
     if len(url) > max_length:

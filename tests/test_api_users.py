@@ -413,3 +413,26 @@ def test_email_changes_are_limited_per_account(make_app, make_member):
             assert response.status_code == 200
         response = api.put("/api/user", {"user": {"email": "new9@example.com"}}, token=token)
         assert list(api_errors(response, 429)) == ["body"]
+
+
+def test_a_bio_is_measured_without_the_spaces_around_it(api, api_member):
+    _, token = api_member("jake")
+    response = api.put("/api/user", {"user": {"bio": "  " + "b" * 500 + "\n"}}, token=token)
+    assert response.get_json()["user"]["bio"] == "b" * 500
+
+
+def test_an_image_address_with_control_characters_is_refused(api, api_member):
+    _, token = api_member("jake")
+    response = api.put("/api/user", {"user": {"image": "https://x.example/\x01a.png"}}, token=token)
+    assert list(api_errors(response, 422)) == ["image"]
+
+
+def test_a_rehash_on_login_keeps_api_tokens_working(api, api_member, app):
+    from blog import passwords
+    from blog.extensions import db
+
+    user, token = api_member("jake")
+    user.password_hash = passwords._hasher("default").hash(TEST_PASSWORD)
+    db.session.commit()
+    assert api.login(user.email)  # logging in re-hashes with the test profile
+    assert api.get("/api/user", token=token).status_code == 200

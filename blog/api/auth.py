@@ -1,8 +1,9 @@
 """API tokens: a JWT sent as `Authorization: Token <jwt>`, and who is asking.
 
-The token is signed (HS256) with the app's SECRET_KEY, expires after
-API_TOKEN_MAX_AGE seconds, and carries a fingerprint of the password hash,
-so changing the password retires every older token. Session cookies are
+The token is signed (HS256) with a key derived from SECRET_KEY, expires after
+API_TOKEN_MAX_AGE seconds, and carries when the password last changed, so a
+new password retires every older token. (Not the hash itself: re-hashing on
+login when argon2's parameters grow must not log API clients out.) Session cookies are
 never read here: a browser's cookie cannot act on the API (no CSRF hole).
 """
 
@@ -18,11 +19,14 @@ from flask_login import AnonymousUserMixin
 from ..accounts import may_write
 from ..extensions import db
 from ..models import User
-from ..tokens import password_fingerprint
 from .errors import ApiError
 
 ALGORITHM = "HS256"
 SCHEMES = ("token", "bearer")  # the spec says Token; many clients send Bearer
+
+
+def _password_stamp(user):
+    return hashlib.sha256(user.password_changed_at.isoformat().encode()).hexdigest()[:16]
 
 
 def _signing_key():
@@ -39,7 +43,7 @@ def issue_token(user):
         "sub": str(user.id),
         "iat": now,
         "exp": now + timedelta(seconds=current_app.config["API_TOKEN_MAX_AGE"]),
-        "pw": password_fingerprint(user),
+        "pw": _password_stamp(user),
     }
     return jwt.encode(claims, _signing_key(), algorithm=ALGORITHM)
 
@@ -68,7 +72,7 @@ def _user_for(token):
         raise ApiError.on(401, "token", "is invalid") from None
     user_id = claims["sub"]
     user = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
-    if user is None or claims.get("pw") != password_fingerprint(user):
+    if user is None or claims.get("pw") != _password_stamp(user):
         raise ApiError.on(401, "token", "is no longer valid")
     return user
 

@@ -4,12 +4,18 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from ..accounts import MAX_BIO
 from ..validators import Email, ImageUrl, NewPassword
 
 
 class ProfileForm(FlaskForm):
     display_name = StringField("Display name", validators=[Length(max=80)])
-    bio = TextAreaField("Bio", validators=[Length(max=500)], description="Up to 500 characters.")
+    bio = TextAreaField(
+        "Bio",
+        filters=[lambda text: text.strip() if text else text],
+        validators=[Length(max=MAX_BIO)],
+        description=f"Up to {MAX_BIO} characters.",
+    )
     image_url = StringField(
         "Picture",
         validators=[ImageUrl()],
