@@ -74,9 +74,13 @@ def count(statement):
 
 def article_page(statement, reader, number=None, per_page=PER_PAGE, offset=None):
     """A page of article cards: articles with author and tags, and what `reader` liked/saved."""
+    if offset is not None:
+        number = 1  # the API's window: it counts in offsets, not pages
+    elif number is None:
+        number = page_number()
     page = paginate(
         statement.options(joinedload(Article.author), selectinload(Article.tags)),
-        (page_number() if number is None else number) if offset is None else 1,
+        number,
         per_page,
         offset,
     )
