@@ -229,6 +229,11 @@ def _set_password(user, new_password):
     problem = passwords.password_problem(new_password, username=user.username, email=user.email)
     if problem:
         raise AccountError("new_password", problem)
+    _store_password(user, new_password)
+
+
+def _store_password(user, new_password):
+    # password_changed_at retires API tokens issued before it (blog.api.auth).
     user.password_hash = passwords.hash_password(new_password)
     user.password_changed_at = utcnow()
 
@@ -364,8 +369,7 @@ def update_account(user, *, username=None, email=None, password=None, bio=None, 
         user.email_verified_at = None
         _queue_verification(user)
     if password is not None:
-        user.password_hash = passwords.hash_password(password)
-        user.password_changed_at = utcnow()
+        _store_password(user, password)
     try:
         if password is not None:
             sessions.end_all_sessions(user)  # commits everything else with it

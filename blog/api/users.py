@@ -38,7 +38,7 @@ def login():
 @limiter.limit(
     limit("RATELIMIT_EMAILS_PER_ADDRESS"),
     key_func=throttle.submitted_email_key,
-    deduct_when=lambda response: g.get("emailed", False),
+    deduct_when=throttle.emailed,
 )
 def register():
     fields = text_fields(read_payload("user"), required=("username", "email", "password"))
@@ -72,12 +72,12 @@ def asking_account_key():
 @limiter.limit(
     limit("RATELIMIT_EMAIL_PER_ACCOUNT"),
     key_func=asking_account_key,
-    deduct_when=lambda response: g.get("emailed", False),
+    deduct_when=throttle.emailed,
 )
 @limiter.limit(
     limit("RATELIMIT_EMAILS_PER_ADDRESS"),
     key_func=throttle.submitted_email_key,
-    deduct_when=lambda response: g.get("emailed", False),
+    deduct_when=throttle.emailed,
 )
 @token_required
 def update_user():

@@ -70,6 +70,11 @@ def email_was_sent(response):
     return response.status_code == 302
 
 
+def emailed(response):
+    """API requests that sent (or would reveal) an email set g.emailed; only those count."""
+    return g.get("emailed", False)
+
+
 def limit_forms_that_email(ip_limit_name):
     """Limit a form that sends email: every POST per IP, and sent emails per address."""
 
