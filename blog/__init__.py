@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import cli, database, errors, security, templating  # noqa: F401 - database: SQLite pragmas
+from . import cli, database, errors, events, security, templating  # noqa: F401 - database: SQLite pragmas
 from .config import load_config
 from .extensions import csrf, db, limiter, login_manager, mail, migrate
 from .urls import RowIdConverter
@@ -23,6 +23,7 @@ def create_app(test_config=None):
     register_extensions(app)
     register_blueprints(app)
     security.init_app(app)
+    events.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     templating.init_app(app)

@@ -33,6 +33,7 @@ ENV_SETTINGS = {
     "TRUSTED_PROXIES": int,
     "API_CORS_ORIGINS": "list",
     "API_TOKEN_MAX_AGE": int,
+    "SECURITY_LOG_FILE": str,
 }
 
 
@@ -79,6 +80,9 @@ class DefaultConfig:
 
     # "fast" is for the test suite only; anything else is argon2-cffi's default.
     PASSWORD_HASH_PROFILE = "default"  # noqa: S105 - a profile name, not a password
+
+    # Security events (blog/events.py) go to stderr, or to this file when set.
+    SECURITY_LOG_FILE = None
 
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
