@@ -1,0 +1,247 @@
+"""The migration history keeps every row and index, down to the first revision and up again.
+
+Runs on SQLite, or on PostgreSQL when DATABASE_URL names a server: each test
+makes its own throw-away databases there and drops them at the end.
+"""
+
+import os
+import sqlite3
+import uuid
+
+import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
+from sqlalchemy import create_engine, inspect, make_url, select, text
+
+from blog import accounts, articles, comments, create_app, follows, reactions, sessions
+from blog.extensions import db
+from blog.models import Tag
+from blog.seed import Seeder
+from conftest import TEST_PASSWORD, _test_config
+
+# --- throw-away databases and moving them through the history -----------------------
+
+
+@pytest.fixture
+def new_database(tmp_path):
+    """Make empty databases (on DATABASE_URL's PostgreSQL server, else SQLite files); returns
+    an app on each. Every one is dropped at the end."""
+    requested = os.environ.get("DATABASE_URL", "")
+    server = admin = None
+    if requested.startswith(("postgres://", "postgresql")):
+        server = make_url(requested).set(drivername="postgresql+psycopg")
+        admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    apps, names = [], []
+
+    def factory():
+        if server is None:
+            url = "sqlite:///" + str(tmp_path / f"blog{len(apps)}.sqlite3")
+        else:
+            name = f"blog_migrations_{uuid.uuid4().hex[:12]}"
+            with admin.connect() as connection:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+            names.append(name)
+            url = server.set(database=name).render_as_string(hide_password=False)
+        apps.append(create_app(_test_config(url)))
+        return apps[-1]
+
+    yield factory
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    if admin is not None:
+        with admin.connect() as connection:
+            for name in names:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _alembic_config(app):
+    return app.extensions["migrate"].migrate.get_config()
+
+
+def history(app):
+    """Every revision id, oldest first: tests cover future migrations without a change."""
+    with app.app_context():
+        script = ScriptDirectory.from_config(_alembic_config(app))
+        return [s.revision for s in reversed(list(script.walk_revisions()))]
+
+
+def upgrade(app, revision="head"):
+    """What `flask db upgrade <revision>` does, raising Alembic's errors instead of exiting."""
+    with app.app_context():
+        command.upgrade(_alembic_config(app), revision)
+
+
+def downgrade(app, revision):
+    with app.app_context():
+        command.downgrade(_alembic_config(app), revision)
+
+
+def read(app, what):
+    """what(connection) on a fresh connection of the app's database."""
+    with app.app_context(), db.engine.connect() as connection:
+        return what(connection)
+
+
+def current_revision(connection):
+    return connection.scalar(text("SELECT version_num FROM alembic_version"))
+
+
+def rows_of(connection):
+    """{table: (its columns, its rows as dicts)} for every table but Alembic's own."""
+    tables = {}
+    for name in inspect(connection).get_table_names():
+        if name == "alembic_version":
+            continue
+        result = connection.execute(text(f'SELECT * FROM "{name}"'))
+        columns = list(result.keys())
+        tables[name] = (set(columns), [dict(zip(columns, row, strict=True)) for row in result])
+    return tables
+
+
+def indexes_of(connection):
+    """{index name: (table, definition)}: the SQL the database keeps for each index."""
+    if connection.dialect.name == "sqlite":
+        query = "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index'"
+    else:
+        query = ("SELECT indexname, tablename, indexdef FROM pg_indexes "
+                 "WHERE schemaname = current_schema()")
+    return {name: (table, sql) for name, table, sql in connection.execute(text(query))}
+
+
+def on(columns, rows):
+    """The rows cut down to `columns`, in a stable order, for comparing."""
+    return sorted(repr(sorted((c, row[c]) for c in columns)) for row in rows)
+
+
+# --- a small community -------------------------------------------------------------
+
+
+def seed_community(app):
+    """Tens of rows in every table, written the way the site writes them."""
+    with app.test_request_context(headers={"User-Agent": "migration test"}):
+        seeder = Seeder(TEST_PASSWORD, seed=9)
+        seeder.add_members(6)
+        seeder.add_articles(10, comments=16, likes=20)
+        seeder.add_follows(12)
+        db.session.commit()
+        alice, bob, carol = (accounts.find_by_username(n) for n in ("alice", "bob", "carol"))
+        # Mixed case: the case-insensitive unique indexes have something to guard.
+        accounts.register("Mixed.Case@Example.org", "MixedCase", TEST_PASSWORD)  # + an email
+        accounts.update_profile(alice, "Alice L.", "Writes.", "https://img.example.org/a.png")
+        sessions.start_session(alice, remember=True)
+        sessions.start_session(bob)
+        article = articles.create_article(
+            alice, "Migrations without tears", "Keep your rows", "Body with **bold**.",
+            "sqlite, migrations", "https://img.example.org/cover.png", publish=True,
+        )
+        top = comments.add_comment(bob, article, "First!")
+        comments.add_comment(carol, article, "A reply.", parent_id=top.id)
+        reactions.like(carol, article)
+        reactions.bookmark(bob, article)
+        reactions.bookmark(carol, article)
+        follows.follow(bob, alice)
+        follows.follow_tag(carol, db.session.scalar(select(Tag).where(Tag.name == "sqlite")))
+        follows.follow_tag(bob, db.session.scalar(select(Tag).where(Tag.name == "migrations")))
+
+
+# --- the tests ---------------------------------------------------------------------------
+
+
+def test_history_down_and_up_keeps_every_row_and_index(new_database):
+    fresh, seeded = new_database(), new_database()
+    revisions = history(fresh)
+    # Indexes of a database migrated straight to each revision: what each step must match.
+    expected = {}
+    for revision in revisions:
+        upgrade(fresh, revision)
+        expected[revision] = read(fresh, indexes_of)
+
+    upgrade(seeded)
+    seed_community(seeded)
+    before = read(seeded, rows_of)
+    assert [table for table, (_, rows) in before.items() if not rows] == []
+    assert read(seeded, indexes_of) == expected[revisions[-1]]
+    # Columns that live through the whole trip (a downgrade drops what its upgrade added).
+    kept = {table: columns for table, (columns, _) in before.items()}
+
+    def assert_rows_kept(revision):
+        now = read(seeded, rows_of)
+        for table in list(kept):
+            if table not in now:  # dropped on the way down: it comes back empty
+                del kept[table]
+                continue
+            columns, rows = now[table]
+            kept[table] &= columns
+            assert on(kept[table], rows) == on(kept[table], before[table][1]), (
+                f"{table} at {revision}"
+            )
+
+    for lower, upper in reversed(list(zip(revisions, revisions[1:], strict=False))):
+        downgrade(seeded, lower)
+        assert read(seeded, current_revision) == lower
+        assert read(seeded, indexes_of) == expected[lower], f"indexes at {lower}"
+        assert_rows_kept(lower)
+        # Each upgrade also runs once on the full data of the step above it.
+        upgrade(seeded, upper)
+        assert read(seeded, indexes_of) == expected[upper], f"indexes back at {upper}"
+        assert_rows_kept(upper)
+        downgrade(seeded, lower)
+
+    assert kept  # the first revision's tables, with their rows
+    for revision in revisions[1:]:
+        upgrade(seeded, revision)
+        assert read(seeded, indexes_of) == expected[revision], f"indexes at {revision}"
+        assert_rows_kept(revision)
+    assert set(read(seeded, rows_of)) == set(before)
+
+
+def test_empty_database_goes_up_down_and_up_again(new_database):
+    app = new_database()
+    upgrade(app)
+    at_head = read(app, indexes_of)
+    downgrade(app, "base")
+    assert read(app, lambda c: inspect(c).get_table_names()) == ["alembic_version"]
+    upgrade(app)
+    assert read(app, indexes_of) == at_head
+    downgrade(app, "base")
+    upgrade(app)
+    assert read(app, indexes_of) == at_head
+
+
+def test_upgrade_to_head_refuses_a_schema_missing_a_model_index(new_database):
+    app = new_database()
+    revisions = history(app)
+    upgrade(app, revisions[-2])
+    with app.app_context(), db.engine.begin() as connection:
+        connection.execute(text("DROP INDEX uq_users_email_lower"))
+    with pytest.raises(CommandError, match="uq_users_email_lower"):
+        upgrade(app)
+    # Rolled back as a whole: still one step below head.
+    assert read(app, current_revision) == revisions[-2]
+
+
+def test_sqlite_migration_with_a_broken_reference_is_rolled_back(tmp_path):
+    # SQLite only by nature: PostgreSQL never lets a broken reference in.
+    path = tmp_path / "blog.sqlite3"
+    app = create_app(_test_config(f"sqlite:///{path}"))
+    upgrade(app)
+    with app.app_context():
+        accounts.create_user("ana@example.org", "ana", TEST_PASSWORD)
+    with sqlite3.connect(path) as raw:  # foreign keys are off on a bare connection
+        raw.execute("INSERT INTO likes (user_id, article_id, created_at) "
+                    "VALUES (1, 999, '2026-01-01 00:00:00')")
+    revisions = history(app)
+    with pytest.raises(CommandError, match="likes"):
+        downgrade(app, revisions[-2])
+    assert read(app, current_revision) == revisions[-1]
+    assert "image_url" in read(app, lambda c: {col["name"] for col in
+                                               inspect(c).get_columns("users")})
+    # The app's connections check references again.
+    assert read(app, lambda c: c.scalar(text("PRAGMA foreign_keys"))) == 1
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
