@@ -13,7 +13,8 @@ from sqlalchemy.engine import Engine
 def _configure_sqlite(dbapi_connection, connection_record):
     # WAL lets readers work while one writer commits; the busy timeout makes
     # a second writer wait instead of failing; SQLite leaves foreign keys off
-    # unless asked.
+    # unless asked. Migrations turn them off again on their own connection
+    # (blog/migrations/safety.py): batch mode's table copies would cascade.
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")

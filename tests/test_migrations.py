@@ -9,6 +9,7 @@ import sqlite3
 import uuid
 
 import pytest
+import sqlalchemy as sa
 from alembic import command
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
@@ -96,7 +97,7 @@ def rows_of(connection):
     for name in inspect(connection).get_table_names():
         if name == "alembic_version":
             continue
-        result = connection.execute(text(f'SELECT * FROM "{name}"'))
+        result = connection.execute(select(sa.literal_column("*")).select_from(sa.table(name)))
         columns = list(result.keys())
         tables[name] = (set(columns), [dict(zip(columns, row, strict=True)) for row in result])
     return tables
@@ -240,8 +241,11 @@ def test_sqlite_migration_with_a_broken_reference_is_rolled_back(tmp_path):
     assert read(app, current_revision) == revisions[-1]
     assert "image_url" in read(app, lambda c: {col["name"] for col in
                                                inspect(c).get_columns("users")})
-    # The app's connections check references again.
+    # The app's connections check references again, and roll back again.
     assert read(app, lambda c: c.scalar(text("PRAGMA foreign_keys"))) == 1
     with app.app_context():
+        db.session.execute(text("DELETE FROM users"))
+        db.session.rollback()
+        assert db.session.scalar(text("SELECT count(*) FROM users")) == 1
         db.session.remove()
         db.engine.dispose()

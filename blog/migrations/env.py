@@ -6,6 +6,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from blog.migrations.safety import guarded
+
 config = context.config
 # Keep the app's loggers alive when migrations run inside the app (tests, init-db).
 fileConfig(config.config_file_name, disable_existing_loggers=False)
@@ -31,7 +33,7 @@ def run_migrations_offline():
 
 
 def run_migrations_online():
-    """Run the migrations on a connection of the app's engine."""
+    """Run the migrations on a connection of the app's engine, guarded (see safety.py)."""
 
     def skip_empty_revisions(context, revision, directives):
         # `flask db migrate` with no model change should not write an empty file.
@@ -41,12 +43,16 @@ def run_migrations_online():
 
     configure_args = dict(current_app.extensions["migrate"].configure_args)
     configure_args.setdefault("process_revision_directives", skip_empty_revisions)
-    with database.engine.connect() as connection:
+    with database.engine.connect() as connection, guarded(connection, database.metadata) as guard:
         context.configure(
-            connection=connection, target_metadata=database.metadata, **configure_args
+            connection=connection,
+            target_metadata=database.metadata,
+            on_version_apply=guard.after_revision,
+            **configure_args,
         )
         with context.begin_transaction():
             context.run_migrations()
+            guard.finish(context.get_context().get_current_heads(), context.script.get_heads())
 
 
 if context.is_offline_mode():

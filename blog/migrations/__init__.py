@@ -1,0 +1,1 @@
+"""Our Alembic history (versions/), its environment (env.py) and what keeps it safe (safety.py)."""
