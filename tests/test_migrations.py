@@ -5,6 +5,7 @@ makes its own throw-away databases there and drops them at the end.
 """
 
 import os
+import shutil
 import sqlite3
 import uuid
 
@@ -15,7 +16,16 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import create_engine, inspect, make_url, select, text
 
-from blog import accounts, articles, comments, create_app, follows, reactions, sessions
+from blog import (
+    MIGRATIONS,
+    accounts,
+    articles,
+    comments,
+    create_app,
+    follows,
+    reactions,
+    sessions,
+)
 from blog.extensions import db
 from blog.models import Tag
 from blog.seed import Seeder
@@ -59,26 +69,26 @@ def new_database(tmp_path):
         admin.dispose()
 
 
-def _alembic_config(app):
-    return app.extensions["migrate"].migrate.get_config()
+def _alembic_config(app, directory):
+    return app.extensions["migrate"].migrate.get_config(directory or MIGRATIONS)
 
 
-def history(app):
+def history(app, directory=None):
     """Every revision id, oldest first: tests cover future migrations without a change."""
     with app.app_context():
-        script = ScriptDirectory.from_config(_alembic_config(app))
+        script = ScriptDirectory.from_config(_alembic_config(app, directory))
         return [s.revision for s in reversed(list(script.walk_revisions()))]
 
 
-def upgrade(app, revision="head"):
+def upgrade(app, revision="head", directory=None):
     """What `flask db upgrade <revision>` does, raising Alembic's errors instead of exiting."""
     with app.app_context():
-        command.upgrade(_alembic_config(app), revision)
+        command.upgrade(_alembic_config(app, directory), revision)
 
 
-def downgrade(app, revision):
+def downgrade(app, revision, directory=None):
     with app.app_context():
-        command.downgrade(_alembic_config(app), revision)
+        command.downgrade(_alembic_config(app, directory), revision)
 
 
 def read(app, what):
@@ -116,6 +126,11 @@ def indexes_of(connection):
 def on(columns, rows):
     """The rows cut down to `columns`, in a stable order, for comparing."""
     return sorted(repr(sorted((c, row[c]) for c in columns)) for row in rows)
+
+
+def contents(connection):
+    """Every table's rows in a stable order, for comparing whole databases."""
+    return {table: on(columns, rows) for table, (columns, rows) in rows_of(connection).items()}
 
 
 # --- a small community -------------------------------------------------------------
@@ -198,6 +213,53 @@ def test_history_down_and_up_keeps_every_row_and_index(new_database):
         assert read(seeded, indexes_of) == expected[revision], f"indexes at {revision}"
         assert_rows_kept(revision)
     assert set(read(seeded, rows_of)) == set(before)
+
+
+FUTURE_REVISION = """
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9999_future"
+down_revision = {head!r}
+
+
+def _widen(table, column, old, new):
+    with op.batch_alter_table(table) as batch_op:
+        batch_op.alter_column(column, type_=sa.String(new), existing_type=sa.String(old),
+                              existing_nullable=False)
+
+
+def upgrade():
+    _widen("users", "display_name", 80, 120)
+    _widen("articles", "title", 150, 200)
+
+
+def downgrade():
+    _widen("articles", "title", 200, 150)
+    _widen("users", "display_name", 120, 80)
+"""
+
+
+def test_a_future_migration_that_copies_users_and_articles_keeps_every_row(
+    new_database, tmp_path
+):
+    # A copy of our history with one more revision that SQLite can only apply by
+    # copying the two tables everything else points at.
+    directory = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS, directory, ignore=shutil.ignore_patterns("__pycache__"))
+    app = new_database()
+    head = history(app)[-1]
+    (directory / "versions" / "9999_future.py").write_text(FUTURE_REVISION.format(head=head))
+    upgrade(app)
+    seed_community(app)
+    before, indexes = read(app, contents), read(app, indexes_of)
+
+    upgrade(app, "9999_future", directory)
+    assert read(app, contents) == before
+    assert read(app, indexes_of) == indexes
+    downgrade(app, head, directory)
+    assert read(app, contents) == before
+    assert read(app, indexes_of) == indexes
 
 
 def test_empty_database_goes_up_down_and_up_again(new_database):

@@ -43,6 +43,8 @@ def run_migrations_online():
 
     configure_args = dict(current_app.extensions["migrate"].configure_args)
     configure_args.setdefault("process_revision_directives", skip_empty_revisions)
+    # True on SQLite too: guarded() wraps the run in one transaction of its own.
+    configure_args.setdefault("transactional_ddl", True)
     with database.engine.connect() as connection, guarded(connection, database.metadata) as guard:
         context.configure(
             connection=connection,
