@@ -90,6 +90,7 @@ class Guard:
 
     def _restore_expression_indexes(self, step):
         tables, present = _table_names(self.connection), _index_names(self.connection)
+        where = f"{'Upgrade' if step.is_upgrade else 'Downgrade'} {', '.join(step.up_revision_ids)}"
         for name, (table, sql) in self.expression_indexes.items():
             if name in present or name in self.dropped or table not in tables:
                 continue
@@ -97,7 +98,7 @@ class Guard:
                 self.connection.exec_driver_sql(sql)
             except DBAPIError as error:
                 raise MigrationSafetyError(
-                    f"{step}: the expression index {name} on {table} was lost when the table "
+                    f"{where}: the expression index {name} on {table} was lost when the table "
                     f"was copied and cannot be created again ({error.orig}). Drop it with "
                     "op.drop_index() before changing the columns it uses."
                 ) from error
