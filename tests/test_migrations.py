@@ -201,7 +201,7 @@ def test_history_down_and_up_keeps_every_row_and_index(new_database):
         assert read(seeded, current_revision) == lower
         assert read(seeded, indexes_of) == expected[lower], f"indexes at {lower}"
         assert_rows_kept(lower)
-        # Each upgrade also runs once on the full data of the step above it.
+        # Back up one step: every upgrade also runs once on a fully seeded database.
         upgrade(seeded, upper)
         assert read(seeded, indexes_of) == expected[upper], f"indexes back at {upper}"
         assert_rows_kept(upper)

@@ -118,8 +118,8 @@ class Guard:
             shown = "; ".join(f"{table} row {rowid} points at a missing {parent} row"
                               for table, rowid, parent, _ in broken[:SHOWN_VIOLATIONS])
             raise MigrationSafetyError(
-                f"The migrations would leave {len(broken)} broken references ({shown}). "
-                "Nothing was changed."
+                f"After the migrations {len(broken)} rows would point at missing rows ({shown}). "
+                "Nothing was changed: fix or delete those rows, then migrate again."
             )
 
     def _check_model_indexes(self):
