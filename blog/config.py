@@ -34,6 +34,9 @@ ENV_SETTINGS = {
     "API_CORS_ORIGINS": "list",
     "API_TOKEN_MAX_AGE": int,
     "SECURITY_LOG_FILE": str,
+    "SERVER_CONNECTION_LIMIT": int,
+    "SERVER_CHANNEL_TIMEOUT": int,
+    "SERVER_CLEANUP_INTERVAL": int,
 }
 
 
@@ -106,6 +109,18 @@ class DefaultConfig:
     API_MAX_LIMIT = 100
     # How deep ?offset= may go: as far as the pages go (500 pages of 20).
     API_MAX_OFFSET = 10_000
+
+    # --- Serving and shared state ---------------------------------------------
+    # waitress, as wsgi.py runs it (blog/serving.py). Its own defaults (100
+    # connections, idle ones dropped after 120 s) let one machine with 100 idle
+    # sockets shut everyone out. Each connection is an open file: the server
+    # raises its open-file limit to fit, or warns.
+    SERVER_CONNECTION_LIMIT = 1000
+    # Seconds without a byte from the client before its connection is dropped
+    # (not while its request is being answered).
+    SERVER_CHANNEL_TIMEOUT = 30
+    # How often (seconds) waitress looks for such connections.
+    SERVER_CLEANUP_INTERVAL = 5
 
 
 def _as_bool(value):
