@@ -37,6 +37,7 @@ ENV_SETTINGS = {
     "SERVER_CONNECTION_LIMIT": int,
     "SERVER_CHANNEL_TIMEOUT": int,
     "SERVER_CLEANUP_INTERVAL": int,
+    "RATELIMIT_KEY_PREFIX": str,
 }
 
 
@@ -121,6 +122,15 @@ class DefaultConfig:
     SERVER_CHANNEL_TIMEOUT = 30
     # How often (seconds) waitress looks for such connections.
     SERVER_CLEANUP_INTERVAL = 5
+    # Rate limit counters (RATELIMIT_STORAGE_URI, e.g. redis://127.0.0.1:6379)
+    # start with this prefix, so several sites can share one Redis.
+    RATELIMIT_KEY_PREFIX = ""
+    # When Redis stops answering, each process counts in its own memory (and
+    # says so in the security log) until Redis answers again, rather than
+    # failing requests. Redis gets a second to connect and to answer.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True  # a limit that cannot be counted is no 500
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 
 
 def _as_bool(value):
