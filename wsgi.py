@@ -1,4 +1,8 @@
-"""The production entry point: waitress-serve wsgi:app, or python wsgi.py."""
+"""The production entry point: python wsgi.py (waitress with blog/serving.py's settings).
+
+`waitress-serve wsgi:app` works too, but with waitress's own defaults, which
+100 idle connections exhaust: pass the flags from blog/serving.py then.
+"""
 
 import os
 
@@ -14,15 +18,15 @@ def main():
     """Serve with waitress on HOST:PORT (127.0.0.1:8000 by default), THREADS threads."""
     from waitress import serve
 
-    from blog.serving import worker_threads
+    from blog.serving import server_options
 
-    threads = worker_threads()
+    options = server_options(app.config)
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "8000"))
     name = app.config["SITE_NAME"]
-    print(f"Serving {name} at http://{host}:{port} with {threads} threads  (Ctrl+C to stop)",
-          flush=True)
-    serve(app, host=host, port=port, threads=threads)
+    print(f"Serving {name} at http://{host}:{port} with {options['threads']} threads, "
+          f"up to {options['connection_limit']} connections  (Ctrl+C to stop)", flush=True)
+    serve(app, host=host, port=port, **options)
 
 
 if __name__ == "__main__":

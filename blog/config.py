@@ -34,6 +34,10 @@ ENV_SETTINGS = {
     "API_CORS_ORIGINS": "list",
     "API_TOKEN_MAX_AGE": int,
     "SECURITY_LOG_FILE": str,
+    "SERVER_CONNECTION_LIMIT": int,
+    "SERVER_CHANNEL_TIMEOUT": int,
+    "SERVER_CLEANUP_INTERVAL": int,
+    "RATELIMIT_KEY_PREFIX": str,
 }
 
 
@@ -106,6 +110,27 @@ class DefaultConfig:
     API_MAX_LIMIT = 100
     # How deep ?offset= may go: as far as the pages go (500 pages of 20).
     API_MAX_OFFSET = 10_000
+
+    # --- Serving and shared state ---------------------------------------------
+    # waitress, as wsgi.py runs it (blog/serving.py). Its own defaults (100
+    # connections, idle ones dropped after 120 s) let one machine with 100 idle
+    # sockets shut everyone out. Each connection is an open file: the server
+    # raises its open-file limit to fit, or warns.
+    SERVER_CONNECTION_LIMIT = 1000
+    # Seconds without a byte from the client before its connection is dropped
+    # (not while its request is being answered).
+    SERVER_CHANNEL_TIMEOUT = 30
+    # How often (seconds) waitress looks for such connections.
+    SERVER_CLEANUP_INTERVAL = 5
+    # Rate limit counters (RATELIMIT_STORAGE_URI, e.g. redis://127.0.0.1:6379)
+    # start with this prefix, so several sites can share one Redis.
+    RATELIMIT_KEY_PREFIX = ""
+    # When Redis stops answering, each process counts in its own memory (and
+    # says so in the security log) until Redis answers again, rather than
+    # failing requests. Redis gets a second to connect and to answer.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True  # a limit that cannot be counted is no 500
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 
 
 def _as_bool(value):

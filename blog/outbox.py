@@ -8,8 +8,10 @@ With no MAIL_SERVER configured, delivery stops at the outbox and the messages
 are read at /dev/mail (development only).
 """
 
+import contextlib
 import smtplib
 import threading
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -21,6 +23,10 @@ from .extensions import db, mail
 from .models import OutboxEmail, utcnow
 
 MAX_BACKOFF = timedelta(hours=6)
+# One send waits at most MAIL_TIMEOUT_SECONDS for each of: connecting,
+# STARTTLS, logging in and the message; one more is kept for storing the
+# result. A claimed message is held that long, then is anyone's again.
+LEASE_STEPS = 5
 
 
 def queue_email(recipient, subject, template, **context):
@@ -50,8 +56,17 @@ class DeliveryReport:
 
 
 def deliver_due(limit=100, now=None):
-    """Try to send every due message once; return how many went out and failed."""
+    """Try to send every due message once; return how many went out and failed.
+
+    `now` is when the pass starts (tests move it ahead); the pass's clock runs
+    on from there, so each claim and each retry is timed when it happens.
+    """
+    started = time.monotonic()
     now = now or utcnow()
+
+    def clock():
+        return now + timedelta(seconds=time.monotonic() - started)
+
     report = DeliveryReport()
     due_ids = db.session.scalars(
         select(OutboxEmail.id)
@@ -63,15 +78,15 @@ def deliver_due(limit=100, now=None):
     ).all()
     db.session.commit()
     for message_id in due_ids:
-        message = _claim(message_id, now)
+        message, deadline = _claim(message_id, clock())
         if message is None:
             continue  # another sender (the CLI or the worker) took it
         try:
-            _send(message)
+            _send(message, deadline)
         except Exception as exc:  # noqa: BLE001 - any SMTP or socket failure means "retry later"
             message.attempts += 1
             message.last_error = f"{type(exc).__name__}: {exc}"[:1000]
-            message.next_attempt_at = now + _backoff(message.attempts)
+            message.next_attempt_at = clock() + _backoff(message.attempts)
             report.failed += 1
             current_app.logger.warning(
                 "Email %s to %s failed (attempt %s): %s",
@@ -86,18 +101,27 @@ def deliver_due(limit=100, now=None):
     return report
 
 
-def _claim(message_id, now):
-    """Move the message's next attempt into the future; only one sender wins."""
-    lease = now + timedelta(seconds=current_app.config["MAIL_TIMEOUT_SECONDS"] * 3)
+def _claim(message_id, at):
+    """Hold the message for one send from `at`; only one sender wins.
+
+    Returns (the message, the monotonic time its send must be over by), or
+    (None, None) when another sender holds it. The lease is LEASE_STEPS
+    timeouts; the send gets one fewer, so the result is stored before another
+    sender may take the message.
+    """
+    timeout = current_app.config["MAIL_TIMEOUT_SECONDS"]
+    deadline = time.monotonic() + timeout * (LEASE_STEPS - 1)
     claimed = db.session.execute(
         update(OutboxEmail)
         .where(OutboxEmail.id == message_id)
         .where(OutboxEmail.sent_at.is_(None))
-        .where(OutboxEmail.next_attempt_at <= now)
-        .values(next_attempt_at=lease)
+        .where(OutboxEmail.next_attempt_at <= at)
+        .values(next_attempt_at=at + timedelta(seconds=timeout * LEASE_STEPS))
     ).rowcount
     db.session.commit()
-    return db.session.get(OutboxEmail, message_id) if claimed else None
+    if not claimed:
+        return None, None
+    return db.session.get(OutboxEmail, message_id), deadline
 
 
 def _backoff(attempts):
@@ -105,7 +129,8 @@ def _backoff(attempts):
     return min(timedelta(seconds=base * 2 ** (attempts - 1)), MAX_BACKOFF)
 
 
-def _send(message):
+def _send(message, deadline):
+    """Send through SMTP, done by `deadline` (time.monotonic()) or failed."""
     if uses_dev_mailbox():
         return  # the dev mailbox page reads the outbox itself
     email = Message(
@@ -119,14 +144,73 @@ def _send(message):
     # opens connections without a timeout, and a server that hangs would stop
     # the worker for good.
     config = current_app.config
-    smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
-    timeout = config["MAIL_TIMEOUT_SECONDS"]
-    with smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=timeout) as smtp:
+    smtp_class = _DeadlineSMTPS if config["MAIL_USE_SSL"] else _DeadlineSMTP
+    smtp = smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"],
+                      timeout=config["MAIL_TIMEOUT_SECONDS"], deadline=deadline)
+    try:
         if config["MAIL_USE_TLS"]:
             smtp.starttls()
         if config["MAIL_USERNAME"] and config["MAIL_PASSWORD"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         smtp.sendmail(email.sender, email.send_to, email.as_bytes())
+    finally:
+        _hang_up(smtp)
+
+
+def _hang_up(smtp):
+    # The message is sent (or not) by now: a QUIT that fails changes nothing.
+    try:
+        smtp.quit()
+    except (OSError, smtplib.SMTPException):
+        smtp.close()
+
+
+class _Deadline:
+    """smtplib with one deadline for the whole conversation.
+
+    smtplib's timeout bounds each wait, and a server slow at every step could
+    take many of them: past the lease another sender may send the message too.
+    Each wait gets the time left, at most the timeout.
+    """
+
+    def __init__(self, host, port, *, timeout, deadline):
+        self.deadline = deadline
+        super().__init__(host, port, timeout=timeout)
+
+    def _time_left(self):
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the SMTP server took longer than the message's lease")
+        return min(left, self.timeout)
+
+    def _get_socket(self, host, port, timeout):
+        return super()._get_socket(host, port, self._time_left())
+
+    def send(self, s):
+        with self._bounded():
+            super().send(s)
+
+    def getreply(self):
+        with self._bounded():
+            return super().getreply()
+
+    @contextlib.contextmanager
+    def _bounded(self):
+        if self.sock:
+            self.sock.settimeout(self._time_left())
+        try:
+            yield
+        except smtplib.SMTPServerDisconnected:
+            self._time_left()  # a wait cut short by the deadline says so
+            raise
+
+
+class _DeadlineSMTP(_Deadline, smtplib.SMTP):
+    pass
+
+
+class _DeadlineSMTPS(_Deadline, smtplib.SMTP_SSL):
+    pass
 
 
 class MailWorker(threading.Thread):

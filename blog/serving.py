@@ -1,8 +1,19 @@
-"""How waitress runs the app: the one place wsgi.py and the benchmark ask."""
+"""How waitress runs the app: the one place wsgi.py, the benchmark and the tests ask.
+
+waitress's own defaults let 100 idle connections shut everyone else out for two
+minutes (connection_limit 100, channel_timeout 120 s): a slow-client attack
+from one machine. We take many more connections, drop silent ones sooner, and
+look for them more often; the numbers are settings (SERVER_* in blog/config.py).
+"""
 
 import os
 import sys
 import warnings
+
+try:
+    import resource
+except ImportError:  # Windows: no open-file limit to read or raise
+    resource = None
 
 DEFAULT_THREADS = 8
 
@@ -13,6 +24,10 @@ DEFAULT_THREADS = 8
 # 3.12, whose collector runs only between bytecodes, no run crashed. One
 # thread is slower but safe, so that is what 3.11 gets.
 THREADS_ARE_SAFE = sys.version_info >= (3, 12)
+
+# Open files the process needs besides its connections: the database pool,
+# log files, an SMTP connection, waitress's wake-up pipe, the listening socket.
+RESERVED_FILES = 100
 
 
 def worker_threads(requested=None):
@@ -27,3 +42,59 @@ def worker_threads(requested=None):
         )
         return 1
     return threads
+
+
+def server_options(config, threads=None):
+    """Every waitress setting we choose, as keyword arguments for serve() or create_server().
+
+    May raise this process's open-file limit so the connection limit fits (see
+    fit_connection_limit).
+    """
+    return {
+        "threads": worker_threads(threads),
+        "connection_limit": fit_connection_limit(config["SERVER_CONNECTION_LIMIT"]),
+        "channel_timeout": config["SERVER_CHANNEL_TIMEOUT"],
+        "cleanup_interval": config["SERVER_CLEANUP_INTERVAL"],
+        # select() fails on descriptors numbered 1024 and up; poll() has no such limit.
+        "asyncore_use_poll": True,
+    }
+
+
+def create_server(app, host, port, threads=None):
+    """A waitress server for `app` on host:port (0: a free port), not yet running."""
+    from waitress.server import create_server as waitress_server
+
+    return waitress_server(app, host=host, port=port, **server_options(app.config, threads))
+
+
+def plan_open_files(wanted, soft, hard):
+    """(the soft limit to set or None, the connections that fit) for `wanted` connections.
+
+    `soft` and `hard` are the process's open-file limits (RLIMIT_NOFILE, -1 for
+    none). An unprivileged process may raise its soft limit up to the hard one.
+    """
+    needed = wanted + RESERVED_FILES
+    if soft < 0 or soft >= needed:
+        return None, wanted
+    new_soft = needed if hard < 0 else min(needed, hard)
+    room = new_soft - RESERVED_FILES
+    return (new_soft if new_soft > soft else None), min(wanted, max(1, room))
+
+
+def fit_connection_limit(wanted):
+    """Raise the open-file limit for `wanted` connections; fewer, with a warning, if it cannot."""
+    if resource is None:
+        return wanted
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    new_soft, connections = plan_open_files(wanted, soft, hard)
+    if new_soft is not None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (new_soft, hard))
+    if connections < wanted:
+        warnings.warn(
+            f"The open-file limit ({new_soft or soft}) leaves room for {connections} "
+            f"connections, not SERVER_CONNECTION_LIMIT={wanted}: raise it to at least "
+            f"{wanted + RESERVED_FILES} (ulimit -n, or LimitNOFILE= in a systemd unit).",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    return connections

@@ -131,14 +131,12 @@ def page_list(slug, tag, username):
 
 def serve(database_url, threads, port_queue):
     """Child process: the app under waitress on a free loopback port, reported back."""
-    from waitress.server import create_server
+    from blog.serving import create_server
 
-    from blog.serving import worker_threads
-
-    threads = worker_threads(threads)  # as wsgi.py does
     faulthandler.enable()  # a crash in the server prints where it happened
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    server = create_server(make_app(database_url), host="127.0.0.1", port=0, threads=threads)
+    # The settings wsgi.py serves with (threads: one on Python 3.11).
+    server = create_server(make_app(database_url), "127.0.0.1", 0, threads)
     port_queue.put(server.effective_port)
     server.run()
 

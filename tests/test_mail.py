@@ -1,5 +1,11 @@
 """The outbox: email is stored with its cause and delivered later, surviving SMTP outages."""
 
+import asyncio
+import contextlib
+import socket
+import threading
+import time
+from collections import Counter
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -7,14 +13,14 @@ from sqlalchemy import select
 from blog.extensions import db
 from blog.models import OutboxEmail, utcnow
 from blog.outbox import deliver_due, start_worker
-from conftest import TEST_PASSWORD, Auth, FormClient, free_port, link_in
+from conftest import TEST_PASSWORD, Auth, FormClient, Mailbox, SmtpServer, free_port, link_in
 
 
-def queue_test_email():
+def queue_test_email(recipient="x@example.com"):
     """Queue one email (needs an app and a request context) and commit it."""
     from blog.outbox import queue_email
 
-    queue_email("x@example.com", "Hello", "already_registered", login_url="/", reset_url="/")
+    queue_email(recipient, "Hello", "already_registered", login_url="/", reset_url="/")
     db.session.commit()
 
 
@@ -74,7 +80,7 @@ def test_backoff_grows_with_each_failure(make_app):
             [message] = outbox()
             delays.append((message.next_attempt_at - now).total_seconds())
             now = message.next_attempt_at
-        assert delays == [10, 20, 40]
+        assert [round(delay) for delay in delays] == [10, 20, 40]
 
 
 def test_a_message_is_given_up_after_the_last_attempt(make_app):
@@ -106,6 +112,108 @@ def test_a_message_is_sent_once_even_with_two_senders(app, mailbox, auth):
     second = deliver_due()
     assert (first.sent, second.sent) == (1, 0)
     assert len(mailbox.messages) == 1
+
+
+class SlowMailbox(Mailbox):
+    """An SMTP server that takes `delay` seconds to accept each message."""
+
+    def __init__(self, delay):
+        super().__init__()
+        self.delay = delay
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        await asyncio.sleep(self.delay)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_second_sender_during_a_long_pass_sends_nothing_twice(make_app):
+    """Each claim holds its message for one send from when it is claimed.
+
+    The first sender's pass (30 messages at 0.1 s each) lasts far longer than
+    one send's lease (MAIL_TIMEOUT_SECONDS 0.2); the second starts during it.
+    """
+    smtp = SmtpServer()
+    smtp.mailbox = SlowMailbox(delay=0.1)
+    smtp.start()
+    settings = {"MAIL_SERVER": smtp.hostname, "MAIL_PORT": smtp.port, "MAIL_TIMEOUT_SECONDS": 0.2}
+    apps = [make_app(**settings), make_app(**settings)]
+    recipients = [f"reader{n}@example.com" for n in range(30)]
+    try:
+        with apps[0].app_context(), apps[0].test_request_context():
+            for recipient in recipients:
+                queue_test_email(recipient)
+        reports = []
+
+        def sender(app):
+            with app.app_context():
+                reports.append(deliver_due())
+                db.session.remove()
+
+        threads = [threading.Thread(target=sender, args=(app,)) for app in apps]
+        threads[0].start()
+        time.sleep(1.2)  # the first pass is a third through, its first leases long gone
+        threads[1].start()
+        for thread in threads:
+            thread.join(timeout=30)
+        copies = Counter(message["To"] for message in smtp.mailbox.messages)
+    finally:
+        smtp.stop()
+    assert sorted(copies) == sorted(recipients)
+    twice = sorted(address for address, count in copies.items() if count > 1)
+    assert twice == [], f"{len(twice)} of {len(recipients)} got more than one copy"
+    assert sum(report.sent for report in reports) == len(recipients)
+    assert all(report.sent for report in reports), "the second sender should have helped"
+
+
+@contextlib.contextmanager
+def dawdling_smtp_server(delay):
+    """An SMTP server for one connection that waits `delay` seconds before every reply."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve():
+        connection, _ = listener.accept()
+        with contextlib.suppress(OSError), connection, connection.makefile("rb") as lines:
+
+            def reply(text):
+                time.sleep(delay)
+                connection.sendall(text.encode() + b"\r\n")
+
+            reply("220 slow.test ESMTP")
+            in_data = False
+            for line in lines:
+                if in_data:
+                    in_data = line != b".\r\n"
+                    if not in_data:
+                        reply("250 queued")
+                elif line[:4].upper() == b"DATA":
+                    in_data = True
+                    reply("354 go ahead")
+                else:
+                    reply("221 bye" if line[:4].upper() == b"QUIT" else "250 OK")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        listener.close()
+        thread.join(timeout=5)
+
+
+def test_a_send_never_runs_past_its_lease(make_app):
+    """Each reply comes within the timeout, but all of them take longer than the lease."""
+    with dawdling_smtp_server(delay=0.25) as port:
+        app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_TIMEOUT_SECONDS=0.3)
+        with app.app_context(), app.test_request_context():
+            queue_test_email()
+            began = time.monotonic()
+            report = deliver_due()
+            took = time.monotonic() - began
+            [message] = outbox()
+    assert (report.sent, report.failed) == (0, 1)
+    assert "longer than the message's lease" in message.last_error
+    assert message.sent_at is None  # it is tried again later, by whoever holds it then
+    assert took < 0.3 * 5, f"the send went on for {took:.2f} s, past its lease"
 
 
 def test_emails_have_text_and_html_parts(app, auth, deliver):

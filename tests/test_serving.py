@@ -1,8 +1,18 @@
-"""How many threads waitress gets (blog/serving.py)."""
+"""How waitress serves the app (blog/serving.py): threads, and slow clients held off."""
+
+import contextlib
+import http.client
+import socket
+import threading
+import time
 
 import pytest
+import waitress.server
 
 from blog import serving
+
+# Half a request line and half a header, as slowloris sends them: never finished.
+SLOW_START = (b"GET / HTTP/1.1\r\n", b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Wait: ", b"GE")
 
 
 def test_threads_come_from_the_setting(monkeypatch):
@@ -20,3 +30,123 @@ def test_python_311_serves_with_one_thread_and_says_why(monkeypatch):
         assert serving.worker_threads(8) == 1
     # One thread asked for is one thread, without a warning.
     assert serving.worker_threads(1) == 1
+
+
+@contextlib.contextmanager
+def running(server):
+    """Run a waitress server in a thread; yields its port, closes every connection after."""
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield server.effective_port
+    finally:
+        server.close()
+        for channel in list(server._map.values()):
+            channel.close()
+        server.task_dispatcher.shutdown()
+        thread.join(timeout=5)
+
+
+@contextlib.contextmanager
+def idle_clients(port, count):
+    """`count` connections that send nothing, or a request that never ends (every other one)."""
+    sockets = []
+    try:
+        for n in range(count):
+            sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+            sockets.append(sock)
+            if n % 2:
+                sock.sendall(SLOW_START[n % len(SLOW_START)])
+        time.sleep(0.3)  # let the server take them in before the real visitor comes
+        yield sockets
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def get(port, path="/", timeout=3):
+    """GET path on a new connection; returns (status, seconds it took)."""
+    began = time.monotonic()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        return response.status, time.monotonic() - began
+    finally:
+        connection.close()
+
+
+def test_200_idle_connections_do_not_keep_a_visitor_out(make_app):
+    app = make_app()
+    server = serving.create_server(app, "127.0.0.1", 0)
+    with running(server) as port, idle_clients(port, 200):
+        status, took = get(port)
+    assert status == 200
+    assert took < 2, f"answered after {took:.1f} s"
+
+
+def test_with_waitress_defaults_200_idle_connections_keep_a_visitor_out(make_app):
+    """What the settings above prevent: waitress's own limit of 100 connections is full."""
+    app = make_app()
+    server = waitress.server.create_server(app, host="127.0.0.1", port=0, threads=4)
+    with running(server) as port, idle_clients(port, 200), pytest.raises(TimeoutError):
+        get(port, timeout=2)
+
+
+def test_silent_and_slow_connections_are_closed_after_the_channel_timeout(make_app):
+    app = make_app(SERVER_CONNECTION_LIMIT=50, SERVER_CHANNEL_TIMEOUT=1,
+                   SERVER_CLEANUP_INTERVAL=1)
+    server = serving.create_server(app, "127.0.0.1", 0)
+    with running(server) as port, idle_clients(port, 60) as sockets:
+        # The limit is full: the visitor waits until the idle ones are dropped.
+        status, took = get(port, timeout=6)
+        assert status == 200
+        assert 0.5 < took < 4, f"answered after {took:.1f} s"
+        for sock in sockets[:10]:
+            sock.settimeout(3)
+            assert sock.recv(100) == b"", "an idle connection was left open"
+
+
+def test_settings_come_from_the_environment(make_app, monkeypatch):
+    monkeypatch.setenv("SERVER_CONNECTION_LIMIT", "300")
+    monkeypatch.setenv("SERVER_CHANNEL_TIMEOUT", "45")
+    monkeypatch.setenv("SERVER_CLEANUP_INTERVAL", "7")
+    options = serving.server_options(make_app().config)
+    assert options["connection_limit"] == 300
+    assert options["channel_timeout"] == 45
+    assert options["cleanup_interval"] == 7
+    # poll(), not select(): descriptors past 1024 would crash select().
+    assert options["asyncore_use_poll"] is True
+
+
+def test_defaults_survive_a_slow_client_attack(make_app):
+    options = serving.server_options(make_app().config)
+    assert options["connection_limit"] >= 1000
+    assert options["channel_timeout"] <= 30
+    assert options["cleanup_interval"] <= 10
+
+
+@pytest.mark.parametrize(("wanted", "soft", "hard", "planned"), [
+    (1000, 20000, 20000, (None, 1000)),   # room enough: nothing to change
+    (1000, 1024, 524288, (1100, 1000)),   # the soft limit is raised as far as needed
+    (1000, 1024, 1024, (None, 924)),      # the hard limit is too low: fewer connections
+    (1000, 256, 600, (600, 500)),         # both: raise to the hard limit, fewer connections
+])
+def test_the_open_file_limit_is_raised_or_the_connections_fit_it(wanted, soft, hard, planned):
+    assert serving.plan_open_files(wanted, soft, hard) == planned
+
+
+def test_serving_raises_a_low_open_file_limit():
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    needed = 1000 + serving.RESERVED_FILES
+    if hard != resource.RLIM_INFINITY and hard < needed:
+        pytest.fail(f"this machine's hard open-file limit ({hard}) is below {needed}")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))
+    try:
+        assert serving.fit_connection_limit(1000) == 1000
+        assert resource.getrlimit(resource.RLIMIT_NOFILE)[0] >= needed
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

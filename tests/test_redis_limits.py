@@ -1,0 +1,202 @@
+"""Rate limits kept in Redis: shared by server processes, and safe when Redis goes away.
+
+The shared limits run against the machine's Redis on 127.0.0.1:6379 (.ci/run
+starts it), each run under its own key prefix; the outage runs against a
+redis-server of the test's own, killed half way.
+"""
+
+import contextlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+
+from conftest import TEST_PASSWORD, Auth, FormClient, free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_REDIS = "redis://127.0.0.1:6379"
+
+
+@pytest.fixture
+def key_prefix():
+    """A prefix of this test's own, and its keys removed from the shared Redis after."""
+    prefix = f"blog-test-{uuid.uuid4().hex[:12]}"
+    yield prefix
+    with contextlib.suppress(redis.RedisError):
+        client = redis.Redis.from_url(SHARED_REDIS)
+        keys = list(client.scan_iter(match=f"*{prefix}*"))
+        if keys:
+            client.delete(*keys)
+        client.close()
+
+
+@pytest.fixture
+def shared_redis():
+    """The machine's Redis; the test fails (never skips) when it does not answer."""
+    client = redis.Redis.from_url(SHARED_REDIS, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        pytest.fail(
+            f"Redis does not answer at {SHARED_REDIS} ({error}). Start it with: redis-server "
+            "--daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no "
+            "(.ci/run does this).",
+            pytrace=False,
+        )
+    finally:
+        client.close()
+    return SHARED_REDIS
+
+
+def wait_for_port(port, process, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server on port {port} exited with {process.returncode}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+            return
+        time.sleep(0.1)
+    pytest.fail(f"nothing answered on port {port} within {timeout} s")
+
+
+@contextlib.contextmanager
+def wsgi_servers(count, database_url, tmp_path, **settings):
+    """`count` processes running `python wsgi.py` in production mode; yields their ports."""
+    processes, ports = [], []
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env.update(BLOG_ENV="production", SECRET_KEY="a-test-secret-that-is-long-enough-to-pass",
+               DATABASE_URL=database_url, HOST="127.0.0.1", THREADS="2", **settings)
+    try:
+        for n in range(count):
+            port = free_port()
+            with (tmp_path / f"server{n}.log").open("w") as log:
+                processes.append(subprocess.Popen(
+                    [sys.executable, "wsgi.py"], cwd=ROOT, env=env | {"PORT": str(port)},
+                    stdout=log, stderr=subprocess.STDOUT,
+                ))
+            ports.append(port)
+        for port, process in zip(ports, processes, strict=True):
+            wait_for_port(port, process)
+        yield ports
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=10)
+
+
+def api_login(port, email):
+    """POST /api/users/login with a wrong password; returns (status, JSON body)."""
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        body = json.dumps({"user": {"email": email, "password": "not the password"}})
+        connection.request("POST", "/api/users/login", body,
+                           {"Content-Type": "application/json"})
+        response = connection.getresponse()
+        return response.status, json.loads(response.read() or b"null")
+    finally:
+        connection.close()
+
+
+def test_two_server_processes_share_the_login_limit(database_url, shared_redis, key_prefix,
+                                                    tmp_path):
+    # 20 logins a minute per IP by default; each guess is for a new address so
+    # that only the per-IP limit counts.
+    with wsgi_servers(2, database_url, tmp_path, RATELIMIT_STORAGE_URI=shared_redis,
+                      RATELIMIT_KEY_PREFIX=key_prefix) as (first, second):
+        assert api_login(second, "guess0@example.com")[0] == 401
+        statuses = [api_login(first, f"guess{n}@example.com")[0] for n in range(1, 20)]
+        assert statuses == [401] * 19
+        # The first process used up what is left: the second one refuses too.
+        status, body = api_login(second, "guess20@example.com")
+        assert status == 429, body
+        assert "errors" in body
+        assert api_login(first, "guess21@example.com")[0] == 429
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A redis-server of this test's own on a free loopback port: .start() and .kill()."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.fail("redis-server is not installed (apt-get install redis-server)",
+                    pytrace=False)
+
+    class OwnRedis:
+        port = free_port()
+        uri = f"redis://127.0.0.1:{port}"
+        process = None
+
+        def start(self):
+            self.process = subprocess.Popen(
+                [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+                 "--appendonly", "no", "--daemonize", "no", "--dir", str(tmp_path)],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )
+            wait_for_port(self.port, self.process, timeout=10)
+
+        def kill(self):
+            if self.process and self.process.poll() is None:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+    server = OwnRedis()
+    server.start()
+    yield server
+    server.kill()
+
+
+def security_events(caplog, name):
+    return [json.loads(record.getMessage()) for record in caplog.records
+            if record.name == "blog.security" and f'"event": "{name}"' in record.getMessage()]
+
+
+def test_login_still_works_and_is_limited_when_redis_goes_away(
+    make_app, make_member, own_redis, key_prefix, caplog
+):
+    caplog.set_level("INFO", logger="blog.security")
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=own_redis.uri,
+                   RATELIMIT_KEY_PREFIX=key_prefix, RATELIMIT_LOGIN_PER_IP="6 per minute")
+    client = FormClient(app.test_client())
+    auth = Auth(client)
+    with app.app_context():
+        make_member("owner")
+    assert auth.login("owner").status_code == 302
+    assert auth.logout().status_code == 302
+    assert security_events(caplog, "ratelimit.storage_unreachable") == []
+
+    own_redis.kill()
+    # No 500: the page and the API log the owner in, counting in this process's memory.
+    assert auth.login("owner").status_code == 302
+    api = app.test_client()
+    response = api.post("/api/users/login",
+                        json={"user": {"email": "owner@example.com", "password": TEST_PASSWORD}})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    [event] = security_events(caplog, "ratelimit.storage_unreachable")
+    assert event["storage"] == f"redis://127.0.0.1:{own_redis.port}"
+    assert event["fallback"] == "memory"
+    # And the limit still holds: 6 a minute, whatever Redis had counted.
+    statuses = [api.post("/api/users/login",
+                         json={"user": {"email": f"x{n}@example.com", "password": "wrong"}}
+                         ).status_code for n in range(6)]
+    assert 429 in statuses, statuses
+    assert 500 not in statuses
+
+    # Redis back: the limits are shared again, within a few seconds.
+    own_redis.start()
+    deadline = time.monotonic() + 10
+    while not security_events(caplog, "ratelimit.storage_recovered"):
+        assert time.monotonic() < deadline, "the limiter never went back to Redis"
+        assert auth.login("owner").status_code in (302, 429)
+        time.sleep(0.5)
+    assert redis.Redis.from_url(own_redis.uri).keys(f"*{key_prefix}*")
