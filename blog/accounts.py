@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from . import passwords, sessions
 from .errors import FieldError
+from .events import security_event
 from .extensions import db
 from .models import User, utcnow
 from .outbox import queue_email
@@ -147,19 +148,26 @@ def resend_verification(user):
     db.session.commit()
 
 
+def check_verify_token(token):
+    """The account a verification link is for; raises TokenError when it is not usable."""
+    user, payload = read_token("verify", token, current_app.config["VERIFY_TOKEN_MAX_AGE"])
+    if payload.get("email", "").lower() != user.email.lower():
+        raise TokenError("This link was sent to an address the account no longer uses.")
+    return user
+
+
 def verify_email(token):
     """Mark the token's account verified; returns (user, verified_now) (commits).
 
     verified_now is False when the address was already confirmed, so a link
     that leaked after use cannot be used to log in.
     """
-    user, payload = read_token("verify", token, current_app.config["VERIFY_TOKEN_MAX_AGE"])
-    if payload.get("email", "").lower() != user.email.lower():
-        raise TokenError("This link was sent to an address the account no longer uses.")
+    user = check_verify_token(token)
     if user.is_verified:
         return user, False
     user.email_verified_at = utcnow()
     db.session.commit()
+    security_event("email.confirmed", user=user)
     return user, True
 
 

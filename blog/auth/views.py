@@ -36,21 +36,33 @@ def check_email():
     return render_template("auth/check_email.html", email=session.get("check_email"))
 
 
-@bp.route("/verify/<token>")
+@bp.route("/verify/<token>", methods=["GET", "POST"])
 def verify(token):
+    """The emailed link opens a page; its button confirms (a scanner's GET changes nothing).
+
+    Confirming never switches who is logged in: only a visitor who is logged
+    out is logged in, as the member whose address this is.
+    """
     try:
-        user, verified_now = accounts.verify_email(token)
+        user = accounts.check_verify_token(token)
     except TokenError as error:
         return render_template("auth/bad_link.html", message=str(error)), 400
+    form = EmptyForm()
+    if not form.validate_on_submit():  # a GET (CSRFProtect refuses a POST without its token)
+        return render_template("auth/verify.html", form=form, member=user)
+    user, verified_now = accounts.verify_email(token)
     if not verified_now:
         flash("Your email address was already confirmed.", "info")
-        return redirect(url_for("feed.index" if current_user.is_authenticated else "auth.login"))
-    if current_user.is_authenticated and current_user.id != user.id:
-        sessions.end_current_session(current_user)
-    if not current_user.is_authenticated:
+    elif not current_user.is_authenticated:
         sessions.start_session(user)
-    flash(f"Thanks, {user.username}: your email is confirmed and you are logged in.", "success")
-    return redirect(url_for("feed.index"))
+        flash(f"Thanks, {user.username}: your email is confirmed and you are logged in.",
+              "success")
+    elif current_user.id == user.id:
+        flash(f"Thanks, {user.username}: your email is confirmed.", "success")
+    else:
+        flash(f"The address {user.email} of @{user.username} is confirmed. "
+              f"You are still logged in as @{current_user.username}.", "info")
+    return redirect(url_for("feed.index" if current_user.is_authenticated else "auth.login"))
 
 
 @bp.route("/verify/resend", methods=["POST"])
