@@ -73,6 +73,14 @@ def test_the_absolute_lifetime_is_a_setting(make_app, make_member, smtp):
         assert "@member1" not in page(client.get("/"))
 
 
+def test_the_lifetimes_can_be_set_in_seconds_from_the_environment(make_app, monkeypatch):
+    monkeypatch.setenv("LOGIN_ABSOLUTE_LIFETIME", "3600")
+    monkeypatch.setenv("NOT_ME_TOKEN_MAX_AGE", "86400")
+    app = make_app()
+    assert app.config["LOGIN_ABSOLUTE_LIFETIME"] == timedelta(hours=1)
+    assert app.config["NOT_ME_TOKEN_MAX_AGE"] == 86400
+
+
 def test_remember_me_is_never_extended_by_use(client, auth, make_member):
     make_member("member1")
     auth.login(remember=True)
