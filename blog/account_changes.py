@@ -5,6 +5,8 @@ settings page and in the API alike; the old address is then told, with a
 "this wasn't me" link (blog.notices). Functions that change data commit.
 """
 
+from datetime import timedelta
+
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
@@ -27,12 +29,32 @@ from .tokens import TokenError, make_token, read_token
 from .urls import external_url
 
 
+def email_change_problem(user):
+    """Why the email cannot change now, or None.
+
+    After a change the old address holds a "this wasn't me" link for
+    NOT_ME_TOKEN_MAX_AGE; a second change meanwhile would let a thief move
+    the account on and leave that link nothing to take back.
+    """
+    if user.email_changed_at is None:
+        return None
+    window = timedelta(seconds=current_app.config["NOT_ME_TOKEN_MAX_AGE"])
+    until = user.email_changed_at + window
+    if utcnow() >= until:
+        return None
+    return (f"You changed your email address on {user.email_changed_at:%Y-%m-%d}. "
+            f"You can change it again after {until:%Y-%m-%d %H:%M} UTC.")
+
+
 def request_email_change(user, new_email, password):
     """Send a confirmation link to the new address; the old one stays until then (commits)."""
     if not passwords.check_password(user.password_hash, password):
         raise AccountError("password", "Your password is not correct.")
     if new_email.lower() == user.email.lower():
         raise AccountError("email", "This is already your email address.")
+    problem = email_change_problem(user)
+    if problem:
+        raise AccountError("email", problem)
     if find_by_email(new_email) is not None:
         # Say nothing that tells whether the address has an account.
         return
@@ -69,7 +91,7 @@ def confirm_email_change(token):
     user, new_email = check_email_change_token(token)
     old_email = user.email
     user.email = new_email
-    user.email_verified_at = utcnow()
+    user.email_verified_at = user.email_changed_at = utcnow()
     notices.notify_email_changed(user, old_email)
     try:
         db.session.commit()
@@ -86,8 +108,8 @@ def update_account(user, *, username=None, email=None, password=None, bio=None, 
     None leaves a field alone. Every field is checked before anything changes.
     A new email is sent a confirmation link and used only once it is followed,
     as on the settings page (and, as there, nothing tells whether the address
-    has an account). A new password ends every login session and retires
-    older API tokens; the address is told of it.
+    has an account, and it cannot change twice within a week). A new password
+    ends every login session and retires older API tokens; the address is told.
     """
     changes = {}
     if username is not None and username != user.username:
@@ -102,8 +124,14 @@ def update_account(user, *, username=None, email=None, password=None, bio=None, 
     new_email = None
     if email is not None:
         new_email = normalize_email(email)
-        if new_email.lower() == user.email.lower() or find_by_email(new_email) is not None:
-            new_email = None  # nothing to confirm; a taken address is not revealed
+        if new_email.lower() == user.email.lower():
+            new_email = None
+        else:
+            problem = email_change_problem(user)
+            if problem:
+                raise AccountError("email", problem)
+            if find_by_email(new_email) is not None:
+                new_email = None  # nothing to confirm; a taken address is not revealed
     if password is not None:
         problem = passwords.password_problem(
             password, username=changes.get("username", user.username),

@@ -9,7 +9,7 @@ from flask import current_app
 
 from .models import utcnow
 from .outbox import queue_email
-from .tokens import make_token
+from .tokens import account_stamp, email_change_stamp, make_token
 from .urls import external_url
 
 
@@ -18,18 +18,24 @@ def notify_password_changed(user):
 
     Call it after the new password is set: the link is tied to the new state.
     """
-    _queue_notice(user, user.email, "Your password was changed", "password_changed")
+    # Its link works while the password and the address are as this change left them.
+    token = make_token("not-me", user, to=user.email, kind="password", st=account_stamp(user))
+    _queue_notice(user, user.email, token, "Your password was changed", "password_changed")
 
 
 def notify_email_changed(user, old_email):
-    """Queue "your email address was changed" to `old_email`, after the change."""
-    _queue_notice(user, old_email, "Your email address was changed", "email_changed",
+    """Queue "your email address was changed" to `old_email`, after the change.
+
+    Its link works until the address changes again (which it cannot for as long
+    as the link works) or the link is used, whatever else happens meanwhile:
+    a thief's later changes cannot void it. It puts `old_email` back.
+    """
+    token = make_token("not-me", user, to=old_email, kind="email", st=email_change_stamp(user))
+    _queue_notice(user, old_email, token, "Your email address was changed", "email_changed",
                   new_email=user.email)
 
 
-def _queue_notice(user, to, subject, template, **context):
-    # "to" is where the account goes back to if the owner says it was not them.
-    token = make_token("not-me", user, to=to)
+def _queue_notice(user, to, token, subject, template, **context):
     queue_email(
         to,
         subject,

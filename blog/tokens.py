@@ -43,12 +43,13 @@ STAMPED = {
         "st", account_stamp,
         "This link no longer works: the account's password or email changed since it was sent.",
     ),
-    "not-me": (
-        "st", account_stamp,
-        "This link no longer works: it was used already, or the account's password or email "
-        "changed since this email was sent.",
-    ),
 }
+
+
+def email_change_stamp(user):
+    """A short digest of when the email last changed: "this wasn't me" after an email change."""
+    changed = user.email_changed_at.isoformat() if user.email_changed_at else "never"
+    return hashlib.sha256(changed.encode()).hexdigest()[:16]
 
 
 def make_token(purpose, user, **extra):

@@ -259,17 +259,106 @@ def test_an_old_notice_is_void_once_the_owner_changed_things_again(
     assert "@member1" in page(client.get("/"))
 
 
-def test_an_old_email_notice_is_void_once_the_address_changed_again(client, member, deliver):
-    def change_email(new):
-        client.submit("/settings/email", {"email-email": new, "email-password": TEST_PASSWORD})
-        confirm = [m for m in deliver() if m["To"] == new][-1]
-        client.submit(path_of(link_in(confirm, "/settings/email/confirm/")))
+def test_the_thief_cannot_void_the_notice_sent_to_the_old_address(
+    client, api, make_member, make_client, deliver, mailbox
+):
+    """Whatever the thief does after moving the account, the old address takes it back."""
+    owner = make_member("jake", email="jake@example.com")
+    stolen = api.login("jake@example.com")
+    api.put("/api/user", {"user": {"email": "thief@example.org"}}, token=stolen)
+    confirm = only(deliver(), "thief@example.org", "Confirm your new email address")
+    make_client().submit(path_of(link_in(confirm, "/settings/email/confirm/")))
+    notice = only(deliver(), "jake@example.com", "Your email address was changed")
+    mailbox.clear()
+    # The thief changes the password, which is told to their own address...
+    response = api.put("/api/user", {"user": {"password": THIEF_PASSWORD}}, token=stolen)
+    stolen = response.get_json()["user"]["token"]
+    thief_notice = only(deliver(), "thief@example.org", "Your password was changed")
+    # ...tries to move the account once more: refused while the old address may take it back...
+    errors = api_errors(api.put("/api/user", {"user": {"email": "thief2@example.org"}},
+                                token=stolen), 422)
+    assert list(errors) == ["email"] and "again after" in errors["email"][0]
+    # ...and even "secures" it with their own notice, resetting the password at their address.
+    thief = make_client()
+    thief.submit(path_of(link_in(thief_notice, "/auth/not-me/")))
+    reset = only(deliver(), "thief@example.org", "Reset your password")
+    thief.submit(path_of(link_in(reset, "/auth/reset/")),
+                 {"password": THIEF_PASSWORD, "confirm": THIEF_PASSWORD})
+    assert "@jake" in page(thief.get("/"))
+    mailbox.clear()
 
-    change_email("second@example.com")
-    first_notice = only(deliver(), "member1@example.com", "Your email address was changed")
-    change_email("third@example.com")
-    response = client.submit(path_of(link_in(first_notice, "/auth/not-me/")))
+    response = make_client().submit(path_of(link_in(notice, "/auth/not-me/")))
+    assert response.status_code == 200
+    assert fresh(owner).email == "jake@example.com"
+    assert "@jake" not in page(thief.get("/"))
+    messages = deliver()
+    only(messages, "jake@example.com", "Reset your password")
+    # The thief's notices are dead now: the account is no longer as they left it.
+    thief_notices = [thief_notice] + [m for m in messages if m["To"] == "thief@example.org"]
+    assert len(thief_notices) == 2  # the second one is about their reset
+    for message in thief_notices:
+        assert make_client().submit(path_of(link_in(message, "/auth/not-me/"))).status_code == 400
+    assert fresh(owner).email == "jake@example.com"
+
+
+def test_when_the_old_address_was_taken_meanwhile_no_reset_goes_to_the_new_one(
+    client, api, make_member, deliver, mailbox
+):
+    owner = make_member("jake", email="jake@example.com")
+    stolen = api.login("jake@example.com")
+    api.put("/api/user", {"user": {"email": "thief@example.org"}}, token=stolen)
+    confirm = only(deliver(), "thief@example.org", "Confirm your new email address")
+    client.submit(path_of(link_in(confirm, "/settings/email/confirm/")))
+    notice = only(deliver(), "jake@example.com", "Your email address was changed")
+    make_member("newcomer", email="jake@example.com")
+    mailbox.clear()
+    response = client.submit(path_of(link_in(notice, "/auth/not-me/")))
+    assert response.status_code == 200
+    assert "another account uses it now" in page(response)
+    assert fresh(owner).email == "thief@example.org"
+    assert deliver() == []  # no reset link for the thief's address
+    assert api_errors(api.get("/api/user", token=stolen), 401)
+
+
+def test_a_used_email_notice_cannot_be_used_again(client, member, deliver, make_client):
+    client.submit("/settings/email",
+                  {"email-email": "new@example.com", "email-password": TEST_PASSWORD})
+    client.submit(path_of(link_in(deliver()[0], "/settings/email/confirm/")))
+    notice = only(deliver(), "member1@example.com", "Your email address was changed")
+    path = path_of(link_in(notice, "/auth/not-me/"))
+    assert make_client().submit(path).status_code == 200
+    again = make_client().submit(path)
+    assert again.status_code == 400
+    assert "no longer works" in page(again)
+
+
+def test_the_email_changes_again_only_after_the_old_address_had_its_week(
+    client, member, deliver, mailbox
+):
+    from datetime import timedelta
+
+    from blog.models import utcnow
+
+    client.submit("/settings/email",
+                  {"email-email": "second@example.com", "email-password": TEST_PASSWORD})
+    client.submit(path_of(link_in(deliver()[0], "/settings/email/confirm/")))
+    old_notice = only(deliver(), "member1@example.com", "Your email address was changed")
+    mailbox.clear()
+    response = client.submit("/settings/email", {"email-email": "third@example.com",
+                                                 "email-password": TEST_PASSWORD})
+    assert response.status_code == 422
+    assert "You can change it again after" in page(response)
+    assert deliver() == []
+
+    # A week later the old address's notice has expired, and a new change goes through.
+    user = fresh(member)
+    user.email_changed_at = utcnow() - timedelta(days=7, seconds=1)
+    db.session.commit()
+    response = client.submit(path_of(link_in(old_notice, "/auth/not-me/")))
     assert response.status_code == 400
+    client.submit("/settings/email", {"email-email": "third@example.com",
+                                      "email-password": TEST_PASSWORD})
+    client.submit(path_of(link_in(deliver()[0], "/settings/email/confirm/")))
     assert fresh(member).email == "third@example.com"
 
 

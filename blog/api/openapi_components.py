@@ -140,7 +140,8 @@ def _request_schemas():
         }, required=("username", "email", "password")),
         "UserChanges": fields({
             "email": text("A new address: it is emailed a link, and used once the link is "
-                          "followed; the old address is then told.", format="email"),
+                          "followed; the old address is then told, and the address cannot "
+                          "change again for 7 days.", format="email"),
             "username": text("3 to 30 letters, digits, underscores or hyphens.",
                              pattern=r"^[A-Za-z0-9_-]{3,30}$"),
             "password": text("Retires every older token; the account's address is told.",

@@ -69,7 +69,7 @@ def verify(token):
 def not_me(token):
     """"This wasn't me" from a change notice: a page, whose button secures the account."""
     try:
-        user, address = recovery.check_not_me_token(token)
+        user, address, _ = recovery.check_not_me_token(token)
     except TokenError as error:
         return render_template("auth/bad_link.html", message=str(error)), 400
     form = EmptyForm()
