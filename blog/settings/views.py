@@ -66,8 +66,8 @@ def change_email():
             getattr(form, error.field).errors.append(error.message)
         else:
             flash(
-                f"We sent a link to {form.email.data}. Your address changes when you follow it; "
-                f"until then you keep using {current_user.email}.",
+                f"We sent a link to {form.email.data}. Your address changes when you open it "
+                f"and confirm; until then you keep using {current_user.email}.",
                 "info",
             )
             return redirect(url_for("settings.index"))
