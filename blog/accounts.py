@@ -1,4 +1,4 @@
-"""The rules of accounts: sign-up, verification, login, passwords, email, deletion.
+"""The rules of accounts: sign-up, verification, login, passwords, profile, deletion.
 
 Pages and the JSON API both call these functions; none of them knows about
 forms or HTTP. Functions that change data commit their own transaction.
@@ -11,8 +11,9 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from . import passwords, sessions
+from . import notices, passwords, sessions
 from .errors import FieldError
+from .events import security_event
 from .extensions import db
 from .models import User, utcnow
 from .outbox import queue_email
@@ -147,19 +148,26 @@ def resend_verification(user):
     db.session.commit()
 
 
+def check_verify_token(token):
+    """The account a verification link is for; raises TokenError when it is not usable."""
+    user, payload = read_token("verify", token, current_app.config["VERIFY_TOKEN_MAX_AGE"])
+    if payload.get("email", "").lower() != user.email.lower():
+        raise TokenError("This link was sent to an address the account no longer uses.")
+    return user
+
+
 def verify_email(token):
     """Mark the token's account verified; returns (user, verified_now) (commits).
 
     verified_now is False when the address was already confirmed, so a link
     that leaked after use cannot be used to log in.
     """
-    user, payload = read_token("verify", token, current_app.config["VERIFY_TOKEN_MAX_AGE"])
-    if payload.get("email", "").lower() != user.email.lower():
-        raise TokenError("This link was sent to an address the account no longer uses.")
+    user = check_verify_token(token)
     if user.is_verified:
         return user, False
     user.email_verified_at = utcnow()
     db.session.commit()
+    security_event("email.confirmed", user=user)
     return user, True
 
 
@@ -236,6 +244,9 @@ def _store_password(user, new_password):
     # password_changed_at retires API tokens issued before it (blog.api.auth).
     user.password_hash = passwords.hash_password(new_password)
     user.password_changed_at = utcnow()
+    # Whoever changed it, the address is told, with a "this wasn't me" link.
+    notices.notify_password_changed(user)
+    security_event("password.changed", user=user)
 
 
 # --- profile, email, deletion -------------------------------------------------
@@ -268,118 +279,6 @@ def update_profile(user, display_name, bio, image_url=""):
     user.bio = bio.strip()
     user.image_url = image_url
     db.session.commit()
-
-
-def request_email_change(user, new_email, password):
-    """Send a confirmation link to the new address; the old one stays until then (commits)."""
-    if not passwords.check_password(user.password_hash, password):
-        raise AccountError("password", "Your password is not correct.")
-    if new_email.lower() == user.email.lower():
-        raise AccountError("email", "This is already your email address.")
-    if find_by_email(new_email) is not None:
-        # Say nothing that tells whether the address has an account.
-        return
-    _queue_email_change(user, new_email)
-    db.session.commit()
-
-
-def _queue_email_change(user, new_email):
-    token = make_token("email-change", user, old=user.email, new=new_email)
-    queue_email(
-        new_email,
-        "Confirm your new email address",
-        "change_email",
-        user=user,
-        confirm_url=external_url("settings.confirm_email", token=token),
-    )
-
-
-def confirm_email_change(token):
-    """Replace the account's email with the one the link confirms (commits)."""
-    user, payload = read_token(
-        "email-change", token, current_app.config["EMAIL_CHANGE_TOKEN_MAX_AGE"]
-    )
-    new_email = payload.get("new", "")
-    if payload.get("old", "").lower() != user.email.lower():
-        raise TokenError("This link is no longer valid: the email was changed since.")
-    user.email = new_email
-    user.email_verified_at = utcnow()
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise TokenError("Another account uses this address now.") from None
-    return user
-
-
-def update_account(user, *, username=None, email=None, password=None, bio=None, image=None):
-    """Change any of these fields at once, all or nothing (commits). The API's PUT /user.
-
-    None leaves a field alone. Every field is checked before anything changes.
-    A new email needs confirming first while REQUIRE_VERIFIED_EMAIL is on (the
-    old one stays until then, and, as on the settings page, nothing tells
-    whether the address has an account); otherwise it is used at once,
-    unconfirmed, and a taken address is refused. A new password ends every
-    login session and retires older API tokens.
-    """
-    confirm_first = current_app.config["REQUIRE_VERIFIED_EMAIL"]
-    changes = {}
-    if username is not None and username != user.username:
-        if username.lower() == user.username.lower():
-            # Only the case changes: the name is already ours, so "taken" does not apply.
-            problem = None if USERNAME_PATTERN.fullmatch(username) else username_problem(username)
-        else:
-            problem = username_problem(username)
-        if problem:
-            raise AccountError("username", problem)
-        changes["username"] = username
-    new_email = None
-    if email is not None:
-        new_email = normalize_email(email)
-        if new_email.lower() == user.email.lower():
-            new_email = None
-        elif find_by_email(new_email) is not None:
-            if not confirm_first:
-                raise AccountError("email", "This email address is already taken.")
-            new_email = None  # say nothing, send nothing: as request_email_change
-    if password is not None:
-        problem = passwords.password_problem(
-            password, username=changes.get("username", user.username), email=new_email or user.email
-        )
-        if problem:
-            raise AccountError("password", problem)
-    if bio is not None:
-        problem = bio_problem(bio)
-        if problem:
-            raise AccountError("bio", problem)
-        changes["bio"] = bio.strip()
-    if image is not None:
-        image = image.strip()
-        problem = image_url_problem(image)
-        if problem:
-            raise AccountError("image", problem)
-        changes["image_url"] = image
-
-    for name, value in changes.items():
-        setattr(user, name, value)
-    if new_email and confirm_first:
-        _queue_email_change(user, new_email)
-    elif new_email:
-        user.email = new_email
-        user.email_verified_at = None
-        _queue_verification(user)
-    if password is not None:
-        _store_password(user, password)
-    try:
-        if password is not None:
-            sessions.end_all_sessions(user)  # commits everything else with it
-        else:
-            db.session.commit()
-    except IntegrityError:
-        db.session.rollback()  # lost a race for the username or the email
-        field = "username" if "username" in changes else "email"
-        raise AccountError(field, "This is already taken.") from None
-    return user
 
 
 def delete_account(user, password):

@@ -38,6 +38,8 @@ ENV_SETTINGS = {
     "SERVER_CHANNEL_TIMEOUT": int,
     "SERVER_CLEANUP_INTERVAL": int,
     "RATELIMIT_KEY_PREFIX": str,
+    "LOGIN_ABSOLUTE_LIFETIME": "seconds",
+    "NOT_ME_TOKEN_MAX_AGE": int,
 }
 
 
@@ -73,6 +75,15 @@ class DefaultConfig:
     LOGIN_IDLE_LIFETIME = timedelta(hours=12)
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
     SESSION_TOUCH_INTERVAL = timedelta(minutes=5)
+
+    # --- Sessions and account notices ---
+    # A login without "Remember me" ends this long after it began, however
+    # much it is used; a remember-me login ends REMEMBER_COOKIE_DURATION after
+    # it began (use never extends either).
+    LOGIN_ABSOLUTE_LIFETIME = timedelta(days=7)
+    # The "this wasn't me" link in the notices sent to the old address after a
+    # password or email change works this long (seconds).
+    NOT_ME_TOKEN_MAX_AGE = int(timedelta(days=7).total_seconds())
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -140,6 +151,8 @@ def _as_bool(value):
 def _read_setting(raw, kind):
     if kind == "bool":
         return _as_bool(raw)
+    if kind == "seconds":
+        return timedelta(seconds=int(raw))
     if kind == "list":
         return [item.strip() for item in raw.split(",") if item.strip()]
     return kind(raw)
@@ -163,9 +176,27 @@ def load_config(app, test_config=None):
     app.config["SESSION_COOKIE_SECURE"] = secure
     app.config["REMEMBER_COOKIE_SECURE"] = secure
     app.config["PREFERRED_URL_SCHEME"] = "https" if secure else "http"
+    if secure:
+        _host_prefix_cookies(app)
     _check_secret_key(app)
     if app.config["BLOG_ENV"] == "production" and app.debug:
         raise RuntimeError("Refusing to run: DEBUG is on in production. Unset FLASK_DEBUG.")
+
+
+def _host_prefix_cookies(app):
+    """Name the login cookies __Host-... over https, unless set otherwise.
+
+    Browsers keep such a cookie only when it is Secure, for Path=/ and without
+    a Domain: a sibling subdomain or a plain-http page cannot plant one.
+    """
+    config = app.config
+    if config["SESSION_COOKIE_NAME"] == "session" and not config.get("SESSION_COOKIE_DOMAIN") \
+            and (config.get("SESSION_COOKIE_PATH") or config["APPLICATION_ROOT"]) == "/":
+        config["SESSION_COOKIE_NAME"] = "__Host-session"
+    if config.get("REMEMBER_COOKIE_NAME", "remember_token") == "remember_token" \
+            and not config.get("REMEMBER_COOKIE_DOMAIN") \
+            and config.get("REMEMBER_COOKIE_PATH", "/") == "/":
+        config["REMEMBER_COOKIE_NAME"] = "__Host-remember_token"
 
 
 def _database_uri(app):

@@ -30,6 +30,9 @@ class User(UserMixin, db.Model):
     # Bumped on every password change: reset links and API tokens issued
     # before it stop working.
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When a confirmed change (or "this wasn't me") last set the email: for a
+    # while after it, the old address may take the account back (blog.recovery).
+    email_changed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     sessions: Mapped[list["LoginSession"]] = relationship(

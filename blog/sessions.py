@@ -13,6 +13,7 @@ from flask_login import login_url, login_user, logout_user
 from sqlalchemy import delete, select
 
 from .errors import error_response, wants_json
+from .events import security_event
 from .extensions import db, login_manager
 from .models import LoginSession, User, utcnow
 from .urls import referrer_path
@@ -22,29 +23,44 @@ def _hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _cap(login_session):
+    """When this login ends at the latest, however much it is used (ASVS 7.3.2)."""
+    config = current_app.config
+    lifetime = (
+        config["REMEMBER_COOKIE_DURATION"] if login_session.remember
+        else config["LOGIN_ABSOLUTE_LIFETIME"]
+    )
+    return login_session.created_at + lifetime
+
+
+def _expiry(login_session, now):
+    """The new end of a login used at `now`: remember-me runs to its cap; others idle out."""
+    if login_session.remember:
+        return _cap(login_session)
+    return min(now + current_app.config["LOGIN_IDLE_LIFETIME"], _cap(login_session))
+
+
 def start_session(user, remember=False):
     """Log `user` in on this browser with a new session row (commits)."""
     now = utcnow()
     config = current_app.config
-    lifetime = config["REMEMBER_COOKIE_DURATION"] if remember else config["LOGIN_IDLE_LIFETIME"]
     token = secrets.token_urlsafe(32)
     db.session.execute(
         delete(LoginSession)
         .where(LoginSession.user_id == user.id)
         .where(LoginSession.expires_at < now)
     )
-    db.session.add(
-        LoginSession(
-            token_hash=_hash(token),
-            user_id=user.id,
-            remember=remember,
-            user_agent=(request.user_agent.string or "")[:255],
-            ip_address=(request.remote_addr or "")[:45],
-            created_at=now,
-            last_seen_at=now,
-            expires_at=now + lifetime,
-        )
+    login_session = LoginSession(
+        token_hash=_hash(token),
+        user_id=user.id,
+        remember=remember,
+        user_agent=(request.user_agent.string or "")[:255],
+        ip_address=(request.remote_addr or "")[:45],
+        created_at=now,
+        last_seen_at=now,
     )
+    login_session.expires_at = _expiry(login_session, now)
+    db.session.add(login_session)
     db.session.commit()
     user.current_session_token = token
     login_user(user, remember=remember, duration=config["REMEMBER_COOKIE_DURATION"])
@@ -57,6 +73,7 @@ def end_current_session(user):
             delete(LoginSession).where(LoginSession.token_hash == _hash(user.current_session_token))
         )
         db.session.commit()
+        security_event("session.ended", user=user, scope="current")
     logout_user()
 
 
@@ -65,14 +82,16 @@ def end_other_sessions(user):
     query = delete(LoginSession).where(LoginSession.user_id == user.id)
     if user.current_session_token:
         query = query.where(LoginSession.token_hash != _hash(user.current_session_token))
-    db.session.execute(query)
+    ended = db.session.execute(query).rowcount
     db.session.commit()
+    security_event("session.ended", user=user, scope="others", count=ended)
 
 
 def end_all_sessions(user):
     """Delete every session of `user` (commits)."""
-    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+    ended = db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id)).rowcount
     db.session.commit()
+    security_event("session.ended", user=user, scope="all", count=ended)
 
 
 def end_session_by_id(user, session_id):
@@ -83,6 +102,8 @@ def end_session_by_id(user, session_id):
         .where(LoginSession.user_id == user.id)
     ).rowcount
     db.session.commit()
+    if deleted:
+        security_event("session.ended", user=user, scope="one", session_id=session_id)
     return bool(deleted)
 
 
@@ -114,12 +135,13 @@ def load_user(token):
         return None
     login_session, user = row
     now = utcnow()
-    if login_session.expires_at <= now:
+    # The cap is checked too, not only the row's end: a lifetime lowered in
+    # the settings shortens logins that exist already.
+    if login_session.expires_at <= now or _cap(login_session) <= now:
         return None
     if now - login_session.last_seen_at >= current_app.config["SESSION_TOUCH_INTERVAL"]:
         login_session.last_seen_at = now
-        if not login_session.remember:
-            login_session.expires_at = now + current_app.config["LOGIN_IDLE_LIFETIME"]
+        login_session.expires_at = _expiry(login_session, now)
         db.session.commit()
     user.current_session_token = token
     return user

@@ -1,4 +1,4 @@
-"""Signed, expiring links for email verification, password reset and email change."""
+"""Signed, expiring links: email verification, password reset, email change, "this wasn't me"."""
 
 import hashlib
 
@@ -26,11 +26,38 @@ def password_fingerprint(user):
     return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
 
 
+def account_stamp(user):
+    """A short digest of when the password last changed and of the email address.
+
+    Links that carry it work only while the account is as it was when they
+    were sent: a new password or address (or securing the account) voids them.
+    """
+    state = f"{user.password_changed_at.isoformat()}|{user.email.lower()}"
+    return hashlib.sha256(state.encode()).hexdigest()[:16]
+
+
+# Links tied to the account's state: (payload key, stamp, what to say when it changed).
+STAMPED = {
+    "reset": ("pw", password_fingerprint, "This link has already been used."),
+    "email-change": (
+        "st", account_stamp,
+        "This link no longer works: the account's password or email changed since it was sent.",
+    ),
+}
+
+
+def email_change_stamp(user):
+    """A short digest of when the email last changed: "this wasn't me" after an email change."""
+    changed = user.email_changed_at.isoformat() if user.email_changed_at else "never"
+    return hashlib.sha256(changed.encode()).hexdigest()[:16]
+
+
 def make_token(purpose, user, **extra):
     """A signed token for `purpose` naming `user` and carrying `extra`."""
     payload = {"uid": user.id, **extra}
-    if purpose == "reset":
-        payload["pw"] = password_fingerprint(user)
+    if purpose in STAMPED:
+        key, stamp, _ = STAMPED[purpose]
+        payload[key] = stamp(user)
     return _serializer(purpose).dumps(payload)
 
 
@@ -47,6 +74,8 @@ def read_token(purpose, token, max_age):
     user = db.session.get(User, payload["uid"])
     if user is None:
         raise TokenError("This link is invalid.")
-    if purpose == "reset" and payload.get("pw") != password_fingerprint(user):
-        raise TokenError("This link has already been used.")
+    if purpose in STAMPED:
+        key, stamp, message = STAMPED[purpose]
+        if payload.get(key) != stamp(user):
+            raise TokenError(message)
     return user, payload

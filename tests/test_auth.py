@@ -53,8 +53,13 @@ def test_sign_up_sends_a_link_that_confirms_and_logs_in(client, auth, deliver):
     assert "Confirm my email address" in message.get_body(preferencelist=("html",)).get_content()
     link = link_in(message, "/auth/verify/")
     assert link.startswith("http://localhost/auth/verify/")
+    path = link.removeprefix("http://localhost")
 
-    response = client.get(link.removeprefix("http://localhost"), follow_redirects=True)
+    # The link opens a page that says what is confirmed; its button does it.
+    confirm_page = page(client.get(path))
+    assert "Ada@example.com" in confirm_page and "@ada" in confirm_page
+    assert 'value="Confirm my email"' in confirm_page or ">Confirm my email<" in confirm_page
+    response = client.submit(path, follow_redirects=True)
     assert "your email is confirmed and you are logged in" in page(response)
     assert "@ada" in page(response)
     assert user_named("ada").is_verified
@@ -180,20 +185,66 @@ def test_expired_verification_link_says_so(app, client, auth, deliver):
     auth.register()
     link = link_in(deliver()[0], "/auth/verify/")
     app.config["VERIFY_TOKEN_MAX_AGE"] = -1
-    response = client.get(link.removeprefix("http://localhost"))
-    assert response.status_code == 400
-    assert "This link has expired." in page(response)
+    for response in (client.get(link.removeprefix("http://localhost")),
+                     client.submit(link.removeprefix("http://localhost"))):
+        assert response.status_code == 400
+        assert "This link has expired." in page(response)
     assert not user_named("newbie").is_verified
+
+
+def test_opening_a_verification_link_confirms_nothing_until_the_button(client, auth, deliver):
+    """A link scanner that opens every link in an email must not use it up."""
+    auth.register()
+    path = link_in(deliver()[0], "/auth/verify/").removeprefix("http://localhost")
+    assert client.get(path).status_code == 200
+    assert client.head(path).status_code == 200
+    assert not user_named("newbie").is_verified
+    assert client.post(path).status_code == 400  # a POST without the page's CSRF token
+    assert not user_named("newbie").is_verified
+    assert "@newbie" not in page(client.get("/"))
 
 
 def test_a_used_verification_link_does_not_log_in_again(client, auth, deliver, make_client):
     auth.register()
     path = link_in(deliver()[0], "/auth/verify/").removeprefix("http://localhost")
-    client.get(path)
+    client.submit(path)
     stranger = make_client()
-    response = stranger.get(path, follow_redirects=True)
+    assert "already confirmed" in page(stranger.get(path))
+    response = stranger.submit(path, follow_redirects=True)
     assert "already confirmed" in page(response)
     assert "@newbie" not in page(response)
+
+
+def test_someone_elses_verification_link_never_switches_who_is_logged_in(
+    client, auth, make_member, make_client, deliver, caplog
+):
+    """Login CSRF: a member who opens another account's link stays themselves."""
+    from conftest import Auth
+
+    Auth(make_client()).register(email="other@example.com", username="other")
+    path = link_in(deliver()[0], "/auth/verify/").removeprefix("http://localhost")
+    make_member("member1")
+    auth.login()
+    confirm_page = page(client.get(path))
+    assert "@other" in confirm_page and "You are logged in as @member1" in confirm_page
+    response = client.submit(path, follow_redirects=True)
+    assert "The address other@example.com of @other is confirmed" in page(response)
+    assert "You are still logged in as @member1" in page(response)
+    assert "@member1" in page(client.get("/"))
+    assert "@other" not in page(client.get("/"))
+    assert user_named("other").is_verified
+    confirmed = [r.getMessage() for r in caplog.records if r.name == "blog.security"]
+    assert any('"event": "email.confirmed"' in line for line in confirmed)
+
+
+def test_your_own_verification_link_confirms_while_logged_in(client, auth, deliver):
+    auth.register()
+    path = link_in(deliver()[0], "/auth/verify/").removeprefix("http://localhost")
+    auth.login("newbie")
+    response = client.submit(path, follow_redirects=True)
+    assert "your email is confirmed" in page(response)
+    assert "@newbie" in page(response)
+    assert user_named("newbie").is_verified
 
 
 def test_unverified_member_can_log_in_sees_banner_and_can_resend(

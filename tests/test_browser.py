@@ -121,6 +121,9 @@ def test_sign_up_confirm_log_out_and_log_in_again(page, live_server):
 
     open_latest_email(page, base_url, "Confirm your email address", email)
     follow_link_in_email(page, base_url, "/auth/verify/")
+    expect(page.get_by_text(email)).to_be_visible()  # the page says what it confirms
+    expect_logged_out(page)  # opening the link did nothing yet
+    page.get_by_role("button", name="Confirm my email").click()
     expect(flash(page, "your email is confirmed and you are logged in")).to_be_visible()
     expect_logged_in_as(page, username)
 

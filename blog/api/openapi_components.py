@@ -139,11 +139,13 @@ def _request_schemas():
                              minLength=8, maxLength=128),
         }, required=("username", "email", "password")),
         "UserChanges": fields({
-            "email": text("A new address; it is used once confirmed, when the site asks for that.",
-                          format="email"),
+            "email": text("A new address: it is emailed a link, and used once the link is "
+                          "followed; the old address is then told, and the address cannot "
+                          "change again for 7 days.", format="email"),
             "username": text("3 to 30 letters, digits, underscores or hyphens.",
                              pattern=r"^[A-Za-z0-9_-]{3,30}$"),
-            "password": text("Retires every older token.", minLength=8, maxLength=128),
+            "password": text("Retires every older token; the account's address is told.",
+                             minLength=8, maxLength=128),
             "bio": text("Up to 500 characters.", maxLength=500),
             "image": text("An https address, or empty for none.", maxLength=500),
         }, minProperties=1, description="At least one field; the ones left out stay as they are."),

@@ -2,7 +2,7 @@
 
 from flask import g, jsonify
 
-from .. import accounts, follows
+from .. import account_changes, accounts, follows
 from ..auth import throttle
 from ..auth.throttle import limit
 from ..extensions import limiter
@@ -87,7 +87,7 @@ def update_user():
     user = asking_user()
     # Front ends send the whole form back: only a different address counts.
     g.emailed = fields.get("email", user.email).strip().lower() != user.email.lower()
-    user = accounts.update_account(user, **fields)
+    user = account_changes.update_account(user, **fields)
     return jsonify(user=user_json(user))
 
 

@@ -1,9 +1,9 @@
 """Sign up, verify, log in and out, reset a forgotten password."""
 
 from flask import Blueprint, flash, redirect, render_template, session, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, logout_user
 
-from .. import accounts, sessions
+from .. import accounts, recovery, sessions
 from ..accounts import AccountError
 from ..extensions import limiter
 from ..tokens import TokenError
@@ -36,21 +36,52 @@ def check_email():
     return render_template("auth/check_email.html", email=session.get("check_email"))
 
 
-@bp.route("/verify/<token>")
+@bp.route("/verify/<token>", methods=["GET", "POST"])
 def verify(token):
+    """The emailed link opens a page; its button confirms (a scanner's GET changes nothing).
+
+    Confirming never switches who is logged in: only a visitor who is logged
+    out is logged in, as the member whose address this is.
+    """
     try:
-        user, verified_now = accounts.verify_email(token)
+        user = accounts.check_verify_token(token)
     except TokenError as error:
         return render_template("auth/bad_link.html", message=str(error)), 400
+    form = EmptyForm()
+    if not form.validate_on_submit():  # a GET (CSRFProtect refuses a POST without its token)
+        return render_template("auth/verify.html", form=form, member=user)
+    user, verified_now = accounts.verify_email(token)
     if not verified_now:
         flash("Your email address was already confirmed.", "info")
-        return redirect(url_for("feed.index" if current_user.is_authenticated else "auth.login"))
-    if current_user.is_authenticated and current_user.id != user.id:
-        sessions.end_current_session(current_user)
-    if not current_user.is_authenticated:
+    elif not current_user.is_authenticated:
         sessions.start_session(user)
-    flash(f"Thanks, {user.username}: your email is confirmed and you are logged in.", "success")
-    return redirect(url_for("feed.index"))
+        flash(f"Thanks, {user.username}: your email is confirmed and you are logged in.",
+              "success")
+    elif current_user.id == user.id:
+        flash(f"Thanks, {user.username}: your email is confirmed.", "success")
+    else:
+        flash(f"The address {user.email} of @{user.username} is confirmed. "
+              f"You are still logged in as @{current_user.username}.", "info")
+    return redirect(url_for("feed.index" if current_user.is_authenticated else "auth.login"))
+
+
+@bp.route("/not-me/<token>", methods=["GET", "POST"])
+def not_me(token):
+    """"This wasn't me" from a change notice: a page, whose button secures the account."""
+    try:
+        user, address, _ = recovery.check_not_me_token(token)
+    except TokenError as error:
+        return render_template("auth/bad_link.html", message=str(error)), 400
+    form = EmptyForm()
+    if not form.validate_on_submit():  # a GET (CSRFProtect refuses a POST without its token)
+        return render_template("auth/not_me.html", form=form, member=user, address=address)
+    try:
+        secured = recovery.secure_account(token)
+    except TokenError as error:
+        return render_template("auth/bad_link.html", message=str(error)), 400
+    if current_user.is_authenticated and current_user.id == secured.user.id:
+        logout_user()  # its session row is gone already; drop the cookies too
+    return render_template("auth/secured.html", secured=secured)
 
 
 @bp.route("/verify/resend", methods=["POST"])

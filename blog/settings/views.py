@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from .. import accounts, sessions
+from .. import account_changes, accounts, sessions
 from ..accounts import AccountError
 from ..auth.forms import EmptyForm
 from ..tokens import TokenError
@@ -61,23 +61,32 @@ def change_email():
     form = EmailChangeForm(prefix="email")
     if form.validate_on_submit():
         try:
-            accounts.request_email_change(current_user, form.email.data, form.password.data)
+            account_changes.request_email_change(current_user, form.email.data, form.password.data)
         except AccountError as error:
             getattr(form, error.field).errors.append(error.message)
         else:
             flash(
-                f"We sent a link to {form.email.data}. Your address changes when you follow it; "
-                f"until then you keep using {current_user.email}.",
+                f"We sent a link to {form.email.data}. Your address changes when you open it "
+                f"and confirm; until then you keep using {current_user.email}.",
                 "info",
             )
             return redirect(url_for("settings.index"))
     return render_settings(422, email_form=form)
 
 
-@bp.route("/email/confirm/<token>")
+@bp.route("/email/confirm/<token>", methods=["GET", "POST"])
 def confirm_email(token):
+    """The emailed link opens a page; its button makes the change (a scanner's GET does not)."""
     try:
-        user = accounts.confirm_email_change(token)
+        user, new_email = account_changes.check_email_change_token(token)
+    except TokenError as error:
+        return render_template("auth/bad_link.html", message=str(error)), 400
+    form = EmptyForm()
+    if not form.validate_on_submit():  # a GET (CSRFProtect refuses a POST without its token)
+        return render_template("settings/confirm_email.html", form=form, member=user,
+                               new_email=new_email)
+    try:
+        user = account_changes.confirm_email_change(token)
     except TokenError as error:
         return render_template("auth/bad_link.html", message=str(error)), 400
     flash(f"Your email address is now {user.email}.", "success")

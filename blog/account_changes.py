@@ -1,0 +1,168 @@
+"""Changes to an account's email address, and the API's change of every field at once.
+
+A new address is used only once the link sent to it is followed, on the
+settings page and in the API alike; the old address is then told, with a
+"this wasn't me" link (blog.notices). Functions that change data commit.
+"""
+
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from . import notices, passwords, sessions
+from .accounts import (
+    USERNAME_PATTERN,
+    AccountError,
+    _store_password,
+    bio_problem,
+    find_by_email,
+    image_url_problem,
+    normalize_email,
+    username_problem,
+)
+from .events import security_event
+from .extensions import db
+from .models import utcnow
+from .outbox import queue_email
+from .tokens import TokenError, make_token, read_token
+from .urls import external_url
+
+
+def email_change_problem(user):
+    """Why the email cannot change now, or None.
+
+    After a change the old address holds a "this wasn't me" link for
+    NOT_ME_TOKEN_MAX_AGE; a second change meanwhile would let a thief move
+    the account on and leave that link nothing to take back.
+    """
+    if user.email_changed_at is None:
+        return None
+    window = timedelta(seconds=current_app.config["NOT_ME_TOKEN_MAX_AGE"])
+    until = user.email_changed_at + window
+    if utcnow() >= until:
+        return None
+    return (f"You changed your email address on {user.email_changed_at:%Y-%m-%d}. "
+            f"You can change it again after {until:%Y-%m-%d %H:%M} UTC.")
+
+
+def request_email_change(user, new_email, password):
+    """Send a confirmation link to the new address; the old one stays until then (commits)."""
+    if not passwords.check_password(user.password_hash, password):
+        raise AccountError("password", "Your password is not correct.")
+    if new_email.lower() == user.email.lower():
+        raise AccountError("email", "This is already your email address.")
+    problem = email_change_problem(user)
+    if problem:
+        raise AccountError("email", problem)
+    if find_by_email(new_email) is not None:
+        # Say nothing that tells whether the address has an account.
+        return
+    _queue_email_change(user, new_email)
+    db.session.commit()
+
+
+def _queue_email_change(user, new_email):
+    # The token carries the account's stamp: a new password (or "this wasn't
+    # me") voids a change still waiting for its confirmation.
+    token = make_token("email-change", user, old=user.email, new=new_email)
+    queue_email(
+        new_email,
+        "Confirm your new email address",
+        "change_email",
+        user=user,
+        confirm_url=external_url("settings.confirm_email", token=token),
+    )
+    security_event("email.change_requested", user=user)
+
+
+def check_email_change_token(token):
+    """(user, new address) of an email-change link; raises TokenError when it is not usable."""
+    user, payload = read_token(
+        "email-change", token, current_app.config["EMAIL_CHANGE_TOKEN_MAX_AGE"]
+    )
+    if payload.get("old", "").lower() != user.email.lower():
+        raise TokenError("This link is no longer valid: the email was changed since.")
+    return user, payload.get("new", "")
+
+
+def confirm_email_change(token):
+    """Replace the account's email with the one the link confirms; tell the old one (commits)."""
+    user, new_email = check_email_change_token(token)
+    old_email = user.email
+    user.email = new_email
+    user.email_verified_at = user.email_changed_at = utcnow()
+    notices.notify_email_changed(user, old_email)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise TokenError("Another account uses this address now.") from None
+    security_event("email.changed", user=user)
+    return user
+
+
+def update_account(user, *, username=None, email=None, password=None, bio=None, image=None):
+    """Change any of these fields at once, all or nothing (commits). The API's PUT /user.
+
+    None leaves a field alone. Every field is checked before anything changes.
+    A new email is sent a confirmation link and used only once it is followed,
+    as on the settings page (and, as there, nothing tells whether the address
+    has an account, and it cannot change twice within a week). A new password
+    ends every login session and retires older API tokens; the address is told.
+    """
+    changes = {}
+    if username is not None and username != user.username:
+        if username.lower() == user.username.lower():
+            # Only the case changes: the name is already ours, so "taken" does not apply.
+            problem = None if USERNAME_PATTERN.fullmatch(username) else username_problem(username)
+        else:
+            problem = username_problem(username)
+        if problem:
+            raise AccountError("username", problem)
+        changes["username"] = username
+    new_email = None
+    if email is not None:
+        new_email = normalize_email(email)
+        if new_email.lower() == user.email.lower():
+            new_email = None
+        else:
+            problem = email_change_problem(user)
+            if problem:
+                raise AccountError("email", problem)
+            if find_by_email(new_email) is not None:
+                new_email = None  # nothing to confirm; a taken address is not revealed
+    if password is not None:
+        problem = passwords.password_problem(
+            password, username=changes.get("username", user.username),
+            email=new_email or user.email,
+        )
+        if problem:
+            raise AccountError("password", problem)
+    if bio is not None:
+        problem = bio_problem(bio)
+        if problem:
+            raise AccountError("bio", problem)
+        changes["bio"] = bio.strip()
+    if image is not None:
+        image = image.strip()
+        problem = image_url_problem(image)
+        if problem:
+            raise AccountError("image", problem)
+        changes["image_url"] = image
+
+    for name, value in changes.items():
+        setattr(user, name, value)
+    if password is not None:
+        _store_password(user, password)
+    if new_email:
+        _queue_email_change(user, new_email)  # after the password: the link carries its stamp
+    try:
+        if password is not None:
+            sessions.end_all_sessions(user)  # commits everything else with it
+        else:
+            db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # lost a race for the username
+        raise AccountError("username", "This is already taken.") from None
+    return user
