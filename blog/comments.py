@@ -23,6 +23,7 @@ from .errors import FieldError
 from .extensions import db
 from .markdown import render_markdown
 from .models import Article, Comment, utcnow
+from .races import lock_article, lock_article_or_404, unless_gone
 
 MAX_BODY = 10_000
 EMPTY_BODY = "Write something in your comment."
@@ -151,6 +152,8 @@ def add_comment(author, article, body, parent_id=None):
     """Save a comment, or a reply in the thread of parent_id (commits). Returns it."""
     require_may_comment(author, article)
     body = clean_body(body)
+    # The article before the thread: the order in which deleting the article locks them.
+    lock_article_or_404(article.id)
     root_id = None if parent_id is None else _thread_root_for_reply(article, parent_id)
     now = utcnow()
     comment = Comment(
@@ -163,9 +166,10 @@ def add_comment(author, article, body, parent_id=None):
         created_at=now,
         updated_at=now,
     )
-    db.session.add(comment)
-    _move_count(article.id, 1)
-    db.session.commit()
+    with unless_gone():  # the article may have been deleted meanwhile
+        db.session.add(comment)
+        _move_count(article.id, 1)
+        db.session.commit()
     return comment
 
 
@@ -223,7 +227,7 @@ def delete_comment(comment, actor):
     """
     permissions.require(permissions.can_delete_comment(actor, comment))
     comment_id, article_id, root_id = comment.id, comment.article_id, comment.parent_id
-    if not _lock_thread(root_id or comment_id, article_id):
+    if not (lock_article(article_id) and _lock_thread(root_id or comment_id, article_id)):
         db.session.rollback()  # deleted meanwhile, with its thread: nothing left to do
         return
     if root_id is None and _has_replies(comment_id):

@@ -2,16 +2,31 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import ObjectDeletedError
 
 from .. import articles, comments, follows, permissions, reactions
 from ..answers import answer_toggle
 from ..articles import ArticleError
 from ..auth.forms import EmptyForm
 from ..comment.forms import SectionForms
+from ..errors import error_response
+from ..extensions import db
 from ..markdown import render_markdown
+from ..races import GONE
 from .forms import ArticleForm
 
 bp = Blueprint("article", __name__)
+
+
+@bp.app_errorhandler(ObjectDeletedError)
+def deleted_meanwhile(error):
+    """A write went through, but its article (or comment) was deleted before the answer: 404.
+
+    For every page and the API alike: answering reads the saved rows again,
+    and someone else may have deleted them in between.
+    """
+    db.session.rollback()
+    return error_response(404, GONE)
 
 
 def render_editor(form, article=None, preview=None, status=200):
@@ -130,4 +145,4 @@ def react(slug, action):
     """Like, Unlike, Bookmark and Unbookmark buttons (CSRF is checked by CSRFProtect)."""
     article = visible_or_404(slug)
     state = REACTIONS[action](current_user._get_current_object(), article)
-    return answer_toggle(state, "article.show", slug=article.slug)
+    return answer_toggle(state, "article.show", slug=slug)
