@@ -4,6 +4,7 @@ the comment they answer, and "[deleted]" placeholders are left out."""
 from flask import jsonify
 
 from .. import comments, follows
+from ..write_limits import limit_writes
 from . import bp
 from .articles import article_or_404
 from .auth import asking_user, token_required, writer_required
@@ -27,6 +28,7 @@ def list_comments(slug):
 
 @bp.post("/articles/<slug>/comments")
 @writer_required
+@limit_writes("comment", member=asking_user)
 def add_comment(slug):
     article = article_or_404(slug)
     fields = text_fields(read_payload("comment"), required=("body",))

@@ -104,7 +104,7 @@ def _paths():
         "/profiles/{username}/follow": {
             "post": operation("followMember", "Profiles", "Follow a member", auth="required",
                               params=("username",), answers=("200", "Profile"),
-                              errors=("403", "422")),
+                              errors=("403", "422", "429")),
             "delete": operation("unfollowMember", "Profiles", "Stop following a member",
                                 auth="required", params=("username",),
                                 answers=("200", "Profile")),
@@ -115,7 +115,7 @@ def _paths():
                              errors=("422",)),
             "post": operation("createArticle", "Articles", "Publish an article",
                               auth="required", body="NewArticle", answers=("201", "Article"),
-                              errors=("403", "422")),
+                              errors=("403", "422", "429")),
         },
         "/articles/feed": {"get": operation(
             "getFeed", "Articles", "Articles by the members and with the tags the member follows",
@@ -134,7 +134,7 @@ def _paths():
         },
         "/articles/{slug}/favorite": {
             "post": operation("favoriteArticle", "Favorites", "Favorite a published article",
-                              auth="required", params=article, errors=("403",)),
+                              auth="required", params=article, errors=("403", "429")),
             "delete": operation("unfavoriteArticle", "Favorites", "Take a favorite back",
                                 auth="required", params=article),
         },
@@ -143,7 +143,7 @@ def _paths():
                              auth="optional", params=article, answers=("200", "Comments")),
             "post": operation("addComment", "Comments", "Comment on a published article",
                               auth="required", params=article, body="NewComment",
-                              answers=("200", "Comment"), errors=("403", "422")),
+                              answers=("200", "Comment"), errors=("403", "422", "429")),
         },
         "/articles/{slug}/comments/{id}": {"delete": operation(
             "deleteComment", "Comments", "Delete one's own comment (administrators: any)",

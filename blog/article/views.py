@@ -13,6 +13,7 @@ from ..errors import error_response
 from ..extensions import db
 from ..markdown import render_markdown
 from ..races import GONE
+from ..write_limits import limit_writes, previewing, redirected, undoing
 from .forms import ArticleForm
 
 bp = Blueprint("article", __name__)
@@ -65,6 +66,7 @@ def save(form, article=None):
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
+@limit_writes("article", counted=redirected, exempt=previewing)
 def new():
     permissions.require(permissions.can_write(current_user), permissions.MAY_NOT_WRITE)
     form = ArticleForm()
@@ -141,6 +143,7 @@ REACTIONS = {
 
 @bp.route("/articles/<slug>/<any(like, unlike, bookmark, unbookmark):action>", methods=["POST"])
 @login_required
+@limit_writes("reaction", exempt=undoing)
 def react(slug, action):
     """Like, Unlike, Bookmark and Unbookmark buttons (CSRF is checked by CSRFProtect)."""
     article = visible_or_404(slug)

@@ -7,6 +7,7 @@ from .. import comments, permissions
 from ..article.views import render_article, visible_or_404
 from ..auth.forms import EmptyForm
 from ..comments import CommentError
+from ..write_limits import limit_writes
 from .forms import CommentForm, EditCommentForm
 
 bp = Blueprint("comment", __name__)
@@ -35,6 +36,7 @@ def show_error(form, error):
 
 @bp.route("/articles/<slug>/comments", methods=["POST"])
 @login_required
+@limit_writes("comment")
 def create(slug):
     article = visible_or_404(slug)
     user = current_user._get_current_object()
