@@ -1,4 +1,4 @@
-"""The rules of comments: write, reply, edit, delete, and the threads of an article.
+"""The rules of comments: write, reply, edit, delete (reading them: blog/threads.py).
 
 Pages and the JSON API both call these functions; none of them knows about
 forms. Who may do what is asked of blog.permissions (a refusal is a 403).
@@ -13,10 +13,8 @@ slip under a comment that is being removed, and a placeholder is removed only
 when it really has no replies left.
 """
 
-from dataclasses import dataclass, field
-
 from sqlalchemy import delete, exists, func, select, update
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased
 
 from . import permissions
 from .errors import FieldError
@@ -36,18 +34,6 @@ NO_SYNC = {"synchronize_session": False}
 
 class CommentError(FieldError):
     """A comment that cannot be saved as given; `field` names the culprit."""
-
-
-@dataclass
-class Thread:
-    """A top-level comment (maybe a "[deleted]" placeholder) and its replies, oldest first."""
-
-    comment: Comment
-    replies: list[Comment] = field(default_factory=list)
-
-    def holds(self, comment_id):
-        """True when comment_id is this thread's top-level comment or one of its replies."""
-        return comment_id == self.comment.id or any(r.id == comment_id for r in self.replies)
 
 
 # --- checks shared by forms and the API -------------------------------------
@@ -80,31 +66,6 @@ def get_comment(comment_id):
 def article_of(comment):
     """The article a comment belongs to."""
     return db.session.get(Article, comment.article_id)
-
-
-def thread_for(article):
-    """The article's threads, oldest first, each with its replies oldest first.
-
-    One statement, however many comments: comments LEFT JOIN their authors.
-    Ids grow with time, so ordering by id is ordering by age (and uses the
-    (article_id, id) index). No statement at all when the counter says there
-    are none: a placeholder only lives while it has replies, which count.
-    """
-    if not article.comments_count:
-        return []
-    rows = db.session.scalars(
-        select(Comment)
-        .where(Comment.article_id == article.id)
-        .options(joinedload(Comment.author))
-        .order_by(Comment.id)
-    )
-    threads = {}
-    for comment in rows:
-        if comment.parent_id is None:
-            threads[comment.id] = Thread(comment)
-        elif comment.parent_id in threads:
-            threads[comment.parent_id].replies.append(comment)
-    return list(threads.values())
 
 
 # --- writing --------------------------------------------------------------------
