@@ -171,7 +171,7 @@ def test_page_creates_with_the_same_title_and_a_new_tag_all_succeed(live_server,
 
 
 def test_edits_racing_with_new_tags_all_succeed(live_server, members):
-    """The author edits one article from several clients at once, each adding a new tag."""
+    """The author edits an article (another each round) from 8 clients at once, with new tags."""
     author = ApiClient(live_server, members[0][1])
     slugs = []
     for n in range(4):
