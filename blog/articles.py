@@ -10,15 +10,18 @@ import re
 import secrets
 import unicodedata
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from . import permissions
 from .errors import FieldError
 from .extensions import db
 from .markdown import render_markdown
 from .models import Article, Tag, utcnow
+from .races import gone
+from .rows import insert_ignoring_duplicates
 from .urls import https_url_problem
 
 MAX_TAGS = 4
@@ -127,24 +130,34 @@ def _slug_taken(slug):
 
 
 def _tags_named(names):
-    """Tag rows for `names` in that order, creating the missing ones (not committed)."""
+    """Tag rows for `names` in that order, creating the missing ones (not committed).
+
+    Race-free: INSERT ... ON CONFLICT DO NOTHING, then SELECT. When two saves
+    bring the same new tag at once, one inserts it and the other finds it.
+    Names go in sorted, one order for everyone, so two saves never wait on
+    each other's tags (a deadlock on PostgreSQL).
+    """
     if not names:
         return []
-    existing = {t.name: t for t in db.session.scalars(select(Tag).where(Tag.name.in_(names)))}
-    for name in names:
-        if name not in existing:
-            existing[name] = Tag(name=name)
-            db.session.add(existing[name])
-    return [existing[name] for name in names]
+    for name in sorted(set(names)):
+        insert_ignoring_duplicates(Tag, name=name)
+    found = {t.name: t for t in db.session.scalars(select(Tag).where(Tag.name.in_(names)))}
+    return [found[name] for name in names]
 
 
 def _commit_retrying(build):
-    """Run build() and commit; on a lost race (slug or tag name taken) start over."""
+    """Run build() and commit; on a lost race (a slug taken meanwhile) start over.
+
+    The build is inside the `try`: a query in it autoflushes the new row, so
+    the database may refuse a taken slug there, before commit() is reached.
+    An edit whose article was deleted meanwhile updates no row (StaleDataError):
+    the next attempt finds the article gone.
+    """
     for attempt in range(SAVE_ATTEMPTS):
-        result = build()
         try:
+            result = build()
             db.session.commit()
-        except IntegrityError:
+        except (IntegrityError, StaleDataError):
             db.session.rollback()
             if attempt == SAVE_ATTEMPTS - 1:
                 raise
@@ -194,6 +207,8 @@ def update_article(article, editor, title, description, body, tags, cover_url, p
 
     def build():
         current = db.session.get(Article, article_id)
+        if current is None:
+            gone()  # deleted while being edited
         _apply(current, fields, tag_names, publish)
         return current
 
@@ -203,5 +218,10 @@ def update_article(article, editor, title, description, body, tags, cover_url, p
 def delete_article(article, actor):
     """Delete the article; its tag links go with it (commits)."""
     permissions.require(permissions.can_delete(actor, article))
-    db.session.delete(article)
+    # A statement, not session.delete(): two deletes racing (a double click)
+    # must both succeed, the second finding nothing left. Tag links, likes,
+    # bookmarks and comments go with it (ON DELETE CASCADE).
+    db.session.execute(
+        delete(Article).where(Article.id == article.id).execution_options(synchronize_session=False)
+    )
     db.session.commit()

@@ -1,4 +1,4 @@
-"""The rules of comments: write, reply, edit, delete, and the threads of an article.
+"""The rules of comments: write, reply, edit, delete (reading them: blog/threads.py).
 
 Pages and the JSON API both call these functions; none of them knows about
 forms. Who may do what is asked of blog.permissions (a refusal is a 403).
@@ -13,16 +13,15 @@ slip under a comment that is being removed, and a placeholder is removed only
 when it really has no replies left.
 """
 
-from dataclasses import dataclass, field
-
 from sqlalchemy import delete, exists, func, select, update
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased
 
 from . import permissions
 from .errors import FieldError
 from .extensions import db
 from .markdown import render_markdown
 from .models import Article, Comment, utcnow
+from .races import lock_article, lock_article_or_404, unless_gone
 
 MAX_BODY = 10_000
 EMPTY_BODY = "Write something in your comment."
@@ -35,18 +34,6 @@ NO_SYNC = {"synchronize_session": False}
 
 class CommentError(FieldError):
     """A comment that cannot be saved as given; `field` names the culprit."""
-
-
-@dataclass
-class Thread:
-    """A top-level comment (maybe a "[deleted]" placeholder) and its replies, oldest first."""
-
-    comment: Comment
-    replies: list[Comment] = field(default_factory=list)
-
-    def holds(self, comment_id):
-        """True when comment_id is this thread's top-level comment or one of its replies."""
-        return comment_id == self.comment.id or any(r.id == comment_id for r in self.replies)
 
 
 # --- checks shared by forms and the API -------------------------------------
@@ -79,31 +66,6 @@ def get_comment(comment_id):
 def article_of(comment):
     """The article a comment belongs to."""
     return db.session.get(Article, comment.article_id)
-
-
-def thread_for(article):
-    """The article's threads, oldest first, each with its replies oldest first.
-
-    One statement, however many comments: comments LEFT JOIN their authors.
-    Ids grow with time, so ordering by id is ordering by age (and uses the
-    (article_id, id) index). No statement at all when the counter says there
-    are none: a placeholder only lives while it has replies, which count.
-    """
-    if not article.comments_count:
-        return []
-    rows = db.session.scalars(
-        select(Comment)
-        .where(Comment.article_id == article.id)
-        .options(joinedload(Comment.author))
-        .order_by(Comment.id)
-    )
-    threads = {}
-    for comment in rows:
-        if comment.parent_id is None:
-            threads[comment.id] = Thread(comment)
-        elif comment.parent_id in threads:
-            threads[comment.parent_id].replies.append(comment)
-    return list(threads.values())
 
 
 # --- writing --------------------------------------------------------------------
@@ -151,6 +113,8 @@ def add_comment(author, article, body, parent_id=None):
     """Save a comment, or a reply in the thread of parent_id (commits). Returns it."""
     require_may_comment(author, article)
     body = clean_body(body)
+    # The article before the thread: the order in which deleting the article locks them.
+    lock_article_or_404(article.id)
     root_id = None if parent_id is None else _thread_root_for_reply(article, parent_id)
     now = utcnow()
     comment = Comment(
@@ -163,9 +127,10 @@ def add_comment(author, article, body, parent_id=None):
         created_at=now,
         updated_at=now,
     )
-    db.session.add(comment)
-    _move_count(article.id, 1)
-    db.session.commit()
+    with unless_gone():  # the article may have been deleted meanwhile
+        db.session.add(comment)
+        _move_count(article.id, 1)
+        db.session.commit()
     return comment
 
 
@@ -223,7 +188,7 @@ def delete_comment(comment, actor):
     """
     permissions.require(permissions.can_delete_comment(actor, comment))
     comment_id, article_id, root_id = comment.id, comment.article_id, comment.parent_id
-    if not _lock_thread(root_id or comment_id, article_id):
+    if not (lock_article(article_id) and _lock_thread(root_id or comment_id, article_id)):
         db.session.rollback()  # deleted meanwhile, with its thread: nothing left to do
         return
     if root_id is None and _has_replies(comment_id):

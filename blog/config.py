@@ -40,6 +40,14 @@ ENV_SETTINGS = {
     "RATELIMIT_KEY_PREFIX": str,
     "LOGIN_ABSOLUTE_LIFETIME": "seconds",
     "NOT_ME_TOKEN_MAX_AGE": int,
+    "RATELIMIT_ARTICLES_PER_MEMBER": str,
+    "RATELIMIT_ARTICLES_PER_IP": str,
+    "RATELIMIT_COMMENTS_PER_MEMBER": str,
+    "RATELIMIT_COMMENTS_PER_IP": str,
+    "RATELIMIT_REACTIONS_PER_MEMBER": str,
+    "RATELIMIT_REACTIONS_PER_IP": str,
+    "RATELIMIT_FOLLOWS_PER_MEMBER": str,
+    "RATELIMIT_FOLLOWS_PER_IP": str,
 }
 
 
@@ -142,6 +150,26 @@ class DefaultConfig:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True  # a limit that cannot be counted is no 500
     RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+
+    # --- Limits on writing (blog/write_limits.py) and on how much one page shows ---
+    # Per member only writes that went through count; per IP every attempt.
+    # Likes and bookmarks share one budget; so do follows of members and tags.
+    RATELIMIT_ARTICLES_PER_MEMBER = "5 per hour;20 per day"
+    RATELIMIT_ARTICLES_PER_IP = "20 per hour;60 per day"
+    RATELIMIT_COMMENTS_PER_MEMBER = "5 per minute;200 per day"
+    RATELIMIT_COMMENTS_PER_IP = "20 per minute;600 per day"
+    RATELIMIT_REACTIONS_PER_MEMBER = "30 per minute;500 per hour"
+    RATELIMIT_REACTIONS_PER_IP = "60 per minute;1000 per hour"
+    RATELIMIT_FOLLOWS_PER_MEMBER = "30 per minute;200 per hour"
+    RATELIMIT_FOLLOWS_PER_IP = "60 per minute;500 per hour"
+    # The article page shows this many threads (top-level comments) at a time,
+    # each with its first replies; "Show more" links lead to the rest.
+    COMMENT_THREADS_PER_PAGE = 30
+    COMMENT_REPLIES_SHOWN = 10
+    # One thread on its own ("Show N more replies") shows this many replies a page.
+    COMMENT_REPLIES_PER_PAGE = 50
+    # GET /api/articles/<slug>/comments answers at most this many comments.
+    API_MAX_COMMENTS = 500
 
 
 def _as_bool(value):

@@ -12,6 +12,7 @@ from . import permissions
 from .errors import FieldError
 from .extensions import db
 from .models import Follow, TagFollow, utcnow
+from .races import unless_gone
 from .rows import insert_ignoring_duplicates
 
 
@@ -75,11 +76,12 @@ def follow(follower, followed):
     permissions.require(permissions.can_write(follower), permissions.MAY_NOT_WRITE)
     if follower.id == followed.id:
         raise FollowError("username", "You cannot follow yourself.")
-    insert_ignoring_duplicates(
-        Follow, follower_id=follower.id, followed_id=followed.id, created_at=utcnow()
-    )
-    state = FollowState(following=True, followers_count=followers_count(followed))
-    db.session.commit()
+    with unless_gone():  # the member may have deleted their account meanwhile
+        insert_ignoring_duplicates(
+            Follow, follower_id=follower.id, followed_id=followed.id, created_at=utcnow()
+        )
+        state = FollowState(following=True, followers_count=followers_count(followed))
+        db.session.commit()
     return state
 
 
@@ -97,9 +99,10 @@ def unfollow(follower, followed):
 def follow_tag(user, tag):
     """`user` follows `tag` (commits)."""
     permissions.require(permissions.can_write(user), permissions.MAY_NOT_WRITE)
-    insert_ignoring_duplicates(TagFollow, user_id=user.id, tag_id=tag.id, created_at=utcnow())
-    state = FollowState(following=True, followers_count=tag_followers_count(tag))
-    db.session.commit()
+    with unless_gone():
+        insert_ignoring_duplicates(TagFollow, user_id=user.id, tag_id=tag.id, created_at=utcnow())
+        state = FollowState(following=True, followers_count=tag_followers_count(tag))
+        db.session.commit()
     return state
 
 

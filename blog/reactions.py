@@ -14,6 +14,7 @@ from sqlalchemy import delete, select, update
 from . import permissions
 from .extensions import db
 from .models import Article, Bookmark, Like, utcnow
+from .races import lock_article_or_404, unless_gone
 from .rows import insert_ignoring_duplicates
 
 
@@ -41,23 +42,26 @@ def _likes_count(article_id):
 def like(user, article):
     """`user` likes `article` (commits). Returns the new LikeState."""
     _require_reactable(user, article)
-    inserted = insert_ignoring_duplicates(
-        Like, user_id=user.id, article_id=article.id, created_at=utcnow()
-    )
-    if inserted:
-        db.session.execute(
-            update(Article)
-            .where(Article.id == article.id)
-            .values(likes_count=Article.likes_count + 1)
+    lock_article_or_404(article.id)
+    with unless_gone():
+        inserted = insert_ignoring_duplicates(
+            Like, user_id=user.id, article_id=article.id, created_at=utcnow()
         )
-    count = _likes_count(article.id)
-    db.session.commit()
+        if inserted:
+            db.session.execute(
+                update(Article)
+                .where(Article.id == article.id)
+                .values(likes_count=Article.likes_count + 1)
+            )
+        count = _likes_count(article.id)
+        db.session.commit()
     return LikeState(liked=True, likes_count=count)
 
 
 def unlike(user, article):
     """Take `user`'s like back, if there was one (commits). Returns the new LikeState."""
     permissions.require(user.is_authenticated)
+    lock_article_or_404(article.id)
     removed = db.session.execute(
         delete(Like).where(Like.user_id == user.id, Like.article_id == article.id)
     ).rowcount
@@ -75,10 +79,11 @@ def unlike(user, article):
 def bookmark(user, article):
     """Put `article` on `user`'s reading list (commits)."""
     _require_reactable(user, article)
-    insert_ignoring_duplicates(
-        Bookmark, user_id=user.id, article_id=article.id, created_at=utcnow()
-    )
-    db.session.commit()
+    with unless_gone():
+        insert_ignoring_duplicates(
+            Bookmark, user_id=user.id, article_id=article.id, created_at=utcnow()
+        )
+        db.session.commit()
     return BookmarkState(bookmarked=True)
 
 

@@ -125,3 +125,30 @@ def test_a_comment_is_found_only_under_its_own_article(api, story, api_member, m
     assert api_errors(api.delete("/api/articles/story/comments/999999", token=reader), 404)
     assert api_errors(api.delete("/api/articles/story/comments/abc", token=reader), 404)
     assert len(api.get("/api/articles/story/comments").get_json()["comments"]) == 1
+
+
+def test_the_list_stops_at_the_documented_cap_in_reading_order(api, story, api_member, app):
+    from blog import comments
+    from blog.api.openapi import document
+    from blog.extensions import db
+    from blog.models import Article
+
+    reader, _ = api_member("reader")
+    article = db.session.get(Article, story[0].id)
+    first = comments.add_comment(reader, article, "T0")
+    comments.add_comment(reader, article, "T1")
+    comments.add_comment(reader, article, "R0", first.id)
+    for n in range(2, 5):
+        comments.add_comment(reader, article, f"T{n}")
+    app.config["API_MAX_COMMENTS"] = 4
+    bodies = [c["body"] for c in api.get("/api/articles/story/comments").get_json()["comments"]]
+    assert bodies == ["T0", "R0", "T1", "T2"]
+    app.config["API_MAX_COMMENTS"] = 500
+    assert len(api.get("/api/articles/story/comments").get_json()["comments"]) == 6
+    # The cap is in the document served, and in its schema.
+    served = api.get("/api/openapi.json").get_json()
+    answer = served["components"]["responses"]["Comments"]
+    assert "500" in answer["description"]
+    schema = answer["content"]["application/json"]["schema"]["properties"]["comments"]
+    assert schema["maxItems"] == 500 == document()["components"]["responses"]["Comments"][
+        "content"]["application/json"]["schema"]["properties"]["comments"]["maxItems"]

@@ -10,6 +10,7 @@ authors they follow.
 from flask import current_app, jsonify, request
 
 from .. import articles, follows, listing, reactions
+from ..write_limits import limit_writes
 from . import bp
 from .auth import asking_user, token_required, writer_required
 from .errors import ApiError, not_found
@@ -87,6 +88,7 @@ def feed():
 
 @bp.post("/articles")
 @writer_required
+@limit_writes("article", member=asking_user)
 def create_article():
     payload = read_payload("article")
     fields = text_fields(payload, required=("title", "description", "body"))
@@ -131,6 +133,7 @@ def delete_article(slug):
 
 @bp.post("/articles/<slug>/favorite")
 @writer_required
+@limit_writes("reaction", member=asking_user)
 def favorite(slug):
     article = article_or_404(slug)
     reactions.like(asking_user(), article)

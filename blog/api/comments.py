@@ -1,9 +1,12 @@
 """Comments on an article. The spec's comments are flat: replies come after
-the comment they answer, and "[deleted]" placeholders are left out."""
+the comment they answer, and "[deleted]" placeholders are left out. The list
+is complete for any ordinary discussion, and stops at API_MAX_COMMENTS (500)
+so that one flooded article cannot make an answer of megabytes."""
 
-from flask import jsonify
+from flask import current_app, jsonify
 
-from .. import comments, follows
+from .. import comments, follows, threads
+from ..write_limits import limit_writes
 from . import bp
 from .articles import article_or_404
 from .auth import asking_user, token_required, writer_required
@@ -15,18 +18,14 @@ from .present import comment_json
 @bp.get("/articles/<slug>/comments")
 def list_comments(slug):
     article = article_or_404(slug)
-    flat = [
-        comment
-        for thread in comments.thread_for(article)
-        for comment in (thread.comment, *thread.replies)
-        if not comment.is_deleted
-    ]
+    flat = threads.in_reading_order(article, current_app.config["API_MAX_COMMENTS"])
     followed = follows.followed_among(asking_user(), {c.author_id for c in flat})
     return jsonify(comments=[comment_json(c, c.author_id in followed) for c in flat])
 
 
 @bp.post("/articles/<slug>/comments")
 @writer_required
+@limit_writes("comment", member=asking_user)
 def add_comment(slug):
     article = article_or_404(slug)
     fields = text_fields(read_payload("comment"), required=("body",))

@@ -20,7 +20,8 @@ JSON = "application/json"
 def served_document():
     """The document with this site's list bounds."""
     config = current_app.config
-    return document(max_limit=config["API_MAX_LIMIT"], max_offset=config["API_MAX_OFFSET"])
+    return document(max_limit=config["API_MAX_LIMIT"], max_offset=config["API_MAX_OFFSET"],
+                    max_comments=config["API_MAX_COMMENTS"])
 
 
 @bp.get("/openapi.json")

@@ -20,7 +20,10 @@ site asks for that.
 
 Every error, whatever its status (401, 403, 404, 405, 413, 422, 429), answers
 `{"errors": {"<field>": ["<message>", ...]}}`, naming the field at fault, or
-`body` for the request as a whole. Requests over 1 MiB get 413, and any
+`body` for the request as a whole. Writing is rate limited per member and
+per address (articles, comments, favorites and follows each have a budget;
+only writes that went through count per member): over it, 429 with a
+Retry-After header. Requests over 1 MiB get 413, and any
 request with a character no database stores (NUL, a lone surrogate) or JSON
 nested deeper than 32 levels gets 422. Timestamps are
 UTC with milliseconds: `2026-01-31T09:30:00.000Z`. Query parameters the API
@@ -79,7 +82,7 @@ def operation(operation_id, tag, summary, *, auth="none", params=(), body=None,
     return spec
 
 
-def _paths():
+def _paths(max_comments):
     listing = ("tag", "author", "favorited", "limit", "offset")
     article = ("slug",)
     login = operation(
@@ -104,7 +107,7 @@ def _paths():
         "/profiles/{username}/follow": {
             "post": operation("followMember", "Profiles", "Follow a member", auth="required",
                               params=("username",), answers=("200", "Profile"),
-                              errors=("403", "422")),
+                              errors=("403", "422", "429")),
             "delete": operation("unfollowMember", "Profiles", "Stop following a member",
                                 auth="required", params=("username",),
                                 answers=("200", "Profile")),
@@ -115,7 +118,7 @@ def _paths():
                              errors=("422",)),
             "post": operation("createArticle", "Articles", "Publish an article",
                               auth="required", body="NewArticle", answers=("201", "Article"),
-                              errors=("403", "422")),
+                              errors=("403", "422", "429")),
         },
         "/articles/feed": {"get": operation(
             "getFeed", "Articles", "Articles by the members and with the tags the member follows",
@@ -134,16 +137,17 @@ def _paths():
         },
         "/articles/{slug}/favorite": {
             "post": operation("favoriteArticle", "Favorites", "Favorite a published article",
-                              auth="required", params=article, errors=("403",)),
+                              auth="required", params=article, errors=("403", "429")),
             "delete": operation("unfavoriteArticle", "Favorites", "Take a favorite back",
                                 auth="required", params=article),
         },
         "/articles/{slug}/comments": {
-            "get": operation("listComments", "Comments", "An article's comments",
+            "get": operation("listComments", "Comments",
+                             f"An article's comments (at most {max_comments:,})",
                              auth="optional", params=article, answers=("200", "Comments")),
             "post": operation("addComment", "Comments", "Comment on a published article",
                               auth="required", params=article, body="NewComment",
-                              answers=("200", "Comment"), errors=("403", "422")),
+                              answers=("200", "Comment"), errors=("403", "422", "429")),
         },
         "/articles/{slug}/comments/{id}": {"delete": operation(
             "deleteComment", "Comments", "Delete one's own comment (administrators: any)",
@@ -154,11 +158,13 @@ def _paths():
     }
 
 
-def document(max_limit=DefaultConfig.API_MAX_LIMIT, max_offset=DefaultConfig.API_MAX_OFFSET):
+def document(max_limit=DefaultConfig.API_MAX_LIMIT, max_offset=DefaultConfig.API_MAX_OFFSET,
+             max_comments=DefaultConfig.API_MAX_COMMENTS):
     """The whole OpenAPI document, a new dict on every call.
 
-    The list bounds are the settings API_MAX_LIMIT and API_MAX_OFFSET (their
-    defaults unless given), so the document served tells this site's.
+    The list bounds are the settings API_MAX_LIMIT, API_MAX_OFFSET and
+    API_MAX_COMMENTS (their defaults unless given), so the document served
+    tells this site's.
     """
     return {
         "openapi": "3.1.0",
@@ -166,6 +172,6 @@ def document(max_limit=DefaultConfig.API_MAX_LIMIT, max_offset=DefaultConfig.API
         "servers": [{"url": "/api"}],
         "tags": [{"name": name} for name in
                  ("Users", "Profiles", "Articles", "Favorites", "Comments", "Tags")],
-        "paths": _paths(),
-        "components": components(max_limit, max_offset),
+        "paths": _paths(max_comments),
+        "components": components(max_limit, max_offset, max_comments),
     }

@@ -205,7 +205,7 @@ def _answer(description, schema):
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def _responses():
+def _responses(max_comments):
     def error(description, example):
         answer = _answer(description, ref("schemas", "Errors"))
         answer["content"]["application/json"]["example"] = {"errors": example}
@@ -224,8 +224,12 @@ def _responses():
                               "description": "How many match in all, on every page."},
         })),
         "Comment": _answer("The comment.", wrapped("comment", ref("schemas", "Comment"))),
-        "Comments": _answer("The comments in reading order: a reply follows what it answers.",
-                            wrapped("comments", many("Comment"))),
+        "Comments": _answer(
+            "The comments in reading order: a reply follows what it answers. The list is "
+            f"complete up to {max_comments:,} comments; an article with more answers its "
+            f"first {max_comments:,} (the oldest threads), so one flooded article cannot "
+            "make an answer of megabytes. The article's page shows them all.",
+            wrapped("comments", {**many("Comment"), "maxItems": max_comments})),
         "Tags": _answer("The tags of the latest 1,000 published articles, most used first "
                         "(at most 100 names).",
                         wrapped("tags", {"type": "array", "items": text()})),
@@ -275,12 +279,12 @@ def _parameters(max_limit, max_offset):
     }
 
 
-def components(max_limit, max_offset):
+def components(max_limit, max_offset, max_comments):
     """The document's components; the list bounds are the site's settings."""
     return {
         "schemas": _schemas() | _request_schemas(),
         "requestBodies": _request_bodies(),
-        "responses": _responses(),
+        "responses": _responses(max_comments),
         "parameters": _parameters(max_limit, max_offset),
         "securitySchemes": {SCHEME: {
             "type": "apiKey",

@@ -6,6 +6,7 @@ from .. import account_changes, accounts, follows
 from ..auth import throttle
 from ..auth.throttle import limit
 from ..extensions import limiter
+from ..write_limits import limit_writes
 from . import bp
 from .auth import asking_user, token_required, writer_required
 from .errors import ApiError, not_found
@@ -106,6 +107,7 @@ def profile(username):
 
 @bp.post("/profiles/<username>/follow")
 @writer_required
+@limit_writes("follow", member=asking_user)
 def follow(username):
     user = _profile_or_404(username)
     follows.follow(asking_user(), user)

@@ -1,17 +1,43 @@
 """Article pages. Each view parses the form, calls blog.articles, and answers."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import ObjectDeletedError
 
-from .. import articles, comments, follows, permissions, reactions
+from .. import articles, follows, permissions, reactions, threads
 from ..answers import answer_toggle
 from ..articles import ArticleError
 from ..auth.forms import EmptyForm
 from ..comment.forms import SectionForms
+from ..errors import error_response
+from ..extensions import db
 from ..markdown import render_markdown
+from ..races import GONE
+from ..urls import MAX_ROW_ID
+from ..write_limits import limit_writes, previewing, redirected, undoing
 from .forms import ArticleForm
 
 bp = Blueprint("article", __name__)
+
+
+@bp.app_errorhandler(ObjectDeletedError)
+def deleted_meanwhile(error):
+    """A write went through, but its article (or comment) was deleted before the answer: 404.
+
+    For every page and the API alike: answering reads the saved rows again,
+    and someone else may have deleted them in between.
+    """
+    db.session.rollback()
+    return error_response(404, GONE)
 
 
 def render_editor(form, article=None, preview=None, status=200):
@@ -50,6 +76,7 @@ def save(form, article=None):
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
+@limit_writes("article", counted=redirected, exempt=previewing)
 def new():
     permissions.require(permissions.can_write(current_user), permissions.MAY_NOT_WRITE)
     form = ArticleForm()
@@ -58,12 +85,34 @@ def new():
     return render_editor(form)
 
 
+def row_id_arg(name):
+    """?name= as a row id, or None when absent or not one (never an error)."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 1 <= value <= MAX_ROW_ID else None
+
+
+def comments_shown(article):
+    """The comments this page shows: a page of threads, or one thread (?thread=) on its own.
+
+    ?comments_from= is where a page of threads starts (the "Show more
+    comments" link); ?replies_from= where one thread's replies do.
+    """
+    config = current_app.config
+    thread_id = row_id_arg("thread")
+    if thread_id:
+        return threads.one_thread(article, thread_id, row_id_arg("replies_from"),
+                                  replies_shown=config["COMMENT_REPLIES_PER_PAGE"])
+    return threads.page_of_threads(article, row_id_arg("comments_from"),
+                                   per_page=config["COMMENT_THREADS_PER_PAGE"],
+                                   replies_shown=config["COMMENT_REPLIES_SHOWN"])
+
+
 def render_article(article, comment_form=None, status=200):
     """The article page; comment_form brings a refused comment back with its error."""
     liked, bookmarked = reactions.marks(current_user, article)
     is_author = current_user.is_authenticated and current_user.id == article.author_id
     following_author = not is_author and follows.is_following(current_user, article.author)
-    threads = comments.thread_for(article)
+    shown = comments_shown(article)
     return render_template(
         "article/show.html",
         article=article,
@@ -74,8 +123,12 @@ def render_article(article, comment_form=None, status=200):
         can_edit=permissions.can_edit,
         can_delete=permissions.can_delete,
         action_form=EmptyForm(),
-        threads=threads,
-        comment_forms=SectionForms.around(comment_form, threads),
+        threads=shown.threads,
+        next_thread_id=shown.next_thread_id,
+        single_thread=row_id_arg("thread"),
+        replies_from=row_id_arg("replies_from"),
+        later_page=row_id_arg("comments_from"),
+        comment_forms=SectionForms.around(comment_form, shown.threads),
         can_comment=permissions.can_comment,
         can_edit_comment=permissions.can_edit_comment,
         can_delete_comment=permissions.can_delete_comment,
@@ -126,8 +179,9 @@ REACTIONS = {
 
 @bp.route("/articles/<slug>/<any(like, unlike, bookmark, unbookmark):action>", methods=["POST"])
 @login_required
+@limit_writes("reaction", exempt=undoing)
 def react(slug, action):
     """Like, Unlike, Bookmark and Unbookmark buttons (CSRF is checked by CSRFProtect)."""
     article = visible_or_404(slug)
     state = REACTIONS[action](current_user._get_current_object(), article)
-    return answer_toggle(state, "article.show", slug=article.slug)
+    return answer_toggle(state, "article.show", slug=slug)

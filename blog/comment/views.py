@@ -1,12 +1,22 @@
 """Comment pages. Each view parses the form, calls blog.comments, and answers."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from .. import comments, permissions
 from ..article.views import render_article, visible_or_404
 from ..auth.forms import EmptyForm
 from ..comments import CommentError
+from ..write_limits import limit_writes
 from .forms import CommentForm, EditCommentForm
 
 bp = Blueprint("comment", __name__)
@@ -24,8 +34,22 @@ def comment_or_404(comment_id):
     return comment, article
 
 
-def to_comment(article, anchor):
-    return redirect(url_for("article.show", slug=article.slug, _anchor=anchor))
+def to_comment(article, comment):
+    """Back to the article, at `comment`.
+
+    A small discussion shows whole on the article's page. In a long one the
+    comment may lie past the first page, so its own thread shows, from it on.
+    """
+    config = current_app.config
+    anchor = f"comment-{comment.id}"
+    whole = min(config["COMMENT_THREADS_PER_PAGE"], config["COMMENT_REPLIES_SHOWN"])
+    if article.comments_count <= whole:
+        return redirect(url_for("article.show", slug=article.slug, _anchor=anchor))
+    if comment.parent_id is None:
+        place = {"thread": comment.id}
+    else:
+        place = {"thread": comment.parent_id, "replies_from": comment.id}
+    return redirect(url_for("article.show", slug=article.slug, **place, _anchor=anchor))
 
 
 def show_error(form, error):
@@ -35,6 +59,7 @@ def show_error(form, error):
 
 @bp.route("/articles/<slug>/comments", methods=["POST"])
 @login_required
+@limit_writes("comment")
 def create(slug):
     article = visible_or_404(slug)
     user = current_user._get_current_object()
@@ -47,7 +72,7 @@ def create(slug):
             show_error(form, error)
         else:
             flash("Your comment is posted.", "success")
-            return to_comment(article, f"comment-{comment.id}")
+            return to_comment(article, comment)
     return render_article(article, comment_form=form, status=422)
 
 
@@ -65,7 +90,7 @@ def edit(comment_id):
             show_error(form, error)
         else:
             flash("Your comment is saved.", "success")
-            return to_comment(article, f"comment-{comment_id}")
+            return to_comment(article, comment)
     status = 422 if form.is_submitted() else 200
     return render_template("comment/edit.html", form=form, comment=comment, article=article), status
 
@@ -79,4 +104,4 @@ def delete(comment_id):
         abort(400)
     comments.delete_comment(comment, current_user._get_current_object())
     flash("The comment is deleted.", "info")
-    return to_comment(article, "comments")
+    return redirect(url_for("article.show", slug=article.slug, _anchor="comments"))

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from .. import follows, listing
 from ..answers import answer_toggle
 from ..extensions import login_manager
+from ..write_limits import limit_writes
 from .atom import atom_feed
 
 bp = Blueprint("feed", __name__)
@@ -74,6 +75,7 @@ def tag(name):
 
 @bp.route("/t/<name>/follow", methods=["POST"])
 @login_required
+@limit_writes("follow")
 def follow_tag(name):
     tag = tag_or_404(name)
     state = follows.follow_tag(current_user._get_current_object(), tag)

@@ -8,6 +8,7 @@ from ..answers import answer_toggle
 from ..errors import wants_json
 from ..feed.atom import atom_feed
 from ..urls import redirect_back
+from ..write_limits import limit_writes
 
 bp = Blueprint("profile", __name__)
 
@@ -36,6 +37,7 @@ def show(username):
 
 @bp.route("/@<username>/follow", methods=["POST"])
 @login_required
+@limit_writes("follow")
 def follow(username):
     member = member_or_404(username)
     try:

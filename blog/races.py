@@ -1,0 +1,61 @@
+"""What a write does when it loses a race with a deletion: a 404, never a 500.
+
+A like, a comment or a follow points at an article or a member. When that
+row is deleted between the page loading it and the write, the database
+refuses the new row (a foreign key, an IntegrityError), an UPDATE finds no
+row (StaleDataError), or reading the saved object back finds it gone
+(ObjectDeletedError). Each is the same answer to the member: it is gone.
+"""
+
+from contextlib import contextmanager
+
+from flask import abort
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from .extensions import db
+from .models import Article
+
+GONE = "This has just been deleted."
+
+
+def gone():
+    """Answer 404: what the request was about was deleted meanwhile."""
+    abort(404, GONE)
+
+
+@contextmanager
+def unless_gone():
+    """Run a write that only inserts rows pointing at others; 404 when one of those went.
+
+    Only for writes that cannot break a unique rule (they insert with ON
+    CONFLICT DO NOTHING, or nothing unique at all): their IntegrityError
+    can only be a foreign key to a row that was deleted meanwhile.
+    """
+    try:
+        yield
+    except (IntegrityError, StaleDataError):
+        db.session.rollback()
+        gone()
+
+
+def lock_article(article_id):
+    """Lock the article's row for this transaction before moving its counters; False if gone.
+
+    Deleting an article locks its row first and then its comments and likes
+    (ON DELETE CASCADE). A write that moves the article's counters locks the
+    article first too: one order for both, so they wait for each other on
+    PostgreSQL instead of deadlocking. (SQLite has one writer anyway.)
+    """
+    found = db.session.scalar(
+        select(Article.id).where(Article.id == article_id).with_for_update(key_share=True)
+    )
+    return found is not None
+
+
+def lock_article_or_404(article_id):
+    """lock_article(), answering 404 when the article was deleted meanwhile."""
+    if not lock_article(article_id):
+        db.session.rollback()
+        gone()

@@ -1,0 +1,79 @@
+"""Limits on writing: how many articles, comments, likes and follows one member may create.
+
+One budget per kind of write, shared by the pages and the API: a comment
+posted on the page and one posted through the API count against the same
+limit. Two limits on each: per member, where only writes that went through
+count (a comment refused for being empty does not), and per IP address,
+where every attempt counts, so a flood of refused requests is bounded too.
+A limit hit answers 429: an error page, the buttons' JSON, or the API's
+{"errors": {"body": [...]}} (blog/errors.py), with a Retry-After header.
+
+The limits are settings (blog/config.py, "Limits on writing"), read when a
+request is checked. Only creating counts: unliking, unfollowing, editing
+and deleting do not add anything to the site.
+"""
+
+from flask import request
+from flask_login import current_user
+
+from .auth.throttle import limit
+from .extensions import limiter
+
+# kind of write: (its limit per member, its limit per IP address)
+KINDS = {
+    "article": ("RATELIMIT_ARTICLES_PER_MEMBER", "RATELIMIT_ARTICLES_PER_IP"),
+    "comment": ("RATELIMIT_COMMENTS_PER_MEMBER", "RATELIMIT_COMMENTS_PER_IP"),
+    # Likes (favorites in the API) and bookmarks.
+    "reaction": ("RATELIMIT_REACTIONS_PER_MEMBER", "RATELIMIT_REACTIONS_PER_IP"),
+    # Following members and tags.
+    "follow": ("RATELIMIT_FOLLOWS_PER_MEMBER", "RATELIMIT_FOLLOWS_PER_IP"),
+}
+
+
+def went_through(response):
+    """A write that was done: any answer but an error."""
+    return response.status_code < 400
+
+
+def redirected(response):
+    """A page's form that was saved redirects; a preview or a refused form answers 200 or 422."""
+    return response.status_code == 302
+
+
+def _page_member():
+    return current_user
+
+
+def undoing():
+    """A button that takes something back (unlike, unbookmark) creates nothing."""
+    return (request.view_args or {}).get("action", "").startswith("un")
+
+
+def previewing():
+    """The editor's Preview saves nothing."""
+    return "preview" in request.form
+
+
+def limit_writes(kind, member=_page_member, counted=went_through, exempt=lambda: False):
+    """Decorate a view that creates a `kind` of thing with its two limits (POST only).
+
+    Put it under the decorator that requires a member (login_required, or
+    the API's writer_required), so that `member` (the page's logged-in
+    member unless given) is known. `counted` says which answers count per
+    member; `exempt` tells requests of the view that create nothing.
+    """
+    per_member, per_ip = KINDS[kind]
+
+    def member_key():
+        return f"member:{member().id}"
+
+    def decorate(view):
+        view = limiter.shared_limit(
+            limit(per_member), scope=f"write-{kind}-member", key_func=member_key,
+            methods=["POST"], deduct_when=counted, exempt_when=exempt,
+        )(view)
+        return limiter.shared_limit(
+            limit(per_ip), scope=f"write-{kind}-ip", methods=["POST"], exempt_when=exempt,
+        )(view)
+
+    return decorate
