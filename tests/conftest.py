@@ -361,12 +361,16 @@ class LiveServer:
 
     def stop(self):
         # close() only stops listening; keep-alive connections would hold the
-        # loop open, so close them and the worker threads too.
-        self.server.close()
-        for channel in list(self.server._map.values()):
-            channel.close()
-        self.server.task_dispatcher.shutdown()
+        # loop open, so close them too. The closing runs on the server's own
+        # thread (through its trigger): closing sockets from here while that
+        # thread waits in select() on them fails it with EBADF.
+        def close_everything():
+            for channel in list(self.server._map.values()):
+                channel.close()
+
+        self.server.trigger.pull_trigger(close_everything)
         self.thread.join(timeout=5)
+        self.server.task_dispatcher.shutdown()
 
 
 @pytest.fixture
