@@ -2,7 +2,7 @@
 
 import re
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .errors import error_response
@@ -45,6 +45,40 @@ def init_app(app):
         if https:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
+
+    @app.after_request
+    def keep_personal_answers_out_of_caches(response):
+        # An API answer depends on the token, a page on the cookie: say so to shared caches.
+        response.vary.add("Authorization" if is_api_request() else "Cookie")
+        if is_personal(response):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def is_api_request():
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
+# Session keys a visitor has too; anything else (a login, a flashed message,
+# an address to check) makes the answer personal. Unknown keys count as personal.
+VISITOR_SESSION_KEYS = frozenset({"csrf_token", "_fresh", "_permanent"})
+
+
+def is_personal(response):
+    """True when `response` belongs to one person and must not be stored by any cache.
+
+    Decided from the request and the session alone, never from the database:
+    list pages count their SQL statements.
+    """
+    return bool(
+        request.method not in ("GET", "HEAD", "OPTIONS")  # logins, registrations, changes
+        or "Authorization" in request.headers
+        or current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+        or not VISITOR_SESSION_KEYS.issuperset(session.keys())  # Flask-Login's _user_id...
+        # A cookie set now (the session's is written after this hook) is this browser's alone.
+        or session.modified
+        or "Set-Cookie" in response.headers
+    )
 
 
 # PostgreSQL cannot store NUL in text, and no database driver can encode a
