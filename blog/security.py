@@ -116,23 +116,45 @@ def _sent_json():
         raise Unstorable from None
 
 
+def _page_body_problem(body):
+    """Why a page (not the API) cannot take this request's body, or None.
+
+    Pages take form fields. Flask-WTF reads a JSON object as if it were a form,
+    and uploaded files as fields: either would hand a number, a list or a file
+    to a field that expects text. No page takes an upload (yet): one that does
+    must be let through here.
+    """
+    if request.files:
+        return "This address takes no files."
+    if body is not None and not (
+        isinstance(body, dict) and all(isinstance(value, str) for value in body.values())
+    ):
+        return "Send the form's fields as text."
+    return None
+
+
 def refuse_unstorable_input(app):
     """Answer a request whose path, query, form or JSON the database could not store with a 4xx.
 
     It runs before anything reads the request, the rate limiter included (its
-    keys look accounts up from the request).
+    keys look accounts up from the request). Pages also refuse bodies no form can read.
     """
 
     @app.before_request
     def refuse_unstorable():
+        body = None
         try:
             _check_strings([request.path, *request.args.items(multi=True)])
             if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
                 _check_strings(list(request.form.items(multi=True)))
             if request.is_json:
-                _check_strings(_sent_json())
+                body = _sent_json()
+                _check_strings(body)
         except Unstorable:
-            if request.path == "/api" or request.path.startswith("/api/"):
+            if is_api_request():
                 return jsonify(errors={"body": ["contains characters that cannot be used"]}), 422
             return error_response(400, "The request contains a character that cannot be used.")
+        problem = None if is_api_request() else _page_body_problem(body)
+        if problem:
+            return error_response(400, problem)
         return None
