@@ -82,8 +82,11 @@ def is_personal(response):
 
 
 # PostgreSQL cannot store NUL in text, and no database driver can encode a
-# lone UTF-16 surrogate: either fails the query with a 500. No person types them.
-UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# lone UTF-16 surrogate: either fails the query with a 500. The other C0
+# controls (but tab, newline and carriage return), DEL and U+FFFE/U+FFFF are
+# storable but break what we write from them (XML 1.0 cannot hold them: one in
+# a title made the Atom feed unreadable). No person types any of them.
+UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 MAX_JSON_DEPTH = 32
 
 
