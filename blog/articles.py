@@ -202,6 +202,6 @@ def update_article(article, editor, title, description, body, tags, cover_url, p
 
 def delete_article(article, actor):
     """Delete the article; its tag links go with it (commits)."""
-    permissions.require(permissions.can_delete(actor, article))
+    permissions.require_delete(actor, article)
     db.session.delete(article)
     db.session.commit()
