@@ -48,6 +48,8 @@ def init_app(app):
 
     @app.after_request
     def keep_personal_answers_out_of_caches(response):
+        if request.endpoint == "static" and "Set-Cookie" not in response.headers:
+            return response  # the same file for everyone, logged in or not
         # An API answer depends on the token, a page on the cookie: say so to shared caches.
         response.vary.add("Authorization" if is_api_request() else "Cookie")
         if is_personal(response):

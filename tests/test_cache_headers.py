@@ -100,3 +100,11 @@ def test_public_pages_for_visitors_stay_cacheable(client, api, site):
     assert articles.status_code == 200 and not no_store(articles)
     assert varies_on(articles, "Authorization")  # a token changes the answer ("favorited")
 
+
+
+def test_static_files_stay_cacheable_for_members(client, auth, site):
+    auth.login(remember=True)
+    response = client.get("/static/style.css")
+    response.close()
+    assert response.status_code == 200
+    assert not no_store(response)
