@@ -2,8 +2,12 @@
 
 import json
 import logging
+import os
 import re
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -63,7 +67,7 @@ def test_a_rate_limit_hit_is_logged_with_the_limit(make_app, events):
     assert statuses[2] == 429
     [event] = events("rate_limit.exceeded")
     assert event["limit"] == "2 per 1 minute"
-    assert event["scope"]
+    assert event["scope"] == "auth.register"
     assert (event["method"], event["path"]) == ("POST", "/auth/register")
 
 
@@ -135,11 +139,25 @@ def test_a_security_log_file_that_cannot_be_written_stops_the_start(make_app, tm
         make_app(SECURITY_LOG_FILE=str(tmp_path / "missing-directory" / "security.log"))
 
 
-def test_each_event_is_one_line_on_stderr(client, capsys):
-    response = client.post("/auth/logout")
-    printed = [line for line in capsys.readouterr().err.splitlines()
-               if response.headers["X-Request-Id"] in line]
-    assert len(printed) == 1
+SERVER_PROCESS = """
+from blog import create_app
+app = create_app({"SECRET_KEY": "s" * 32, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+app.logger.warning("the app logs something first (Flask gives its logger a stderr handler)")
+print(app.test_client().post("/auth/logout").headers["X-Request-Id"])
+"""
+
+
+def test_each_event_is_one_line_on_stderr(tmp_path):
+    """In a server process of its own: no test's logging setup in the way."""
+    result = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", SERVER_PROCESS], capture_output=True, text=True, timeout=60,
+        cwd=tmp_path, env={**os.environ, "SECURITY_LOG_FILE": "",
+                           "PYTHONPATH": str(Path(__file__).parents[1])},
+    )
+    assert result.returncode == 0, result.stderr
+    request_id = result.stdout.strip()
+    printed = [line for line in result.stderr.splitlines() if request_id in line]
+    assert len(printed) == 1, result.stderr
     assert json.loads(printed[0])["event"] == "csrf.failed"
 
 
