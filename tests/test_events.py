@@ -185,7 +185,8 @@ def test_no_password_token_or_email_body_ever_reaches_the_log(
     client, auth, api, make_client, deliver, events, caplog
 ):
     """Sign up, confirm, log in and out, reset the password, use the API: scan every line."""
-    secrets = [TEST_PASSWORD, "a brand new passphrase", "an API member's passphrase"]
+    secrets = [TEST_PASSWORD, "a brand new passphrase", "an API member's passphrase",
+               "typed into the wrong box", "a wrong guess at it"]
     assert auth.register(email="ada@example.com", username="ada").status_code == 302
     [welcome] = deliver()
     verify_link = link_in(welcome, "/verify/")
@@ -193,7 +194,9 @@ def test_no_password_token_or_email_body_ever_reaches_the_log(
     secrets += [verify_link.rsplit("/", 1)[-1], prose]
     client.get(verify_link)
     auth.logout()
-    assert auth.login("ada", "a wrong guess at it").status_code == 200
+    assert auth.login("ada", secrets[4]).status_code == 200
+    # People type their password into the login box: a failed login must not log it verbatim.
+    assert auth.login(secrets[3], "ada").status_code == 200
     assert auth.login("ada").status_code == 302
     client.post("/settings/password", data={"password-current_password": TEST_PASSWORD})  # no CSRF
 
@@ -209,6 +212,7 @@ def test_no_password_token_or_email_body_ever_reaches_the_log(
         "username": "bob", "email": "bob@example.com", "password": secrets[2]}})
     logged_in = api.post("/api/users/login",
                          {"user": {"email": "bob@example.com", "password": secrets[2]}})
+    api.post("/api/users/login", {"user": {"email": secrets[3], "password": "bob@example.com"}})
     secrets += [registered.get_json()["user"]["token"], logged_in.get_json()["user"]["token"]]
     assert api.get("/api/user", token=secrets[-1]).status_code == 200
     api.put("/api/user", {"user": {"password": "yet another passphrase 1"}}, token=secrets[-1])
