@@ -75,6 +75,7 @@ def is_personal(response):
     return bool(
         request.method not in ("GET", "HEAD", "OPTIONS")  # logins, registrations, changes
         or "Authorization" in request.headers
+        or "token" in (request.view_args or {})  # an emailed link: its page carries the token
         or current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
         or not VISITOR_SESSION_KEYS.issuperset(session.keys())  # Flask-Login's _user_id...
         # A cookie set now (the session's is written after this hook) is this browser's alone.

@@ -108,3 +108,13 @@ def test_static_files_stay_cacheable_for_members(client, auth, site):
     response.close()
     assert response.status_code == 200
     assert not no_store(response)
+
+
+def test_a_page_at_an_emailed_link_is_no_store(client, site):
+    from blog import tokens
+
+    client.get("/")
+    client.get("/")  # the cookie is settled, as for a returning visitor
+    response = client.get(f"/auth/reset/{tokens.make_token('reset', site[0])}")
+    assert response.status_code == 200
+    assert no_store(response)  # the link's token is in the page (the form posts back to it)
