@@ -24,10 +24,10 @@ from blog.extensions import db
 from blog.models import Article, Comment, LoginSession
 from conftest import TEST_PASSWORD, Auth, FormClient
 
-HOSTILE_VALUES = ["", "   ", "0", "-1", "1e309", "9" * 40, "x" * 20_000,
-                  "é😀\u202e\u200bمرحبا", "<script>alert(1)</script>", "null"]
-JSON_VALUES = [None, 0, -1, 1.5, True, [], ["a", "b"], {"a": 1}, "x" * 20_000]
-JSON_BODIES = [b"[]", b'"text"', b"null", b"{", b"1"]
+HOSTILE_VALUES = ["", "   ", "-1", "9" * 40, "x" * 20_000, "é😀\u202e\u200bمرحبا",
+                  "<script>alert(1)</script>"]
+JSON_VALUES = [None, -1, True, [], {"a": 1}, "x" * 20_000]
+JSON_BODIES = [b"[]", b'"text"', b"{"]
 SKIPPED_PREFIXES = ("/api", "/static", "/dev")
 
 
