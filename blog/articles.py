@@ -217,7 +217,7 @@ def update_article(article, editor, title, description, body, tags, cover_url, p
 
 def delete_article(article, actor):
     """Delete the article; its tag links go with it (commits)."""
-    permissions.require(permissions.can_delete(actor, article))
+    permissions.require_delete(actor, article)
     # A statement, not session.delete(): two deletes racing (a double click)
     # must both succeed, the second finding nothing left. Tag links, likes,
     # bookmarks and comments go with it (ON DELETE CASCADE).

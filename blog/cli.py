@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
+from .events import security_event
 from .extensions import db
 from .models import User
 
@@ -109,7 +110,8 @@ def create_admin(email, username, password):
         raise click.BadParameter(problem, param_hint="--password")
     if find_by_email(email):
         raise click.BadParameter("An account already uses this email.", param_hint="--email")
-    create_user(email, username, password, admin=True)
+    admin = create_user(email, username, password, admin=True)
+    security_event("admin.created", user=admin, via="command line")
     click.echo(f"Administrator {username} created.")
 
 

@@ -186,7 +186,7 @@ def delete_comment(comment, actor):
     One with replies stays as a "[deleted]" placeholder so its thread reads on;
     a placeholder goes when its last reply goes.
     """
-    permissions.require(permissions.can_delete_comment(actor, comment))
+    permissions.require_delete_comment(actor, comment)
     comment_id, article_id, root_id = comment.id, comment.article_id, comment.parent_id
     if not (lock_article(article_id) and _lock_thread(root_id or comment_id, article_id)):
         db.session.rollback()  # deleted meanwhile, with its thread: nothing left to do

@@ -1,9 +1,11 @@
 """Errors: the domain's FieldError, and the pages (or JSON) that answer HTTP errors."""
 
 from flask import jsonify, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .events import security_event
 from .extensions import db
 
 
@@ -43,17 +45,38 @@ def error_response(code, message):
     return render_template("error.html", code=code, message=message), code
 
 
+def _member():
+    """The logged-in member, if any (an event's "who")."""
+    return current_user if current_user.is_authenticated else None
+
+
+def log_rate_limit_hit(error):
+    """A 429: which limit, when Flask-Limiter says (not its key: it may hold a typed address)."""
+    limit = getattr(error, "limit", None)
+    scope = getattr(limit, "scope", None)
+    security_event(
+        "rate_limit.exceeded",
+        user=_member(),
+        limit=str(limit.limit) if limit is not None else None,
+        scope=scope if isinstance(scope, str) else request.endpoint,
+    )
+
+
 def init_app(app):
     """Install the handlers."""
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        # The reason is Flask-WTF's ("The CSRF token is missing."), never the token.
+        security_event("csrf.failed", user=_member(), reason=error.description)
         return error_response(
             400, "Your form expired or was sent from somewhere else. Go back, reload and try again."
         )
 
     @app.errorhandler(HTTPException)
     def http_error(error):
+        if error.code == 429:
+            log_rate_limit_hit(error)
         # abort(403, "why") keeps its own words; a bare abort(403) gets ours.
         # Flask-Limiter describes a 429 by its limit ("5 per 1 minute"): ours reads better.
         custom = error.code != 429 and error.description != type(error).description

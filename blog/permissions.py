@@ -3,6 +3,7 @@
 from flask import abort
 
 from .accounts import may_write
+from .events import security_event
 
 MAY_NOT_WRITE = "Please confirm your email address first. We sent you a link."
 
@@ -44,6 +45,22 @@ def can_delete_comment(user, comment):
     if not user.is_authenticated or comment.is_deleted:
         return False
     return user.id == comment.author_id or user.is_admin
+
+
+def require_delete(user, article):
+    """403 unless `user` may delete `article`; an admin deleting someone else's is logged."""
+    require(can_delete(user, article))
+    if user.id != article.author_id:
+        security_event("admin.delete_article", user=user, article_id=article.id,
+                       slug=article.slug, author_id=article.author_id)
+
+
+def require_delete_comment(user, comment):
+    """403 unless `user` may delete `comment`; an admin deleting someone else's is logged."""
+    require(can_delete_comment(user, comment))
+    if user.id != comment.author_id:
+        security_event("admin.delete_comment", user=user, comment_id=comment.id,
+                       article_id=comment.article_id, author_id=comment.author_id)
 
 
 def require(condition, message=None):

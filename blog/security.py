@@ -2,7 +2,7 @@
 
 import re
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .errors import error_response
@@ -46,10 +46,50 @@ def init_app(app):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
 
+    @app.after_request
+    def keep_personal_answers_out_of_caches(response):
+        if request.endpoint == "static" and "Set-Cookie" not in response.headers:
+            return response  # the same file for everyone, logged in or not
+        # An API answer depends on the token, a page on the cookie: say so to shared caches.
+        response.vary.add("Authorization" if is_api_request() else "Cookie")
+        if is_personal(response):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def is_api_request():
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
+# Session keys a visitor has too; anything else (a login, a flashed message,
+# an address to check) makes the answer personal. Unknown keys count as personal.
+VISITOR_SESSION_KEYS = frozenset({"csrf_token", "_fresh", "_permanent"})
+
+
+def is_personal(response):
+    """True when `response` belongs to one person and must not be stored by any cache.
+
+    Decided from the request and the session alone, never from the database:
+    list pages count their SQL statements.
+    """
+    return bool(
+        request.method not in ("GET", "HEAD", "OPTIONS")  # logins, registrations, changes
+        or "Authorization" in request.headers
+        or "token" in (request.view_args or {})  # an emailed link: its page carries the token
+        or current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+        or not VISITOR_SESSION_KEYS.issuperset(session.keys())  # Flask-Login's _user_id...
+        # A cookie set now (the session's is written after this hook) is this browser's alone.
+        or session.modified
+        or "Set-Cookie" in response.headers
+    )
+
 
 # PostgreSQL cannot store NUL in text, and no database driver can encode a
-# lone UTF-16 surrogate: either fails the query with a 500. No person types them.
-UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# lone UTF-16 surrogate: either fails the query with a 500. The other C0
+# controls (but tab, newline and carriage return), DEL and U+FFFE/U+FFFF are
+# storable but break what we write from them (XML 1.0 cannot hold them: one in
+# a title made the Atom feed unreadable). No person types any of them.
+UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 MAX_JSON_DEPTH = 32
 
 
@@ -82,23 +122,45 @@ def _sent_json():
         raise Unstorable from None
 
 
+def _page_body_problem(body):
+    """Why a page (not the API) cannot take this request's body, or None.
+
+    Pages take form fields. Flask-WTF reads a JSON object as if it were a form,
+    and uploaded files as fields: either would hand a number, a list or a file
+    to a field that expects text. No page takes an upload (yet): one that does
+    must be let through here.
+    """
+    if request.files:
+        return "This address takes no files."
+    if body is not None and not (
+        isinstance(body, dict) and all(isinstance(value, str) for value in body.values())
+    ):
+        return "Send the form's fields as text."
+    return None
+
+
 def refuse_unstorable_input(app):
     """Answer a request whose path, query, form or JSON the database could not store with a 4xx.
 
     It runs before anything reads the request, the rate limiter included (its
-    keys look accounts up from the request).
+    keys look accounts up from the request). Pages also refuse bodies no form can read.
     """
 
     @app.before_request
     def refuse_unstorable():
+        body = None
         try:
             _check_strings([request.path, *request.args.items(multi=True)])
             if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
                 _check_strings(list(request.form.items(multi=True)))
             if request.is_json:
-                _check_strings(_sent_json())
+                body = _sent_json()
+                _check_strings(body)
         except Unstorable:
-            if request.path == "/api" or request.path.startswith("/api/"):
+            if is_api_request():
                 return jsonify(errors={"body": ["contains characters that cannot be used"]}), 422
             return error_response(400, "The request contains a character that cannot be used.")
+        problem = None if is_api_request() else _page_body_problem(body)
+        if problem:
+            return error_response(400, problem)
         return None

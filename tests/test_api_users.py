@@ -430,7 +430,8 @@ def test_a_bio_is_measured_without_the_spaces_around_it(api, api_member):
 
 def test_an_image_address_with_control_characters_is_refused(api, api_member):
     _, token = api_member("jake")
-    response = api.put("/api/user", {"user": {"image": "https://x.example/\x01a.png"}}, token=token)
+    # A tab passes the door (blog.security refuses \x01 before any field is read).
+    response = api.put("/api/user", {"user": {"image": "https://x.example/\ta.png"}}, token=token)
     assert list(api_errors(response, 422)) == ["image"]
 
 

@@ -304,3 +304,42 @@ def test_lists_run_the_same_statements_for_1_or_20_articles(
 ):
     one, twenty = list_statement_counts(url, logged_in)
     assert one == twenty
+
+
+# --- hostile text --------------------------------------------------------------------------
+
+# Everything XML 1.0 cannot hold (even as &#x..;), as rows stored before the door refused it.
+XML_FORBIDDEN = "\x01\x08\x0b\x0c\x0e\x1b\x1f\ufffe\uffff"
+
+
+def test_feeds_stay_xml_with_control_characters_stored_in_rows(client, make_member, make_article):
+    from sqlalchemy import update
+
+    from blog.extensions import db
+    from blog.models import Article, Tag, User
+
+    author = make_member("author")
+    article = make_article(author=author, title="Plain", tags="python other")
+
+    def hostile(text):
+        return f"{text}{XML_FORBIDDEN}\tend"
+
+    db.session.execute(update(Article).where(Article.id == article.id).values(
+        title=hostile("Title"), description=hostile("About"),
+        body=hostile("Body"), body_html=f"<p>{hostile('Body')}</p>"))
+    db.session.execute(update(User).where(User.id == author.id).values(
+        display_name=hostile("Name")))
+    db.session.execute(update(Tag).where(Tag.name == "other").values(name="o\x1bther"))
+    db.session.commit()
+
+    for url in ("/feed.atom", "/@author/feed.atom", "/t/python/feed.atom"):
+        feed = parse_atom(client.get(url))
+        entry = feed.find(f"{ATOM}entry")
+        assert entry.findtext(f"{ATOM}title") == "Title\tend", url
+        assert entry.findtext(f"{ATOM}summary") == "About\tend", url
+        assert entry.findtext(f"{ATOM}content") == "<p>Body\tend</p>", url
+        assert entry.findtext(f"{ATOM}author/{ATOM}name") == "Name\tend", url
+        terms = {category.get("term") for category in entry.iter(f"{ATOM}category")}
+        assert terms == {"python", "other"}, url
+    member_feed = parse_atom(client.get("/@author/feed.atom"))
+    assert member_feed.findtext(f"{ATOM}title").startswith("Name\tend")

@@ -7,7 +7,7 @@ from argon2 import PasswordHasher
 
 from blog import create_app
 from blog.passwords import hash_password
-from conftest import TEST_PASSWORD, Auth, FormClient
+from conftest import TEST_PASSWORD, Auth, FormClient, api_errors
 
 
 def page(response):
@@ -267,6 +267,50 @@ def test_a_nul_character_in_a_form_is_refused_and_nothing_is_saved(client, make_
     response = client.submit("/new", {"title": "Nul\x00", "body": "text", "publish": "x"})
     assert response.status_code == 400
     assert Article.query.count() == 0
+
+
+# C0 controls other than tab, newline and carriage return, DEL, and the two
+# noncharacters XML cannot hold: no person types them, and they broke the Atom feed.
+CONTROL_CHARACTERS = ["\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f", "\ufffe", "\uffff"]
+
+
+@pytest.mark.parametrize("character", CONTROL_CHARACTERS)
+def test_control_characters_are_refused_in_addresses_forms_and_the_api(
+    client, api, make_member, auth, character
+):
+    from blog.models import Article, User
+
+    make_member("member1")
+    token = api.login("member1@example.com")
+    auth.login()
+    escaped = f"%{ord(character):02X}" if ord(character) < 128 else character
+    assert client.get(f"/t/a{escaped}b").status_code == 400
+    assert client.get(f"/?tab=latest{escaped}").status_code == 400
+    response = client.submit("/new", {"title": f"Bad{character}title", "body": "text",
+                                      "publish": "x"})
+    assert response.status_code == 400
+    assert "a character that cannot be used" in page(response)
+    response = client.submit("/settings", {"profile-display_name": f"Name{character}"})
+    assert response.status_code == 400
+
+    body = {"article": {"title": f"Bad{character}", "description": "", "body": "text"}}
+    assert api_errors(api.post("/api/articles", body, token=token), 422)
+    body = {"user": {"bio": f"Bio{character}"}}
+    assert api_errors(api.put("/api/user", body, token=token), 422)
+    assert api_errors(api.get(f"/api/articles?tag=a{escaped}b"), 422)
+    assert Article.query.count() == 0
+    assert User.query.filter(User.bio.contains(character)).count() == 0
+
+
+def test_tabs_and_newlines_are_still_welcome(client, make_member, auth):
+    from blog.models import Article
+
+    make_member("member1")
+    auth.login()
+    body = "Line one\r\n\tindented\nline three"
+    response = client.submit("/new", {"title": "Tabs\tand lines", "body": body, "publish": "x"})
+    assert response.status_code == 302
+    assert Article.query.one().body.replace("\r\n", "\n") == body.replace("\r\n", "\n")
 
 
 NESTED_40 = []

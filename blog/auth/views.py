@@ -5,6 +5,7 @@ from flask_login import current_user, login_required, logout_user
 
 from .. import accounts, recovery, sessions
 from ..accounts import AccountError
+from ..events import security_event
 from ..extensions import limiter
 from ..tokens import TokenError
 from ..urls import redirect_back, redirect_next
@@ -127,6 +128,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     if EmptyForm().validate_on_submit() and current_user.is_authenticated:
+        security_event("logout", user=current_user)
         sessions.end_current_session(current_user)
         flash("You are logged out.", "info")
     return redirect(url_for("feed.index"))

@@ -4,10 +4,11 @@ from dataclasses import dataclass
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from ..comments import EMPTY_BODY, LONG_BODY, MAX_BODY
+from ..urls import MAX_ROW_ID
 
 
 def body_field():
@@ -23,7 +24,9 @@ class CommentForm(FlaskForm):
     """A new comment, or a reply when parent_id is set."""
 
     body = body_field()
-    parent_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    parent_id = IntegerField(
+        widget=HiddenInput(), validators=[Optional(), NumberRange(min=1, max=MAX_ROW_ID)]
+    )
     submit = SubmitField("Post comment")
 
 

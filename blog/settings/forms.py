@@ -8,11 +8,16 @@ from ..accounts import MAX_BIO
 from ..validators import Email, ImageUrl, NewPassword
 
 
+def stripped(text):
+    """The text without surrounding spaces; a field left out of the post reads as empty."""
+    return text.strip() if isinstance(text, str) else ""
+
+
 class ProfileForm(FlaskForm):
-    display_name = StringField("Display name", validators=[Length(max=80)])
+    display_name = StringField("Display name", filters=[stripped], validators=[Length(max=80)])
     bio = TextAreaField(
         "Bio",
-        filters=[lambda text: text.strip() if text else text],
+        filters=[stripped],
         validators=[Length(max=MAX_BIO)],
         description=f"Up to {MAX_BIO} characters.",
     )
