@@ -67,13 +67,21 @@ def security_event(action, user=None, **details):
         event.update(
             ip=request.remote_addr,
             method=request.method,
-            path=request.path,
+            path=_loggable_path(),
             request_id=request_id(),
         )
     event.update(details)
     line = json.dumps(event, default=str, ensure_ascii=False)
     logger.info(line, extra={"security_event": event})
     return event
+
+
+def _loggable_path():
+    """The request's path, with the route's pattern in place of an emailed link's token."""
+    rule = request.url_rule
+    if rule is not None and "token" in rule.arguments:
+        return rule.rule  # /auth/reset/<token>: the token itself logs a member in
+    return request.path
 
 
 class AppSink(logging.Handler):

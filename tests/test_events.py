@@ -193,6 +193,7 @@ def test_no_password_token_or_email_body_ever_reaches_the_log(
     prose = max((line for line in text_of(welcome).splitlines() if "://" not in line), key=len)
     secrets += [verify_link.rsplit("/", 1)[-1], prose]
     client.get(verify_link)
+    assert client.submit(verify_link.removeprefix("http://localhost")).status_code == 302
     auth.logout()
     assert auth.login("ada", secrets[4]).status_code == 200
     # People type their password into the login box: a failed login must not log it verbatim.
