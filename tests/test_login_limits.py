@@ -11,6 +11,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -68,6 +69,15 @@ def limited(make_app, smtp):
     yield build
     for context in reversed(contexts):
         context.pop()
+
+
+def stop_when_idle(server, timeout=5):
+    """Stop the live server once its clients have hung up (closing a busy socket races waitress)."""
+    deadline = time.monotonic() + timeout
+    channels = server.server._map  # the listener, waitress's trigger and one per connection
+    while len(channels) > 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    server.stop()
 
 
 def guesses_until_locked(client, login="target", tries=6):
@@ -188,7 +198,7 @@ def link_for(client, mailbox, login="target"):
     """Ask for a login link from `client`; the path of the link that arrives."""
     client.submit("/auth/login-link", {"login": login})
     deliver_all()
-    return link_in(mailbox.messages[-1], "/auth/login-link/").removeprefix("http://localhost")
+    return urlsplit(link_in(mailbox.messages[-1], "/auth/login-link/")).path
 
 
 def without_tokens(html):
@@ -359,6 +369,7 @@ def test_parallel_guesses_through_the_real_server_check_at_most_the_limit(
 
         # The owner, from a new browser, is refused too, and asks for the link.
         owner = requests.Session()
+        owner.headers["Connection"] = "close"
         login_page = owner.get(f"{server.url}/auth/login", timeout=10).text
         token = CSRF_PATTERN.search(login_page).group(1)
         refused = owner.post(f"{server.url}/auth/login", timeout=30, data={
@@ -380,7 +391,36 @@ def test_parallel_guesses_through_the_real_server_check_at_most_the_limit(
         assert home.status_code == 200 and "@target" in home.text
         assert len(checks) == 5  # the link checked no password
     finally:
-        server.stop()
+        stop_when_idle(server)
+
+
+def test_one_login_link_used_by_many_at_once_logs_in_once(make_app, make_member, mailbox, smtp):
+    """Twenty browsers press "Log me in" with one link at the same moment: one gets in."""
+    app = make_app(MAIL_SERVER=smtp.hostname, MAIL_PORT=smtp.port)
+    with app.app_context():
+        make_member("target")
+    server = LiveServer(app)
+    server.start()
+    browsers = [requests.Session() for _ in range(20)]
+    for session in browsers:
+        session.headers["Connection"] = "close"  # no idle sockets left when the server stops
+    try:
+        with app.app_context():
+            link = server.url + link_for(browser(app), mailbox)
+        tokens = [CSRF_PATTERN.search(b.get(link, timeout=10).text).group(1) for b in browsers]
+        start = threading.Barrier(len(browsers))
+
+        def press(pair):
+            session, token = pair
+            start.wait(timeout=10)
+            return session.post(link, data={"csrf_token": token}, timeout=30,
+                                allow_redirects=False)
+
+        with ThreadPoolExecutor(max_workers=len(browsers)) as pool:
+            statuses = [r.status_code for r in pool.map(press, zip(browsers, tokens, strict=True))]
+        assert sorted(statuses) == [302] + [400] * 19
+    finally:
+        stop_when_idle(server)
 
 
 # --- 9. sign-up and reset do the same work for any address -----------------------------------
