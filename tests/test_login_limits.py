@@ -1,94 +1,38 @@
 """Login limits that hold under parallel guesses and never keep the owner out.
 
 The known-device cookie is tied to the password and expires; the per-account
-limit is spent before the password is checked; a locked-out owner gets in by a
-one-time emailed link; sign-up and reset do the same work for any address.
+limit is spent before the password is checked, so parallel guesses check no
+more passwords than it allows; a locked account offers the owner a login link.
 """
 
-import json
-import re
 import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlsplit
 
 import pytest
 import requests
-
-from blog import accounts, passwords
-from conftest import (
-    CSRF_PATTERN,
-    TEST_PASSWORD,
-    Auth,
-    FormClient,
-    LiveServer,
-    api_errors,
-    count_queries,
-    link_in,
-    text_of,
+from login_helpers import (
+    LINK_BUTTON,
+    NEW_PASSWORD,
+    browser,
+    guesses_until_locked,
+    limited_apps,
+    page,
+    stop_when_idle,
 )
 
-NEW_PASSWORD = "a brand new passphrase"
-LINK_BUTTON = "Email me a one-time login link"
+from blog import passwords
+from conftest import CSRF_PATTERN, TEST_PASSWORD, Auth, LiveServer, api_errors, link_in
+
 # Our own keys in the shared Redis (one prefix for the run: Flask-Limiter keeps the first it sees).
 KEY_PREFIX = f"blog-test-logins-{uuid.uuid4().hex[:8]}"
 
 
-def page(response):
-    return response.get_data(as_text=True)
-
-
-def browser(app, ip="192.0.2.10"):
-    """A browser of its own (cookie jar) at the address `ip`."""
-    client = FormClient(app.test_client())
-    client.client.environ_base["REMOTE_ADDR"] = ip
-    return client
-
-
 @pytest.fixture
 def limited(make_app, smtp):
-    """An app with login limits on: 3 failures per account a minute, real SMTP."""
-
-    def build(**overrides):
-        settings = {
-            "RATELIMIT_ENABLED": True,
-            "RATELIMIT_LOGIN_PER_IP": "100 per minute",
-            "RATELIMIT_LOGIN_FAILURES_PER_ACCOUNT": "3 per minute",
-            "MAIL_SERVER": smtp.hostname,
-            "MAIL_PORT": smtp.port,
-            **overrides,
-        }
-        app = make_app(**settings)
-        context = app.app_context()
-        context.push()
-        contexts.append(context)
-        return app
-
-    contexts = []
-    yield build
-    for context in reversed(contexts):
-        context.pop()
-
-
-def stop_when_idle(server, timeout=5):
-    """Stop the live server once its clients have hung up (closing a busy socket races waitress)."""
-    deadline = time.monotonic() + timeout
-    channels = server.server._map  # the listener, waitress's trigger and one per connection
-    while len(channels) > 2 and time.monotonic() < deadline:
-        time.sleep(0.02)
-    server.stop()
-
-
-def guesses_until_locked(client, login="target", tries=6):
-    """The statuses of wrong guesses at `login` from `client`."""
-    return [Auth(client).login(login, "wrong guess").status_code for _ in range(tries)]
-
-
-def deliver_all():
-    from blog.outbox import deliver_due
-
-    deliver_due()
+    """Build apps with login limits on: login_helpers.limited_apps."""
+    yield from limited_apps(make_app, smtp)
 
 
 # --- 7. the known-device cookie -----------------------------------------------------------
@@ -162,125 +106,6 @@ def test_a_locked_account_refuses_even_the_right_password_and_offers_a_link(
     assert 'action="/auth/login-link"' in html
     assert 'value="target"' in html
 
-
-def test_a_locked_out_owner_gets_in_once_by_the_emailed_link(limited, make_member, mailbox):
-    app = limited()
-    make_member("target", email="target@example.com")
-    guesses_until_locked(browser(app, "198.51.100.7"), tries=4)
-    owner = browser(app)
-    response = owner.submit("/auth/login-link", {"login": "target"}, follow_redirects=True)
-    assert "If an account matches target, we emailed it a one-time login link" in page(response)
-    deliver_all()
-    [message] = mailbox.to("target@example.com")
-    assert message["Subject"] == "Your one-time login link"
-    url = link_in(message, "/auth/login-link/")
-    path = url.removeprefix("http://localhost")
-
-    # Opening the link (a mail scanner does) logs nobody in and uses nothing up.
-    scanned = browser(app, "203.0.113.9").get(path)
-    assert scanned.status_code == 200
-    assert ">Log me in</button>" in page(scanned)
-    landing = owner.get(path)
-    assert "@target" not in page(landing)
-    response = owner.submit(path)
-    assert response.status_code == 302
-    assert "@target" in page(owner.get("/"))
-
-    # Used once: another browser (or the same one again) cannot use it.
-    again = browser(app, "203.0.113.9")
-    response = again.submit(path)
-    assert response.status_code == 400
-    assert "already been used" in page(response)
-    assert "@target" not in page(again.get("/"))
-    # The owner's browser is now a known device: exempt from the account's limit.
-    Auth(owner).logout()
-    assert Auth(owner).login("target").status_code == 302
-
-
-def link_for(client, mailbox, login="target"):
-    """Ask for a login link from `client`; the path of the link that arrives."""
-    client.submit("/auth/login-link", {"login": login})
-    deliver_all()
-    return urlsplit(link_in(mailbox.messages[-1], "/auth/login-link/")).path
-
-
-def without_tokens(html):
-    return CSRF_PATTERN.sub("", html)
-
-
-def test_a_login_link_dies_after_a_password_change_or_another_login(
-    limited, make_member, mailbox
-):
-    app = limited()
-    owner = make_member("target")
-    first = link_for(browser(app), mailbox)
-    with app.test_request_context():  # no login: only the new password may void the link
-        accounts.change_password(owner, TEST_PASSWORD, NEW_PASSWORD)
-    response = browser(app).submit(first)
-    assert response.status_code == 400
-    assert "already been used" in page(response)
-
-    second = link_for(browser(app), mailbox)
-    assert Auth(browser(app)).login("target", NEW_PASSWORD).status_code == 302
-    assert browser(app).submit(second).status_code == 400
-
-
-def test_a_login_link_expires(limited, make_member, mailbox):
-    app = limited(LOGIN_LINK_MAX_AGE=1)
-    make_member("target")
-    link = link_for(browser(app), mailbox)
-    time.sleep(2.1)
-    response = browser(app).submit(link)
-    assert response.status_code == 400
-    assert "expired" in page(response)
-
-
-def test_a_login_link_never_switches_the_logged_in_member(limited, make_member, mailbox):
-    app = limited()
-    make_member("target")
-    make_member("visitor")
-    link = link_for(browser(app), mailbox)
-    visitor = browser(app)
-    Auth(visitor).login("visitor")
-    response = visitor.get(link)
-    assert "You are logged in as visitor" in page(response)
-    assert visitor.submit(link).status_code == 400
-    assert "@visitor" in page(visitor.get("/"))
-    # The link was not used up by the refusal.
-    assert browser(app).submit(link).status_code == 302
-
-
-def test_asking_for_a_link_answers_the_same_whether_the_account_exists(
-    limited, make_member, mailbox
-):
-    app = limited()
-    make_member("target", email="target@example.com")
-    answers = {}
-    for login in ("target", "ghost", "target@example.com", "ghost@example.com"):
-        response = browser(app).submit("/auth/login-link", {"login": login})
-        assert response.status_code == 302
-        answers[login] = without_tokens(page(browser(app).get(response.headers["Location"])))
-    deliver_all()
-    assert [m["To"] for m in mailbox.messages] == [
-        "target@example.com", "target@example.com", "ghost@example.com"
-    ]
-    assert "No account uses this address" in text_of(mailbox.to("ghost@example.com")[0])
-    assert {text.replace("ghost", "target") for text in answers.values()} == {
-        answers["target"], answers["target@example.com"]
-    }
-
-
-def test_login_links_are_limited_per_account_and_per_ip(limited, make_member):
-    app = limited(RATELIMIT_LOGIN_LINKS_PER_ACCOUNT="2 per hour",
-                  RATELIMIT_LOGIN_LINKS_PER_IP="3 per hour")
-    make_member("target")
-    statuses = [browser(app, f"10.0.0.{n}").submit("/auth/login-link", {"login": "target"})
-                .status_code for n in range(3)]
-    assert statuses == [302, 302, 429]
-    one_ip = browser(app, "10.0.1.1")
-    statuses = [one_ip.submit("/auth/login-link", {"login": f"name{n}"}).status_code
-                for n in range(4)]
-    assert statuses == [302, 302, 302, 429]
 
 
 def test_the_api_lockout_points_to_the_sites_login_link(limited, make_member):
@@ -396,160 +221,3 @@ def test_parallel_guesses_through_the_real_server_check_at_most_the_limit(
         assert len(checks) == 5  # the link checked no password
     finally:
         stop_when_idle(server)
-
-
-def test_one_login_link_used_by_many_at_once_logs_in_once(make_app, make_member, mailbox, smtp):
-    """Twenty browsers press "Log me in" with one link at the same moment: one gets in."""
-    app = make_app(MAIL_SERVER=smtp.hostname, MAIL_PORT=smtp.port)
-    with app.app_context():
-        make_member("target")
-    server = LiveServer(app)
-    server.start()
-    browsers = [requests.Session() for _ in range(20)]
-    for session in browsers:
-        session.headers["Connection"] = "close"  # no idle sockets left when the server stops
-    try:
-        with app.app_context():
-            link = server.url + link_for(browser(app), mailbox)
-        tokens = [CSRF_PATTERN.search(b.get(link, timeout=10).text).group(1) for b in browsers]
-        start = threading.Barrier(len(browsers))
-
-        def press(pair):
-            session, token = pair
-            start.wait(timeout=10)
-            return session.post(link, data={"csrf_token": token}, timeout=30,
-                                allow_redirects=False)
-
-        with ThreadPoolExecutor(max_workers=len(browsers)) as pool:
-            statuses = [r.status_code for r in pool.map(press, zip(browsers, tokens, strict=True))]
-        assert sorted(statuses) == [302] + [400] * 19
-    finally:
-        stop_when_idle(server)
-
-
-# --- 9. sign-up and reset do the same work for any address -----------------------------------
-
-STATEMENT_TABLES = re.compile(r'\b(?:FROM|INTO|UPDATE|JOIN)\s+"?(\w+)', re.IGNORECASE)
-
-
-def kinds(statements):
-    """Each SQL statement as its verb and the tables it names."""
-    return [(s.split()[0].upper(), tuple(STATEMENT_TABLES.findall(s))) for s in statements]
-
-
-@pytest.fixture
-def password_work(monkeypatch):
-    """Counts calls to hash or check a password (the expensive part), by name."""
-    calls = []
-    for name in ("hash_password", "check_password"):
-        real = getattr(passwords, name)
-
-        def counted(*args, _real=real, _name=name):
-            calls.append(_name)
-            return _real(*args)
-
-        monkeypatch.setattr(passwords, name, counted)
-    return calls
-
-
-def measure(request, password_work):
-    password_work.clear()
-    with count_queries() as statements:
-        response = request()
-    return response, kinds(statements), list(password_work)
-
-
-def test_sign_up_does_the_same_work_for_a_taken_and_a_new_email(
-    app, auth, make_member, password_work, deliver
-):
-    make_member("owner", email="owner@example.com")
-    auth.register(email="warm@example.com", username="warmup")  # first-use caches
-
-    taken = measure(lambda: auth.register(email="owner@example.com", username="intruder"),
-                    password_work)
-    new = measure(lambda: auth.register(email="new@example.com", username="newbie"),
-                  password_work)
-    assert taken[0].status_code == new[0].status_code == 302
-    assert taken[1] == new[1]
-    assert ("INSERT", ("users",)) in new[1]
-    assert taken[2] == new[2] == ["hash_password"]
-    assert sorted(m["Subject"] for m in deliver()[1:]) == [
-        "Confirm your email address", "You already have an account"
-    ]
-
-
-def test_api_sign_up_does_the_same_work_for_a_taken_and_a_new_email(
-    api, make_member, password_work
-):
-    make_member("owner", email="owner@example.com")
-
-    def register(email, username):
-        return lambda: api.post("/api/users", {"user": {
-            "email": email, "username": username, "password": "a long passphrase"}})
-
-    register("warm@example.com", "warmup")()
-    taken = measure(register("owner@example.com", "intruder"), password_work)
-    new = measure(register("new@example.com", "newbie"), password_work)
-    assert (taken[0].status_code, new[0].status_code) == (422, 201)
-    assert taken[1] == new[1]
-    assert taken[2] == new[2] == ["hash_password"]
-
-
-def test_reset_does_the_same_work_for_a_known_and_an_unknown_email(
-    client, make_member, password_work, deliver
-):
-    make_member("owner", email="owner@example.com")
-    client.submit("/auth/reset", {"email": "warm@example.com"})
-
-    known = measure(lambda: client.submit("/auth/reset", {"email": "owner@example.com"}),
-                    password_work)
-    unknown = measure(lambda: client.submit("/auth/reset", {"email": "ghost@example.com"}),
-                      password_work)
-    assert known[0].status_code == unknown[0].status_code == 302
-    assert known[1] == unknown[1]
-    assert ("INSERT", ("outbox_emails",)) in known[1]
-    assert known[2] == unknown[2]
-    sent = {m["To"]: m for m in deliver()}
-    assert sent["owner@example.com"]["Subject"] == "Reset your password"
-    assert "No account uses this address" in text_of(sent["ghost@example.com"])
-    assert "/auth/register" in text_of(sent["ghost@example.com"])
-
-
-# --- security events --------------------------------------------------------------------------
-
-
-def events(caplog):
-    return [json.loads(r.getMessage()) for r in caplog.records if r.name == "blog.security"]
-
-
-def test_logins_lockouts_and_login_links_are_logged(limited, make_member, caplog,
-                                                     mailbox):
-    app = limited(RATELIMIT_LOGIN_PER_IP="6 per minute")
-    target = make_member("target", email="target@example.com")
-    caplog.set_level("INFO", logger="blog.security")
-    attacker = browser(app, "198.51.100.7")
-    assert Auth(attacker).login("target").status_code == 302
-    Auth(attacker).logout()
-    Auth(browser(app, "198.51.100.7")).login("ghost-name@example.com", "guess")
-    guesses_until_locked(browser(app, "198.51.100.7"), tries=4)
-    assert Auth(browser(app, "198.51.100.7")).login("target").status_code == 429  # the IP's
-    link = link_for(browser(app), mailbox)
-    assert browser(app).submit(link).status_code == 302
-
-    logged = events(caplog)
-    by_event = {}
-    for event in logged:
-        by_event.setdefault(event["event"], []).append(event)
-    assert by_event["login.succeeded"][0]["user_id"] == target.id
-    failed = by_event["login.failed"]
-    assert [e["reason"] for e in failed] == ["unknown_account"] + ["wrong_password"] * 3
-    assert failed[0]["user_id"] is None and failed[0]["login_ref"]
-    assert all(e["user_id"] == target.id for e in failed[1:])
-    assert by_event["login.locked"][0]["user_id"] == target.id
-    assert by_event["login.ip_limited"][0]["ip"] == "198.51.100.7"
-    assert by_event["login_link.sent"][0]["user_id"] == target.id
-    assert by_event["login_link.used"][0]["user_id"] == target.id
-    # What was typed for an unknown account never reaches the log, nor any password.
-    text = "\n".join(json.dumps(event) for event in logged)
-    assert "ghost-name" not in text
-    assert "guess" not in text and TEST_PASSWORD not in text
