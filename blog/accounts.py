@@ -4,6 +4,8 @@ Pages and the JSON API both call these functions; none of them knows about
 forms or HTTP. Functions that change data commit their own transaction.
 """
 
+import hashlib
+import hmac
 import re
 
 from email_validator import EmailNotValidError, validate_email
@@ -17,6 +19,7 @@ from .events import security_event
 from .extensions import db
 from .models import User, utcnow
 from .outbox import queue_email
+from .rows import insert_ignoring_duplicates
 from .tokens import TokenError, make_token, read_token
 from .urls import external_url, https_url_problem
 
@@ -91,31 +94,29 @@ def register(email, username, password):
     the owner of that address is told instead, and the caller answers exactly
     as for a new account, so sign-up never reveals who is registered.
     """
-    # Check everything else first: an answer that differs for a taken email
-    # would tell who has an account.
     problem = username_problem(username)
     if problem:
         raise AccountError("username", problem)
     problem = passwords.password_problem(password, username=username, email=email)
     if problem:
         raise AccountError("password", problem)
-    if find_by_email(email) is not None:
+    # From here on a taken and a new address take the same steps (a hash, an
+    # insert attempt, a read, an email, a commit, a read back), so neither the
+    # answer nor its timing tells who has an account.
+    inserted = insert_ignoring_duplicates(
+        User, email=email, username=username, password_hash=passwords.hash_password(password)
+    )
+    account = find_by_email(email)
+    if account is None:
+        # Nothing went in and the address is free: another sign-up took the name first.
+        raise AccountError("username", "This username is already taken.")
+    if inserted:
+        _queue_verification(account)
+    else:
         _notify_existing_account(email)
-        return None
-    user = User(email=email, username=username, password_hash=passwords.hash_password(password))
-    db.session.add(user)
-    try:
-        db.session.flush()
-        _queue_verification(user)
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        # Lost a race with another sign-up: find out which name it took.
-        if find_by_email(email) is not None:
-            _notify_existing_account(email)
-            return None
-        raise AccountError("username", "This username is already taken.") from None
-    return user
+    db.session.commit()
+    db.session.refresh(account)  # the API answers with it; the page does the same read
+    return account if inserted else None
 
 
 def _notify_existing_account(email):
@@ -126,7 +127,21 @@ def _notify_existing_account(email):
         login_url=external_url("auth.login"),
         reset_url=external_url("auth.reset_request"),
     )
-    db.session.commit()
+
+
+def notify_no_account(email, asked_for):
+    """Tell an address without an account that someone asked for `asked_for` (no commit).
+
+    Reset and login-link requests for unknown addresses send this, so they do
+    the same work as for a member and take the same time.
+    """
+    queue_email(
+        email,
+        "You do not have an account here",
+        "no_account",
+        asked_for=asked_for,
+        register_url=external_url("auth.register"),
+    )
 
 
 def _queue_verification(user):
@@ -175,36 +190,56 @@ def verify_email(token):
 
 
 def authenticate(login, password):
-    """The user with this email or username and password, or None."""
+    """The user with this email or username and password, or None (logged either way)."""
     user = find_by_login(login)
     if user is None:
         passwords.burn_time_like_a_check(password)
+        security_event("login.failed", reason="unknown_account", login_ref=login_ref(login))
         return None
     if not passwords.check_password(user.password_hash, password):
+        security_event("login.failed", user=user, reason="wrong_password")
         return None
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
         db.session.commit()
+    security_event("login.succeeded", user=user)
     return user
+
+
+def login_ref(login):
+    """A keyed digest of a login that names no account, for the security log.
+
+    The log never holds what was typed (people type passwords into the name
+    field), yet an operator can see one name tried again and again, and check
+    a name they suspect with the site's key.
+    """
+    key = current_app.config["SECRET_KEY"].encode()
+    message = b"blog.login-ref:" + login.strip().lower().encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:12]
 
 
 # --- passwords ----------------------------------------------------------------
 
 
 def request_password_reset(email):
-    """Email a reset link if the address has an account; silent otherwise (commits)."""
+    """Email a reset link if the address has an account, a notice otherwise (commits).
+
+    Either way one email is rendered, queued and committed: the same work, so
+    the answer's timing does not tell whether the address is registered.
+    """
     user = find_by_email(email)
     if user is None:
-        return
-    token = make_token("reset", user)
-    queue_email(
-        user.email,
-        "Reset your password",
-        "reset_password",
-        user=user,
-        reset_url=external_url("auth.reset_password", token=token),
-        minutes=current_app.config["RESET_TOKEN_MAX_AGE"] // 60,
-    )
+        notify_no_account(email, "a link to reset your password")
+    else:
+        token = make_token("reset", user)
+        queue_email(
+            user.email,
+            "Reset your password",
+            "reset_password",
+            user=user,
+            reset_url=external_url("auth.reset_password", token=token),
+            minutes=current_app.config["RESET_TOKEN_MAX_AGE"] // 60,
+        )
     db.session.commit()
 
 

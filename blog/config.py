@@ -48,6 +48,8 @@ ENV_SETTINGS = {
     "RATELIMIT_REACTIONS_PER_IP": str,
     "RATELIMIT_FOLLOWS_PER_MEMBER": str,
     "RATELIMIT_FOLLOWS_PER_IP": str,
+    "LOGIN_DEVICE_MAX_AGE": int,
+    "LOGIN_LINK_MAX_AGE": int,
 }
 
 
@@ -112,6 +114,14 @@ class DefaultConfig:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN_PER_IP = "20 per minute;200 per hour"
     RATELIMIT_LOGIN_FAILURES_PER_ACCOUNT = "5 per 5 minutes;20 per hour"
+    # Login limits (blog/auth/throttle.py, blog/login_links.py). A browser that
+    # logged in to an account skips its failure limit for this long after that
+    # login, until the password changes.
+    LOGIN_DEVICE_MAX_AGE = int(timedelta(days=90).total_seconds())
+    # A locked-out owner can ask for an emailed link that logs in once, this long.
+    LOGIN_LINK_MAX_AGE = int(timedelta(minutes=15).total_seconds())
+    RATELIMIT_LOGIN_LINKS_PER_ACCOUNT = "3 per hour"
+    RATELIMIT_LOGIN_LINKS_PER_IP = "10 per hour"
     # Per IP every attempt counts; per address only the ones that send an email.
     RATELIMIT_SIGNUP_PER_IP = "30 per hour;100 per day"
     RATELIMIT_EMAILS_PER_ADDRESS = "3 per hour"

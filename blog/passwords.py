@@ -1,5 +1,6 @@
 """Password hashing (argon2id) and the rules a new password must meet."""
 
+import hashlib
 from functools import cache
 
 from argon2 import PasswordHasher
@@ -40,6 +41,15 @@ def check_password(password_hash, password):
 def needs_rehash(password_hash):
     """True when the hash was made with weaker settings than today's."""
     return _current_hasher().check_needs_rehash(password_hash)
+
+
+def password_stamp(user):
+    """A short digest of when the password last changed: it changes with every new password.
+
+    API tokens and known-device cookies carry it, so a new password retires
+    them. (Not the hash: a re-hash on login must not retire anything.)
+    """
+    return hashlib.sha256(user.password_changed_at.isoformat().encode()).hexdigest()[:16]
 
 
 # Spend the same time whether or not an account exists, so response times do

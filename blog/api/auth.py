@@ -19,14 +19,11 @@ from flask_login import AnonymousUserMixin
 from ..accounts import may_write
 from ..extensions import db
 from ..models import User
+from ..passwords import password_stamp
 from .errors import ApiError
 
 ALGORITHM = "HS256"
 SCHEMES = ("token", "bearer")  # the spec says Token; many clients send Bearer
-
-
-def _password_stamp(user):
-    return hashlib.sha256(user.password_changed_at.isoformat().encode()).hexdigest()[:16]
 
 
 def _signing_key():
@@ -43,7 +40,7 @@ def issue_token(user):
         "sub": str(user.id),
         "iat": now,
         "exp": now + timedelta(seconds=current_app.config["API_TOKEN_MAX_AGE"]),
-        "pw": _password_stamp(user),
+        "pw": password_stamp(user),
     }
     return jwt.encode(claims, _signing_key(), algorithm=ALGORITHM)
 
@@ -72,7 +69,7 @@ def _user_for(token):
         raise ApiError.on(401, "token", "is invalid") from None
     user_id = claims["sub"]
     user = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
-    if user is None or claims.get("pw") != _password_stamp(user):
+    if user is None or claims.get("pw") != password_stamp(user):
         raise ApiError.on(401, "token", "is no longer valid")
     return user
 

@@ -6,6 +6,7 @@ from .. import account_changes, accounts, follows
 from ..auth import throttle
 from ..auth.throttle import limit
 from ..extensions import limiter
+from ..urls import external_url
 from ..write_limits import limit_writes
 from . import bp
 from .auth import asking_user, token_required, writer_required
@@ -16,19 +17,25 @@ from .present import profile_json, user_json
 USER_FIELDS = ("email", "username", "password", "bio", "image")
 
 
+LOCKED_MESSAGE = (
+    "Too many attempts to log in to this account. Wait a little, or log in on the site "
+    "at {url}: it can email you a one-time login link."
+)
+
+
 @bp.post("/users/login")
-# The login page's limits, shared: guesses here count there too. There is no
-# device cookie to exempt the owner; their browser stays exempt on the page.
-@limiter.shared_limit(limit("RATELIMIT_LOGIN_PER_IP"), scope=throttle.LOGIN_IP_SCOPE)
+# The login page's limits, shared: guesses here count there too (blog/auth/throttle.py).
 @limiter.shared_limit(
-    limit("RATELIMIT_LOGIN_FAILURES_PER_ACCOUNT"),
-    scope=throttle.LOGIN_ACCOUNT_SCOPE,
-    key_func=throttle.login_account_key,
-    deduct_when=lambda response: response.status_code == 401,
+    limit("RATELIMIT_LOGIN_PER_IP"), scope=throttle.LOGIN_IP_SCOPE, on_breach=throttle.ip_limit_hit
 )
 def login():
     fields = text_fields(read_payload("user"), required=("email", "password"))
-    user = accounts.authenticate(fields["email"], fields["password"])
+    try:
+        # No device cookie here: the owner's browser stays exempt on the page.
+        user = throttle.check_login(fields["email"], fields["password"])
+    except throttle.AccountLocked as locked:
+        message = LOCKED_MESSAGE.format(url=external_url("auth.login"))
+        return jsonify(errors={"body": [message]}), 429, {"Retry-After": str(locked.retry_after)}
     if user is None:
         raise ApiError.on(401, "email or password", "is invalid")
     return jsonify(user=user_json(user))

@@ -48,6 +48,15 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Log in")
 
 
+class LoginLinkForm(FlaskForm):
+    login = StringField(
+        "Email or username",
+        validators=[DataRequired(), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+    submit = SubmitField("Email me a one-time login link")
+
+
 class ResetRequestForm(FlaskForm):
     email = EmailField(
         "Email",

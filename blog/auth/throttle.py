@@ -1,32 +1,47 @@
 """Rate limits for sign-up and login that slow attackers down, not owners.
 
-Per IP: every attempt counts. Per account: only failed logins count, and a
-browser that has logged in to that account before carries a signed "device"
-cookie that exempts it, so an attacker's guesses cannot lock the owner out.
+Per IP: every attempt counts (Flask-Limiter, before the view runs).
+
+Per account: each login attempt takes one from the account's limit *before*
+the password is checked, atomically in the limiter's storage (memory or
+Redis), so parallel guesses cannot check more passwords than the limit
+allows. A correct password gives its attempt back: only failures count. Once
+the limit is spent the account refuses every password, the right one too, and
+its owner can ask for a one-time login link by email (blog/login_links.py).
+
+A browser that has logged in to an account carries a signed "device" cookie
+that exempts it from that account's limit on the login page. Each account it
+remembers is tied to the password stamp and to when it last logged in there,
+so a copy stops working once the password changes or LOGIN_DEVICE_MAX_AGE
+after that login.
 
 The login page and the API's POST /api/users/login share both limits (the
 same scope, the same keys): guesses on one count on the other.
 """
 
+import math
+import time
+
 from flask import current_app, g, request
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
+from limits import parse_many
+from limits.strategies import FixedWindowRateLimiter
 
 from .. import accounts
+from ..events import security_event
 from ..extensions import limiter
+from ..passwords import password_stamp
 
 DEVICE_COOKIE = "device"
-DEVICE_COOKIE_MAX_AGE = 365 * 24 * 3600
 MAX_REMEMBERED_ACCOUNTS = 5
+LOGIN_IP_SCOPE = "login-ip"
+LOGIN_ACCOUNT_SCOPE = "login-account"
 
 
 def limit(name):
     """A limit string read from the config when the request is checked."""
     return lambda: current_app.config[name]
-
-
-LOGIN_IP_SCOPE = "login-ip"
-LOGIN_ACCOUNT_SCOPE = "login-account"
 
 
 def submitted(name):
@@ -40,14 +55,15 @@ def submitted(name):
     return value.strip().lower()[:254] if isinstance(value, str) else ""
 
 
-def login_account_key():
-    """The account a login attempt targets (the same key for unknown names)."""
-    if "login_target" not in g:
-        # The page's field is "login" (email or username); the API's is "email".
-        login = submitted("email" if request.is_json else "login")
-        user = accounts.find_by_login(login) if login else None
-        g.login_target = f"user:{user.id}" if user else f"name:{login}"
-    return "login:" + g.login_target
+def _account_key(login, user):
+    # Unknown names get a key of their own: they are limited exactly like real accounts.
+    return f"user:{user.id}" if user else f"name:{login.strip().lower()[:254]}"
+
+
+def login_link_account_key():
+    """The account a request for a login link names (the same key for unknown names)."""
+    login = submitted("login")
+    return "login-link:" + _account_key(login, accounts.find_by_login(login) if login else None)
 
 
 def submitted_email_key():
@@ -58,11 +74,6 @@ def submitted_email_key():
 def current_account_key():
     """The logged-in member (for limits on routes that require login)."""
     return f"account:{current_user.id}"
-
-
-def login_failed(response):
-    """Failed logins re-render the form (200); success redirects."""
-    return response.status_code == 200
 
 
 def email_was_sent(response):
@@ -90,33 +101,125 @@ def limit_forms_that_email(ip_limit_name):
     return decorate
 
 
+def ip_limit_hit(request_limit):
+    """Flask-Limiter's on_breach for the per-IP login limit: log it, answer as usual."""
+    security_event("login.ip_limited", limit=str(request_limit.limit))
+
+
+# --- the per-account limit, spent before the password is checked ------------------------
+
+
+class AccountLocked(Exception):
+    """The account's limit of failed logins is spent; try again in `retry_after` seconds."""
+
+    def __init__(self, retry_after):
+        super().__init__("too many failed logins for this account")
+        self.retry_after = retry_after
+
+
+def check_login(login, password, *, device_exempts=False):
+    """The member `login` names when `password` is theirs, or None; raises AccountLocked.
+
+    `device_exempts`: a browser that has logged in to the account before (the
+    login page) spends nothing. The API has no such browser.
+    """
+    target = accounts.find_by_login(login)
+    exempt = device_exempts and is_known_device(target)
+    spent = [] if exempt else _spend_attempt(login, target)
+    user = accounts.authenticate(login, password)
+    if user is not None:
+        # Only failures count: the owner's own logins never bring a lockout closer.
+        _give_back(spent)
+    return user
+
+
+def _spend_attempt(login, target):
+    """Take one attempt from every window of the account's limit; [(item, keys)] taken."""
+    if not limiter.enabled:
+        return []
+    keys = ["login:" + _account_key(login, target), LOGIN_ACCOUNT_SCOPE]
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX")
+    if prefix:
+        keys.insert(0, prefix)
+    # limiter.limiter is Flask-Limiter's own: its in-memory fallback while Redis is away.
+    strategy = limiter.limiter
+    spent = []
+    for item in parse_many(current_app.config["RATELIMIT_LOGIN_FAILURES_PER_ACCOUNT"]):
+        try:
+            # hit() counts and compares in one step in the storage (a lock in
+            # memory, a Lua script in Redis): no two requests both get the last attempt.
+            allowed = strategy.hit(item, *keys)
+            reset_at = None if allowed else strategy.get_window_stats(item, *keys).reset_time
+        except strategy.storage.base_exceptions:
+            # Like Flask-Limiter's RATELIMIT_SWALLOW_ERRORS: an uncountable limit is no 500.
+            security_event("login.limit_unavailable", user=target, limit=str(item))
+            return spent
+        if not allowed:
+            security_event(
+                "login.locked",
+                user=target,
+                login_ref=None if target else accounts.login_ref(login),
+                limit=str(item),
+            )
+            raise AccountLocked(max(1, math.ceil(reset_at - time.time())))
+        spent.append((item, keys))
+    return spent
+
+
+def _give_back(spent):
+    if not spent:
+        return
+    strategy = limiter.limiter
+    if not isinstance(strategy, FixedWindowRateLimiter):
+        return  # other strategies keep no simple counter to move back; the attempt counts
+    try:
+        for item, keys in spent:
+            strategy.storage.incr(item.key_for(*keys), item.get_expiry(), amount=-1)
+    except strategy.storage.base_exceptions:
+        pass  # the storage went away: the attempt stays counted, which is the safe side
+
+
+# --- the known-device cookie -----------------------------------------------------------------
+
+
 def _serializer():
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="blog.device")
 
 
-def _known_accounts():
+def _known_accounts(now):
+    """This browser's remembered accounts, still fresh: [[user id, password stamp, since], ...]."""
     try:
         known = _serializer().loads(request.cookies.get(DEVICE_COOKIE, ""))
     except BadSignature:
         return []
-    return known if isinstance(known, list) else []
+    if not isinstance(known, list):
+        return []
+    max_age = current_app.config["LOGIN_DEVICE_MAX_AGE"]
+    return [
+        entry for entry in known
+        if isinstance(entry, list) and len(entry) == 3
+        and isinstance(entry[0], int) and isinstance(entry[1], str)
+        and isinstance(entry[2], int | float) and now - entry[2] <= max_age
+    ]
 
 
-def is_known_device():
-    """True when this browser has logged in to the targeted account before."""
-    login_account_key()
-    return g.login_target in _known_accounts()
+def is_known_device(user):
+    """True when this browser logged in to `user`'s account lately, with today's password."""
+    if user is None:
+        return False
+    stamp = password_stamp(user)
+    return any(uid == user.id and seen == stamp for uid, seen, _ in _known_accounts(time.time()))
 
 
 def remember_device(response, user):
-    """Mark this browser as one that `user` logs in from."""
-    key = f"user:{user.id}"
-    known = [k for k in _known_accounts() if k != key]
-    known = [key, *known][:MAX_REMEMBERED_ACCOUNTS]
+    """Mark this browser as one that `user` logs in from (again: each login renews it)."""
+    now = time.time()
+    others = [entry for entry in _known_accounts(now) if entry[0] != user.id]
+    known = [[user.id, password_stamp(user), round(now, 3)], *others][:MAX_REMEMBERED_ACCOUNTS]
     response.set_cookie(
         DEVICE_COOKIE,
         _serializer().dumps(known),
-        max_age=DEVICE_COOKIE_MAX_AGE,
+        max_age=current_app.config["LOGIN_DEVICE_MAX_AGE"],
         httponly=True,
         samesite="Lax",
         secure=current_app.config["SESSION_COOKIE_SECURE"],

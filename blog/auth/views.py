@@ -1,16 +1,23 @@
 """Sign up, verify, log in and out, reset a forgotten password."""
 
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required, logout_user
 
-from .. import accounts, recovery, sessions
+from .. import accounts, login_links, recovery, sessions
 from ..accounts import AccountError
 from ..events import security_event
 from ..extensions import limiter
 from ..tokens import TokenError
 from ..urls import redirect_back, redirect_next
 from . import throttle
-from .forms import EmptyForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
+from .forms import (
+    EmptyForm,
+    LoginForm,
+    LoginLinkForm,
+    RegisterForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -101,28 +108,76 @@ def resend_verification():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.shared_limit(
-    throttle.limit("RATELIMIT_LOGIN_PER_IP"), scope=throttle.LOGIN_IP_SCOPE, methods=["POST"]
-)
-@limiter.shared_limit(
-    throttle.limit("RATELIMIT_LOGIN_FAILURES_PER_ACCOUNT"),
-    scope=throttle.LOGIN_ACCOUNT_SCOPE,
-    key_func=throttle.login_account_key,
+    throttle.limit("RATELIMIT_LOGIN_PER_IP"),
+    scope=throttle.LOGIN_IP_SCOPE,
     methods=["POST"],
-    deduct_when=throttle.login_failed,
-    exempt_when=throttle.is_known_device,
+    on_breach=throttle.ip_limit_hit,
 )
 def login():
     if current_user.is_authenticated:
         return redirect_next()
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.login.data, form.password.data)
+        try:
+            user = throttle.check_login(form.login.data, form.password.data, device_exempts=True)
+        except throttle.AccountLocked as locked:
+            link_form = LoginLinkForm(formdata=None, login=form.login.data)
+            html = render_template("auth/login.html", form=form, link_form=link_form)
+            return html, 429, {"Retry-After": str(locked.retry_after)}
         if user is not None:
             sessions.start_session(user, remember=form.remember.data)
             flash(f"Welcome back, {user.name}.", "success")
             return throttle.remember_device(redirect_next(), user)
         form.password.errors.append("Incorrect email, username or password.")
     return render_template("auth/login.html", form=form)
+
+
+@bp.route("/login-link", methods=["GET", "POST"])
+@limiter.limit(throttle.limit("RATELIMIT_LOGIN_LINKS_PER_IP"), methods=["POST"])
+@limiter.limit(
+    throttle.limit("RATELIMIT_LOGIN_LINKS_PER_ACCOUNT"),
+    key_func=throttle.login_link_account_key,
+    methods=["POST"],
+)
+def login_link_request():
+    form = LoginLinkForm()
+    if form.validate_on_submit():
+        login_links.request_login_link(form.login.data)
+        minutes = current_app.config["LOGIN_LINK_MAX_AGE"] // 60
+        flash(
+            f"If an account matches {form.login.data}, we emailed it a one-time login link. "
+            f"It works once, for {minutes} minutes.",
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/login_link_request.html", form=form)
+
+
+@bp.route("/login-link/<token>", methods=["GET", "POST"])
+def login_link(token):
+    """The emailed link opens a page; only its button (a POST) logs in, so scanners cannot."""
+    try:
+        user = login_links.check_login_link(token)
+    except TokenError as error:
+        return render_template("auth/bad_link.html", message=str(error)), 400
+    if current_user.is_authenticated:
+        if current_user.id == user.id:
+            return redirect(url_for("feed.index"))
+        # Never switch a logged-in member to another account (login CSRF).
+        message = (f"You are logged in as {current_user.username}. "
+                   "Log out first to use this link.")
+        return render_template("auth/bad_link.html", message=message), 400
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            user = login_links.use_login_link(token)
+        except TokenError as error:
+            return render_template("auth/bad_link.html", message=str(error)), 400
+        sessions.start_session(user)
+        flash(f"Welcome back, {user.name}. If the failed logins were not yours, "
+              "choose a new password in Settings.", "success")
+        return throttle.remember_device(redirect(url_for("feed.index")), user)
+    return render_template("auth/login_link.html", form=form, user=user)
 
 
 @bp.route("/logout", methods=["POST"])
