@@ -11,7 +11,6 @@ import re
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from . import notices, passwords, sessions
 from .errors import FieldError
