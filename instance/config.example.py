@@ -28,3 +28,25 @@
 
 # Share rate-limit counters between several server processes:
 # RATELIMIT_STORAGE_URI = "redis://localhost:6379"
+# (the redis package is installed with the app). If Redis stops answering,
+# each process counts in its own memory until it is back, and says so in the
+# security log. Several sites on one Redis: give each its own prefix.
+# RATELIMIT_KEY_PREFIX = "community"
+
+# Where the security event log goes (one JSON line per event); stderr if unset.
+# SECURITY_LOG_FILE = "/var/log/blog/security.log"
+
+# How many proxies (nginx, Caddy) stand in front; rate limits then see visitors' addresses.
+# TRUSTED_PROXIES = 1
+
+# Logins: a session without "Remember me" ends this long after it began.
+# from datetime import timedelta
+# LOGIN_ABSOLUTE_LIFETIME = timedelta(days=7)
+
+# Limits on writing, per member and per IP ("N per minute|hour|day", ";" between).
+# RATELIMIT_ARTICLES_PER_MEMBER = "5 per hour;20 per day"
+# RATELIMIT_COMMENTS_PER_MEMBER = "5 per minute;200 per day"
+
+# waitress (python wsgi.py): open connections, and seconds a silent one is kept.
+# SERVER_CONNECTION_LIMIT = 1000
+# SERVER_CHANNEL_TIMEOUT = 30
