@@ -1,0 +1,60 @@
+"""Attacks on the account-security fixes of issue 9 that once worked, each kept as a test.
+
+The attackers: a thief holding a stolen API token, a hostile visitor, and
+whoever finds an old link in a mailbox.
+"""
+
+import pytest
+from login_helpers import limited_apps, page
+
+from blog.extensions import db
+from blog.models import User
+from conftest import TEST_PASSWORD, Auth, link_in
+
+
+def path_of(url):
+    return url.removeprefix("http://localhost")
+
+
+def fresh(user):
+    db.session.expire_all()
+    return db.session.get(User, user.id)
+
+
+def only(messages, to, subject):
+    matching = [m for m in messages if m["To"] == to and m["Subject"] == subject]
+    assert len(matching) == 1, [(m["To"], m["Subject"]) for m in messages]
+    return matching[0]
+
+
+@pytest.fixture
+def limited(make_app, smtp):
+    """Build apps with login limits on: login_helpers.limited_apps."""
+    yield from limited_apps(make_app, smtp)
+
+
+def test_a_thief_cannot_keep_the_account_by_signing_up_with_the_old_address(
+    api, make_member, make_client, deliver, mailbox
+):
+    """Squatting the old address with an unconfirmed sign-up once made "this wasn't me" fail:
+    the account kept the thief's address, and a reset there gave it back to the thief."""
+    owner = make_member("jake", email="jake@example.com")
+    stolen = api.login("jake@example.com")
+    api.put("/api/user", {"user": {"email": "thief@example.org"}}, token=stolen)
+    confirm = only(deliver(), "thief@example.org", "Confirm your new email address")
+    make_client().submit(path_of(link_in(confirm, "/settings/email/confirm/")))
+    notice = only(deliver(), "jake@example.com", "Your email address was changed")
+    # The thief signs up with the address the account left: nobody confirms it.
+    assert Auth(make_client()).register(email="jake@example.com",
+                                        username="squatter").status_code == 302
+    mailbox.clear()
+
+    response = make_client().submit(path_of(link_in(notice, "/auth/not-me/")))
+    assert response.status_code == 200
+    assert fresh(owner).email == "jake@example.com"
+    only(deliver(), "jake@example.com", "Reset your password")
+    # The thief's address has no account any more: a reset there gives nothing back.
+    thief = make_client()
+    thief.submit("/auth/reset", {"email": "thief@example.org"})
+    only(deliver(), "thief@example.org", "You do not have an account here")
+    assert "Incorrect" in page(Auth(thief).login("squatter", TEST_PASSWORD))
