@@ -5,7 +5,7 @@ whoever finds an old link in a mailbox.
 """
 
 import pytest
-from login_helpers import limited_apps, page
+from login_helpers import browser, deliver_all, limited_apps, page
 
 from blog.extensions import db
 from blog.models import User
@@ -58,3 +58,32 @@ def test_a_thief_cannot_keep_the_account_by_signing_up_with_the_old_address(
     thief.submit("/auth/reset", {"email": "thief@example.org"})
     only(deliver(), "thief@example.org", "You do not have an account here")
     assert "Incorrect" in page(Auth(thief).login("squatter", TEST_PASSWORD))
+
+
+def change_email_in_settings(client, email, password=TEST_PASSWORD):
+    return client.submit("/settings/email", {"email-email": email, "email-password": password})
+
+
+def test_the_settings_page_cannot_mail_an_address_without_limit(limited, make_member, mailbox):
+    """Each email change in Settings mails a link to any address: it was never limited."""
+    app = limited()
+    make_member("sender")
+    member = browser(app)
+    Auth(member).login("sender")
+    statuses = [change_email_in_settings(member, "victim@example.org").status_code
+                for _ in range(5)]
+    assert statuses == [302, 302, 302, 429, 429]  # RATELIMIT_EMAIL_PER_ACCOUNT, 3 per hour
+    deliver_all()
+    assert len(mailbox.to("victim@example.org")) == 3
+
+    # More accounts do not send more to one address (RATELIMIT_EMAILS_PER_ADDRESS).
+    make_member("helper")
+    other = browser(app, "198.51.100.20")
+    Auth(other).login("helper")
+    assert change_email_in_settings(other, "Victim@example.org").status_code == 429
+    # A wrong password mails nothing and spends nothing of the address's budget.
+    make_member("third")
+    third = browser(app, "198.51.100.21")
+    Auth(third).login("third")
+    assert change_email_in_settings(third, "someone@example.org", "wrong").status_code == 422
+    assert change_email_in_settings(third, "someone@example.org").status_code == 302

@@ -5,7 +5,9 @@ from flask_login import current_user, login_required
 
 from .. import account_changes, accounts, sessions
 from ..accounts import AccountError
+from ..auth import throttle
 from ..auth.forms import EmptyForm
+from ..extensions import limiter
 from ..tokens import TokenError
 from .forms import DeleteAccountForm, EmailChangeForm, PasswordForm, ProfileForm, settings_forms
 
@@ -57,6 +59,19 @@ def change_password():
 
 @bp.route("/email", methods=["POST"])
 @login_required
+# Each accepted form mails a link to an address the member types: limit it like the API's
+# PUT /user (a taken address counts too, so the limit tells nothing about it).
+@limiter.limit(throttle.limit("RATELIMIT_EMAIL_PER_IP"))
+@limiter.limit(
+    throttle.limit("RATELIMIT_EMAIL_PER_ACCOUNT"),
+    key_func=throttle.current_account_key,
+    deduct_when=throttle.email_was_sent,
+)
+@limiter.limit(
+    throttle.limit("RATELIMIT_EMAILS_PER_ADDRESS"),
+    key_func=lambda: "email:" + throttle.submitted("email-email"),
+    deduct_when=throttle.email_was_sent,
+)
 def change_email():
     form = EmailChangeForm(prefix="email")
     if form.validate_on_submit():
