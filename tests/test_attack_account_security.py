@@ -87,3 +87,25 @@ def test_the_settings_page_cannot_mail_an_address_without_limit(limited, make_me
     Auth(third).login("third")
     assert change_email_in_settings(third, "someone@example.org", "wrong").status_code == 422
     assert change_email_in_settings(third, "someone@example.org").status_code == 302
+
+
+def test_a_reset_link_never_switches_the_logged_in_member(
+    client, make_member, make_client, deliver
+):
+    """Login CSRF by a reset link: a member who opened someone else's link and chose a
+    "new password" was logged out and into the other account (the link's sender's)."""
+    make_member("attacker")
+    make_member("victim")
+    make_client().submit("/auth/reset", {"email": "attacker@example.com"})
+    path = path_of(link_in(only(deliver(), "attacker@example.com", "Reset your password"),
+                           "/auth/reset/"))
+    Auth(client).login("victim")
+    opened = client.get(path)
+    assert opened.status_code == 400
+    assert "You are logged in as victim" in page(opened)
+    new = {"password": "a brand new secret", "confirm": "a brand new secret"}
+    assert client.submit(path, new).status_code == 400
+    assert "@victim" in page(client.get("/"))
+    assert "Incorrect" in page(Auth(make_client()).login("attacker", "a brand new secret"))
+    # The link still works for a browser that is not logged in.
+    assert make_client().submit(path, new).status_code == 302

@@ -163,10 +163,7 @@ def login_link(token):
     if current_user.is_authenticated:
         if current_user.id == user.id:
             return redirect(url_for("feed.index"))
-        # Never switch a logged-in member to another account (login CSRF).
-        message = (f"You are logged in as {current_user.username}. "
-                   "Log out first to use this link.")
-        return render_template("auth/bad_link.html", message=message), 400
+        return _refuse_to_switch_member()
     form = EmptyForm()
     if form.validate_on_submit():
         try:
@@ -178,6 +175,13 @@ def login_link(token):
               "choose a new password in Settings.", "success")
         return throttle.remember_device(redirect(url_for("feed.index")), user)
     return render_template("auth/login_link.html", form=form, user=user)
+
+
+def _refuse_to_switch_member():
+    """Never switch a logged-in member to the account of a link (login CSRF)."""
+    message = (f"You are logged in as {current_user.username}. "
+               "Log out first to use this link.")
+    return render_template("auth/bad_link.html", message=message), 400
 
 
 @bp.route("/logout", methods=["POST"])
@@ -207,9 +211,11 @@ def reset_request():
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token):
     try:
-        accounts.check_reset_token(token)
+        user = accounts.check_reset_token(token)
     except TokenError as error:
         return render_template("auth/bad_link.html", message=str(error)), 400
+    if current_user.is_authenticated and current_user.id != user.id:
+        return _refuse_to_switch_member()
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
