@@ -85,9 +85,9 @@ def _restore_email(user, address):
     """
     holder = accounts.find_by_email(address)
     if holder is not None:
-        if holder.is_verified:
+        if holder.id == user.id or holder.is_verified:
             return False
-        security_event("account.unconfirmed_removed", user=holder, for_user_id=user.id)
+        removed = {"removed_user_id": holder.id, "removed_username": holder.username}
         accounts.remove_account(holder)
     user.email = address
     user.email_verified_at = utcnow()  # the link was read at that address
@@ -96,4 +96,6 @@ def _restore_email(user, address):
     except IntegrityError:  # another account took the address a moment ago
         db.session.rollback()
         return False
+    if holder is not None:
+        security_event("account.unconfirmed_removed", user=user, **removed)
     return True

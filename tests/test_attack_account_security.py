@@ -4,6 +4,8 @@ The attackers: a thief holding a stolen API token, a hostile visitor, and
 whoever finds an old link in a mailbox.
 """
 
+import json
+
 import pytest
 from login_helpers import browser, deliver_all, limited_apps, page
 
@@ -34,7 +36,7 @@ def limited(make_app, smtp):
 
 
 def test_a_thief_cannot_keep_the_account_by_signing_up_with_the_old_address(
-    api, make_member, make_client, deliver, mailbox
+    api, make_member, make_client, deliver, mailbox, caplog
 ):
     """Squatting the old address with an unconfirmed sign-up once made "this wasn't me" fail:
     the account kept the thief's address, and a reset there gave it back to the thief."""
@@ -58,6 +60,10 @@ def test_a_thief_cannot_keep_the_account_by_signing_up_with_the_old_address(
     thief.submit("/auth/reset", {"email": "thief@example.org"})
     only(deliver(), "thief@example.org", "You do not have an account here")
     assert "Incorrect" in page(Auth(thief).login("squatter", TEST_PASSWORD))
+    [removed] = [e for e in (json.loads(r.getMessage()) for r in caplog.records
+                             if r.name == "blog.security")
+                 if e["event"] == "account.unconfirmed_removed"]
+    assert (removed["user_id"], removed["removed_username"]) == (owner.id, "squatter")
 
 
 def change_email_in_settings(client, email, password=TEST_PASSWORD):
