@@ -115,3 +115,28 @@ def test_a_reset_link_never_switches_the_logged_in_member(
     assert "Incorrect" in page(Auth(make_client()).login("attacker", "a brand new secret"))
     # The link still works for a browser that is not logged in.
     assert make_client().submit(path, new).status_code == 302
+
+
+def register_by_api(app, email, username, ip="192.0.2.10"):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = ip
+    return client.post("/api/users", json={"user": {
+        "email": email, "username": username, "password": "a long passphrase"}})
+
+
+def test_sign_up_on_the_page_and_in_the_api_share_one_budget(limited, make_member, mailbox):
+    """The README promised it; each had its own, so switching doubled a flood."""
+    app = limited(RATELIMIT_SIGNUP_PER_IP="2 per hour")
+    visitor = browser(app)
+    assert [Auth(visitor).register(email=f"new{i}@example.com", username=f"new{i}").status_code
+            for i in range(2)] == [302, 302]
+    assert register_by_api(app, "other@example.com", "other").status_code == 429
+
+    # And an address gets RATELIMIT_EMAILS_PER_ADDRESS sign-up emails, whichever way.
+    make_member("owner", email="owner@example.com")
+    for i in range(3):
+        assert Auth(browser(app, f"198.51.100.{i}")).register(
+            email="owner@example.com", username=f"try{i}").status_code == 302
+    assert register_by_api(app, "owner@example.com", "apitry", "198.51.100.9").status_code == 429
+    deliver_all()
+    assert len(mailbox.to("owner@example.com")) == 3

@@ -42,11 +42,9 @@ def login():
 
 
 @bp.post("/users")
-@limiter.limit(limit("RATELIMIT_SIGNUP_PER_IP"))
-@limiter.limit(
-    limit("RATELIMIT_EMAILS_PER_ADDRESS"),
-    key_func=throttle.submitted_email_key,
-    deduct_when=throttle.emailed,
+# The sign-up page's budgets, shared (blog/auth/throttle.py).
+@throttle.limit_forms_that_email(
+    "RATELIMIT_SIGNUP_PER_IP", throttle.SIGNUP_SCOPE, deduct_when=throttle.emailed
 )
 def register():
     fields = text_fields(read_payload("user"), required=("username", "email", "password"))

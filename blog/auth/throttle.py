@@ -86,17 +86,27 @@ def emailed(response):
     return g.get("emailed", False)
 
 
-def limit_forms_that_email(ip_limit_name):
-    """Limit a form that sends email: every POST per IP, and sent emails per address."""
+SIGNUP_SCOPE = "signup"
+
+
+def limit_forms_that_email(ip_limit_name, scope, deduct_when=email_was_sent):
+    """Limit a form that sends email: every POST per IP, and sent emails per address.
+
+    `scope` names the budgets: the page and the API route of one thing (sign-up)
+    pass the same one and share them, so switching between them gains nothing.
+    """
 
     def decorate(view):
-        view = limiter.limit(
+        view = limiter.shared_limit(
             limit("RATELIMIT_EMAILS_PER_ADDRESS"),
+            scope=f"{scope}-address",
             key_func=submitted_email_key,
             methods=["POST"],
-            deduct_when=email_was_sent,
+            deduct_when=deduct_when,
         )(view)
-        return limiter.limit(limit(ip_limit_name), methods=["POST"])(view)
+        return limiter.shared_limit(
+            limit(ip_limit_name), scope=f"{scope}-ip", methods=["POST"]
+        )(view)
 
     return decorate
 

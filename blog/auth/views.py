@@ -23,7 +23,7 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@throttle.limit_forms_that_email("RATELIMIT_SIGNUP_PER_IP")
+@throttle.limit_forms_that_email("RATELIMIT_SIGNUP_PER_IP", throttle.SIGNUP_SCOPE)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("feed.index"))
@@ -194,7 +194,7 @@ def logout():
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@throttle.limit_forms_that_email("RATELIMIT_EMAIL_PER_IP")
+@throttle.limit_forms_that_email("RATELIMIT_EMAIL_PER_IP", "reset")
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
