@@ -140,3 +140,25 @@ def test_sign_up_on_the_page_and_in_the_api_share_one_budget(limited, make_membe
     assert register_by_api(app, "owner@example.com", "apitry", "198.51.100.9").status_code == 429
     deliver_all()
     assert len(mailbox.to("owner@example.com")) == 3
+
+
+def test_email_changes_in_settings_and_the_api_share_one_budget(limited, make_member, mailbox):
+    """Alternating Settings and PUT /api/user once mailed an address twice as often."""
+    app = limited()
+    make_member("sender", email="sender@example.com")
+    member = browser(app)
+    Auth(member).login("sender")
+    api = app.test_client()
+    token = api.post("/api/users/login", json={"user": {
+        "email": "sender@example.com", "password": TEST_PASSWORD}}).get_json()["user"]["token"]
+
+    def by_api(email):
+        return api.put("/api/user", json={"user": {"email": email}},
+                       headers={"Authorization": f"Token {token}"}).status_code
+
+    assert [change_email_in_settings(member, "victim@example.org").status_code,
+            by_api("victim@example.org"),
+            change_email_in_settings(member, "victim@example.org").status_code,
+            by_api("victim@example.org")] == [302, 200, 302, 429]
+    deliver_all()
+    assert len(mailbox.to("victim@example.org")) == 3

@@ -74,16 +74,9 @@ def asking_account_key():
 
 
 @bp.put("/user")
-# A new email address is mailed a link: limit that per account and per address.
-@limiter.limit(
-    limit("RATELIMIT_EMAIL_PER_ACCOUNT"),
-    key_func=asking_account_key,
-    deduct_when=throttle.emailed,
-)
-@limiter.limit(
-    limit("RATELIMIT_EMAILS_PER_ADDRESS"),
-    key_func=throttle.submitted_email_key,
-    deduct_when=throttle.emailed,
+# A new email address is mailed a link: limit that per account and per address (with Settings).
+@throttle.limit_email_changes(
+    asking_account_key, throttle.submitted_email_key, deduct_when=throttle.emailed
 )
 @token_required
 def update_user():

@@ -62,14 +62,9 @@ def change_password():
 # Each accepted form mails a link to an address the member types: limit it like the API's
 # PUT /user (a taken address counts too, so the limit tells nothing about it).
 @limiter.limit(throttle.limit("RATELIMIT_EMAIL_PER_IP"))
-@limiter.limit(
-    throttle.limit("RATELIMIT_EMAIL_PER_ACCOUNT"),
-    key_func=throttle.current_account_key,
-    deduct_when=throttle.email_was_sent,
-)
-@limiter.limit(
-    throttle.limit("RATELIMIT_EMAILS_PER_ADDRESS"),
-    key_func=lambda: "email:" + throttle.submitted("email-email"),
+@throttle.limit_email_changes(
+    throttle.current_account_key,
+    lambda: "email:" + throttle.submitted("email-email"),
     deduct_when=throttle.email_was_sent,
 )
 def change_email():
