@@ -5,13 +5,17 @@ whoever finds an old link in a mailbox.
 """
 
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from login_helpers import browser, deliver_all, limited_apps, page
+import requests
+from login_helpers import browser, deliver_all, limited_apps, page, stop_when_idle
+from sqlalchemy import select
 
 from blog.extensions import db
-from blog.models import User
-from conftest import TEST_PASSWORD, Auth, link_in
+from blog.models import OutboxEmail, User
+from conftest import CSRF_PATTERN, TEST_PASSWORD, Auth, LiveServer, link_in
 
 
 def path_of(url):
@@ -162,3 +166,50 @@ def test_email_changes_in_settings_and_the_api_share_one_budget(limited, make_me
             by_api("victim@example.org")] == [302, 200, 302, 429]
     deliver_all()
     assert len(mailbox.to("victim@example.org")) == 3
+
+
+def test_parallel_requests_mail_an_address_no_more_than_its_limit(make_app, make_member, smtp):
+    """Limits on emails were checked before and counted after the answer: twelve requests
+    sent at once through the real server mailed one address 4 or 5 times for a limit of 3."""
+    app = make_app(RATELIMIT_ENABLED=True, MAIL_SERVER=smtp.hostname, MAIL_PORT=smtp.port)
+    with app.app_context():
+        make_member("sender", email="sender@example.com")
+    server = LiveServer(app)
+    server.start()
+    try:
+        token = requests.post(server.url + "/api/users/login", json={"user": {
+            "email": "sender@example.com", "password": TEST_PASSWORD}}, timeout=10,
+            headers={"Connection": "close"}).json()["user"]["token"]
+        browsers = [requests.Session() for _ in range(12)]
+        csrf = [CSRF_PATTERN.search(b.get(server.url + "/auth/reset", timeout=10,
+                                          headers={"Connection": "close"}).text).group(1)
+                for b in browsers]
+        start = threading.Barrier(len(browsers))
+
+        def change_email(_):
+            start.wait(timeout=10)
+            return requests.put(
+                server.url + "/api/user", json={"user": {"email": "victim@example.org"}},
+                headers={"Authorization": f"Token {token}", "Connection": "close"}, timeout=30,
+            ).status_code
+
+        def ask_for_reset(pair):
+            session, csrf_token = pair
+            start.wait(timeout=10)
+            return session.post(server.url + "/auth/reset", timeout=30, allow_redirects=False,
+                                data={"csrf_token": csrf_token, "email": "victim@example.org"},
+                                headers={"Connection": "close"}).status_code
+
+        with ThreadPoolExecutor(max_workers=len(browsers)) as pool:
+            changes = sorted(pool.map(change_email, range(len(browsers))))
+            resets = sorted(pool.map(ask_for_reset, zip(browsers, csrf, strict=True)))
+        assert changes == [200] * 3 + [429] * 9
+        assert resets == [302] * 3 + [429] * 9
+        with app.app_context():
+            subjects = db.session.scalars(
+                select(OutboxEmail.subject).where(OutboxEmail.recipient == "victim@example.org")
+            ).all()
+        assert sorted(subjects) == ["Confirm your new email address"] * 3 + [
+            "You do not have an account here"] * 3
+    finally:
+        stop_when_idle(server)

@@ -21,6 +21,7 @@ same scope, the same keys): guesses on one count on the other.
 
 import math
 import time
+from functools import wraps
 
 from flask import current_app, g, request
 from flask_login import current_user
@@ -78,7 +79,7 @@ def current_account_key():
 
 def email_was_sent(response):
     """Accepted sign-up and reset forms redirect; a form with typos does not count."""
-    return response.status_code == 302
+    return response is not None and response.status_code == 302
 
 
 def emailed(response):
@@ -89,6 +90,36 @@ def emailed(response):
 SIGNUP_SCOPE = "signup"
 
 
+def _given_back_unless(deduct_when, scopes):
+    """Wrap a view whose limits in `scopes` are spent before it runs; give them back after
+    unless `deduct_when(response)` (None when the view raised) says an email went out.
+
+    Flask-Limiter's own deduct_when checks before and counts after the answer, so
+    requests sent at once all passed the check: spending first is one atomic step.
+    """
+
+    def decorate(view):
+        @wraps(view)
+        def run(*args, **kwargs):
+            try:
+                response = current_app.make_response(view(*args, **kwargs))
+            except Exception:
+                _give_back_unless(deduct_when(None), scopes)
+                raise
+            _give_back_unless(deduct_when(response), scopes)
+            return response
+
+        return run
+
+    return decorate
+
+
+def _give_back_unless(counted, scopes):
+    if not counted:
+        _give_back([(spent.limit, spent.request_args) for spent in limiter.current_limits
+                    if spent.request_args[-1] in scopes])
+
+
 def limit_forms_that_email(ip_limit_name, scope, deduct_when=email_was_sent):
     """Limit a form that sends email: every POST per IP, and sent emails per address.
 
@@ -97,12 +128,12 @@ def limit_forms_that_email(ip_limit_name, scope, deduct_when=email_was_sent):
     """
 
     def decorate(view):
+        view = _given_back_unless(deduct_when, {f"{scope}-address"})(view)
         view = limiter.shared_limit(
             limit("RATELIMIT_EMAILS_PER_ADDRESS"),
             scope=f"{scope}-address",
             key_func=submitted_email_key,
             methods=["POST"],
-            deduct_when=deduct_when,
         )(view)
         return limiter.shared_limit(
             limit(ip_limit_name), scope=f"{scope}-ip", methods=["POST"]
@@ -118,17 +149,13 @@ def limit_email_changes(account_key, address_key, deduct_when):
     """
 
     def decorate(view):
+        scopes = {"address": "email-change-address", "account": "email-change-account"}
+        view = _given_back_unless(deduct_when, set(scopes.values()))(view)
         view = limiter.shared_limit(
-            limit("RATELIMIT_EMAILS_PER_ADDRESS"),
-            scope="email-change-address",
-            key_func=address_key,
-            deduct_when=deduct_when,
+            limit("RATELIMIT_EMAILS_PER_ADDRESS"), scope=scopes["address"], key_func=address_key
         )(view)
         return limiter.shared_limit(
-            limit("RATELIMIT_EMAIL_PER_ACCOUNT"),
-            scope="email-change-account",
-            key_func=account_key,
-            deduct_when=deduct_when,
+            limit("RATELIMIT_EMAIL_PER_ACCOUNT"), scope=scopes["account"], key_func=account_key
         )(view)
 
     return decorate
