@@ -17,6 +17,8 @@ from blog.extensions import db
 from blog.models import OutboxEmail, User
 from conftest import CSRF_PATTERN, TEST_PASSWORD, Auth, LiveServer, link_in
 
+THIEF_PASSWORD = "the thief chose this one"  # noqa: S105 - a test account's
+
 
 def path_of(url):
     return url.removeprefix("http://localhost")
@@ -213,3 +215,48 @@ def test_parallel_requests_mail_an_address_no_more_than_its_limit(make_app, make
             "You do not have an account here"] * 3
     finally:
         stop_when_idle(server)
+
+
+def test_a_stolen_token_cannot_flood_the_owner_with_password_notices(limited, make_member, mailbox):
+    """Each password change mails the owner a notice: through the API (a new token each
+    time) a thief could change it again and again, and every change mailed the owner."""
+    app = limited()
+    make_member("jake", email="jake@example.com")
+    api = app.test_client()
+    token = api.post("/api/users/login", json={"user": {
+        "email": "jake@example.com", "password": TEST_PASSWORD}}).get_json()["user"]["token"]
+    statuses = []
+    for n in range(5):
+        response = api.put("/api/user", json={"user": {"password": f"{THIEF_PASSWORD} {n}"}},
+                           headers={"Authorization": f"Token {token}"})
+        statuses.append(response.status_code)
+        token = response.get_json().get("user", {}).get("token", token)
+    assert statuses == [200, 200, 200, 429, 429]  # RATELIMIT_EMAIL_PER_ACCOUNT, 3 per hour
+    # Other fields still change, and a refused password spends nothing.
+    assert api.put("/api/user", json={"user": {"bio": "hi"}},
+                   headers={"Authorization": f"Token {token}"}).status_code == 200
+    deliver_all()
+    assert [m["Subject"] for m in mailbox.to("jake@example.com")] == [
+        "Your password was changed"] * 3
+
+
+def test_settings_password_changes_mail_no_more_notices_than_the_limit(
+    limited, make_member, mailbox
+):
+    app = limited()
+    make_member("jake", email="jake@example.com")
+    member = browser(app)
+    Auth(member).login("jake")
+    current, statuses = TEST_PASSWORD, []
+    assert member.submit("/settings/password", {
+        "password-current_password": "wrong", "password-new_password": "x" * 12,
+        "password-confirm": "x" * 12}).status_code == 422  # spends nothing
+    for n in range(4):
+        new = f"{THIEF_PASSWORD} {n}"
+        statuses.append(member.submit("/settings/password", {
+            "password-current_password": current, "password-new_password": new,
+            "password-confirm": new}).status_code)
+        current = new if statuses[-1] == 302 else current
+    assert statuses == [302, 302, 302, 429]
+    deliver_all()
+    assert len(mailbox.to("jake@example.com")) == 3

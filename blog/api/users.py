@@ -78,6 +78,12 @@ def asking_account_key():
 @throttle.limit_email_changes(
     asking_account_key, throttle.submitted_email_key, deduct_when=throttle.emailed
 )
+# A new password mails the account a notice: limited with the Settings page's.
+@throttle.limit_password_changes(
+    asking_account_key,
+    changed=lambda response: g.get("password_changed", False),
+    exempt_when=lambda: not throttle.submitted("password"),
+)
 @token_required
 def update_user():
     fields = text_fields(read_payload("user"), optional=USER_FIELDS)
@@ -87,6 +93,7 @@ def update_user():
     # Front ends send the whole form back: only a different address counts.
     g.emailed = fields.get("email", user.email).strip().lower() != user.email.lower()
     user = account_changes.update_account(user, **fields)
+    g.password_changed = "password" in fields
     return jsonify(user=user_json(user))
 
 

@@ -143,10 +143,8 @@ def limit_forms_that_email(ip_limit_name, scope, deduct_when=email_was_sent):
 
 
 def limit_email_changes(account_key, address_key, deduct_when):
-    """Limit links mailed to a new address, per account and per address.
-
-    Settings and the API's PUT /user share these budgets: alternating gains nothing.
-    """
+    """Limit links mailed to a new address, per account and per address (Settings and the
+    API's PUT /user share these budgets: alternating gains nothing)."""
 
     def decorate(view):
         scopes = {"address": "email-change-address", "account": "email-change-account"}
@@ -156,6 +154,22 @@ def limit_email_changes(account_key, address_key, deduct_when):
         )(view)
         return limiter.shared_limit(
             limit("RATELIMIT_EMAIL_PER_ACCOUNT"), scope=scopes["account"], key_func=account_key
+        )(view)
+
+    return decorate
+
+
+def limit_password_changes(account_key, changed, exempt_when=None):
+    """Limit password changes per account (Settings and the API share it): each one mails
+    the account a notice, and a stolen API token gets a new token with every change."""
+
+    def decorate(view):
+        view = _given_back_unless(changed, {"password-change"})(view)
+        return limiter.shared_limit(
+            limit("RATELIMIT_EMAIL_PER_ACCOUNT"),
+            scope="password-change",
+            key_func=account_key,
+            exempt_when=exempt_when,
         )(view)
 
     return decorate

@@ -42,6 +42,8 @@ def index():
 
 @bp.route("/password", methods=["POST"])
 @login_required
+# Each new password mails a notice; the API's PUT /user shares this budget.
+@throttle.limit_password_changes(throttle.current_account_key, throttle.email_was_sent)
 def change_password():
     form = PasswordForm(prefix="password")
     if form.validate_on_submit():
