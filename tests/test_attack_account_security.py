@@ -260,3 +260,27 @@ def test_settings_password_changes_mail_no_more_notices_than_the_limit(
     assert statuses == [302, 302, 302, 429]
     deliver_all()
     assert len(mailbox.to("jake@example.com")) == 3
+
+
+@pytest.mark.parametrize("form", [
+    lambda guess: ("/settings/password", {"password-current_password": guess,
+                                          "password-new_password": "a brand new passphrase",
+                                          "password-confirm": "a brand new passphrase"}),
+    lambda guess: ("/settings/email", {"email-email": "new@example.org",
+                                       "email-password": guess}),
+    lambda guess: ("/settings/delete", {"delete-password": guess}),
+], ids=["password", "email", "delete"])
+def test_a_stolen_session_cannot_guess_the_password_in_settings_without_limit(
+    limited, make_member, form
+):
+    """The login limit counts wrong passwords per account; the Settings forms that ask for
+    the current password did not, so whoever held a session could guess it at full speed."""
+    app = limited()  # 3 failures per account a minute
+    make_member("jake")
+    thief = browser(app)
+    Auth(thief).login("jake")
+    statuses = [thief.submit(*form(f"guess number {n}")).status_code for n in range(4)]
+    assert statuses == [422, 422, 422, 429]
+    assert thief.submit(*form(TEST_PASSWORD)).status_code == 429  # locked: even the right one
+    # The owner's logins elsewhere are not locked by it.
+    assert Auth(browser(app, "198.51.100.30")).login("jake").status_code == 302

@@ -116,7 +116,7 @@ def _given_back_unless(deduct_when, scopes):
 
 def _give_back_unless(counted, scopes):
     if not counted:
-        _give_back([(spent.limit, spent.request_args) for spent in limiter.current_limits
+        give_back([(spent.limit, spent.request_args) for spent in limiter.current_limits
                     if spent.request_args[-1] in scopes])
 
 
@@ -199,19 +199,22 @@ def check_login(login, password, *, device_exempts=False):
     """
     target = accounts.find_by_login(login)
     exempt = device_exempts and is_known_device(target)
-    spent = [] if exempt else _spend_attempt(login, target)
+    spent = [] if exempt else spend_attempt(login, target)
     user = accounts.authenticate(login, password)
     if user is not None:
         # Only failures count: the owner's own logins never bring a lockout closer.
-        _give_back(spent)
+        give_back(spent)
     return user
 
 
-def _spend_attempt(login, target):
-    """Take one attempt from every window of the account's limit; [(item, keys)] taken."""
+def spend_attempt(login, target, purpose="login"):
+    """Take one attempt from every window of the account's limit; [(item, keys)] taken.
+
+    `purpose` names a budget of its own ("login", "reauth" in Settings) and its events.
+    """
     if not limiter.enabled:
         return []
-    keys = ["login:" + _account_key(login, target), LOGIN_ACCOUNT_SCOPE]
+    keys = [f"{purpose}:" + _account_key(login, target), LOGIN_ACCOUNT_SCOPE]
     prefix = current_app.config.get("RATELIMIT_KEY_PREFIX")
     if prefix:
         keys.insert(0, prefix)
@@ -226,11 +229,11 @@ def _spend_attempt(login, target):
             reset_at = None if allowed else strategy.get_window_stats(item, *keys).reset_time
         except strategy.storage.base_exceptions:
             # Like Flask-Limiter's RATELIMIT_SWALLOW_ERRORS: an uncountable limit is no 500.
-            security_event("login.limit_unavailable", user=target, limit=str(item))
+            security_event(f"{purpose}.limit_unavailable", user=target, limit=str(item))
             return spent
         if not allowed:
             security_event(
-                "login.locked",
+                f"{purpose}.locked",
                 user=target,
                 login_ref=None if target else accounts.login_ref(login),
                 limit=str(item),
@@ -240,7 +243,7 @@ def _spend_attempt(login, target):
     return spent
 
 
-def _give_back(spent):
+def give_back(spent):
     if not spent:
         return
     strategy = limiter.limiter
