@@ -271,7 +271,7 @@ def test_settings_password_changes_mail_no_more_notices_than_the_limit(
     lambda guess: ("/settings/delete", {"delete-password": guess}),
 ], ids=["password", "email", "delete"])
 def test_a_stolen_session_cannot_guess_the_password_in_settings_without_limit(
-    limited, make_member, form
+    limited, make_member, form, caplog
 ):
     """The login limit counts wrong passwords per account; the Settings forms that ask for
     the current password did not, so whoever held a session could guess it at full speed."""
@@ -282,5 +282,7 @@ def test_a_stolen_session_cannot_guess_the_password_in_settings_without_limit(
     statuses = [thief.submit(*form(f"guess number {n}")).status_code for n in range(4)]
     assert statuses == [422, 422, 422, 429]
     assert thief.submit(*form(TEST_PASSWORD)).status_code == 429  # locked: even the right one
+    logged = [json.loads(r.getMessage()) for r in caplog.records if r.name == "blog.security"]
+    assert [e["username"] for e in logged if e["event"] == "reauth.locked"] == ["jake"] * 2
     # The owner's logins elsewhere are not locked by it.
     assert Auth(browser(app, "198.51.100.30")).login("jake").status_code == 302
