@@ -319,6 +319,12 @@ def delete_account(user, password):
     """Delete the account and everything it owns (commits)."""
     if not passwords.check_password(user.password_hash, password):
         raise AccountError("password", "Your password is not correct.")
+    remove_account(user)
+    db.session.commit()
+
+
+def remove_account(user):
+    """Delete the account and everything it owns (no commit)."""
     # Imported here: both ask blog.permissions, which imports this module.
     from .comments import remove_comments_by
     from .reactions import forget_likes_by
@@ -328,7 +334,7 @@ def delete_account(user, password):
     remove_comments_by(user)
     forget_likes_by(user)
     db.session.delete(user)
-    db.session.commit()
+    db.session.flush()
 
 
 def create_user(email, username, password, *, verified=True, admin=False):

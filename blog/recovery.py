@@ -76,9 +76,19 @@ def secure_account(token):
 
 
 def _restore_email(user, address):
-    """Put `address` back as the account's email unless another account has it (commits)."""
-    if accounts.find_by_email(address) is not None:
-        return False
+    """Put `address` back as the account's email unless another account has it (commits).
+
+    An account that signed up with the address after this one left it, and
+    never confirmed it, has no claim: its confirmation link went to this
+    address's owner. It is removed, or a thief could keep the account by
+    squatting the old address and resetting the password at their own.
+    """
+    holder = accounts.find_by_email(address)
+    if holder is not None:
+        if holder.id == user.id or holder.is_verified:
+            return False
+        removed = {"removed_user_id": holder.id, "removed_username": holder.username}
+        accounts.remove_account(holder)
     user.email = address
     user.email_verified_at = utcnow()  # the link was read at that address
     try:
@@ -86,4 +96,6 @@ def _restore_email(user, address):
     except IntegrityError:  # another account took the address a moment ago
         db.session.rollback()
         return False
+    if holder is not None:
+        security_event("account.unconfirmed_removed", user=user, **removed)
     return True

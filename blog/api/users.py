@@ -42,11 +42,9 @@ def login():
 
 
 @bp.post("/users")
-@limiter.limit(limit("RATELIMIT_SIGNUP_PER_IP"))
-@limiter.limit(
-    limit("RATELIMIT_EMAILS_PER_ADDRESS"),
-    key_func=throttle.submitted_email_key,
-    deduct_when=throttle.emailed,
+# The sign-up page's budgets, shared (blog/auth/throttle.py).
+@throttle.limit_forms_that_email(
+    "RATELIMIT_SIGNUP_PER_IP", throttle.SIGNUP_SCOPE, deduct_when=throttle.emailed
 )
 def register():
     fields = text_fields(read_payload("user"), required=("username", "email", "password"))
@@ -76,16 +74,15 @@ def asking_account_key():
 
 
 @bp.put("/user")
-# A new email address is mailed a link: limit that per account and per address.
-@limiter.limit(
-    limit("RATELIMIT_EMAIL_PER_ACCOUNT"),
-    key_func=asking_account_key,
-    deduct_when=throttle.emailed,
+# A new email address is mailed a link: limit that per account and per address (with Settings).
+@throttle.limit_email_changes(
+    asking_account_key, throttle.submitted_email_key, deduct_when=throttle.emailed
 )
-@limiter.limit(
-    limit("RATELIMIT_EMAILS_PER_ADDRESS"),
-    key_func=throttle.submitted_email_key,
-    deduct_when=throttle.emailed,
+# A new password mails the account a notice: limited with the Settings page's.
+@throttle.limit_password_changes(
+    asking_account_key,
+    changed=lambda response: g.get("password_changed", False),
+    exempt_when=lambda: not throttle.submitted("password"),
 )
 @token_required
 def update_user():
@@ -96,6 +93,7 @@ def update_user():
     # Front ends send the whole form back: only a different address counts.
     g.emailed = fields.get("email", user.email).strip().lower() != user.email.lower()
     user = account_changes.update_account(user, **fields)
+    g.password_changed = "password" in fields
     return jsonify(user=user_json(user))
 
 

@@ -21,6 +21,7 @@ same scope, the same keys): guesses on one count on the other.
 
 import math
 import time
+from functools import wraps
 
 from flask import current_app, g, request
 from flask_login import current_user
@@ -78,7 +79,7 @@ def current_account_key():
 
 def email_was_sent(response):
     """Accepted sign-up and reset forms redirect; a form with typos does not count."""
-    return response.status_code == 302
+    return response is not None and response.status_code == 302
 
 
 def emailed(response):
@@ -86,17 +87,90 @@ def emailed(response):
     return g.get("emailed", False)
 
 
-def limit_forms_that_email(ip_limit_name):
-    """Limit a form that sends email: every POST per IP, and sent emails per address."""
+SIGNUP_SCOPE = "signup"
+
+
+def _given_back_unless(deduct_when, scopes):
+    """Wrap a view whose limits in `scopes` are spent before it runs; give them back after
+    unless `deduct_when(response)` (None when the view raised) says an email went out.
+
+    Flask-Limiter's own deduct_when checks before and counts after the answer, so
+    requests sent at once all passed the check: spending first is one atomic step.
+    """
 
     def decorate(view):
-        view = limiter.limit(
+        @wraps(view)
+        def run(*args, **kwargs):
+            try:
+                response = current_app.make_response(view(*args, **kwargs))
+            except Exception:
+                _give_back_unless(deduct_when(None), scopes)
+                raise
+            _give_back_unless(deduct_when(response), scopes)
+            return response
+
+        return run
+
+    return decorate
+
+
+def _give_back_unless(counted, scopes):
+    if not counted:
+        give_back([(spent.limit, spent.request_args) for spent in limiter.current_limits
+                    if spent.request_args[-1] in scopes])
+
+
+def limit_forms_that_email(ip_limit_name, scope, deduct_when=email_was_sent):
+    """Limit a form that sends email: every POST per IP, and sent emails per address.
+
+    `scope` names the budgets: the page and the API route of one thing (sign-up)
+    pass the same one and share them, so switching between them gains nothing.
+    """
+
+    def decorate(view):
+        view = _given_back_unless(deduct_when, {f"{scope}-address"})(view)
+        view = limiter.shared_limit(
             limit("RATELIMIT_EMAILS_PER_ADDRESS"),
+            scope=f"{scope}-address",
             key_func=submitted_email_key,
             methods=["POST"],
-            deduct_when=email_was_sent,
         )(view)
-        return limiter.limit(limit(ip_limit_name), methods=["POST"])(view)
+        return limiter.shared_limit(
+            limit(ip_limit_name), scope=f"{scope}-ip", methods=["POST"]
+        )(view)
+
+    return decorate
+
+
+def limit_email_changes(account_key, address_key, deduct_when):
+    """Limit links mailed to a new address, per account and per address (Settings and the
+    API's PUT /user share these budgets: alternating gains nothing)."""
+
+    def decorate(view):
+        scopes = {"address": "email-change-address", "account": "email-change-account"}
+        view = _given_back_unless(deduct_when, set(scopes.values()))(view)
+        view = limiter.shared_limit(
+            limit("RATELIMIT_EMAILS_PER_ADDRESS"), scope=scopes["address"], key_func=address_key
+        )(view)
+        return limiter.shared_limit(
+            limit("RATELIMIT_EMAIL_PER_ACCOUNT"), scope=scopes["account"], key_func=account_key
+        )(view)
+
+    return decorate
+
+
+def limit_password_changes(account_key, changed, exempt_when=None):
+    """Limit password changes per account (Settings and the API share it): each one mails
+    the account a notice, and a stolen API token gets a new token with every change."""
+
+    def decorate(view):
+        view = _given_back_unless(changed, {"password-change"})(view)
+        return limiter.shared_limit(
+            limit("RATELIMIT_EMAIL_PER_ACCOUNT"),
+            scope="password-change",
+            key_func=account_key,
+            exempt_when=exempt_when,
+        )(view)
 
     return decorate
 
@@ -125,19 +199,22 @@ def check_login(login, password, *, device_exempts=False):
     """
     target = accounts.find_by_login(login)
     exempt = device_exempts and is_known_device(target)
-    spent = [] if exempt else _spend_attempt(login, target)
+    spent = [] if exempt else spend_attempt(login, target)
     user = accounts.authenticate(login, password)
     if user is not None:
         # Only failures count: the owner's own logins never bring a lockout closer.
-        _give_back(spent)
+        give_back(spent)
     return user
 
 
-def _spend_attempt(login, target):
-    """Take one attempt from every window of the account's limit; [(item, keys)] taken."""
+def spend_attempt(login, target, purpose="login"):
+    """Take one attempt from every window of the account's limit; [(item, keys)] taken.
+
+    `purpose` names a budget of its own ("login", "reauth" in Settings) and its events.
+    """
     if not limiter.enabled:
         return []
-    keys = ["login:" + _account_key(login, target), LOGIN_ACCOUNT_SCOPE]
+    keys = [f"{purpose}:" + _account_key(login, target), LOGIN_ACCOUNT_SCOPE]
     prefix = current_app.config.get("RATELIMIT_KEY_PREFIX")
     if prefix:
         keys.insert(0, prefix)
@@ -152,11 +229,11 @@ def _spend_attempt(login, target):
             reset_at = None if allowed else strategy.get_window_stats(item, *keys).reset_time
         except strategy.storage.base_exceptions:
             # Like Flask-Limiter's RATELIMIT_SWALLOW_ERRORS: an uncountable limit is no 500.
-            security_event("login.limit_unavailable", user=target, limit=str(item))
+            security_event(f"{purpose}.limit_unavailable", user=target, limit=str(item))
             return spent
         if not allowed:
             security_event(
-                "login.locked",
+                f"{purpose}.locked",
                 user=target,
                 login_ref=None if target else accounts.login_ref(login),
                 limit=str(item),
@@ -166,7 +243,7 @@ def _spend_attempt(login, target):
     return spent
 
 
-def _give_back(spent):
+def give_back(spent):
     if not spent:
         return
     strategy = limiter.limiter

@@ -23,7 +23,7 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@throttle.limit_forms_that_email("RATELIMIT_SIGNUP_PER_IP")
+@throttle.limit_forms_that_email("RATELIMIT_SIGNUP_PER_IP", throttle.SIGNUP_SCOPE)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("feed.index"))
@@ -163,10 +163,7 @@ def login_link(token):
     if current_user.is_authenticated:
         if current_user.id == user.id:
             return redirect(url_for("feed.index"))
-        # Never switch a logged-in member to another account (login CSRF).
-        message = (f"You are logged in as {current_user.username}. "
-                   "Log out first to use this link.")
-        return render_template("auth/bad_link.html", message=message), 400
+        return _refuse_to_switch_member()
     form = EmptyForm()
     if form.validate_on_submit():
         try:
@@ -180,6 +177,13 @@ def login_link(token):
     return render_template("auth/login_link.html", form=form, user=user)
 
 
+def _refuse_to_switch_member():
+    """Never switch a logged-in member to the account of a link (login CSRF)."""
+    message = (f"You are logged in as {current_user.username}. "
+               "Log out first to use this link.")
+    return render_template("auth/bad_link.html", message=message), 400
+
+
 @bp.route("/logout", methods=["POST"])
 def logout():
     if EmptyForm().validate_on_submit() and current_user.is_authenticated:
@@ -190,7 +194,7 @@ def logout():
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@throttle.limit_forms_that_email("RATELIMIT_EMAIL_PER_IP")
+@throttle.limit_forms_that_email("RATELIMIT_EMAIL_PER_IP", "reset")
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
@@ -207,9 +211,11 @@ def reset_request():
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token):
     try:
-        accounts.check_reset_token(token)
+        user = accounts.check_reset_token(token)
     except TokenError as error:
         return render_template("auth/bad_link.html", message=str(error)), 400
+    if current_user.is_authenticated and current_user.id != user.id:
+        return _refuse_to_switch_member()
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:

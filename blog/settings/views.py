@@ -5,7 +5,9 @@ from flask_login import current_user, login_required
 
 from .. import account_changes, accounts, sessions
 from ..accounts import AccountError
+from ..auth import reauth, throttle
 from ..auth.forms import EmptyForm
+from ..extensions import limiter
 from ..tokens import TokenError
 from .forms import DeleteAccountForm, EmailChangeForm, PasswordForm, ProfileForm, settings_forms
 
@@ -21,6 +23,13 @@ def render_settings(status=200, **bound_forms):
         action_form=EmptyForm(),
         **settings_forms(current_user, **bound_forms),
     ), status
+
+
+def _locked(locked, field, **bound_forms):
+    """Too many wrong current passwords: say so beside the field, 429 with Retry-After."""
+    field.errors.append(reauth.locked_message(locked))
+    html, status = render_settings(429, **bound_forms)
+    return html, status, {"Retry-After": str(locked.retry_after)}
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -40,13 +49,18 @@ def index():
 
 @bp.route("/password", methods=["POST"])
 @login_required
+# Each new password mails a notice; the API's PUT /user shares this budget.
+@throttle.limit_password_changes(throttle.current_account_key, throttle.email_was_sent)
 def change_password():
     form = PasswordForm(prefix="password")
     if form.validate_on_submit():
         try:
-            accounts.change_password(
-                current_user, form.current_password.data, form.new_password.data
-            )
+            with reauth.current_password_checked(current_user, "current_password"):
+                accounts.change_password(
+                    current_user, form.current_password.data, form.new_password.data
+                )
+        except reauth.AccountLocked as locked:
+            return _locked(locked, form.current_password, password_form=form)
         except AccountError as error:
             getattr(form, error.field).errors.append(error.message)
         else:
@@ -57,11 +71,24 @@ def change_password():
 
 @bp.route("/email", methods=["POST"])
 @login_required
+# Each accepted form mails a link to an address the member types: limit it like the API's
+# PUT /user (a taken address counts too, so the limit tells nothing about it).
+@limiter.limit(throttle.limit("RATELIMIT_EMAIL_PER_IP"))
+@throttle.limit_email_changes(
+    throttle.current_account_key,
+    lambda: "email:" + throttle.submitted("email-email"),
+    deduct_when=throttle.email_was_sent,
+)
 def change_email():
     form = EmailChangeForm(prefix="email")
     if form.validate_on_submit():
         try:
-            account_changes.request_email_change(current_user, form.email.data, form.password.data)
+            with reauth.current_password_checked(current_user, "password"):
+                account_changes.request_email_change(
+                    current_user, form.email.data, form.password.data
+                )
+        except reauth.AccountLocked as locked:
+            return _locked(locked, form.password, email_form=form)
         except AccountError as error:
             getattr(form, error.field).errors.append(error.message)
         else:
@@ -120,7 +147,10 @@ def delete_account():
     form = DeleteAccountForm(prefix="delete")
     if form.validate_on_submit():
         try:
-            accounts.delete_account(current_user, form.password.data)
+            with reauth.current_password_checked(current_user, "password"):
+                accounts.delete_account(current_user, form.password.data)
+        except reauth.AccountLocked as locked:
+            return _locked(locked, form.password, delete_form=form)
         except AccountError as error:
             form.password.errors.append(error.message)
         else:
