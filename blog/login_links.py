@@ -2,8 +2,9 @@
 
 A link is a signed token (blog/tokens.py, purpose "login") that expires after
 LOGIN_LINK_MAX_AGE seconds and carries a stamp of the account's state: its
-password stamp, when its address was last proven, and its latest login. Any
-new password or new login changes the stamp, so the link dies with them.
+password stamp, when its address was last proven, and when it last logged in
+(users.last_login_at, which outlives the session). Any new password or new
+login changes the stamp, so the link dies with them.
 Using the link proves the address again (email_verified_at moves on, in one
 conditional UPDATE), which changes the stamp too: the link works once, even
 when two requests race to use it. No table of its own is needed.
@@ -12,12 +13,12 @@ when two requests race to use it. No table of its own is needed.
 import hashlib
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import update
 
 from . import accounts, passwords
 from .events import security_event
 from .extensions import db
-from .models import LoginSession, User, utcnow
+from .models import User, utcnow
 from .outbox import queue_email
 from .tokens import TokenError, make_token, read_token
 from .urls import external_url
@@ -26,15 +27,8 @@ PURPOSE = "login"
 USED = "This link has already been used, or a newer login or password made it void."
 
 
-def _latest_login(user_id):
-    return db.session.scalar(
-        select(func.max(LoginSession.created_at)).where(LoginSession.user_id == user_id)
-    )
-
-
 def _stamp(user):
-    latest_login = _latest_login(user.id)
-    state = f"{passwords.password_stamp(user)}|{user.email_verified_at}|{latest_login}"
+    state = f"{passwords.password_stamp(user)}|{user.email_verified_at}|{user.last_login_at}"
     return hashlib.sha256(state.encode()).hexdigest()[:16]
 
 
@@ -64,7 +58,6 @@ def request_login_link(login):
         except accounts.AccountError:
             email = None
         if email:
-            _latest_login(0)  # the statement a member's link costs: the time tells nothing
             accounts.notify_no_account(email, "a one-time login link")
     db.session.commit()
 

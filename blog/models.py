@@ -33,6 +33,9 @@ class User(UserMixin, db.Model):
     # When a confirmed change (or "this wasn't me") last set the email: for a
     # while after it, the old address may take the account back (blog.recovery).
     email_changed_at: Mapped[datetime | None]
+    # When the member last started a login session: a one-time login link
+    # dies with the next login, even once that session has ended (blog.login_links).
+    last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     sessions: Mapped[list["LoginSession"]] = relationship(

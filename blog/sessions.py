@@ -61,6 +61,7 @@ def start_session(user, remember=False):
     )
     login_session.expires_at = _expiry(login_session, now)
     db.session.add(login_session)
+    user.last_login_at = now
     db.session.commit()
     user.current_session_token = token
     login_user(user, remember=remember, duration=config["REMEMBER_COOKIE_DURATION"])

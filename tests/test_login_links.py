@@ -85,6 +85,21 @@ def test_a_login_link_dies_after_a_password_change_or_another_login(
     assert browser(app).submit(second).status_code == 400
 
 
+def test_a_login_link_stays_dead_after_the_login_that_voided_it_logs_out(
+    limited, make_member, mailbox
+):
+    """Logging out deletes the session row; the link must not come back to life with it."""
+    app = limited()
+    make_member("target")
+    link = link_for(browser(app), mailbox)
+    member = Auth(browser(app))
+    assert member.login("target").status_code == 302
+    member.logout()
+    response = browser(app).submit(link)
+    assert response.status_code == 400
+    assert "already been used" in page(response)
+
+
 def test_a_login_link_expires(limited, make_member, mailbox):
     app = limited(LOGIN_LINK_MAX_AGE=1)
     make_member("target")
