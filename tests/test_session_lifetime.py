@@ -126,11 +126,11 @@ def test_over_https_the_login_cookies_carry_the_host_prefix(make_app, make_membe
             "remember": "y"})
         assert response.status_code == 302
         cookies = set_cookies(response)
-        for name in ("__Host-session", "__Host-remember_token"):
+        for name in ("__Host-session", "__Host-remember_token", "__Host-device"):
             header = cookies[name]
             assert "; Secure" in header and "; Path=/" in header and "; HttpOnly" in header
             assert "Domain=" not in header
-        assert "session" not in cookies and "remember_token" not in cookies
+        assert not {"session", "remember_token", "device"} & set(cookies)
         assert "@member1" in page(client.get("/", base_url=HTTPS))
 
 

@@ -34,7 +34,7 @@ from ..events import security_event
 from ..extensions import limiter
 from ..passwords import password_stamp
 
-DEVICE_COOKIE = "device"
+DEVICE_COOKIE = "device"  # "__Host-device" over https: see device_cookie_name()
 MAX_REMEMBERED_ACCOUNTS = 5
 LOGIN_IP_SCOPE = "login-ip"
 LOGIN_ACCOUNT_SCOPE = "login-account"
@@ -263,10 +263,16 @@ def _serializer():
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="blog.device")
 
 
+def device_cookie_name():
+    """Over https the cookie is __Host-: Secure, for the whole site, no subdomain may plant it."""
+    secure = current_app.config["SESSION_COOKIE_SECURE"]
+    return f"__Host-{DEVICE_COOKIE}" if secure else DEVICE_COOKIE
+
+
 def _known_accounts(now):
     """This browser's remembered accounts, still fresh: [[user id, password stamp, since], ...]."""
     try:
-        known = _serializer().loads(request.cookies.get(DEVICE_COOKIE, ""))
+        known = _serializer().loads(request.cookies.get(device_cookie_name(), ""))
     except BadSignature:
         return []
     if not isinstance(known, list):
@@ -294,7 +300,7 @@ def remember_device(response, user):
     others = [entry for entry in _known_accounts(now) if entry[0] != user.id]
     known = [[user.id, password_stamp(user), round(now, 3)], *others][:MAX_REMEMBERED_ACCOUNTS]
     response.set_cookie(
-        DEVICE_COOKIE,
+        device_cookie_name(),
         _serializer().dumps(known),
         max_age=current_app.config["LOGIN_DEVICE_MAX_AGE"],
         httponly=True,
