@@ -18,6 +18,7 @@ from .events import security_event
 from .extensions import db
 from .models import User, utcnow
 from .outbox import queue_email
+from .races import lock_member_for_deletion
 from .rows import insert_ignoring_duplicates
 from .tokens import TokenError, make_token, read_token
 from .urls import external_url, https_url_problem
@@ -323,6 +324,7 @@ def delete_account(user, password):
     from .comments import remove_comments_by
     from .reactions import forget_likes_by
 
+    lock_member_for_deletion(user.id)
     # Before the user row goes: replies by others keep their threads, and
     # the like counters on others' articles drop with the likes.
     remove_comments_by(user)
