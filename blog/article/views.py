@@ -55,7 +55,9 @@ def visible_or_404(slug):
 
 def save(form, article=None):
     """Preview, or save through blog.articles; the response either way."""
-    if form.preview.data:
+    # The same test as the limit's exemption: a form the limit lets through
+    # as a preview must not be saved (an empty preview= field once was).
+    if previewing():
         # Nothing is saved: only the body is rendered, as it would be on save.
         return render_editor(form, article, preview=render_markdown(form.body.data or ""))
     if form.validate_on_submit():
