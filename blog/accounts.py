@@ -68,7 +68,9 @@ def find_by_username(username):
 
 
 def find_by_email(email):
-    return db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+    # The database lowers both sides: SQLite's lower() folds ASCII only, Python's more,
+    # and an address with an Ä could never be found again.
+    return db.session.scalar(select(User).where(func.lower(User.email) == func.lower(email)))
 
 
 def find_by_login(login):
