@@ -18,7 +18,7 @@ from .events import security_event
 from .extensions import db
 from .models import User, utcnow
 from .outbox import queue_email
-from .races import lock_member_for_deletion
+from .races import lock_articles_touched_by, lock_member_for_deletion
 from .rows import insert_ignoring_duplicates
 from .tokens import TokenError, make_token, read_token
 from .urls import external_url, https_url_problem
@@ -327,6 +327,7 @@ def delete_account(user, password):
     from .reactions import forget_likes_by
 
     lock_member_for_deletion(user.id)
+    lock_articles_touched_by(user.id)  # before the threads: the order a reply locks them
     # Before the user row goes: replies by others keep their threads, and
     # the like counters on others' articles drop with the likes.
     remove_comments_by(user)

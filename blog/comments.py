@@ -217,13 +217,6 @@ def remove_comments_by(user):
     replied_to = db.session.scalars(
         select(Comment.parent_id).where(mine, Comment.parent_id.is_not(None)).distinct()
     ).all()
-    # The articles first, then the threads: the order in which a reply locks them.
-    db.session.execute(
-        select(Article.id)
-        .where(Article.id.in_(select(Comment.article_id).where(mine)))
-        .order_by(Article.id)
-        .with_for_update(key_share=True)
-    )
     # Every thread this touches, locked in id order (two deletions never wait on each other).
     roots = db.session.scalars(
         select(Comment.id)

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .extensions import db
-from .models import Article, User
+from .models import Article, Comment, Like, User
 
 GONE = "This has just been deleted."
 
@@ -96,3 +96,23 @@ def lock_member_for_deletion(user_id):
         )
     else:
         db.session.execute(select(User.id).where(User.id == user_id).with_for_update())
+
+
+def lock_articles_touched_by(user_id):
+    """Before deleting an account: lock every article the deletion changes, in id order.
+
+    Its own articles go, and the counters of those it commented on or liked
+    move. Locked one by one as the deletion reached them, two accounts deleted
+    at once locked the same articles in different orders and deadlocked on
+    PostgreSQL; a comment or a like locks one article, so any order suits it.
+    """
+    touched = (
+        select(Comment.article_id).where(Comment.author_id == user_id)
+        .union(select(Like.article_id).where(Like.user_id == user_id))
+    )
+    db.session.execute(
+        select(Article.id)
+        .where((Article.author_id == user_id) | Article.id.in_(touched))
+        .order_by(Article.id)
+        .with_for_update(key_share=True)
+    )
