@@ -78,6 +78,23 @@ def hold_member_or_404(user_id):
         gone()
 
 
+def lock_article_to_edit(article_id):
+    """Lock the article's row before an edit reads what it replaces; False if it is gone.
+
+    Two tabs saving at once both read the tags before either wrote: the
+    second replaced the first one's links (none deleted, all inserted), and
+    the article kept eight tags of two saves, or the retries ran out (a 500).
+    Locked first, the second edit waits and then reads what the first saved.
+    SQLite ignores FOR UPDATE: a write takes its one write lock instead.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        return db.session.execute(
+            update(Article).where(Article.id == article_id).values(slug=Article.slug)
+            .execution_options(synchronize_session=False)
+        ).rowcount == 1
+    return lock_article(article_id)
+
+
 def lock_member_for_deletion(user_id):
     """Before reading what a member owns to delete it: wait for their writes in flight.
 
