@@ -18,6 +18,7 @@ from .events import security_event
 from .extensions import db
 from .models import User, utcnow
 from .outbox import queue_email
+from .races import lock_articles_touched_by, lock_member_for_deletion
 from .rows import insert_ignoring_duplicates
 from .tokens import TokenError, make_token, read_token
 from .urls import external_url, https_url_problem
@@ -67,7 +68,9 @@ def find_by_username(username):
 
 
 def find_by_email(email):
-    return db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+    # The database lowers both sides: SQLite's lower() folds ASCII only, Python's more,
+    # and an address with an Ä could never be found again.
+    return db.session.scalar(select(User).where(func.lower(User.email) == func.lower(email)))
 
 
 def find_by_login(login):
@@ -329,6 +332,8 @@ def remove_account(user):
     from .comments import remove_comments_by
     from .reactions import forget_likes_by
 
+    lock_member_for_deletion(user.id)
+    lock_articles_touched_by(user.id)  # before the threads: the order a reply locks them
     # Before the user row goes: replies by others keep their threads, and
     # the like counters on others' articles drop with the likes.
     remove_comments_by(user)

@@ -20,7 +20,7 @@ from .errors import FieldError
 from .extensions import db
 from .markdown import render_markdown
 from .models import Article, Tag, utcnow
-from .races import gone
+from .races import gone, lock_article_to_edit
 from .rows import insert_ignoring_duplicates
 from .urls import https_url_problem
 
@@ -206,9 +206,10 @@ def update_article(article, editor, title, description, body, tags, cover_url, p
     article_id = article.id
 
     def build():
-        current = db.session.get(Article, article_id)
-        if current is None:
+        if not lock_article_to_edit(article_id):
             gone()  # deleted while being edited
+        current = db.session.get(Article, article_id)
+        db.session.expire(current)  # read again under the lock: another tab may have saved
         _apply(current, fields, tag_names, publish)
         return current
 

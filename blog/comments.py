@@ -21,7 +21,7 @@ from .errors import FieldError
 from .extensions import db
 from .markdown import render_markdown
 from .models import Article, Comment, utcnow
-from .races import lock_article, lock_article_or_404, unless_gone
+from .races import hold_member_or_404, lock_article, lock_article_or_404, unless_gone
 
 MAX_BODY = 10_000
 EMPTY_BODY = "Write something in your comment."
@@ -113,7 +113,8 @@ def add_comment(author, article, body, parent_id=None):
     """Save a comment, or a reply in the thread of parent_id (commits). Returns it."""
     require_may_comment(author, article)
     body = clean_body(body)
-    # The article before the thread: the order in which deleting the article locks them.
+    # The member, the article, the thread: the order in which deleting them locks them.
+    hold_member_or_404(author.id)
     lock_article_or_404(article.id)
     root_id = None if parent_id is None else _thread_root_for_reply(article, parent_id)
     now = utcnow()

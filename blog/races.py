@@ -10,12 +10,12 @@ row (StaleDataError), or reading the saved object back finds it gone
 from contextlib import contextmanager
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .extensions import db
-from .models import Article
+from .models import Article, Comment, Like, User
 
 GONE = "This has just been deleted."
 
@@ -59,3 +59,77 @@ def lock_article_or_404(article_id):
     if not lock_article(article_id):
         db.session.rollback()
         gone()
+
+
+def hold_member_or_404(user_id):
+    """Hold the writing member's row (FOR KEY SHARE) before any other lock; 404 if gone.
+
+    The foreign key of a new comment or like would take this lock
+    anyway, but only at the INSERT, after the article's lock. Deleting the
+    account locks the member first and the articles after
+    (lock_member_for_deletion): taken first here too, in the same order, the
+    two wait for each other instead of deadlocking on PostgreSQL.
+    """
+    found = db.session.scalar(
+        select(User.id).where(User.id == user_id).with_for_update(read=True, key_share=True)
+    )
+    if found is None:
+        db.session.rollback()
+        gone()
+
+
+def lock_article_to_edit(article_id):
+    """Lock the article's row before an edit reads what it replaces; False if it is gone.
+
+    Two tabs saving at once both read the tags before either wrote: the
+    second replaced the first one's links (none deleted, all inserted), and
+    the article kept eight tags of two saves, or the retries ran out (a 500).
+    Locked first, the second edit waits and then reads what the first saved.
+    SQLite ignores FOR UPDATE: a write takes its one write lock instead.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        return db.session.execute(
+            update(Article).where(Article.id == article_id).values(slug=Article.slug)
+            .execution_options(synchronize_session=False)
+        ).rowcount == 1
+    return lock_article(article_id)
+
+
+def lock_member_for_deletion(user_id):
+    """Before reading what a member owns to delete it: wait for their writes in flight.
+
+    A comment, like or follow being saved holds a lock on the member's row
+    (its foreign key) until it commits. FOR UPDATE waits for those and then
+    sees them; one that comes later waits for the deletion and then finds
+    the member gone (a 404). Without this, a comment committed between the
+    deletion's reads and its DELETE outlived the account, with no author.
+    SQLite ignores FOR UPDATE and starts no transaction on a SELECT: a write
+    takes its one write lock, so nobody commits in between.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(
+            update(User).where(User.id == user_id).values(username=User.username)
+            .execution_options(synchronize_session=False)
+        )
+    else:
+        db.session.execute(select(User.id).where(User.id == user_id).with_for_update())
+
+
+def lock_articles_touched_by(user_id):
+    """Before deleting an account: lock every article the deletion changes, in id order.
+
+    Its own articles go, and the counters of those it commented on or liked
+    move. Locked one by one as the deletion reached them, two accounts deleted
+    at once locked the same articles in different orders and deadlocked on
+    PostgreSQL; a comment or a like locks one article, so any order suits it.
+    """
+    touched = (
+        select(Comment.article_id).where(Comment.author_id == user_id)
+        .union(select(Like.article_id).where(Like.user_id == user_id))
+    )
+    db.session.execute(
+        select(Article.id)
+        .where((Article.author_id == user_id) | Article.id.in_(touched))
+        .order_by(Article.id)
+        .with_for_update(key_share=True)
+    )

@@ -14,7 +14,7 @@ from sqlalchemy import delete, select, update
 from . import permissions
 from .extensions import db
 from .models import Article, Bookmark, Like, utcnow
-from .races import lock_article_or_404, unless_gone
+from .races import hold_member_or_404, lock_article_or_404, unless_gone
 from .rows import insert_ignoring_duplicates
 
 
@@ -42,6 +42,7 @@ def _likes_count(article_id):
 def like(user, article):
     """`user` likes `article` (commits). Returns the new LikeState."""
     _require_reactable(user, article)
+    hold_member_or_404(user.id)  # before the article: see blog.races
     lock_article_or_404(article.id)
     with unless_gone():
         inserted = insert_ignoring_duplicates(
@@ -61,6 +62,7 @@ def like(user, article):
 def unlike(user, article):
     """Take `user`'s like back, if there was one (commits). Returns the new LikeState."""
     permissions.require(user.is_authenticated)
+    hold_member_or_404(user.id)
     lock_article_or_404(article.id)
     removed = db.session.execute(
         delete(Like).where(Like.user_id == user.id, Like.article_id == article.id)

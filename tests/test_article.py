@@ -117,6 +117,16 @@ def test_preview_renders_and_saves_nothing(client, writer):
     assert article_count() == 0
 
 
+def test_preview_of_a_body_too_long_to_save_renders_nothing(client, writer):
+    """Previews are free of the article limits, and rendering 900 kB of "_a" took 5 s of CPU."""
+    response = client.submit("/new", form(body="_a" * 450_000, button="preview"))
+    assert response.status_code == 422
+    html = page(response)
+    assert "Use at most 100000 characters." in html
+    assert 'id="preview-heading"' not in html
+    assert article_count() == 0
+
+
 def test_edit_changes_the_article_but_not_its_slug(client, writer):
     client.submit("/new", form())
     editor = page(client.get("/articles/hello-world/edit"))

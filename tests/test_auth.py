@@ -300,6 +300,14 @@ def test_login_with_username_or_email_in_any_case(client, auth, make_member, log
     assert "@member1" in page(response)
 
 
+def test_an_address_with_a_capital_beyond_ascii_logs_in_as_typed(client, auth, make_member):
+    """SQLite's lower() leaves Ä alone, Python's does not: lower both sides alike."""
+    make_member("umlaut", email="Ärger@example.com")
+    response = auth.login("Ärger@example.com", follow_redirects=True)
+    assert "@umlaut" in page(response)
+    assert accounts.find_by_email("Ärger@example.com").username == "umlaut"
+
+
 @pytest.mark.parametrize("login", ["member1", "nobody"])
 def test_wrong_password_and_unknown_user_get_the_same_answer(client, auth, make_member, login):
     make_member("member1")

@@ -258,3 +258,24 @@ def test_the_same_title_from_every_client_gives_one_plain_slug(live_server, memb
     for round_ in range(ROUNDS):
         mine = [s for s in slugs if re.fullmatch(rf"clash-{round_}(-[0-9a-f]{{4}})?", s)]
         assert len(mine) == CLIENTS and f"clash-{round_}" in mine
+
+
+def test_tabs_editing_one_article_at_once_leave_one_of_them_whole(live_server, members):
+    """Its author's tabs save new tags at once: the article ends as one of them saved it."""
+    author = ApiClient(live_server, members[0][1])
+    for round_ in range(ROUNDS):
+        assert author.send("POST", "/api/articles", {"article": {
+            "title": f"Tabs {round_}", "description": "d", "body": "Before."}}) == 201
+    tabs = [ApiClient(live_server, members[0][1]) for _ in range(CLIENTS)]
+
+    def save(tab, n):
+        return lambda round_: tab.send("PUT", f"/api/articles/tabs-{round_}", {"article": {
+            "body": f"By {n}.", "tagList": [f"tab{n}{letter}" for letter in "abcd"]}})
+
+    answers = race([save(tab, n) for n, tab in enumerate(tabs)])
+
+    assert server_errors(answers) == []
+    with live_server.app.app_context():
+        for article in db.session.scalars(select(Article)):
+            n = article.body.removeprefix("By ").removesuffix(".")
+            assert sorted(tag.name for tag in article.tags) == [f"tab{n}{x}" for x in "abcd"]

@@ -7,6 +7,7 @@ them on and small limits, and writes through the pages and the API alike.
 import pytest
 
 from blog.extensions import db
+from blog.models import Article
 from conftest import ApiClient, Auth, FormClient, api_errors, json_headers
 
 TOO_MANY = "Too many attempts. Please wait a little and try again later."
@@ -226,3 +227,18 @@ def test_every_kind_of_write_is_limited_per_ip_address(kind, limited, make_membe
     other_api.client.environ_base.update(ANOTHER_IP)
     other = browser(app, "three", **ANOTHER_IP)
     assert all(r.status_code < 400 for r in write_once(kind, other, other_api, token, 2))
+
+
+def test_what_the_limit_lets_through_as_a_preview_is_never_saved(limited, make_member):
+    """preview= (empty) beside publish: the limit exempted it as a preview, the editor saved it."""
+    app = limited(RATELIMIT_ARTICLES_PER_MEMBER="1 per hour",
+                  RATELIMIT_ARTICLES_PER_IP="2 per hour")
+    make_member("sly")
+    page = browser(app, "sly")
+    assert publish(page, "First").status_code == 302
+
+    for title in ("Second", "Third", "Fourth"):
+        data = {"title": title, "description": "", "cover_url": "", "tags": "", "body": "Text.",
+                "publish": "x", "preview": ""}
+        assert page.submit("/new", data).status_code in (200, 429)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Article)) == 1
