@@ -16,7 +16,7 @@ and deleting do not add anything to the site.
 from flask import request
 from flask_login import current_user
 
-from .auth.throttle import limit
+from .auth.throttle import limit, refunded_unless
 from .extensions import limiter
 
 # kind of write: (its limit per member, its limit per IP address)
@@ -31,13 +31,13 @@ KINDS = {
 
 
 def went_through(response):
-    """A write that was done: any answer but an error."""
-    return response.status_code < 400
+    """A write that was done: any answer but an error (None: the view raised one)."""
+    return response is not None and response.status_code < 400
 
 
 def redirected(response):
     """A page's form that was saved redirects; a preview or a refused form answers 200 or 422."""
-    return response.status_code == 302
+    return response is not None and response.status_code == 302
 
 
 def _page_member():
@@ -61,16 +61,22 @@ def limit_writes(kind, member=_page_member, counted=went_through, exempt=lambda:
     the API's writer_required), so that `member` (the page's logged-in
     member unless given) is known. `counted` says which answers count per
     member; `exempt` tells requests of the view that create nothing.
+
+    The member's limit is spent before the view runs, in one atomic step, and
+    given back when the answer does not count: requests sent at once cannot
+    all pass a check made before any of them is counted.
     """
     per_member, per_ip = KINDS[kind]
+    member_scope = f"write-{kind}-member"
 
     def member_key():
         return f"member:{member().id}"
 
     def decorate(view):
+        view = refunded_unless(counted, {member_scope})(view)
         view = limiter.shared_limit(
-            limit(per_member), scope=f"write-{kind}-member", key_func=member_key,
-            methods=["POST"], deduct_when=counted, exempt_when=exempt,
+            limit(per_member), scope=member_scope, key_func=member_key,
+            methods=["POST"], exempt_when=exempt,
         )(view)
         return limiter.shared_limit(
             limit(per_ip), scope=f"write-{kind}-ip", methods=["POST"], exempt_when=exempt,

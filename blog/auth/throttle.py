@@ -90,9 +90,10 @@ def emailed(response):
 SIGNUP_SCOPE = "signup"
 
 
-def _given_back_unless(deduct_when, scopes):
+def refunded_unless(deduct_when, scopes):
     """Wrap a view whose limits in `scopes` are spent before it runs; give them back after
-    unless `deduct_when(response)` (None when the view raised) says an email went out.
+    unless `deduct_when(response)` (None when the view raised) says it counts (an email
+    went out, a comment was saved).
 
     Flask-Limiter's own deduct_when checks before and counts after the answer, so
     requests sent at once all passed the check: spending first is one atomic step.
@@ -128,7 +129,7 @@ def limit_forms_that_email(ip_limit_name, scope, deduct_when=email_was_sent):
     """
 
     def decorate(view):
-        view = _given_back_unless(deduct_when, {f"{scope}-address"})(view)
+        view = refunded_unless(deduct_when, {f"{scope}-address"})(view)
         view = limiter.shared_limit(
             limit("RATELIMIT_EMAILS_PER_ADDRESS"),
             scope=f"{scope}-address",
@@ -148,7 +149,7 @@ def limit_email_changes(account_key, address_key, deduct_when):
 
     def decorate(view):
         scopes = {"address": "email-change-address", "account": "email-change-account"}
-        view = _given_back_unless(deduct_when, set(scopes.values()))(view)
+        view = refunded_unless(deduct_when, set(scopes.values()))(view)
         view = limiter.shared_limit(
             limit("RATELIMIT_EMAILS_PER_ADDRESS"), scope=scopes["address"], key_func=address_key
         )(view)
@@ -164,7 +165,7 @@ def limit_password_changes(account_key, changed, exempt_when=None):
     the account a notice, and a stolen API token gets a new token with every change."""
 
     def decorate(view):
-        view = _given_back_unless(changed, {"password-change"})(view)
+        view = refunded_unless(changed, {"password-change"})(view)
         return limiter.shared_limit(
             limit("RATELIMIT_EMAIL_PER_ACCOUNT"),
             scope="password-change",
