@@ -17,6 +17,7 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from blog.api.openapi import document
+from helpers import TEST_PASSWORD
 
 API_PREFIX = "/api"
 DOCUMENT_URI = "urn:blog-api-openapi"
@@ -175,8 +176,6 @@ class ApiClient:
     def login(self, email, password=None):
         """Log in through the API; returns the token. The password defaults to the tests' own."""
         if password is None:
-            from conftest import TEST_PASSWORD  # not at the top: conftest may import this module
-
             password = TEST_PASSWORD
         response = self.post("/api/users/login", {"user": {"email": email, "password": password}})
         assert response.status_code == 200, response.get_json()

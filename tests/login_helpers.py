@@ -3,14 +3,10 @@
 import time
 from urllib.parse import urlsplit
 
-from conftest import CSRF_PATTERN, Auth, FormClient, link_in
+from helpers import CSRF_PATTERN, Auth, FormClient, link_in, page  # noqa: F401 - page: for the tests
 
 NEW_PASSWORD = "a brand new passphrase"  # noqa: S105 - a test account's
 LINK_BUTTON = "Email me a one-time login link"
-
-
-def page(response):
-    return response.get_data(as_text=True)
 
 
 def browser(app, ip="192.0.2.10"):

@@ -13,14 +13,10 @@ from sqlalchemy import func, select
 
 from blog.extensions import db
 from blog.models import LoginSession, User
-from conftest import TEST_PASSWORD, Auth, api_errors, link_in, text_of
+from helpers import TEST_PASSWORD, Auth, api_errors, link_in, page, text_of
 
 NEW_PASSWORD = "a brand new passphrase"
 THIEF_PASSWORD = "the thief chose this one"
-
-
-def page(response):
-    return response.get_data(as_text=True)
 
 
 def path_of(url):
@@ -142,8 +138,10 @@ def test_an_email_change_link_asks_before_it_changes_anything(client, member, de
 def test_an_api_email_change_waits_for_confirmation_even_when_the_site_does_not_ask_for_it(
     make_app, make_member, smtp, mailbox
 ):
+    from api_contract import ApiClient
+
     from blog.outbox import deliver_due
-    from conftest import ApiClient, FormClient
+    from helpers import FormClient
 
     app = make_app(REQUIRE_VERIFIED_EMAIL=False, MAIL_SERVER=smtp.hostname, MAIL_PORT=smtp.port)
     with app.app_context():

@@ -13,7 +13,7 @@ from test_concurrent_writes import ROUNDS, TIMEOUT, ApiClient, Browser, members,
 
 from blog.extensions import db
 from blog.models import Article, Comment, Like
-from conftest import TEST_PASSWORD
+from helpers import TEST_PASSWORD
 
 # test_concurrent_writes' members, made in the live server's database (they hang up at the end).
 racers = pytest.fixture(members.__wrapped__, name="racers")

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from conftest import api_errors, count_queries, set_published_at
+from helpers import api_errors, count_queries, set_published_at
 
 NEW_ARTICLE = {
     "title": "How to train your dragon",
@@ -98,7 +98,9 @@ def test_writing_needs_a_token_and_a_confirmed_email(api, api_member):
 
 
 def test_writing_works_without_confirmation_when_the_site_allows_it(make_app):
-    from conftest import TEST_PASSWORD, ApiClient
+    from api_contract import ApiClient
+
+    from helpers import TEST_PASSWORD
 
     app = make_app(REQUIRE_VERIFIED_EMAIL=False)
     with app.app_context():
@@ -124,7 +126,7 @@ def test_a_draft_is_seen_only_by_its_author(api, author, make_article):
 
 def make_member_token(api, username):
     from blog.accounts import create_user
-    from conftest import TEST_PASSWORD
+    from helpers import TEST_PASSWORD
 
     user = create_user(f"{username}@example.com", username, TEST_PASSWORD)
     return user, api.login(user.email)
@@ -337,7 +339,7 @@ def test_favorite_and_unfavorite_are_idempotent(api, author, api_member):
 def test_a_like_on_the_page_is_a_favorite_in_the_api_and_back(
     api, author, api_member, client, auth
 ):
-    from conftest import json_headers
+    from helpers import json_headers
 
     create(api, author[1])
     _, token = api_member("reader")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import api_errors, count_queries
+from helpers import api_errors, count_queries
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import LiveServer
+from helpers import LiveServer
 
 
 class Http:

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from conftest import TEST_PASSWORD, api_errors, link_in
+from helpers import TEST_PASSWORD, api_errors, link_in
 
 NEW_USER = {"username": "jake", "email": "jake@example.com", "password": TEST_PASSWORD}
 JWT_PATTERN = re.compile(r"^[\w-]+\.[\w-]+\.[\w-]+$")
@@ -271,7 +271,7 @@ def test_a_new_email_waits_for_confirmation(api, api_member, deliver, client):
 def test_a_new_email_waits_for_confirmation_even_when_the_site_does_not_require_it(
     make_app, smtp, deliver
 ):
-    from conftest import ApiClient
+    from api_contract import ApiClient
 
     app = make_app(REQUIRE_VERIFIED_EMAIL=False, MAIL_SERVER=smtp.hostname, MAIL_PORT=smtp.port)
     with app.app_context():
@@ -319,7 +319,7 @@ def test_follow_and_unfollow(api, api_member, make_member):
 
 
 def test_a_follow_on_the_page_shows_in_the_api_and_back(api, api_member, client, auth):
-    from conftest import follow_button
+    from helpers import follow_button
 
     api_member("jake")
     reader, token = api_member("reader")
@@ -351,7 +351,7 @@ def test_follow_needs_a_token_and_a_confirmed_email(api, api_member, make_member
 
 
 def test_failed_api_logins_are_limited_per_account_with_a_json_429(make_app, make_member):
-    from conftest import ApiClient
+    from api_contract import ApiClient
 
     app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN_FAILURES_PER_ACCOUNT="3 per minute",
                    RATELIMIT_SIGNUP_PER_IP="2 per minute")
@@ -374,7 +374,7 @@ def test_failed_api_logins_are_limited_per_account_with_a_json_429(make_app, mak
 
 
 def test_registrations_that_email_an_address_are_limited_per_address(make_app, make_member):
-    from conftest import ApiClient
+    from api_contract import ApiClient
 
     app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_EMAILS_PER_ADDRESS="2 per minute")
     with app.app_context():
@@ -404,7 +404,7 @@ def test_a_taken_address_is_not_revealed_while_confirmation_is_required(
 
 
 def test_email_changes_are_limited_per_account(make_app, make_member):
-    from conftest import ApiClient
+    from api_contract import ApiClient
 
     app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_EMAIL_PER_ACCOUNT="2 per minute")
     with app.app_context():

@@ -7,12 +7,8 @@ from blog import accounts, articles
 from blog.articles import ArticleError
 from blog.extensions import db
 from blog.models import Article, Tag, User
-from conftest import TEST_PASSWORD, Auth, count_queries
-from conftest import article_form as form
-
-
-def page(response):
-    return response.get_data(as_text=True)
+from helpers import TEST_PASSWORD, Auth, count_queries, page
+from helpers import article_form as form
 
 
 def article_count():

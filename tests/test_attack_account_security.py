@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from blog.extensions import db
 from blog.models import OutboxEmail, User
-from conftest import CSRF_PATTERN, TEST_PASSWORD, Auth, LiveServer, link_in
+from helpers import CSRF_PATTERN, TEST_PASSWORD, Auth, LiveServer, link_in
 
 THIEF_PASSWORD = "the thief chose this one"  # noqa: S105 - a test account's
 

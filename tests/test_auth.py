@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from blog import accounts
 from blog.extensions import db
 from blog.models import LoginSession, OutboxEmail, User
-from conftest import TEST_PASSWORD, link_in, text_of
+from helpers import TEST_PASSWORD, link_in, page, text_of
 
 
 def users_count():
@@ -19,10 +19,6 @@ def users_count():
 def user_named(username):
     db.session.expire_all()
     return db.session.scalar(select(User).where(User.username == username))
-
-
-def page(response):
-    return response.get_data(as_text=True)
 
 
 # --- sign-up --------------------------------------------------------------------------
@@ -219,7 +215,7 @@ def test_someone_elses_verification_link_never_switches_who_is_logged_in(
     client, auth, make_member, make_client, deliver, caplog
 ):
     """Login CSRF: a member who opens another account's link stays themselves."""
-    from conftest import Auth
+    from helpers import Auth
 
     Auth(make_client()).register(email="other@example.com", username="other")
     path = link_in(deliver()[0], "/auth/verify/").removeprefix("http://localhost")
@@ -367,7 +363,7 @@ def test_logout_is_a_post_and_ends_the_session(client, auth, make_member):
 def test_each_login_is_a_session_row(client, auth, make_member, make_client):
     make_member("member1")
     auth.login()
-    from conftest import Auth
+    from helpers import Auth
 
     Auth(make_client()).login(remember=True)
     rows = db.session.scalars(select(LoginSession)).all()
@@ -457,7 +453,7 @@ def test_reset_link_sets_a_new_password_once_and_ends_every_session(
 ):
     make_member("member1")
     elsewhere = make_client()
-    from conftest import Auth
+    from helpers import Auth
 
     Auth(elsewhere).login(remember=True)
     client.submit("/auth/reset", {"email": "member1@example.com"})

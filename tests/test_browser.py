@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from conftest import TEST_PASSWORD
+from helpers import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -4,14 +4,14 @@ One member writes an article with a code block; a second member comments,
 likes it (the count changes without a page reload), follows the author and
 finds the article under Following. The same like is then done with
 JavaScript switched off, where the plain form posts and comes back.
-The browser fixtures live in conftest.py; the steps come from test_browser.py.
+The browser fixtures live in tests/fixtures/browser.py; the steps come from test_browser.py.
 """
 
 import pytest
 from playwright.sync_api import expect
 from test_browser import flash, log_in, nav
 
-from conftest import TEST_PASSWORD
+from helpers import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import TEST_PASSWORD
+from helpers import TEST_PASSWORD
 
 
 def no_store(response):

@@ -7,7 +7,7 @@ from blog import create_app
 from blog.cli import DEMO_PASSWORD
 from blog.extensions import db
 from blog.models import User
-from conftest import FormClient
+from helpers import FormClient
 
 
 def test_init_db_creates_the_schema_on_an_empty_database(tmp_path):

@@ -9,11 +9,7 @@ from blog import accounts, comments, threads
 from blog.comments import CommentError
 from blog.extensions import db
 from blog.models import Article, Comment
-from conftest import TEST_PASSWORD, Auth, count_queries
-
-
-def page(response):
-    return response.get_data(as_text=True)
+from helpers import TEST_PASSWORD, Auth, count_queries, page
 
 
 def logged_in(make_client, username):

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from blog.extensions import db
 from blog.models import Article, Comment, Tag
-from conftest import CSRF_PATTERN, TEST_PASSWORD
+from helpers import CSRF_PATTERN, TEST_PASSWORD
 
 CLIENTS = 8
 ROUNDS = 4

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from blog import passwords
-from conftest import count_queries, text_of
+from helpers import count_queries, text_of
 
 STATEMENT_TABLES = re.compile(r'\b(?:FROM|INTO|UPDATE|JOIN)\s+"?(\w+)', re.IGNORECASE)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from blog.events import security_event
-from conftest import TEST_PASSWORD, Auth, FormClient, link_in, text_of
+from helpers import TEST_PASSWORD, Auth, FormClient, link_in, text_of
 
 ADMIN_PASSWORD = "an admin's own long passphrase"
 

@@ -9,19 +9,16 @@ import pytest
 from blog import articles, follows, reactions
 from blog.listing import tag_named
 from blog.models import utcnow
-from conftest import (
+from helpers import (
     ATOM,
     card_titles,
     entry_titles,
     follow_button,
     json_headers,
+    page,
     parse_atom,
     set_published_at,
 )
-
-
-def page(response):
-    return response.get_data(as_text=True)
 
 
 def link_query(response, rel):

@@ -22,7 +22,7 @@ from werkzeug.routing import AnyConverter
 from blog import accounts, comments, tokens
 from blog.extensions import db
 from blog.models import Article, Comment, LoginSession
-from conftest import TEST_PASSWORD, Auth, FormClient
+from helpers import TEST_PASSWORD, Auth, FormClient
 
 HOSTILE_VALUES = ["", "   ", "-1", "9" * 40, "x" * 20_000, "é😀\u202e\u200bمرحبا",
                   "<script>alert(1)</script>"]

@@ -23,7 +23,7 @@ from login_helpers import (
 )
 
 from blog import passwords
-from conftest import CSRF_PATTERN, TEST_PASSWORD, Auth, LiveServer, api_errors, link_in
+from helpers import CSRF_PATTERN, TEST_PASSWORD, Auth, LiveServer, api_errors, link_in
 
 # Our own keys in the shared Redis (one prefix for the run: Flask-Limiter keeps the first it sees).
 KEY_PREFIX = f"blog-test-logins-{uuid.uuid4().hex[:8]}"
@@ -109,7 +109,7 @@ def test_a_locked_account_refuses_even_the_right_password_and_offers_a_link(
 
 
 def test_the_api_lockout_points_to_the_sites_login_link(limited, make_member):
-    from conftest import ApiClient
+    from api_contract import ApiClient
 
     app = limited()
     make_member("target", email="target@example.com")

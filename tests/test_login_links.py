@@ -25,7 +25,7 @@ from login_helpers import (
 )
 
 from blog import accounts
-from conftest import CSRF_PATTERN, TEST_PASSWORD, Auth, LiveServer, link_in, text_of
+from helpers import CSRF_PATTERN, TEST_PASSWORD, Auth, LiveServer, link_in, text_of
 
 
 @pytest.fixture

@@ -8,12 +8,9 @@ from sqlalchemy import select, update
 from blog.extensions import db
 from blog.markdown import render_markdown
 from blog.models import Article
-from conftest import ARTICLE_BODY as BODY
-from conftest import article_form as form
-
-
-def page(response):
-    return response.get_data(as_text=True)
+from helpers import ARTICLE_BODY as BODY
+from helpers import article_form as form
+from helpers import page
 
 
 class TagCollector(HTMLParser):
@@ -77,8 +74,6 @@ def test_markdown_is_rendered_when_saved_not_when_viewed(client, make_article):
     db.session.commit()
     html = page(client.get(f"/articles/{article.slug}"))
     assert "<strong>bold</strong>" in html and "changed behind its back" not in html
-
-
 
 
 def test_code_blocks_and_tables_render_without_inline_styles(app):

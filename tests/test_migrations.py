@@ -29,7 +29,7 @@ from blog import (
 from blog.extensions import db
 from blog.models import Tag
 from blog.seed import Seeder
-from conftest import TEST_PASSWORD, _test_config
+from helpers import TEST_PASSWORD, _test_config
 
 # --- throw-away databases and moving them through the history -----------------------
 

@@ -8,20 +8,16 @@ from sqlalchemy import update
 from blog import follows, reactions
 from blog.extensions import db
 from blog.models import Bookmark, utcnow
-from conftest import (
+from helpers import (
     ATOM,
     TEST_PASSWORD,
     card_titles,
     entry_titles,
     follow_button,
     json_headers,
+    page,
     parse_atom,
 )
-
-
-def page(response):
-    return response.get_data(as_text=True)
-
 
 BACK_TO_ADA = {"Referer": "http://localhost/@ada"}
 

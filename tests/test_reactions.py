@@ -7,13 +7,9 @@ from sqlalchemy import func, select
 
 from blog.extensions import db
 from blog.models import Article, Bookmark, Like
-from conftest import Auth
+from helpers import Auth, page
 
 JSON = {"Accept": "application/json"}
-
-
-def page(response):
-    return response.get_data(as_text=True)
 
 
 def likes_count(article):

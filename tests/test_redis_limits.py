@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from conftest import TEST_PASSWORD, Auth, FormClient, free_port
+from helpers import TEST_PASSWORD, Auth, FormClient, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_REDIS = "redis://127.0.0.1:6379"

@@ -7,11 +7,7 @@ from argon2 import PasswordHasher
 
 from blog import create_app
 from blog.passwords import hash_password
-from conftest import TEST_PASSWORD, Auth, FormClient, api_errors
-
-
-def page(response):
-    return response.get_data(as_text=True)
+from helpers import TEST_PASSWORD, Auth, FormClient, api_errors, page
 
 
 @pytest.mark.parametrize("path", ["/", "/auth/login", "/auth/register", "/no-such-page"])
@@ -331,7 +327,7 @@ for _ in range(40):
     ],
 )
 def test_characters_the_database_cannot_store_are_a_422_on_the_api(api, method, url, body):
-    from conftest import api_errors
+    from helpers import api_errors
 
     response = api.request(method, url, json=body)
     assert api_errors(response, 422) == {"body": ["contains characters that cannot be used"]}
@@ -340,7 +336,7 @@ def test_characters_the_database_cannot_store_are_a_422_on_the_api(api, method, 
 @pytest.mark.parametrize("depth", [500, 5000])
 def test_json_nested_too_deep_is_refused_on_pages_and_the_api(client, api, depth):
     body = "[" * depth + "]" * depth
-    from conftest import api_errors
+    from helpers import api_errors
 
     response = api.client.post("/api/users/login", data=body, content_type="application/json")
     assert api_errors(response, 422)
@@ -357,7 +353,7 @@ def test_an_id_the_database_cannot_hold_is_a_404(client, make_member, auth, url)
 
 
 def test_api_and_page_logins_share_the_per_account_limit(limited_app, make_member):
-    from conftest import ApiClient
+    from api_contract import ApiClient
 
     make_member("target", email="target@example.com")
     owner, home = browser(limited_app, "192.0.2.10")

@@ -10,6 +10,7 @@ import pytest
 import waitress.server
 
 from blog import serving
+from helpers import stop_waitress
 
 # Half a request line and half a header, as slowloris sends them: never finished.
 SLOW_START = (b"GET / HTTP/1.1\r\n", b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Wait: ", b"GE")
@@ -40,11 +41,7 @@ def running(server):
     try:
         yield server.effective_port
     finally:
-        server.close()
-        for channel in list(server._map.values()):
-            channel.close()
-        server.task_dispatcher.shutdown()
-        thread.join(timeout=5)
+        stop_waitress(server, thread)
 
 
 @contextlib.contextmanager

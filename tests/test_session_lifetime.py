@@ -10,11 +10,7 @@ from sqlalchemy import select, update
 
 from blog.extensions import db
 from blog.models import LoginSession, utcnow
-from conftest import CSRF_PATTERN, TEST_PASSWORD, Auth, FormClient
-
-
-def page(response):
-    return response.get_data(as_text=True)
+from helpers import CSRF_PATTERN, TEST_PASSWORD, Auth, FormClient, page
 
 
 def the_session():

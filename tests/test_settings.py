@@ -5,11 +5,7 @@ from sqlalchemy import func, select
 
 from blog.extensions import db
 from blog.models import LoginSession, User
-from conftest import TEST_PASSWORD, Auth, link_in
-
-
-def page(response):
-    return response.get_data(as_text=True)
+from helpers import TEST_PASSWORD, Auth, link_in, page
 
 
 def fresh(user):

@@ -9,19 +9,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
+from api_contract import ApiClient
 from sqlalchemy import func, select
 
 from blog.extensions import db
 from blog.models import Article, Comment
-from conftest import (
-    TEST_PASSWORD,
-    ApiClient,
-    Auth,
-    FormClient,
-    LiveServer,
-    api_errors,
-    json_headers,
-)
+from helpers import TEST_PASSWORD, Auth, FormClient, LiveServer, api_errors, json_headers
 
 TOO_MANY = "Too many attempts. Please wait a little and try again later."
 PLENTY = "1000 per minute"
