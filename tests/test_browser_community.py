@@ -94,7 +94,8 @@ def test_write_comment_like_follow_and_read_under_following(new_page, live_serve
 
     # A mark on the window survives only if the page is not reloaded.
     reader.evaluate("() => { window.notReloaded = true; }")
-    like_button(reader).click()
+    with reader.expect_response(lambda r: r.url.endswith("/like") and r.ok):
+        like_button(reader).click()
     expect(unlike_button(reader)).to_contain_text("1")
     assert reader.evaluate("() => window.notReloaded === true")
     reader.reload()
@@ -102,7 +103,10 @@ def test_write_comment_like_follow_and_read_under_following(new_page, live_serve
 
     reader.locator(".article-meta").get_by_role("link", name="Writer").click()
     expect(reader.get_by_role("heading", level=1, name="Writer")).to_be_visible()
-    reader.get_by_role("button", name="Follow").click()
+    # The script shows "Unfollow" at once; wait for the server's answer before
+    # leaving the page, as leaving would cancel the request.
+    with reader.expect_response(lambda r: r.url.endswith("/follow") and r.ok):
+        reader.get_by_role("button", name="Follow").click()
     expect(reader.get_by_role("button", name="Unfollow")).to_be_visible()
 
     reader.goto(base_url + "/?tab=following")
