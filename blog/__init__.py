@@ -73,8 +73,8 @@ def register_blueprints(app):
 
 
 def register_template_helpers(app):
-    from .accounts import may_write
     from .outbox import uses_dev_mailbox
+    from .permissions import may_write
 
     @app.context_processor
     def site_context():

@@ -13,12 +13,14 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from . import notices, passwords, sessions
+from .comments import remove_comments_by
 from .errors import FieldError
 from .events import security_event
 from .extensions import db
 from .models import User, utcnow
 from .outbox import queue_email
 from .races import lock_articles_touched_by, lock_member_for_deletion
+from .reactions import forget_likes_by
 from .rows import insert_ignoring_duplicates
 from .tokens import TokenError, make_token, read_token
 from .urls import external_url, https_url_problem
@@ -77,13 +79,6 @@ def find_by_login(login):
     """The user whose email or username is `login`, or None."""
     login = login.strip()
     return find_by_email(login) if "@" in login else find_by_username(login)
-
-
-def may_write(user):
-    """True when `user` may create or change content under the site's policy."""
-    if not user.is_authenticated:
-        return False
-    return user.is_verified or not current_app.config["REQUIRE_VERIFIED_EMAIL"]
 
 
 # --- sign-up and verification -------------------------------------------------
@@ -328,10 +323,6 @@ def delete_account(user, password):
 
 def remove_account(user):
     """Delete the account and everything it owns (no commit)."""
-    # Imported here: both ask blog.permissions, which imports this module.
-    from .comments import remove_comments_by
-    from .reactions import forget_likes_by
-
     lock_member_for_deletion(user.id)
     lock_articles_touched_by(user.id)  # before the threads: the order a reply locks them
     # Before the user row goes: replies by others keep their threads, and

@@ -30,7 +30,7 @@ class BookmarkState:
 
 
 def _require_reactable(user, article):
-    permissions.require(permissions.can_write(user), permissions.MAY_NOT_WRITE)
+    permissions.require(permissions.may_write(user), permissions.MAY_NOT_WRITE)
     # Drafts cannot be liked, not even by their author.
     permissions.require(article.is_published, "Only published articles can be liked or saved.")
 

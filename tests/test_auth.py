@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from blog import accounts
+from blog import accounts, permissions
 from blog.extensions import db
 from blog.models import LoginSession, OutboxEmail, User
 from helpers import TEST_PASSWORD, link_in, page, text_of
@@ -252,7 +252,7 @@ def test_unverified_member_can_log_in_sees_banner_and_can_resend(
     assert "Please confirm your email address to start writing" in html
     assert "Resend verification email" in html
     with client.application.test_request_context():
-        assert not accounts.may_write(user_named("pending"))
+        assert not permissions.may_write(user_named("pending"))
 
     response = client.submit("/auth/verify/resend", follow_redirects=True)
     assert "We sent a new confirmation link to pending@example.com" in page(response)
@@ -265,7 +265,7 @@ def test_verified_member_sees_no_banner_and_may_write(client, auth, make_member)
     auth.login("done")
     assert "Please confirm your email" not in page(client.get("/"))
     with client.application.test_request_context():
-        assert accounts.may_write(member)
+        assert permissions.may_write(member)
 
 
 def test_may_write_follows_the_setting(make_app, make_member):
@@ -273,7 +273,7 @@ def test_may_write_follows_the_setting(make_app, make_member):
     with app.app_context():
         member = make_member("relaxed", verified=False)
         with app.test_request_context():
-            assert accounts.may_write(member)
+            assert permissions.may_write(member)
 
 
 # --- login and logout -------------------------------------------------------------------

@@ -5,9 +5,8 @@ blog.articles, blog.comments, blog.reactions, blog.follows, blog.listing);
 this package only reads JSON, checks the token, and shapes the answers.
 """
 
-from flask import Blueprint
+# Importing the route modules registers their routes on bp.
+from . import articles, comments, docs, errors, users  # noqa: F401
+from .blueprint import bp
 
-bp = Blueprint("api", __name__, url_prefix="/api")
-
-# The route modules register themselves on bp.
-from . import articles, comments, docs, errors, users  # noqa: E402, F401
+__all__ = ["bp"]

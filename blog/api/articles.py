@@ -11,8 +11,8 @@ from flask import current_app, jsonify, request
 
 from .. import articles, follows, listing, reactions
 from ..write_limits import limit_writes
-from . import bp
 from .auth import asking_user, token_required, writer_required
+from .blueprint import bp
 from .errors import ApiError, not_found
 from .payload import read_payload, tag_list, text_fields, window_args
 from .present import article_json

@@ -7,9 +7,9 @@ from flask import current_app, jsonify
 
 from .. import comments, follows, threads
 from ..write_limits import limit_writes
-from . import bp
 from .articles import article_or_404
 from .auth import asking_user, token_required, writer_required
+from .blueprint import bp
 from .errors import not_found
 from .payload import read_payload, text_fields
 from .present import comment_json

@@ -10,7 +10,7 @@ from flask import current_app, jsonify, render_template, request
 
 from ..articles import make_slug
 from ..markdown import render_markdown
-from . import bp
+from .blueprint import bp
 from .openapi import document
 
 METHOD_ORDER = ("get", "post", "put", "delete")

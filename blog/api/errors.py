@@ -4,7 +4,7 @@ from flask import jsonify
 
 from ..errors import FieldError
 from ..extensions import db
-from . import bp
+from .blueprint import bp
 
 # Our domain names a few fields differently from the RealWorld documents.
 API_FIELD_NAMES = {

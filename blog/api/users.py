@@ -8,8 +8,8 @@ from ..auth.throttle import limit
 from ..extensions import limiter
 from ..urls import external_url
 from ..write_limits import limit_writes
-from . import bp
 from .auth import asking_user, token_required, writer_required
+from .blueprint import bp
 from .errors import ApiError, not_found
 from .payload import read_payload, text_fields
 from .present import profile_json, user_json
