@@ -82,5 +82,4 @@ def register_template_helpers(app):
             "site_name": app.config["SITE_NAME"],
             "may_write": may_write,
             "dev_mailbox": app.config["BLOG_ENV"] != "production" and uses_dev_mailbox(app),
-            "require_verified_email": app.config["REQUIRE_VERIFIED_EMAIL"],
         }
