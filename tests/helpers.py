@@ -335,3 +335,34 @@ def api_errors(response, status):
         for messages in errors.values()
     ), errors
     return errors
+
+
+def path_of(url):
+    """The path of a link in an email (the tests' BASE_URL is http://localhost)."""
+    return url.removeprefix("http://localhost")
+
+
+def fresh(user):
+    """`user` read again from the database, after another request changed it."""
+    db.session.expire_all()
+    return db.session.get(type(user), user.id)
+
+
+def only(messages, to, subject):
+    """The one message to `to` with `subject`."""
+    matching = [m for m in messages if m["To"] == to and m["Subject"] == subject]
+    assert len(matching) == 1, [(m["To"], m["Subject"]) for m in messages]
+    return matching[0]
+
+
+def move_account_with_stolen_token(api, make_client, deliver, owner_email, thief_email):
+    """A thief with an API token moves the account to their address and confirms it.
+
+    Returns (the stolen token, the notice the old address received).
+    """
+    stolen = api.login(owner_email)
+    api.put("/api/user", {"user": {"email": thief_email}}, token=stolen)
+    confirm = only(deliver(), thief_email, "Confirm your new email address")
+    make_client().submit(path_of(link_in(confirm, "/settings/email/confirm/")))
+    notice = only(deliver(), owner_email, "Your email address was changed")
+    return stolen, notice

@@ -12,33 +12,28 @@ import pytest
 from sqlalchemy import func, select
 
 from blog.extensions import db
-from blog.models import LoginSession, User
-from helpers import TEST_PASSWORD, Auth, api_errors, link_in, page, text_of
+from blog.models import LoginSession
+from helpers import (
+    TEST_PASSWORD,
+    Auth,
+    api_errors,
+    fresh,
+    link_in,
+    move_account_with_stolen_token,
+    only,
+    page,
+    path_of,
+    text_of,
+)
 
 NEW_PASSWORD = "a brand new passphrase"
 THIEF_PASSWORD = "the thief chose this one"
-
-
-def path_of(url):
-    return url.removeprefix("http://localhost")
-
-
-def fresh(user):
-    db.session.expire_all()
-    return db.session.get(User, user.id)
 
 
 def events(caplog, name):
     """The security events called `name` written during the test."""
     found = [json.loads(r.getMessage()) for r in caplog.records if r.name == "blog.security"]
     return [e for e in found if e["event"] == name]
-
-
-def only(messages, to, subject):
-    """The one message to `to` with `subject`."""
-    matching = [m for m in messages if m["To"] == to and m["Subject"] == subject]
-    assert len(matching) == 1, [(m["To"], m["Subject"]) for m in messages]
-    return matching[0]
 
 
 def change_password_in_settings(client, new=NEW_PASSWORD, current=TEST_PASSWORD):
@@ -271,11 +266,8 @@ def test_the_thief_cannot_void_the_notice_sent_to_the_old_address(
 ):
     """Whatever the thief does after moving the account, the old address takes it back."""
     owner = make_member("jake", email="jake@example.com")
-    stolen = api.login("jake@example.com")
-    api.put("/api/user", {"user": {"email": "thief@example.org"}}, token=stolen)
-    confirm = only(deliver(), "thief@example.org", "Confirm your new email address")
-    make_client().submit(path_of(link_in(confirm, "/settings/email/confirm/")))
-    notice = only(deliver(), "jake@example.com", "Your email address was changed")
+    stolen, notice = move_account_with_stolen_token(
+        api, make_client, deliver, "jake@example.com", "thief@example.org")
     mailbox.clear()
     # The thief changes the password, which is told to their own address...
     response = api.put("/api/user", {"user": {"password": THIEF_PASSWORD}}, token=stolen)

@@ -14,25 +14,20 @@ from login_helpers import browser, deliver_all, limited_apps, page, stop_when_id
 from sqlalchemy import select
 
 from blog.extensions import db
-from blog.models import OutboxEmail, User
-from helpers import CSRF_PATTERN, TEST_PASSWORD, Auth, LiveServer, link_in
+from blog.models import OutboxEmail
+from helpers import (
+    CSRF_PATTERN,
+    TEST_PASSWORD,
+    Auth,
+    LiveServer,
+    fresh,
+    link_in,
+    move_account_with_stolen_token,
+    only,
+    path_of,
+)
 
 THIEF_PASSWORD = "the thief chose this one"  # noqa: S105 - a test account's
-
-
-def path_of(url):
-    return url.removeprefix("http://localhost")
-
-
-def fresh(user):
-    db.session.expire_all()
-    return db.session.get(User, user.id)
-
-
-def only(messages, to, subject):
-    matching = [m for m in messages if m["To"] == to and m["Subject"] == subject]
-    assert len(matching) == 1, [(m["To"], m["Subject"]) for m in messages]
-    return matching[0]
 
 
 @pytest.fixture
@@ -47,11 +42,8 @@ def test_a_thief_cannot_keep_the_account_by_signing_up_with_the_old_address(
     """Squatting the old address with an unconfirmed sign-up once made "this wasn't me" fail:
     the account kept the thief's address, and a reset there gave it back to the thief."""
     owner = make_member("jake", email="jake@example.com")
-    stolen = api.login("jake@example.com")
-    api.put("/api/user", {"user": {"email": "thief@example.org"}}, token=stolen)
-    confirm = only(deliver(), "thief@example.org", "Confirm your new email address")
-    make_client().submit(path_of(link_in(confirm, "/settings/email/confirm/")))
-    notice = only(deliver(), "jake@example.com", "Your email address was changed")
+    stolen, notice = move_account_with_stolen_token(
+        api, make_client, deliver, "jake@example.com", "thief@example.org")
     # The thief signs up with the address the account left: nobody confirms it.
     assert Auth(make_client()).register(email="jake@example.com",
                                         username="squatter").status_code == 302
