@@ -186,9 +186,8 @@ def verify_email(token):
 # --- login --------------------------------------------------------------------
 
 
-def authenticate(login, password):
-    """The user with this email or username and password, or None (logged either way)."""
-    user = find_by_login(login)
+def check_credentials(user, login, password):
+    """`user` (found by `login`, or None) when `password` is theirs, else None (logged)."""
     if user is None:
         passwords.burn_time_like_a_check(password)
         security_event("login.failed", reason="unknown_account", login_ref=login_ref(login))

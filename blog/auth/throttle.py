@@ -201,7 +201,7 @@ def check_login(login, password, *, device_exempts=False):
     target = accounts.find_by_login(login)
     exempt = device_exempts and is_known_device(target)
     spent = [] if exempt else spend_attempt(login, target)
-    user = accounts.authenticate(login, password)
+    user = accounts.check_credentials(target, login, password)
     if user is not None:
         # Only failures count: the owner's own logins never bring a lockout closer.
         give_back(spent)
