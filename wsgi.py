@@ -7,7 +7,7 @@
 import os
 
 from blog import create_app
-from blog.outbox import start_worker
+from blog.domain.outbox import start_worker
 
 app = create_app()
 # Outbox delivery runs beside the web server; without it mail waits for `send-mail`.

@@ -4,10 +4,11 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import cli, database, errors, events, security, templating  # noqa: F401 - database: SQLite pragmas
+from . import cli, database, events  # noqa: F401 - database: SQLite pragmas
 from .config import load_config
 from .extensions import csrf, db, limiter, login_manager, mail, migrate
-from .urls import RowIdConverter
+from .web import errors, security, templating
+from .web.urls import RowIdConverter
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -41,7 +42,7 @@ def register_extensions(app):
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to continue."
     login_manager.login_message_category = "info"
-    from . import sessions  # noqa: F401 - registers the user loader
+    from .domain import sessions  # noqa: F401 - registers the user loader
 
 
 def register_blueprints(app):
@@ -73,8 +74,8 @@ def register_blueprints(app):
 
 
 def register_template_helpers(app):
-    from .outbox import uses_dev_mailbox
-    from .permissions import may_write
+    from .domain.outbox import uses_dev_mailbox
+    from .domain.permissions import may_write
 
     @app.context_processor
     def site_context():

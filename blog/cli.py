@@ -89,14 +89,14 @@ def seed_demo(if_empty, users, articles, comments, likes, follows, seed):
 @click.password_option()
 def create_admin(email, username, password):
     """Create a verified administrator account."""
-    from .accounts import (
+    from .domain.accounts import (
         AccountError,
         create_user,
         find_by_email,
         normalize_email,
         username_problem,
     )
-    from .passwords import password_problem
+    from .domain.passwords import password_problem
 
     try:
         email = normalize_email(email)
@@ -119,7 +119,7 @@ def create_admin(email, username, password):
 @with_appcontext
 def send_mail():
     """Deliver every email that is due in the outbox, once."""
-    from .outbox import deliver_due, uses_dev_mailbox
+    from .domain.outbox import deliver_due, uses_dev_mailbox
 
     report = deliver_due()
     where = "the dev mailbox (/dev/mail)" if uses_dev_mailbox() else "SMTP"

@@ -31,10 +31,10 @@ class User(UserMixin, db.Model):
     # before it stop working.
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     # When a confirmed change (or "this wasn't me") last set the email: for a
-    # while after it, the old address may take the account back (blog.recovery).
+    # while after it, the old address may take the account back (blog.domain.recovery).
     email_changed_at: Mapped[datetime | None]
     # When the member last started a login session: a one-time login link
-    # dies with the next login, even once that session has ended (blog.login_links).
+    # dies with the next login, even once that session has ended (blog.domain.login_links).
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -155,8 +155,8 @@ class Article(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The first publication; kept if the article goes back to draft and out again.
     published_at: Mapped[datetime | None]
-    # Counters kept in the same transaction as the rows they count (blog.reactions,
-    # blog.comments), so a list of cards needs no COUNT per card.
+    # Counters kept in the same transaction as the rows they count (blog.domain.reactions,
+    # blog.domain.comments), so a list of cards needs no COUNT per card.
     likes_count: Mapped[int] = mapped_column(default=0, server_default="0")
     comments_count: Mapped[int] = mapped_column(default=0, server_default="0")
 

@@ -17,12 +17,12 @@ from itertools import accumulate
 
 from sqlalchemy import func, insert, select, text
 
-from .accounts import RESERVED_USERNAMES
-from .articles import make_slug, reading_time_minutes
+from .domain.accounts import RESERVED_USERNAMES
+from .domain.articles import make_slug, reading_time_minutes
+from .domain.markdown import render_markdown
+from .domain.passwords import hash_password
 from .extensions import db
-from .markdown import render_markdown
 from .models import Article, Comment, Follow, Like, Tag, User, article_tags, utcnow
-from .passwords import hash_password
 
 BATCH = 5000
 DRAFT_SHARE = 0.02

@@ -56,7 +56,7 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as directory:
         app = build_app(directory)
         with app.app_context():
-            from blog.accounts import create_user
+            from blog.domain.accounts import create_user
 
             create_user("owner@example.com", "owner", PASSWORD)
         client = app.test_client()

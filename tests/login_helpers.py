@@ -56,7 +56,7 @@ def guesses_until_locked(client, login="target", tries=6):
 
 
 def deliver_all():
-    from blog.outbox import deliver_due
+    from blog.domain.outbox import deliver_due
 
     deliver_due()
 

@@ -125,7 +125,7 @@ def test_a_draft_is_seen_only_by_its_author(api, author, make_article):
 
 
 def make_member_token(api, username):
-    from blog.accounts import create_user
+    from blog.domain.accounts import create_user
     from helpers import TEST_PASSWORD
 
     user = create_user(f"{username}@example.com", username, TEST_PASSWORD)
@@ -253,7 +253,7 @@ def test_feed_shows_articles_of_followed_members(api, three, api_member):
 def test_lists_take_the_same_number_of_statements_for_1_or_20_articles(
     api, api_member, make_article, url
 ):
-    from blog import follows, reactions
+    from blog.domain import follows, reactions
 
     reader, token = api_member("reader")
     author, _ = api_member("author")
@@ -368,7 +368,7 @@ def test_tags_lists_the_tags_in_use_most_used_first(api, author, make_article):
 
 
 def test_tags_come_from_the_latest_articles(api, author, make_article, monkeypatch):
-    from blog import listing
+    from blog.domain import listing
 
     monkeypatch.setattr(listing, "POPULAR_TAGS_SAMPLE", 2)
     for title, tags in [("Old", "cobol"), ("Newer", "python"), ("Newest", "python rust")]:

@@ -43,7 +43,7 @@ def test_comments_made_on_the_page_show_in_the_api_flat_and_in_reading_order(
 
 
 def test_deleted_placeholders_are_left_out(api, story, api_member, make_member, app):
-    from blog import comments
+    from blog.domain import comments
     from blog.models import Comment
 
     _, token = api_member("reader")
@@ -128,8 +128,8 @@ def test_a_comment_is_found_only_under_its_own_article(api, story, api_member, m
 
 
 def test_the_list_stops_at_the_documented_cap_in_reading_order(api, story, api_member, app):
-    from blog import comments
     from blog.api.openapi import document
+    from blog.domain import comments
     from blog.extensions import db
     from blog.models import Article
 

@@ -26,8 +26,8 @@ from schemathesis.specs.openapi.checks import (
 
 from blog.api.auth import issue_token
 from blog.api.openapi import document
-from blog.articles import create_article
-from blog.comments import add_comment
+from blog.domain.articles import create_article
+from blog.domain.comments import add_comment
 from blog.extensions import db
 from blog.models import User
 

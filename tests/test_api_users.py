@@ -431,13 +431,13 @@ def test_a_bio_is_measured_without_the_spaces_around_it(api, api_member):
 
 def test_an_image_address_with_control_characters_is_refused(api, api_member):
     _, token = api_member("jake")
-    # A tab passes the door (blog.security refuses \x01 before any field is read).
+    # A tab passes the door (blog.web.security refuses \x01 before any field is read).
     response = api.put("/api/user", {"user": {"image": "https://x.example/\ta.png"}}, token=token)
     assert list(api_errors(response, 422)) == ["image"]
 
 
 def test_a_rehash_on_login_keeps_api_tokens_working(api, api_member, app):
-    from blog import passwords
+    from blog.domain import passwords
     from blog.extensions import db
 
     user, token = api_member("jake")

@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import func, select
 
-from blog import accounts, articles
-from blog.articles import ArticleError
+from blog.domain import accounts, articles
+from blog.domain.articles import ArticleError
 from blog.extensions import db
 from blog.models import Article, Tag, User
 from helpers import TEST_PASSWORD, Auth, count_queries, page

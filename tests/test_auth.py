@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from blog import accounts, permissions
+from blog.domain import accounts, permissions
 from blog.extensions import db
 from blog.models import LoginSession, OutboxEmail, User
 from helpers import TEST_PASSWORD, link_in, page, text_of

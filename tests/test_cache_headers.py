@@ -111,7 +111,7 @@ def test_static_files_stay_cacheable_for_members(client, auth, site):
 
 
 def test_a_page_at_an_emailed_link_is_no_store(client, site):
-    from blog import tokens
+    from blog.domain import tokens
 
     client.get("/")
     client.get("/")  # the cookie is settled, as for a returning visitor

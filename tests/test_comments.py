@@ -5,8 +5,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from blog import accounts, comments, threads
-from blog.comments import CommentError
+from blog.domain import accounts, comments, threads
+from blog.domain.comments import CommentError
 from blog.extensions import db
 from blog.models import Article, Comment
 from helpers import TEST_PASSWORD, Auth, count_queries, page
@@ -337,7 +337,7 @@ def test_article_page_takes_the_same_statements_for_1_or_20_comments(
         counts.append(len(queries))
     # login session, article with author, tags, the reader's like/bookmark marks,
     # whether the reader follows the author, and all comments with their
-    # authors (blog.comments.thread_for).
+    # authors (blog.domain.comments.thread_for).
     assert counts == [6, 6]
 
 

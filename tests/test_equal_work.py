@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from blog import passwords
+from blog.domain import passwords
 from helpers import count_queries, text_of
 
 STATEMENT_TABLES = re.compile(r'\b(?:FROM|INTO|UPDATE|JOIN)\s+"?(\w+)', re.IGNORECASE)

@@ -83,7 +83,7 @@ def test_logging_out_is_logged(client, auth, make_member, events):
 def test_an_admin_deleting_someone_elses_article_or_comment_is_logged(
     client, auth, api, make_member, make_article, events
 ):
-    from blog import comments
+    from blog.domain import comments
 
     author = make_member("author")
     admin = make_member("boss", is_admin=True)

@@ -6,8 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from blog import articles, follows, reactions
-from blog.listing import tag_named
+from blog.domain import articles, follows, reactions
+from blog.domain.listing import tag_named
 from blog.models import utcnow
 from helpers import (
     ATOM,

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import AnyConverter
 
-from blog import accounts, comments, tokens
+from blog.domain import accounts, comments, tokens
 from blog.extensions import db
 from blog.models import Article, Comment, LoginSession
 from helpers import TEST_PASSWORD, Auth, FormClient

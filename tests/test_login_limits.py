@@ -22,7 +22,7 @@ from login_helpers import (
     stop_when_idle,
 )
 
-from blog import passwords
+from blog.domain import passwords
 from helpers import CSRF_PATTERN, TEST_PASSWORD, Auth, LiveServer, api_errors, link_in
 
 # Our own keys in the shared Redis (one prefix for the run: Flask-Limiter keeps the first it sees).
@@ -151,7 +151,7 @@ def test_parallel_guesses_through_the_real_server_check_at_most_the_limit(
     make_app, make_member, smtp, monkeypatch, limit_storage
 ):
     """100 wrong guesses at once: 5 passwords checked, the rest refused; the owner gets in."""
-    from blog.outbox import start_worker
+    from blog.domain.outbox import start_worker
 
     app = make_app(
         **limit_storage,

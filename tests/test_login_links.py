@@ -24,7 +24,7 @@ from login_helpers import (
     without_tokens,
 )
 
-from blog import accounts
+from blog.domain import accounts
 from helpers import CSRF_PATTERN, TEST_PASSWORD, Auth, LiveServer, link_in, text_of
 
 

@@ -10,15 +10,15 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from blog.domain.outbox import deliver_due, start_worker
 from blog.extensions import db
 from blog.models import OutboxEmail, utcnow
-from blog.outbox import deliver_due, start_worker
 from helpers import TEST_PASSWORD, Auth, FormClient, Mailbox, SmtpServer, free_port, link_in
 
 
 def queue_test_email(recipient="x@example.com"):
     """Queue one email (needs an app and a request context) and commit it."""
-    from blog.outbox import queue_email
+    from blog.domain.outbox import queue_email
 
     queue_email(recipient, "Hello", "already_registered", login_url="/", reset_url="/")
     db.session.commit()

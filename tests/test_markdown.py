@@ -5,8 +5,8 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import select, update
 
+from blog.domain.markdown import render_markdown
 from blog.extensions import db
-from blog.markdown import render_markdown
 from blog.models import Article
 from helpers import ARTICLE_BODY as BODY
 from helpers import article_form as form

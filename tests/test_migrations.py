@@ -16,16 +16,8 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import create_engine, inspect, make_url, select, text
 
-from blog import (
-    MIGRATIONS,
-    accounts,
-    articles,
-    comments,
-    create_app,
-    follows,
-    reactions,
-    sessions,
-)
+from blog import MIGRATIONS, create_app
+from blog.domain import accounts, articles, comments, follows, reactions, sessions
 from blog.extensions import db
 from blog.models import Tag
 from blog.seed import Seeder

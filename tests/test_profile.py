@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from blog import follows, reactions
+from blog.domain import follows, reactions
 from blog.extensions import db
 from blog.models import Bookmark, utcnow
 from helpers import (

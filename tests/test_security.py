@@ -6,7 +6,7 @@ import pytest
 from argon2 import PasswordHasher
 
 from blog import create_app
-from blog.passwords import hash_password
+from blog.domain.passwords import hash_password
 from helpers import TEST_PASSWORD, Auth, FormClient, api_errors, page
 
 

@@ -70,7 +70,7 @@ def assert_429_page(response):
 
 def make_article(author, title="Open for talk", tags=""):
     """A published article, saved in the app of the test (not the `app` fixture's)."""
-    from blog.articles import create_article
+    from blog.domain.articles import create_article
 
     return create_article(author, title, "", "Text.", tags, "", publish=True)
 

@@ -1,7 +1,7 @@
 """The JSON API under /api: the RealWorld ("Conduit") spec, on the site's own rules.
 
-Every route calls the same domain functions as the pages (blog.accounts,
-blog.articles, blog.comments, blog.reactions, blog.follows, blog.listing);
+Every route calls the same domain functions as the pages (accounts, articles,
+comments, reactions, follows and listing in blog.domain);
 this package only reads JSON, checks the token, and shapes the answers.
 """
 

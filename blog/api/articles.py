@@ -9,8 +9,8 @@ authors they follow.
 
 from flask import current_app, jsonify, request
 
-from .. import articles, follows, listing, reactions
-from ..write_limits import limit_writes
+from ..domain import articles, follows, listing, reactions
+from ..web.write_limits import limit_writes
 from .auth import asking_user, token_required, writer_required
 from .blueprint import bp
 from .errors import ApiError, not_found

@@ -16,10 +16,10 @@ import jwt
 from flask import current_app, g, request
 from flask_login import AnonymousUserMixin
 
+from ..domain.passwords import password_stamp
+from ..domain.permissions import may_write
 from ..extensions import db
 from ..models import User
-from ..passwords import password_stamp
-from ..permissions import may_write
 from .errors import ApiError
 
 ALGORITHM = "HS256"

@@ -5,8 +5,8 @@ so that one flooded article cannot make an answer of megabytes."""
 
 from flask import current_app, jsonify
 
-from .. import comments, follows, threads
-from ..write_limits import limit_writes
+from ..domain import comments, follows, threads
+from ..web.write_limits import limit_writes
 from .articles import article_or_404
 from .auth import asking_user, token_required, writer_required
 from .blueprint import bp

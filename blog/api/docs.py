@@ -8,8 +8,8 @@ import json
 
 from flask import current_app, jsonify, render_template, request
 
-from ..articles import make_slug
-from ..markdown import render_markdown
+from ..domain.articles import make_slug
+from ..domain.markdown import render_markdown
 from .blueprint import bp
 from .openapi import document
 

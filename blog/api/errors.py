@@ -2,8 +2,8 @@
 
 from flask import jsonify
 
-from ..errors import FieldError
 from ..extensions import db
+from ..web.errors import FieldError
 from .blueprint import bp
 
 # Our domain names a few fields differently from the RealWorld documents.

@@ -2,12 +2,12 @@
 
 from flask import g, jsonify
 
-from .. import account_changes, accounts, follows
 from ..auth import throttle
 from ..auth.throttle import limit
+from ..domain import account_changes, accounts, follows
 from ..extensions import limiter
-from ..urls import external_url
-from ..write_limits import limit_writes
+from ..web.urls import external_url
+from ..web.write_limits import limit_writes
 from .auth import asking_user, token_required, writer_required
 from .blueprint import bp
 from .errors import ApiError, not_found

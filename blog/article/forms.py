@@ -1,15 +1,15 @@
-"""The editor's form. The rules themselves live in blog.articles."""
+"""The editor's form. The rules themselves live in blog.domain.articles."""
 
 from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from .. import articles
-from ..articles import LIMITS, ArticleError
+from ..domain import articles
+from ..domain.articles import LIMITS, ArticleError
 
 
 class Tags:
-    """Tags as blog.articles.parse_tags reads them."""
+    """Tags as blog.domain.articles.parse_tags reads them."""
 
     def __call__(self, form, field):
         try:
@@ -55,7 +55,7 @@ class ArticleForm(FlaskForm):
     preview = SubmitField("Preview")
 
     def article_fields(self):
-        """What blog.articles.create_article and update_article take."""
+        """What blog.domain.articles.create_article and update_article take."""
         return {
             "title": self.title.data,
             "description": self.description.data,

@@ -1,4 +1,4 @@
-"""Article pages. Each view parses the form, calls blog.articles, and answers."""
+"""Article pages. Each view parses the form, calls blog.domain.articles, and answers."""
 
 from flask import (
     Blueprint,
@@ -13,17 +13,17 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import ObjectDeletedError
 
-from .. import articles, follows, permissions, reactions, threads
-from ..answers import answer_toggle
-from ..articles import ArticleError
 from ..auth.forms import EmptyForm
 from ..comment.forms import SectionForms
-from ..errors import error_response
+from ..domain import articles, follows, permissions, reactions, threads
+from ..domain.articles import ArticleError
+from ..domain.markdown import render_markdown
+from ..domain.races import GONE
 from ..extensions import db
-from ..markdown import render_markdown
-from ..races import GONE
-from ..urls import MAX_ROW_ID
-from ..write_limits import limit_writes, previewing, redirected, undoing
+from ..web.answers import answer_toggle
+from ..web.errors import error_response
+from ..web.urls import MAX_ROW_ID
+from ..web.write_limits import limit_writes, previewing, redirected, undoing
 from .forms import ArticleForm
 
 bp = Blueprint("article", __name__)
@@ -54,7 +54,7 @@ def visible_or_404(slug):
 
 
 def save(form, article=None):
-    """Preview, or save through blog.articles; the response either way."""
+    """Preview, or save through blog.domain.articles; the response either way."""
     # The same test as the limit's exemption: a form the limit lets through
     # as a preview must not be saved (an empty preview= field once was).
     if previewing():

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from ..validators import Email, NewPassword, NewUsername
+from ..web.validators import Email, NewPassword, NewUsername
 
 
 class RegisterForm(FlaskForm):

@@ -11,7 +11,7 @@ Settings, nor the other way round.
 
 from contextlib import contextmanager
 
-from ..accounts import AccountError
+from ..domain.accounts import AccountError
 from . import throttle
 from .throttle import AccountLocked
 

@@ -29,10 +29,10 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from limits import parse_many
 from limits.strategies import FixedWindowRateLimiter
 
-from .. import accounts
+from ..domain import accounts
+from ..domain.passwords import password_stamp
 from ..events import security_event
 from ..extensions import limiter
-from ..passwords import password_stamp
 
 DEVICE_COOKIE = "device"  # "__Host-device" over https: see device_cookie_name()
 MAX_REMEMBERED_ACCOUNTS = 5

@@ -3,12 +3,12 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required, logout_user
 
-from .. import accounts, login_links, recovery, sessions
-from ..accounts import AccountError
+from ..domain import accounts, login_links, recovery, sessions
+from ..domain.accounts import AccountError
+from ..domain.tokens import TokenError
 from ..events import security_event
 from ..extensions import limiter
-from ..tokens import TokenError
-from ..urls import redirect_back, redirect_next
+from ..web.urls import redirect_back, redirect_next
 from . import throttle
 from .forms import (
     EmptyForm,

@@ -1,4 +1,4 @@
-"""The comment form, and where the comments section shows it. The rules live in blog.comments."""
+"""The comment form, and where the comments section shows it (rules: blog.domain.comments)."""
 
 from dataclasses import dataclass
 
@@ -7,12 +7,12 @@ from wtforms import IntegerField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from ..comments import EMPTY_BODY, LONG_BODY, MAX_BODY
-from ..urls import MAX_ROW_ID
+from ..domain.comments import EMPTY_BODY, LONG_BODY, MAX_BODY
+from ..web.urls import MAX_ROW_ID
 
 
 def body_field():
-    """The Markdown box, checked as blog.comments checks it."""
+    """The Markdown box, checked as blog.domain.comments checks it."""
     return TextAreaField(
         "Comment",
         validators=[DataRequired(EMPTY_BODY), Length(max=MAX_BODY, message=LONG_BODY)],

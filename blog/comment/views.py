@@ -1,4 +1,4 @@
-"""Comment pages. Each view parses the form, calls blog.comments, and answers."""
+"""Comment pages. Each view parses the form, calls blog.domain.comments, and answers."""
 
 from flask import (
     Blueprint,
@@ -12,11 +12,11 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from .. import comments, permissions
 from ..article.views import render_article, visible_or_404
 from ..auth.forms import EmptyForm
-from ..comments import CommentError
-from ..write_limits import limit_writes
+from ..domain import comments, permissions
+from ..domain.comments import CommentError
+from ..web.write_limits import limit_writes
 from .forms import CommentForm, EditCommentForm
 
 bp = Blueprint("comment", __name__)

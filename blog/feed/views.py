@@ -3,10 +3,10 @@
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import follows, listing
-from ..answers import answer_toggle
+from ..domain import follows, listing
 from ..extensions import login_manager
-from ..write_limits import limit_writes
+from ..web.answers import answer_toggle
+from ..web.write_limits import limit_writes
 from .atom import atom_feed
 
 bp = Blueprint("feed", __name__)

@@ -3,12 +3,12 @@
 from flask import Blueprint, abort, flash, jsonify, render_template
 from flask_login import current_user, login_required
 
-from .. import accounts, follows, listing
-from ..answers import answer_toggle
-from ..errors import wants_json
+from ..domain import accounts, follows, listing
 from ..feed.atom import atom_feed
-from ..urls import redirect_back
-from ..write_limits import limit_writes
+from ..web.answers import answer_toggle
+from ..web.errors import wants_json
+from ..web.urls import redirect_back
+from ..web.write_limits import limit_writes
 
 bp = Blueprint("profile", __name__)
 

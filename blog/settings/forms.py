@@ -4,8 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from ..accounts import MAX_BIO
-from ..validators import Email, ImageUrl, NewPassword
+from ..domain.accounts import MAX_BIO
+from ..web.validators import Email, ImageUrl, NewPassword
 
 
 def stripped(text):

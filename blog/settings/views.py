@@ -3,12 +3,12 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from .. import account_changes, accounts, sessions
-from ..accounts import AccountError
 from ..auth import reauth, throttle
 from ..auth.forms import EmptyForm
+from ..domain import account_changes, accounts, sessions
+from ..domain.accounts import AccountError
+from ..domain.tokens import TokenError
 from ..extensions import limiter
-from ..tokens import TokenError
 from .forms import DeleteAccountForm, EmailChangeForm, PasswordForm, ProfileForm, settings_forms
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")

@@ -2,7 +2,7 @@
 
 from wtforms.validators import ValidationError
 
-from . import accounts, passwords
+from ..domain import accounts, passwords
 
 
 class Email:

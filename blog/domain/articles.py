@@ -1,7 +1,7 @@
 """The rules of articles: write, edit, publish, delete, tags and slugs.
 
 Pages and the JSON API both call these functions; none of them knows about
-forms. Who may do what is asked of blog.permissions (a refusal is a 403).
+forms. Who may do what is asked of blog.domain.permissions (a refusal is a 403).
 Functions that change data commit their own transaction.
 """
 
@@ -15,14 +15,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..extensions import db
+from ..models import Article, Tag, utcnow
+from ..web.errors import FieldError
+from ..web.urls import https_url_problem
 from . import permissions
-from .errors import FieldError
-from .extensions import db
 from .markdown import render_markdown
-from .models import Article, Tag, utcnow
 from .races import gone, lock_article_to_edit
 from .rows import insert_ignoring_duplicates
-from .urls import https_url_problem
 
 MAX_TAGS = 4
 TAG_PATTERN = re.compile(r"[a-z0-9-]{1,30}")

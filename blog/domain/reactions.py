@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select, update
 
+from ..extensions import db
+from ..models import Article, Bookmark, Like, utcnow
 from . import permissions
-from .extensions import db
-from .models import Article, Bookmark, Like, utcnow
 from .races import hold_member_or_404, lock_article_or_404, unless_gone
 from .rows import insert_ignoring_duplicates
 
@@ -42,7 +42,7 @@ def _likes_count(article_id):
 def like(user, article):
     """`user` likes `article` (commits). Returns the new LikeState."""
     _require_reactable(user, article)
-    hold_member_or_404(user.id)  # before the article: see blog.races
+    hold_member_or_404(user.id)  # before the article: see blog.domain.races
     lock_article_or_404(article.id)
     with unless_gone():
         inserted = insert_ignoring_duplicates(

@@ -3,7 +3,7 @@
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from .extensions import db
+from ..extensions import db
 
 _INSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
 

@@ -11,7 +11,7 @@ Who wins, and why a leaked old notice is no weapon:
   voids it. It never moves the email.
 - A notice of an email change works until the email changes again or the
   link is used, for NOT_ME_TOKEN_MAX_AGE (7 days). For that long the email
-  cannot be changed again (blog.account_changes), so a thief holding a token
+  cannot be changed again (blog.domain.account_changes), so a thief holding a token
   cannot void it, whatever else they change: for those days the old address
   may take the account back. The price: an owner who leaves an address
   because someone else reads it gives that person the same days; the
@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from ..events import security_event
+from ..extensions import db
+from ..models import User, utcnow
 from . import accounts, passwords, sessions
-from .events import security_event
-from .extensions import db
-from .models import User, utcnow
 from .tokens import TokenError, account_stamp, email_change_stamp, read_token
 
 STAMPS = {"password": account_stamp, "email": email_change_stamp}

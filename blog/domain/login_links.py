@@ -15,13 +15,13 @@ import hashlib
 from flask import current_app
 from sqlalchemy import update
 
+from ..events import security_event
+from ..extensions import db
+from ..models import User, utcnow
+from ..web.urls import external_url
 from . import accounts, passwords
-from .events import security_event
-from .extensions import db
-from .models import User, utcnow
 from .outbox import queue_email
 from .tokens import TokenError, make_token, read_token
-from .urls import external_url
 
 PURPOSE = "login"
 USED = "This link has already been used, or a newer login or password made it void."

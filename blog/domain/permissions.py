@@ -2,7 +2,7 @@
 
 from flask import abort, current_app
 
-from .events import security_event
+from ..events import security_event
 
 MAY_NOT_WRITE = "Please confirm your email address first. We sent you a link."
 

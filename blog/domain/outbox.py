@@ -19,8 +19,8 @@ from flask import current_app, render_template
 from flask_mail import Message
 from sqlalchemy import select, update
 
-from .extensions import db, mail
-from .models import OutboxEmail, utcnow
+from ..extensions import db, mail
+from ..models import OutboxEmail, utcnow
 
 MAX_BACKOFF = timedelta(hours=6)
 # One send waits at most MAIL_TIMEOUT_SECONDS for each of: connecting,

@@ -5,8 +5,8 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .events import security_event
-from .extensions import db
+from ..events import security_event
+from ..extensions import db
 
 
 class FieldError(ValueError):

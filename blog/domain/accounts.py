@@ -12,18 +12,18 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import func, select
 
+from ..events import security_event
+from ..extensions import db
+from ..models import User, utcnow
+from ..web.errors import FieldError
+from ..web.urls import external_url, https_url_problem
 from . import notices, passwords, sessions
 from .comments import remove_comments_by
-from .errors import FieldError
-from .events import security_event
-from .extensions import db
-from .models import User, utcnow
 from .outbox import queue_email
 from .races import lock_articles_touched_by, lock_member_for_deletion
 from .reactions import forget_likes_by
 from .rows import insert_ignoring_duplicates
 from .tokens import TokenError, make_token, read_token
-from .urls import external_url, https_url_problem
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{3,30}$")
 # Names that collide with pages, or that look official.

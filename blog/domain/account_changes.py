@@ -2,7 +2,7 @@
 
 A new address is used only once the link sent to it is followed, on the
 settings page and in the API alike; the old address is then told, with a
-"this wasn't me" link (blog.notices). Functions that change data commit.
+"this wasn't me" link (blog.domain.notices). Functions that change data commit.
 """
 
 from datetime import timedelta
@@ -10,6 +10,10 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from ..events import security_event
+from ..extensions import db
+from ..models import utcnow
+from ..web.urls import external_url
 from . import notices, passwords, sessions
 from .accounts import (
     USERNAME_PATTERN,
@@ -21,12 +25,8 @@ from .accounts import (
     normalize_email,
     username_problem,
 )
-from .events import security_event
-from .extensions import db
-from .models import utcnow
 from .outbox import queue_email
 from .tokens import TokenError, make_token, read_token
-from .urls import external_url
 
 
 def email_change_problem(user):

@@ -1,7 +1,7 @@
 """The rules of comments: write, reply, edit, delete (reading them: blog/threads.py).
 
 Pages and the JSON API both call these functions; none of them knows about
-forms. Who may do what is asked of blog.permissions (a refusal is a 403).
+forms. Who may do what is asked of blog.domain.permissions (a refusal is a 403).
 Functions that change data commit their own transaction, and move
 Article.comments_count in it: the counter always equals the article's
 comments that are not "[deleted]" placeholders.
@@ -16,11 +16,11 @@ when it really has no replies left.
 from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import aliased
 
+from ..extensions import db
+from ..models import Article, Comment, utcnow
+from ..web.errors import FieldError
 from . import permissions
-from .errors import FieldError
-from .extensions import db
 from .markdown import render_markdown
-from .models import Article, Comment, utcnow
 from .races import hold_member_or_404, lock_article, lock_article_or_404, unless_gone
 
 MAX_BODY = 10_000
@@ -211,7 +211,7 @@ def remove_comments_by(user):
 
     Their comments that others replied to stay as "[deleted]" placeholders,
     with the replies; the rest are deleted. Called by
-    blog.accounts.delete_account, in the same transaction.
+    blog.domain.accounts.delete_account, in the same transaction.
     """
     mine = Comment.author_id == user.id
     replied_to = db.session.scalars(

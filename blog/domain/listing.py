@@ -14,18 +14,8 @@ from flask_login import AnonymousUserMixin
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from .extensions import db
-from .models import (
-    Article,
-    Bookmark,
-    Follow,
-    Like,
-    Tag,
-    TagFollow,
-    User,
-    article_tags,
-    utcnow,
-)
+from ..extensions import db
+from ..models import Article, Bookmark, Follow, Like, Tag, TagFollow, User, article_tags, utcnow
 
 PER_PAGE = 20
 # Deep pages of an OFFSET query get slow; nobody reads page 500 of a feed.

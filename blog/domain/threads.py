@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
-from .extensions import db
-from .models import Comment
+from ..extensions import db
+from ..models import Comment
 
 
 @dataclass

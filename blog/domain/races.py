@@ -14,8 +14,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from .extensions import db
-from .models import Article, Comment, Like, User
+from ..extensions import db
+from ..models import Article, Comment, Like, User
 
 GONE = "This has just been deleted."
 

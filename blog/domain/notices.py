@@ -2,15 +2,15 @@
 
 A stolen API token can change both without the current password (RealWorld's
 contract). So every change is told to the old address, with a signed "this
-wasn't me" link (blog.recovery) that lets its owner take the account back.
+wasn't me" link (blog.domain.recovery) that lets its owner take the account back.
 """
 
 from flask import current_app
 
-from .models import utcnow
+from ..models import utcnow
+from ..web.urls import external_url
 from .outbox import queue_email
 from .tokens import account_stamp, email_change_stamp, make_token
-from .urls import external_url
 
 
 def notify_password_changed(user):

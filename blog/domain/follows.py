@@ -1,6 +1,6 @@
 """Follows: a member follows other members and tags; their articles fill the Following tab.
 
-Like blog.reactions, each change is idempotent and commits its own
+Like blog.domain.reactions, each change is idempotent and commits its own
 transaction; counts are read back in the same transaction.
 """
 
@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
 
+from ..extensions import db
+from ..models import Follow, TagFollow, utcnow
+from ..web.errors import FieldError
 from . import permissions
-from .errors import FieldError
-from .extensions import db
-from .models import Follow, TagFollow, utcnow
 from .races import unless_gone
 from .rows import insert_ignoring_duplicates
 

@@ -12,11 +12,11 @@ from flask import current_app, flash, redirect, request
 from flask_login import login_url, login_user, logout_user
 from sqlalchemy import delete, select
 
-from .errors import error_response, wants_json
-from .events import security_event
-from .extensions import db, login_manager
-from .models import LoginSession, User, utcnow
-from .urls import referrer_path
+from ..events import security_event
+from ..extensions import db, login_manager
+from ..models import LoginSession, User, utcnow
+from ..web.errors import error_response, wants_json
+from ..web.urls import referrer_path
 
 
 def _hash(token):

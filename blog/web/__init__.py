@@ -1,0 +1,4 @@
+"""HTTP plumbing the blueprints share: error pages, headers, redirects, answers, forms.
+
+Imports the domain and the models; never a blueprint.
+"""
