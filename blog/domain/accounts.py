@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 from ..events import security_event
 from ..extensions import db
 from ..models import User, utcnow
-from ..web.errors import FieldError
 from ..web.urls import external_url, https_url_problem
 from . import notices, passwords, sessions
 from .comments import remove_comments_by
+from .errors import FieldError
 from .outbox import queue_email
 from .races import lock_articles_touched_by, lock_member_for_deletion
 from .reactions import forget_likes_by

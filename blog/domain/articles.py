@@ -17,9 +17,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from ..models import Article, Tag, utcnow
-from ..web.errors import FieldError
 from ..web.urls import https_url_problem
 from . import permissions
+from .errors import FieldError
 from .markdown import render_markdown
 from .races import gone, lock_article_to_edit
 from .rows import insert_ignoring_duplicates
@@ -187,7 +187,7 @@ def _apply(article, fields, tag_names, publish):
 
 def create_article(author, title, description, body, tags, cover_url, publish):
     """Save a new article, published or as a draft (commits). Returns it."""
-    permissions.require(permissions.may_write(author))
+    permissions.require(permissions.may_write(author), "article", permissions.MAY_NOT_WRITE)
     fields, tag_names = _clean_fields(title, description, body, tags, cover_url)
 
     def build():
@@ -201,7 +201,7 @@ def create_article(author, title, description, body, tags, cover_url, publish):
 
 def update_article(article, editor, title, description, body, tags, cover_url, publish):
     """Save changes by the author (commits). The slug never changes."""
-    permissions.require(permissions.can_edit(editor, article))
+    permissions.require(permissions.can_edit(editor, article), "article")
     fields, tag_names = _clean_fields(title, description, body, tags, cover_url)
     article_id = article.id
 

@@ -18,10 +18,10 @@ from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models import Article, Comment, utcnow
-from ..web.errors import FieldError
 from . import permissions
+from .errors import FieldError
 from .markdown import render_markdown
-from .races import hold_member_or_404, lock_article, lock_article_or_404, unless_gone
+from .races import hold_member_or_gone, lock_article, lock_article_or_gone, unless_gone
 
 MAX_BODY = 10_000
 EMPTY_BODY = "Write something in your comment."
@@ -51,8 +51,8 @@ def clean_body(body):
 
 def require_may_comment(user, article):
     """Abort with 403 unless `user` may comment on `article`."""
-    permissions.require(permissions.may_write(user), permissions.MAY_NOT_WRITE)
-    permissions.require(permissions.can_comment(user, article), NOT_PUBLISHED)
+    permissions.require(permissions.may_write(user), "comment", permissions.MAY_NOT_WRITE)
+    permissions.require(permissions.can_comment(user, article), "article", NOT_PUBLISHED)
 
 
 # --- reading ------------------------------------------------------------------
@@ -114,8 +114,8 @@ def add_comment(author, article, body, parent_id=None):
     require_may_comment(author, article)
     body = clean_body(body)
     # The member, the article, the thread: the order in which deleting them locks them.
-    hold_member_or_404(author.id)
-    lock_article_or_404(article.id)
+    hold_member_or_gone(author.id)
+    lock_article_or_gone(article.id)
     root_id = None if parent_id is None else _thread_root_for_reply(article, parent_id)
     now = utcnow()
     comment = Comment(
@@ -137,7 +137,7 @@ def add_comment(author, article, body, parent_id=None):
 
 def edit_comment(comment, editor, body):
     """Save a new body for the comment, by its author (commits). Returns it."""
-    permissions.require(permissions.can_edit_comment(editor, comment))
+    permissions.require(permissions.can_edit_comment(editor, comment), "comment")
     body = clean_body(body)
     # Only while it is live: a deletion that won the race keeps its placeholder empty.
     saved = db.session.execute(

@@ -10,8 +10,8 @@ from sqlalchemy import delete, func, select
 
 from ..extensions import db
 from ..models import Follow, TagFollow, utcnow
-from ..web.errors import FieldError
 from . import permissions
+from .errors import FieldError
 from .races import unless_gone
 from .rows import insert_ignoring_duplicates
 
@@ -73,10 +73,10 @@ def is_following_tag(user, tag):
 
 def follow(follower, followed):
     """`follower` follows the member `followed` (commits). Returns the new FollowState."""
-    permissions.require(permissions.may_write(follower), permissions.MAY_NOT_WRITE)
+    permissions.require(permissions.may_write(follower), "profile", permissions.MAY_NOT_WRITE)
     if follower.id == followed.id:
         raise FollowError("username", "You cannot follow yourself.")
-    with unless_gone():  # the member may have deleted their account meanwhile
+    with unless_gone("profile"):  # the member may have deleted their account meanwhile
         insert_ignoring_duplicates(
             Follow, follower_id=follower.id, followed_id=followed.id, created_at=utcnow()
         )
@@ -87,7 +87,7 @@ def follow(follower, followed):
 
 def unfollow(follower, followed):
     """Stop following `followed`, if `follower` did (commits)."""
-    permissions.require(follower.is_authenticated)
+    permissions.require(follower.is_authenticated, "profile")
     db.session.execute(
         delete(Follow).where(Follow.follower_id == follower.id, Follow.followed_id == followed.id)
     )
@@ -98,8 +98,8 @@ def unfollow(follower, followed):
 
 def follow_tag(user, tag):
     """`user` follows `tag` (commits)."""
-    permissions.require(permissions.may_write(user), permissions.MAY_NOT_WRITE)
-    with unless_gone():
+    permissions.require(permissions.may_write(user), "tag", permissions.MAY_NOT_WRITE)
+    with unless_gone("tag"):
         insert_ignoring_duplicates(TagFollow, user_id=user.id, tag_id=tag.id, created_at=utcnow())
         state = FollowState(following=True, followers_count=tag_followers_count(tag))
         db.session.commit()
@@ -108,7 +108,7 @@ def follow_tag(user, tag):
 
 def unfollow_tag(user, tag):
     """`user` stops following `tag` (commits)."""
-    permissions.require(user.is_authenticated)
+    permissions.require(user.is_authenticated, "tag")
     db.session.execute(
         delete(TagFollow).where(TagFollow.user_id == user.id, TagFollow.tag_id == tag.id)
     )

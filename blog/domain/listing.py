@@ -9,8 +9,6 @@ bookmark. Each query has an index behind it (see blog.models).
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from flask import request
-from flask_login import AnonymousUserMixin
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -38,9 +36,10 @@ class Page:
         return self.number > 1
 
 
-def page_number():
-    """The ?page= of this request: 1 when missing or not a usable number."""
-    number = request.args.get("page", type=int) or 1
+def page_number(number):
+    """A page number as lists use it: from 1 to MAX_PAGE, 1 when missing or unusable."""
+    if not isinstance(number, int) or isinstance(number, bool):
+        return 1
     return min(max(number, 1), MAX_PAGE)
 
 
@@ -62,12 +61,13 @@ def count(statement):
     )
 
 
-def article_page(statement, reader, number=None, per_page=PER_PAGE, offset=None):
-    """A page of article cards: articles with author and tags, and what `reader` liked/saved."""
-    if offset is not None:
-        number = 1  # the API's window: it counts in offsets, not pages
-    elif number is None:
-        number = page_number()
+def article_page(statement, reader, number=1, per_page=PER_PAGE, offset=None):
+    """A page of article cards: articles with author and tags, and what `reader` liked/saved.
+
+    `reader` is the member reading, or None for a visitor.
+    """
+    # The API's window counts in offsets, not pages.
+    number = 1 if offset is not None else page_number(number)
     page = paginate(
         statement.options(joinedload(Article.author), selectinload(Article.tags)),
         number,
@@ -75,7 +75,7 @@ def article_page(statement, reader, number=None, per_page=PER_PAGE, offset=None)
         offset,
     )
     ids = [article.id for article in page.items]
-    if ids and reader.is_authenticated:
+    if ids and reader is not None and reader.is_authenticated:
         page.liked_ids = set(db.session.scalars(
             select(Like.article_id).where(Like.user_id == reader.id, Like.article_id.in_(ids))
         ))
@@ -88,7 +88,7 @@ def article_page(statement, reader, number=None, per_page=PER_PAGE, offset=None)
 
 def feed_entries(statement, limit=PER_PAGE):
     """The first `limit` articles of `statement`, with authors and tags, for an Atom feed."""
-    return article_page(statement, AnonymousUserMixin(), number=1, per_page=limit).items
+    return article_page(statement, None, number=1, per_page=limit).items
 
 
 POPULAR_TAGS_SAMPLE = 1000

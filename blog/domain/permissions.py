@@ -1,8 +1,9 @@
-"""Who may do what to content. Every view and (later) the API asks here."""
+"""Who may do what to content. Views, the API and templates all ask here."""
 
-from flask import abort, current_app
+from flask import current_app
 
 from ..events import security_event
+from .errors import Forbidden
 
 MAY_NOT_WRITE = "Please confirm your email address first. We sent you a link."
 
@@ -52,22 +53,22 @@ def can_delete_comment(user, comment):
 
 
 def require_delete(user, article):
-    """403 unless `user` may delete `article`; an admin deleting someone else's is logged."""
-    require(can_delete(user, article))
+    """Forbidden unless `user` may delete `article`; an admin deleting another's is logged."""
+    require(can_delete(user, article), "article")
     if user.id != article.author_id:
         security_event("admin.delete_article", user=user, article_id=article.id,
                        slug=article.slug, author_id=article.author_id)
 
 
 def require_delete_comment(user, comment):
-    """403 unless `user` may delete `comment`; an admin deleting someone else's is logged."""
-    require(can_delete_comment(user, comment))
+    """Forbidden unless `user` may delete `comment`; an admin deleting another's is logged."""
+    require(can_delete_comment(user, comment), "comment")
     if user.id != comment.author_id:
         security_event("admin.delete_comment", user=user, comment_id=comment.id,
                        article_id=comment.article_id, author_id=comment.author_id)
 
 
-def require(condition, message=None):
-    """Abort with 403 unless condition holds; message replaces the generic text."""
+def require(condition, resource, reason=None):
+    """Raise Forbidden(resource, reason) unless `condition` holds."""
     if not condition:
-        abort(403, message)
+        raise Forbidden(resource, reason)

@@ -1,4 +1,4 @@
-"""What a write does when it loses a race with a deletion: a 404, never a 500.
+"""What a write does when it loses a race with a deletion: NotFound (a 404), never a 500.
 
 A like, a comment or a follow points at an article or a member. When that
 row is deleted between the page loading it and the write, the database
@@ -9,25 +9,25 @@ row (StaleDataError), or reading the saved object back finds it gone
 
 from contextlib import contextmanager
 
-from flask import abort
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from ..models import Article, Comment, Like, User
+from .errors import NotFound
 
 GONE = "This has just been deleted."
 
 
-def gone():
-    """Answer 404: what the request was about was deleted meanwhile."""
-    abort(404, GONE)
+def gone(resource="article"):
+    """Refuse: what the operation was about was deleted meanwhile."""
+    raise NotFound(resource, GONE)
 
 
 @contextmanager
-def unless_gone():
-    """Run a write that only inserts rows pointing at others; 404 when one of those went.
+def unless_gone(resource="article"):
+    """Run a write that only inserts rows pointing at others; NotFound when one of those went.
 
     Only for writes that cannot break a unique rule (they insert with ON
     CONFLICT DO NOTHING, or nothing unique at all): their IntegrityError
@@ -37,7 +37,7 @@ def unless_gone():
         yield
     except (IntegrityError, StaleDataError):
         db.session.rollback()
-        gone()
+        gone(resource)
 
 
 def lock_article(article_id):
@@ -54,15 +54,15 @@ def lock_article(article_id):
     return found is not None
 
 
-def lock_article_or_404(article_id):
-    """lock_article(), answering 404 when the article was deleted meanwhile."""
+def lock_article_or_gone(article_id):
+    """lock_article(), refusing with NotFound when the article was deleted meanwhile."""
     if not lock_article(article_id):
         db.session.rollback()
-        gone()
+        gone("article")
 
 
-def hold_member_or_404(user_id):
-    """Hold the writing member's row (FOR KEY SHARE) before any other lock; 404 if gone.
+def hold_member_or_gone(user_id):
+    """Hold the writing member's row (FOR KEY SHARE) before any other lock; NotFound if gone.
 
     The foreign key of a new comment or like would take this lock
     anyway, but only at the INSERT, after the article's lock. Deleting the
@@ -75,7 +75,7 @@ def hold_member_or_404(user_id):
     )
     if found is None:
         db.session.rollback()
-        gone()
+        gone("user")
 
 
 def lock_article_to_edit(article_id):
@@ -101,7 +101,7 @@ def lock_member_for_deletion(user_id):
     A comment, like or follow being saved holds a lock on the member's row
     (its foreign key) until it commits. FOR UPDATE waits for those and then
     sees them; one that comes later waits for the deletion and then finds
-    the member gone (a 404). Without this, a comment committed between the
+    the member gone (NotFound). Without this, a comment committed between the
     deletion's reads and its DELETE outlived the account, with no author.
     SQLite ignores FOR UPDATE and starts no transaction on a SELECT: a write
     takes its one write lock, so nobody commits in between.

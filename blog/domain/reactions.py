@@ -14,7 +14,7 @@ from sqlalchemy import delete, select, update
 from ..extensions import db
 from ..models import Article, Bookmark, Like, utcnow
 from . import permissions
-from .races import hold_member_or_404, lock_article_or_404, unless_gone
+from .races import hold_member_or_gone, lock_article_or_gone, unless_gone
 from .rows import insert_ignoring_duplicates
 
 
@@ -30,9 +30,11 @@ class BookmarkState:
 
 
 def _require_reactable(user, article):
-    permissions.require(permissions.may_write(user), permissions.MAY_NOT_WRITE)
+    permissions.require(permissions.may_write(user), "article", permissions.MAY_NOT_WRITE)
     # Drafts cannot be liked, not even by their author.
-    permissions.require(article.is_published, "Only published articles can be liked or saved.")
+    permissions.require(
+        article.is_published, "article", "Only published articles can be liked or saved."
+    )
 
 
 def _likes_count(article_id):
@@ -42,8 +44,8 @@ def _likes_count(article_id):
 def like(user, article):
     """`user` likes `article` (commits). Returns the new LikeState."""
     _require_reactable(user, article)
-    hold_member_or_404(user.id)  # before the article: see blog.domain.races
-    lock_article_or_404(article.id)
+    hold_member_or_gone(user.id)  # before the article: see blog.domain.races
+    lock_article_or_gone(article.id)
     with unless_gone():
         inserted = insert_ignoring_duplicates(
             Like, user_id=user.id, article_id=article.id, created_at=utcnow()
@@ -61,9 +63,9 @@ def like(user, article):
 
 def unlike(user, article):
     """Take `user`'s like back, if there was one (commits). Returns the new LikeState."""
-    permissions.require(user.is_authenticated)
-    hold_member_or_404(user.id)
-    lock_article_or_404(article.id)
+    permissions.require(user.is_authenticated, "article")
+    hold_member_or_gone(user.id)
+    lock_article_or_gone(article.id)
     removed = db.session.execute(
         delete(Like).where(Like.user_id == user.id, Like.article_id == article.id)
     ).rowcount
@@ -91,7 +93,7 @@ def bookmark(user, article):
 
 def unbookmark(user, article):
     """Take `article` off `user`'s reading list (commits)."""
-    permissions.require(user.is_authenticated)
+    permissions.require(user.is_authenticated, "article")
     db.session.execute(
         delete(Bookmark).where(Bookmark.user_id == user.id, Bookmark.article_id == article.id)
     )

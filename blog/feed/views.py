@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from ..domain import follows, listing
 from ..extensions import login_manager
 from ..web.answers import answer_toggle
+from ..web.pagination import requested_page
 from ..web.write_limits import limit_writes
 from .atom import atom_feed
 
@@ -43,7 +44,7 @@ def index():
     if tab == "following" and not current_user.is_authenticated:
         return login_manager.unauthorized()
     period = chosen_period() if tab == "top" else None
-    page = listing.article_page(tab_statement(tab, period), current_user)
+    page = listing.article_page(tab_statement(tab, period), current_user, requested_page())
     return render_template(
         "feed/index.html", tab=tab, period=period, periods=listing.TOP_PERIODS, page=page
     )
@@ -69,7 +70,7 @@ def tag(name):
         tag=tag,
         following=follows.is_following_tag(current_user, tag),
         followers_count=follows.tag_followers_count(tag),
-        page=listing.article_page(listing.tagged(tag), current_user),
+        page=listing.article_page(listing.tagged(tag), current_user, requested_page()),
     )
 
 

@@ -7,6 +7,7 @@ from ..domain import accounts, follows, listing
 from ..feed.atom import atom_feed
 from ..web.answers import answer_toggle
 from ..web.errors import wants_json
+from ..web.pagination import requested_page
 from ..web.urls import redirect_back
 from ..web.write_limits import limit_writes
 
@@ -31,7 +32,7 @@ def show(username):
         following=follows.is_following(current_user, member),
         followers_count=follows.followers_count(member),
         following_count=follows.following_count(member),
-        page=listing.article_page(listing.by_author(member), current_user),
+        page=listing.article_page(listing.by_author(member), current_user, requested_page()),
     )
 
 
@@ -70,5 +71,7 @@ def atom(username):
 @bp.route("/reading-list")
 @login_required
 def reading_list():
-    page = listing.article_page(listing.reading_list(current_user), current_user)
+    page = listing.article_page(
+        listing.reading_list(current_user), current_user, requested_page()
+    )
     return render_template("profile/reading_list.html", page=page)

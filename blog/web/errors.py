@@ -1,22 +1,13 @@
-"""Errors: the domain's FieldError, and the pages (or JSON) that answer HTTP errors."""
+"""The pages (or JSON) that answer HTTP errors and the domain's refusals."""
 
 from flask import jsonify, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from ..domain.errors import Forbidden, NotFound
 from ..events import security_event
 from ..extensions import db
-
-
-class FieldError(ValueError):
-    """A domain rule refused the input; `field` names the culprit, `message` says why."""
-
-    def __init__(self, field, message):
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
 
 MESSAGES = {
     400: "The request could not be understood.",
@@ -72,6 +63,17 @@ def init_app(app):
         return error_response(
             400, "Your form expired or was sent from somewhere else. Go back, reload and try again."
         )
+
+    @app.errorhandler(Forbidden)
+    def forbidden(error):
+        # The one place a domain refusal becomes a page: its reason, or ours.
+        db.session.rollback()
+        return error_response(403, error.reason or MESSAGES[403])
+
+    @app.errorhandler(NotFound)
+    def not_found(error):
+        db.session.rollback()
+        return error_response(404, error.reason or MESSAGES[404])
 
     @app.errorhandler(HTTPException)
     def http_error(error):

@@ -1,0 +1,40 @@
+"""The domain's own errors: what a rule says when it refuses.
+
+They speak no HTTP. The web layer turns them into pages (blog.web.errors)
+and the API into its JSON bodies (blog.api.errors), each in one place.
+"""
+
+
+class DomainError(Exception):
+    """A rule of the community refused the operation."""
+
+
+class FieldError(DomainError, ValueError):
+    """The input was refused: `field` names the culprit, `message` says why."""
+
+    def __init__(self, field, message):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class Conflict(FieldError):
+    """The value is taken by someone else (a username, an email address)."""
+
+
+class Forbidden(DomainError):
+    """The member may not do this to `resource` ("article", "comment", ...); `reason` says why."""
+
+    def __init__(self, resource, reason=None):
+        super().__init__(reason or f"{resource}: forbidden")
+        self.resource = resource
+        self.reason = reason
+
+
+class NotFound(DomainError):
+    """`resource` does not exist, or was deleted meanwhile; `reason` says which, if known."""
+
+    def __init__(self, resource, reason=None):
+        super().__init__(reason or f"{resource}: not found")
+        self.resource = resource
+        self.reason = reason
