@@ -7,7 +7,7 @@ from flask import Flask
 from . import cli, database, events  # noqa: F401 - database: SQLite pragmas
 from .config import load_config
 from .extensions import csrf, db, limiter, login_manager, mail, migrate
-from .web import errors, security, templating
+from .web import errors, links, security, templating
 from .web.urls import RowIdConverter
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -28,6 +28,7 @@ def create_app(test_config=None):
     errors.init_app(app)
     cli.init_app(app)
     templating.init_app(app)
+    links.init_app(app)
     register_template_helpers(app)
     return app
 
@@ -42,7 +43,7 @@ def register_extensions(app):
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to continue."
     login_manager.login_message_category = "info"
-    from .domain import sessions  # noqa: F401 - registers the user loader
+    from .web import login  # noqa: F401 - registers the user loader
 
 
 def register_blueprints(app):

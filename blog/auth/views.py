@@ -3,11 +3,12 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required, logout_user
 
-from ..domain import accounts, login_links, recovery, sessions
+from ..domain import accounts, login_links, recovery
 from ..domain.accounts import AccountError
 from ..domain.tokens import TokenError
 from ..events import security_event
 from ..extensions import limiter
+from ..web.login import log_in, log_out
 from ..web.urls import redirect_back, redirect_next
 from . import throttle
 from .forms import (
@@ -62,7 +63,7 @@ def verify(token):
     if not verified_now:
         flash("Your email address was already confirmed.", "info")
     elif not current_user.is_authenticated:
-        sessions.start_session(user)
+        log_in(user)
         flash(f"Thanks, {user.username}: your email is confirmed and you are logged in.",
               "success")
     elif current_user.id == user.id:
@@ -125,7 +126,7 @@ def login():
             html = render_template("auth/login.html", form=form, link_form=link_form)
             return html, 429, {"Retry-After": str(locked.retry_after)}
         if user is not None:
-            sessions.start_session(user, remember=form.remember.data)
+            log_in(user, remember=form.remember.data)
             flash(f"Welcome back, {user.name}.", "success")
             return throttle.remember_device(redirect_next(), user)
         form.password.errors.append("Incorrect email, username or password.")
@@ -170,7 +171,7 @@ def login_link(token):
             user = login_links.use_login_link(token)
         except TokenError as error:
             return render_template("auth/bad_link.html", message=str(error)), 400
-        sessions.start_session(user)
+        log_in(user)
         flash(f"Welcome back, {user.name}. If the failed logins were not yours, "
               "choose a new password in Settings.", "success")
         return throttle.remember_device(redirect(url_for("feed.index")), user)
@@ -188,7 +189,7 @@ def _refuse_to_switch_member():
 def logout():
     if EmptyForm().validate_on_submit() and current_user.is_authenticated:
         security_event("logout", user=current_user)
-        sessions.end_current_session(current_user)
+        log_out(current_user)
         flash("You are logged out.", "info")
     return redirect(url_for("feed.index"))
 
@@ -226,8 +227,8 @@ def reset_password(token):
             return render_template("auth/bad_link.html", message=str(error)), 400
         else:
             if current_user.is_authenticated:
-                sessions.end_current_session(current_user)
-            sessions.start_session(user)
+                log_out(current_user)
+            log_in(user)
             flash("Your password is changed and you are logged in. Other sessions were ended.",
                   "success")
             return redirect(url_for("feed.index"))

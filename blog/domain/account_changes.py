@@ -13,7 +13,6 @@ from sqlalchemy.exc import IntegrityError
 from ..events import security_event
 from ..extensions import db
 from ..models import utcnow
-from ..web.urls import external_url
 from . import notices, passwords, sessions
 from .accounts import (
     USERNAME_PATTERN,
@@ -25,6 +24,7 @@ from .accounts import (
     normalize_email,
     username_problem,
 )
+from .links import page_link
 from .outbox import queue_email
 from .tokens import TokenError, make_token, read_token
 
@@ -71,7 +71,7 @@ def _queue_email_change(user, new_email):
         "Confirm your new email address",
         "change_email",
         user=user,
-        confirm_url=external_url("settings.confirm_email", token=token),
+        confirm_url=page_link("confirm_email", token=token),
     )
     security_event("email.change_requested", user=user)
 
@@ -159,9 +159,8 @@ def update_account(user, *, username=None, email=None, password=None, bio=None, 
         _queue_email_change(user, new_email)  # after the password: the link carries its stamp
     try:
         if password is not None:
-            sessions.end_all_sessions(user)  # commits everything else with it
-        else:
-            db.session.commit()
+            sessions.forget_all_sessions(user)
+        db.session.commit()
     except IntegrityError:
         db.session.rollback()  # lost a race for the username
         raise AccountError("username", "This is already taken.") from None

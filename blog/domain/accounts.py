@@ -15,10 +15,11 @@ from sqlalchemy import func, select
 from ..events import security_event
 from ..extensions import db
 from ..models import User, utcnow
-from ..web.urls import external_url, https_url_problem
 from . import notices, passwords, sessions
 from .comments import remove_comments_by
 from .errors import FieldError
+from .images import https_url_problem
+from .links import page_link
 from .outbox import queue_email
 from .races import lock_articles_touched_by, lock_member_for_deletion
 from .reactions import forget_likes_by
@@ -121,8 +122,8 @@ def _notify_existing_account(email):
         email,
         "You already have an account",
         "already_registered",
-        login_url=external_url("auth.login"),
-        reset_url=external_url("auth.reset_request"),
+        login_url=page_link("login"),
+        reset_url=page_link("reset_request"),
     )
 
 
@@ -137,7 +138,7 @@ def notify_no_account(email, asked_for):
         "You do not have an account here",
         "no_account",
         asked_for=asked_for,
-        register_url=external_url("auth.register"),
+        register_url=page_link("register"),
     )
 
 
@@ -148,7 +149,7 @@ def _queue_verification(user):
         "Confirm your email address",
         "verify",
         user=user,
-        verify_url=external_url("auth.verify", token=token),
+        verify_url=page_link("verify", token=token),
     )
 
 
@@ -233,7 +234,7 @@ def request_password_reset(email):
             "Reset your password",
             "reset_password",
             user=user,
-            reset_url=external_url("auth.reset_password", token=token),
+            reset_url=page_link("reset_password", token=token),
             minutes=current_app.config["RESET_TOKEN_MAX_AGE"] // 60,
         )
     db.session.commit()
@@ -252,7 +253,8 @@ def reset_password(token, new_password):
     # Following the emailed link proves the address too.
     if not user.is_verified:
         user.email_verified_at = utcnow()
-    sessions.end_all_sessions(user)  # commits the new password with it
+    sessions.forget_all_sessions(user)
+    db.session.commit()
     return user
 
 
@@ -261,7 +263,8 @@ def change_password(user, current_password, new_password):
     if not passwords.check_password(user.password_hash, current_password):
         raise AccountError("current_password", "Your current password is not correct.")
     _set_password(user, new_password)
-    sessions.end_other_sessions(user)  # commits the new password with it
+    sessions.forget_other_sessions(user)
+    db.session.commit()
 
 
 def _set_password(user, new_password):

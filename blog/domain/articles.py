@@ -17,9 +17,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from ..models import Article, Tag, utcnow
-from ..web.urls import https_url_problem
 from . import permissions
 from .errors import FieldError
+from .images import https_url_problem
 from .markdown import render_markdown
 from .races import gone, lock_article_to_edit
 from .rows import insert_ignoring_duplicates

@@ -18,8 +18,8 @@ from sqlalchemy import update
 from ..events import security_event
 from ..extensions import db
 from ..models import User, utcnow
-from ..web.urls import external_url
 from . import accounts, passwords
+from .links import page_link
 from .outbox import queue_email
 from .tokens import TokenError, make_token, read_token
 
@@ -47,7 +47,7 @@ def request_login_link(login):
             "Your one-time login link",
             "login_link",
             user=user,
-            login_url=external_url("auth.login_link", token=token),
+            login_url=page_link("login_link", token=token),
             minutes=current_app.config["LOGIN_LINK_MAX_AGE"] // 60,
         )
         security_event("login_link.sent", user=user)

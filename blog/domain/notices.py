@@ -8,7 +8,7 @@ wasn't me" link (blog.domain.recovery) that lets its owner take the account back
 from flask import current_app
 
 from ..models import utcnow
-from ..web.urls import external_url
+from .links import page_link
 from .outbox import queue_email
 from .tokens import account_stamp, email_change_stamp, make_token
 
@@ -42,7 +42,7 @@ def _queue_notice(user, to, token, subject, template, **context):
         template,
         user=user,
         when=utcnow().strftime("%Y-%m-%d %H:%M UTC"),
-        not_me_url=external_url("auth.not_me", token=token),
+        not_me_url=page_link("not_me", token=token),
         days=current_app.config["NOT_ME_TOKEN_MAX_AGE"] // 86400,
         **context,
     )

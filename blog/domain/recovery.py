@@ -64,7 +64,8 @@ def secure_account(token):
     user.password_changed_at = utcnow()  # retires API tokens and pending email changes
     if kind == "email":
         user.email_changed_at = utcnow()  # this notice is used up, whatever follows
-    sessions.end_all_sessions(user)  # commits the above with it
+    sessions.forget_all_sessions(user)
+    db.session.commit()
     restored = kind == "email" and _restore_email(user, address)
     security_event("account.secured", user=user, kind=kind, email_restored=restored)
     # The reset link goes only to the address the notice went to: never to

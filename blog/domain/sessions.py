@@ -2,21 +2,19 @@
 
 Flask-Login keeps whatever User.get_id() returns in the session cookie and in
 the remember-me cookie. We return a random token whose hash is a row here, so
-deleting the row ends that login everywhere, even for a copied cookie.
+deleting the row ends that login everywhere, even for a copied cookie. The
+Flask-Login wiring (loader, login_user) is in blog.web.login.
 """
 
 import hashlib
 import secrets
 
-from flask import current_app, flash, redirect, request
-from flask_login import login_url, login_user, logout_user
+from flask import current_app
 from sqlalchemy import delete, select
 
 from ..events import security_event
-from ..extensions import db, login_manager
+from ..extensions import db
 from ..models import LoginSession, User, utcnow
-from ..web.errors import error_response, wants_json
-from ..web.urls import referrer_path
 
 
 def _hash(token):
@@ -40,10 +38,9 @@ def _expiry(login_session, now):
     return min(now + current_app.config["LOGIN_IDLE_LIFETIME"], _cap(login_session))
 
 
-def start_session(user, remember=False):
-    """Log `user` in on this browser with a new session row (commits)."""
+def start_session(user, remember=False, user_agent="", ip_address=""):
+    """A new login of `user` (commits). Returns the token its cookie will carry."""
     now = utcnow()
-    config = current_app.config
     token = secrets.token_urlsafe(32)
     db.session.execute(
         delete(LoginSession)
@@ -54,8 +51,8 @@ def start_session(user, remember=False):
         token_hash=_hash(token),
         user_id=user.id,
         remember=remember,
-        user_agent=(request.user_agent.string or "")[:255],
-        ip_address=(request.remote_addr or "")[:45],
+        user_agent=(user_agent or "")[:255],
+        ip_address=(ip_address or "")[:45],
         created_at=now,
         last_seen_at=now,
     )
@@ -64,35 +61,38 @@ def start_session(user, remember=False):
     user.last_login_at = now
     db.session.commit()
     user.current_session_token = token
-    login_user(user, remember=remember, duration=config["REMEMBER_COOKIE_DURATION"])
+    return token
 
 
 def end_current_session(user):
-    """Log this browser out and delete its session row (commits)."""
+    """Log out: delete the session row this request runs under (commits)."""
     if user.current_session_token:
         db.session.execute(
             delete(LoginSession).where(LoginSession.token_hash == _hash(user.current_session_token))
         )
         db.session.commit()
         security_event("session.ended", user=user, scope="current")
-    logout_user()
 
 
-def end_other_sessions(user):
-    """Delete every session of `user` except this browser's (commits)."""
+def forget_other_sessions(user):
+    """Delete every session of `user` but this one; the caller's operation commits."""
     query = delete(LoginSession).where(LoginSession.user_id == user.id)
     if user.current_session_token:
         query = query.where(LoginSession.token_hash != _hash(user.current_session_token))
     ended = db.session.execute(query).rowcount
-    db.session.commit()
     security_event("session.ended", user=user, scope="others", count=ended)
 
 
-def end_all_sessions(user):
-    """Delete every session of `user` (commits)."""
+def forget_all_sessions(user):
+    """Delete every session of `user`; the caller's operation commits."""
     ended = db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id)).rowcount
-    db.session.commit()
     security_event("session.ended", user=user, scope="all", count=ended)
+
+
+def end_other_sessions(user):
+    """"Log out everywhere else" (commits)."""
+    forget_other_sessions(user)
+    db.session.commit()
 
 
 def end_session_by_id(user, session_id):
@@ -124,9 +124,13 @@ def is_current(user, login_session):
     return bool(token) and login_session.token_hash == _hash(token)
 
 
-@login_manager.user_loader
-def load_user(token):
-    """The user whose live session this token names, or None (one query)."""
+def resume_session(token):
+    """The member whose live session `token` names, or None (one query).
+
+    A session in use is touched at most every SESSION_TOUCH_INTERVAL, and
+    that touch is committed here, as its own small operation: most requests
+    only read, and the touch must last even when the page then fails.
+    """
     row = db.session.execute(
         select(LoginSession, User)
         .join(User, User.id == LoginSession.user_id)
@@ -146,18 +150,3 @@ def load_user(token):
         db.session.commit()
     user.current_session_token = token
     return user
-
-
-@login_manager.unauthorized_handler
-def ask_to_log_in():
-    """A visitor reached something for members: send them to log in, and back after.
-
-    After a POST (a Like button, say) "back" is the page the button was on,
-    not the POST's address. A script asking for JSON gets a 401 instead and
-    sends the browser to the login page itself.
-    """
-    if wants_json():
-        return error_response(401, "Please log in first.")
-    flash(login_manager.login_message, login_manager.login_message_category)
-    back = request.full_path.rstrip("?") if request.method == "GET" else referrer_path()
-    return redirect(login_url(login_manager.login_view, next_url=back))

@@ -5,7 +5,7 @@ import re
 from flask import render_template
 
 from ..models import utcnow
-from ..web.urls import external_url
+from ..web.links import external_url
 
 # Outside XML 1.0's Char production: C0 controls but tab, newline and
 # carriage return; lone surrogates; U+FFFE and U+FFFF.

@@ -9,6 +9,7 @@ from ..domain import account_changes, accounts, sessions
 from ..domain.accounts import AccountError
 from ..domain.tokens import TokenError
 from ..extensions import limiter
+from ..web.login import log_out
 from .forms import DeleteAccountForm, EmailChangeForm, PasswordForm, ProfileForm, settings_forms
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
@@ -154,7 +155,7 @@ def delete_account():
         except AccountError as error:
             form.password.errors.append(error.message)
         else:
-            sessions.end_current_session(current_user)
+            log_out(current_user)
             flash("Your account and everything in it are deleted. Goodbye.", "info")
             return redirect(url_for("feed.index"))
     return render_settings(422, delete_form=form)

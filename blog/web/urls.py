@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import current_app, redirect, request, url_for
+from flask import redirect, request, url_for
 from werkzeug.routing import IntegerConverter
 
 MAX_ROW_ID = 2**31 - 1  # PostgreSQL's INTEGER
@@ -43,28 +43,6 @@ def redirect_back(default_endpoint="feed.index", **values):
     if path:
         return redirect(path)
     return redirect_next(default_endpoint, **values)
-
-
-def external_url(endpoint, **values):
-    """An absolute link for emails, built on BASE_URL (not on the request's Host)."""
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
-
-
-def https_url_problem(url, max_length):
-    """Why `url` cannot be used as the address of an image, or None ("" means none).
-
-    Only https (pages are served with a CSP that allows https images) and
-    nothing that could break out of an attribute.
-    """
-    if not url:
-        return None
-    if not url.startswith("https://") or len(url) <= len("https://") or any(
-        c.isspace() or c in "\"'<>" or ord(c) < 32 or ord(c) == 127 for c in url
-    ):
-        return "Use an https:// address of an image, or leave this empty."
-    if len(url) > max_length:
-        return f"Use at most {max_length} characters."
-    return None
 
 
 class RowIdConverter(IntegerConverter):
