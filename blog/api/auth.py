@@ -17,7 +17,7 @@ from flask import current_app, g, request
 from flask_login import AnonymousUserMixin
 
 from ..domain.passwords import password_stamp
-from ..domain.permissions import may_write
+from ..domain.permissions import require_may_write
 from ..extensions import db
 from ..models import User
 from .errors import ApiError
@@ -95,13 +95,12 @@ def token_required(view):
 
 
 def writer_required(view):
-    """A valid token of a member who may write: 403 while their email is unconfirmed."""
+    """A valid token of a member who may write (refused by the domain: Unverified)."""
 
     @wraps(view)
     @token_required
     def wrapper(*args, **kwargs):
-        if not may_write(asking_user()):
-            raise ApiError.on(403, "email", "is not verified")
+        require_may_write(asking_user())
         return view(*args, **kwargs)
 
     return wrapper

@@ -2,7 +2,7 @@
 
 from flask import jsonify
 
-from ..domain.errors import FieldError, Forbidden, NotFound
+from ..domain.errors import FieldError, Forbidden, NotFound, Unverified
 from ..extensions import db
 from .blueprint import bp
 
@@ -52,6 +52,13 @@ def forbidden(error):
     """A permission the domain refused: 403 with its reason."""
     db.session.rollback()
     return jsonify(errors={"body": [error.reason or "You are not allowed to do that."]}), 403
+
+
+@bp.errorhandler(Unverified)
+def unverified(error):
+    """A member whose email is not confirmed yet may read but not write."""
+    db.session.rollback()
+    return jsonify(errors={"email": ["is not verified"]}), 403
 
 
 @bp.errorhandler(NotFound)

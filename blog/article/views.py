@@ -86,7 +86,7 @@ def save(form, article=None):
 @login_required
 @limit_writes("article", counted=redirected, exempt=previewing)
 def new():
-    permissions.require(permissions.may_write(current_user), "article", permissions.MAY_NOT_WRITE)
+    permissions.require_may_write(current_user)
     form = ArticleForm()
     if form.is_submitted():
         return save(form)

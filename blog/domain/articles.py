@@ -187,7 +187,7 @@ def _apply(article, fields, tag_names, publish):
 
 def create_article(author, title, description, body, tags, cover_url, publish):
     """Save a new article, published or as a draft (commits). Returns it."""
-    permissions.require(permissions.may_write(author), "article", permissions.MAY_NOT_WRITE)
+    permissions.require_may_write(author)
     fields, tag_names = _clean_fields(title, description, body, tags, cover_url)
 
     def build():

@@ -51,7 +51,7 @@ def clean_body(body):
 
 def require_may_comment(user, article):
     """Abort with 403 unless `user` may comment on `article`."""
-    permissions.require(permissions.may_write(user), "comment", permissions.MAY_NOT_WRITE)
+    permissions.require_may_write(user)
     permissions.require(permissions.can_comment(user, article), "article", NOT_PUBLISHED)
 
 

@@ -31,6 +31,13 @@ class Forbidden(DomainError):
         self.reason = reason
 
 
+class Unverified(Forbidden):
+    """The member must confirm their email address before writing anything."""
+
+    def __init__(self, reason=None):
+        super().__init__("email", reason)
+
+
 class NotFound(DomainError):
     """`resource` does not exist, or was deleted meanwhile; `reason` says which, if known."""
 

@@ -73,7 +73,7 @@ def is_following_tag(user, tag):
 
 def follow(follower, followed):
     """`follower` follows the member `followed` (commits). Returns the new FollowState."""
-    permissions.require(permissions.may_write(follower), "profile", permissions.MAY_NOT_WRITE)
+    permissions.require_may_write(follower)
     if follower.id == followed.id:
         raise FollowError("username", "You cannot follow yourself.")
     with unless_gone("profile"):  # the member may have deleted their account meanwhile
@@ -98,7 +98,7 @@ def unfollow(follower, followed):
 
 def follow_tag(user, tag):
     """`user` follows `tag` (commits)."""
-    permissions.require(permissions.may_write(user), "tag", permissions.MAY_NOT_WRITE)
+    permissions.require_may_write(user)
     with unless_gone("tag"):
         insert_ignoring_duplicates(TagFollow, user_id=user.id, tag_id=tag.id, created_at=utcnow())
         state = FollowState(following=True, followers_count=tag_followers_count(tag))

@@ -3,7 +3,7 @@
 from flask import current_app
 
 from ..events import security_event
-from .errors import Forbidden
+from .errors import Forbidden, Unverified
 
 MAY_NOT_WRITE = "Please confirm your email address first. We sent you a link."
 
@@ -16,6 +16,12 @@ def may_write(user):
     if not user.is_authenticated:
         return False
     return user.is_verified or not current_app.config["REQUIRE_VERIFIED_EMAIL"]
+
+
+def require_may_write(user):
+    """Raise Unverified unless `user` may write at all (see may_write)."""
+    if not may_write(user):
+        raise Unverified(MAY_NOT_WRITE)
 
 
 def can_view(user, article):

@@ -30,7 +30,7 @@ class BookmarkState:
 
 
 def _require_reactable(user, article):
-    permissions.require(permissions.may_write(user), "article", permissions.MAY_NOT_WRITE)
+    permissions.require_may_write(user)
     # Drafts cannot be liked, not even by their author.
     permissions.require(
         article.is_published, "article", "Only published articles can be liked or saved."
