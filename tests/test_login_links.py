@@ -24,7 +24,7 @@ from login_helpers import (
     without_tokens,
 )
 
-from blog.domain import accounts
+from blog.domain import password_changes
 from helpers import CSRF_PATTERN, TEST_PASSWORD, Auth, LiveServer, link_in, text_of
 
 
@@ -75,7 +75,7 @@ def test_a_login_link_dies_after_a_password_change_or_another_login(
     owner = make_member("target")
     first = link_for(browser(app), mailbox)
     with app.test_request_context():  # no login: only the new password may void the link
-        accounts.change_password(owner, TEST_PASSWORD, NEW_PASSWORD)
+        password_changes.change_password(owner, TEST_PASSWORD, NEW_PASSWORD)
     response = browser(app).submit(first)
     assert response.status_code == 400
     assert "already been used" in page(response)

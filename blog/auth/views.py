@@ -3,7 +3,7 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required, logout_user
 
-from ..domain import accounts, login_links, recovery
+from ..domain import accounts, login_links, password_changes, recovery
 from ..domain.accounts import AccountError
 from ..domain.tokens import TokenError
 from ..events import security_event
@@ -199,7 +199,7 @@ def logout():
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        accounts.request_password_reset(form.email.data)
+        password_changes.request_password_reset(form.email.data)
         flash(
             f"If an account uses {form.email.data}, we sent it a link to choose a new password. "
             "It works for one hour.",
@@ -212,7 +212,7 @@ def reset_request():
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token):
     try:
-        user = accounts.check_reset_token(token)
+        user = password_changes.check_reset_token(token)
     except TokenError as error:
         return render_template("auth/bad_link.html", message=str(error)), 400
     if current_user.is_authenticated and current_user.id != user.id:
@@ -220,7 +220,7 @@ def reset_password(token):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            user = accounts.reset_password(token, form.password.data)
+            user = password_changes.reset_password(token, form.password.data)
         except AccountError as error:
             form.password.errors.append(error.message)
         except TokenError as error:

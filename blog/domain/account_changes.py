@@ -16,16 +16,18 @@ from ..models import utcnow
 from . import notices, passwords, sessions
 from .accounts import (
     USERNAME_PATTERN,
+    AccountConflict,
     AccountError,
-    _store_password,
     bio_problem,
     find_by_email,
     image_url_problem,
     normalize_email,
+    refuse_username,
     username_problem,
 )
 from .links import page_link
 from .outbox import queue_email
+from .password_changes import store_password
 from .tokens import TokenError, make_token, read_token
 
 
@@ -118,8 +120,7 @@ def update_account(user, *, username=None, email=None, password=None, bio=None, 
             problem = None if USERNAME_PATTERN.fullmatch(username) else username_problem(username)
         else:
             problem = username_problem(username)
-        if problem:
-            raise AccountError("username", problem)
+        refuse_username(problem)
         changes["username"] = username
     new_email = None
     if email is not None:
@@ -154,7 +155,7 @@ def update_account(user, *, username=None, email=None, password=None, bio=None, 
     for name, value in changes.items():
         setattr(user, name, value)
     if password is not None:
-        _store_password(user, password)
+        store_password(user, password)
     if new_email:
         _queue_email_change(user, new_email)  # after the password: the link carries its stamp
     try:
@@ -163,5 +164,5 @@ def update_account(user, *, username=None, email=None, password=None, bio=None, 
         db.session.commit()
     except IntegrityError:
         db.session.rollback()  # lost a race for the username
-        raise AccountError("username", "This is already taken.") from None
+        raise AccountConflict("username", "This is already taken.") from None
     return user

@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 from ..events import security_event
 from ..extensions import db
 from ..models import User, utcnow
-from . import notices, passwords, sessions
+from . import passwords
 from .comments import remove_comments_by
-from .errors import FieldError
+from .errors import Conflict, FieldError
 from .images import https_url_problem
 from .links import page_link
 from .outbox import queue_email
@@ -44,6 +44,13 @@ class AccountError(FieldError):
     """A request about an account that cannot be carried out; `field` names the culprit."""
 
 
+class AccountConflict(AccountError, Conflict):
+    """The username (or address) belongs to another account."""
+
+
+USERNAME_TAKEN = "This username is already taken."
+
+
 # --- checks shared by forms and the API -------------------------------------
 
 
@@ -62,8 +69,16 @@ def username_problem(username):
     if username.lower() in RESERVED_USERNAMES:
         return "This username is reserved."
     if find_by_username(username) is not None:
-        return "This username is already taken."
+        return USERNAME_TAKEN
     return None
+
+
+def refuse_username(problem):
+    """Raise the error a username problem is: a conflict when taken, else a plain refusal."""
+    if problem == USERNAME_TAKEN:
+        raise AccountConflict("username", problem)
+    if problem:
+        raise AccountError("username", problem)
 
 
 def find_by_username(username):
@@ -92,9 +107,7 @@ def register(email, username, password):
     the owner of that address is told instead, and the caller answers exactly
     as for a new account, so sign-up never reveals who is registered.
     """
-    problem = username_problem(username)
-    if problem:
-        raise AccountError("username", problem)
+    refuse_username(username_problem(username))
     problem = passwords.password_problem(password, username=username, email=email)
     if problem:
         raise AccountError("password", problem)
@@ -107,7 +120,7 @@ def register(email, username, password):
     account = find_by_email(email)
     if account is None:
         # Nothing went in and the address is free: another sign-up took the name first.
-        raise AccountError("username", "This username is already taken.")
+        raise AccountConflict("username", USERNAME_TAKEN)
     if inserted:
         _queue_verification(account)
     else:
@@ -213,74 +226,6 @@ def login_ref(login):
     key = current_app.config["SECRET_KEY"].encode()
     message = b"blog.login-ref:" + login.strip().lower().encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:12]
-
-
-# --- passwords ----------------------------------------------------------------
-
-
-def request_password_reset(email):
-    """Email a reset link if the address has an account, a notice otherwise (commits).
-
-    Either way one email is rendered, queued and committed: the same work, so
-    the answer's timing does not tell whether the address is registered.
-    """
-    user = find_by_email(email)
-    if user is None:
-        notify_no_account(email, "a link to reset your password")
-    else:
-        token = make_token("reset", user)
-        queue_email(
-            user.email,
-            "Reset your password",
-            "reset_password",
-            user=user,
-            reset_url=page_link("reset_password", token=token),
-            minutes=current_app.config["RESET_TOKEN_MAX_AGE"] // 60,
-        )
-    db.session.commit()
-
-
-def check_reset_token(token):
-    """The user a reset link is for; raises TokenError when it is not usable."""
-    user, _ = read_token("reset", token, current_app.config["RESET_TOKEN_MAX_AGE"])
-    return user
-
-
-def reset_password(token, new_password):
-    """Set a new password from a reset link, ending every session (commits)."""
-    user = check_reset_token(token)
-    _set_password(user, new_password)
-    # Following the emailed link proves the address too.
-    if not user.is_verified:
-        user.email_verified_at = utcnow()
-    sessions.forget_all_sessions(user)
-    db.session.commit()
-    return user
-
-
-def change_password(user, current_password, new_password):
-    """Change the password, ending the user's other sessions (commits)."""
-    if not passwords.check_password(user.password_hash, current_password):
-        raise AccountError("current_password", "Your current password is not correct.")
-    _set_password(user, new_password)
-    sessions.forget_other_sessions(user)
-    db.session.commit()
-
-
-def _set_password(user, new_password):
-    problem = passwords.password_problem(new_password, username=user.username, email=user.email)
-    if problem:
-        raise AccountError("new_password", problem)
-    _store_password(user, new_password)
-
-
-def _store_password(user, new_password):
-    # password_changed_at retires API tokens issued before it (blog.api.auth).
-    user.password_hash = passwords.hash_password(new_password)
-    user.password_changed_at = utcnow()
-    # Whoever changed it, the address is told, with a "this wasn't me" link.
-    notices.notify_password_changed(user)
-    security_event("password.changed", user=user)
 
 
 # --- profile, email, deletion -------------------------------------------------

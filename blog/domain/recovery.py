@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from ..events import security_event
 from ..extensions import db
 from ..models import User, utcnow
-from . import accounts, passwords, sessions
+from . import accounts, password_changes, passwords, sessions
 from .tokens import TokenError, account_stamp, email_change_stamp, read_token
 
 STAMPS = {"password": account_stamp, "email": email_change_stamp}
@@ -72,7 +72,7 @@ def secure_account(token):
     # an address someone else may have put on the account.
     reset_sent = user.email.lower() == address.lower()
     if reset_sent:
-        accounts.request_password_reset(user.email)
+        password_changes.request_password_reset(user.email)
     return Secured(user, address, restored, reset_sent)
 
 

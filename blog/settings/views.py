@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from ..auth import reauth, throttle
 from ..auth.forms import EmptyForm
-from ..domain import account_changes, accounts, sessions
+from ..domain import account_changes, accounts, password_changes, sessions
 from ..domain.accounts import AccountError
 from ..domain.tokens import TokenError
 from ..extensions import limiter
@@ -57,7 +57,7 @@ def change_password():
     if form.validate_on_submit():
         try:
             with reauth.current_password_checked(current_user, "current_password"):
-                accounts.change_password(
+                password_changes.change_password(
                     current_user, form.current_password.data, form.new_password.data
                 )
         except reauth.AccountLocked as locked:
