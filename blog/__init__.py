@@ -50,9 +50,9 @@ def register_blueprints(app):
     from flask_cors import CORS
 
     from .api import bp as api_bp
+    from .article.comments import bp as comment_bp
     from .article.views import bp as article_bp
     from .auth.views import bp as auth_bp
-    from .comment.views import bp as comment_bp
     from .feed.views import bp as feed_bp
     from .profile.views import bp as profile_bp
     from .settings.views import bp as settings_bp

@@ -1,4 +1,8 @@
-"""No import cycle anywhere in blog/: the layers import downwards only.
+"""No import cycle anywhere in blog/, and the layers import downwards only.
+
+blueprints (auth, settings, article, feed, profile, dev, api) -> blog.web ->
+blog.domain -> the models and the app's wiring; never upwards. The domain
+speaks no HTTP: it reads no request and answers nothing.
 
 The graph is read from the source (module-level imports and those inside
 functions, which only hide a cycle), so a cycle fails here even where Python
@@ -86,3 +90,84 @@ def test_no_module_in_blog_imports_its_way_back_to_itself():
         if name != "blog"
     }
     assert find_cycle(graph) is None, " -> ".join(find_cycle(graph))
+
+
+# What each layer may import besides itself (the app's wiring below everything).
+WIRING = {"blog.models", "blog.extensions", "blog.events", "blog.config", "blog.database"}
+BLUEPRINTS = {"auth", "settings", "article", "feed", "profile", "dev", "api"}
+# Names that only mean something while answering an HTTP request.
+HTTP_NAMES = {
+    "flask": {"request", "abort", "flash", "url_for", "redirect", "jsonify", "session", "g",
+              "make_response", "Response", "Blueprint"},
+    "flask_login": None,  # every name: current_user, login_user, ...
+    "flask_wtf": None,
+    "werkzeug.exceptions": None,
+}
+
+
+def layer(name):
+    part = name.split(".")[1] if name.count(".") else ""
+    if part == "domain":
+        return "domain"
+    if part == "web":
+        return "web"
+    if part in BLUEPRINTS:
+        return "blueprint"
+    return "top"
+
+
+def test_domain_and_web_import_only_downwards():
+    known = modules()
+    allowed = {
+        "domain": lambda target: layer(target) == "domain" or target in WIRING,
+        "web": lambda target: layer(target) in ("domain", "web") or target in WIRING,
+    }
+    wrong = sorted(
+        f"{name} imports {target}"
+        for name, path in known.items()
+        if layer(name) in allowed
+        for target in imports_of(name, path, known) - {"blog"}
+        if not allowed[layer(name)](target)
+    )
+    assert wrong == []
+
+
+def test_blueprint_packages_do_not_import_each_other_both_ways():
+    known = modules()
+    edges = {}
+    for name, path in known.items():
+        if layer(name) == "blueprint":
+            source = name.split(".")[1]
+            for target in imports_of(name, path, known):
+                if layer(target) == "blueprint" and target.split(".")[1] != source:
+                    edges.setdefault(source, set()).add(target.split(".")[1])
+    assert find_cycle(edges) is None, " -> ".join(find_cycle(edges))
+
+
+def http_imports(path):
+    """The HTTP-only names a module imports, as "module.name"."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module in HTTP_NAMES:
+            banned = HTTP_NAMES[node.module]
+            found += [f"{node.module}.{alias.name}" for alias in node.names
+                      if banned is None or alias.name in banned]
+        elif isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names
+                      if alias.name.split(".")[0] in ("flask_login", "flask_wtf", "werkzeug")]
+    return found
+
+
+def test_the_checker_sees_http_in_a_module(tmp_path):
+    module = tmp_path / "rule.py"
+    module.write_text("from flask import abort, current_app\nfrom flask_login import current_user\n")
+    assert http_imports(module) == ["flask.abort", "flask_login.current_user"]
+
+
+def test_the_domain_speaks_no_http():
+    found = {
+        name: http_imports(path)
+        for name, path in modules().items()
+        if layer(name) == "domain" and http_imports(path)
+    }
+    assert found == {}

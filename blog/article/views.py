@@ -14,7 +14,6 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import ObjectDeletedError
 
 from ..auth.forms import EmptyForm
-from ..comment.forms import SectionForms
 from ..domain import articles, follows, permissions, reactions, threads
 from ..domain.articles import ArticleError
 from ..domain.markdown import render_markdown
@@ -24,6 +23,7 @@ from ..web.answers import answer_toggle
 from ..web.errors import error_response
 from ..web.urls import MAX_ROW_ID
 from ..web.write_limits import limit_writes, previewing, redirected, undoing
+from .comment_forms import SectionForms
 from .forms import ArticleForm
 
 bp = Blueprint("article", __name__)

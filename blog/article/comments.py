@@ -12,12 +12,12 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from ..article.views import render_article, visible_or_404
 from ..auth.forms import EmptyForm
 from ..domain import comments, permissions
 from ..domain.comments import CommentError
 from ..web.write_limits import limit_writes
-from .forms import CommentForm, EditCommentForm
+from .comment_forms import CommentForm, EditCommentForm
+from .views import render_article, visible_or_404
 
 bp = Blueprint("comment", __name__)
 
