@@ -55,7 +55,7 @@ def operation(operation_id, tag, summary, *, auth="none", params=(), body=None,
 
     401 is added wherever a token is read, 404 with a path parameter, 413 with a body,
     and 422 everywhere: a NUL or lone surrogate anywhere in a request is refused before
-    anything reads it (blog/security.py).
+    anything reads it (blog/web/security.py).
     """
     statuses = set(errors) | {"422"}
     if auth != "none":

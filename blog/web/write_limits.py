@@ -6,7 +6,7 @@ limit. Two limits on each: per member, where only writes that went through
 count (a comment refused for being empty does not), and per IP address,
 where every attempt counts, so a flood of refused requests is bounded too.
 A limit hit answers 429: an error page, the buttons' JSON, or the API's
-{"errors": {"body": [...]}} (blog/errors.py), with a Retry-After header.
+{"errors": {"body": [...]}} (blog/web/errors.py), with a Retry-After header.
 
 The limits are settings (blog/config.py, "Limits on writing"), read when a
 request is checked. Only creating counts: unliking, unfollowing, editing
