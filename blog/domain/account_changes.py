@@ -15,15 +15,15 @@ from ..extensions import db
 from ..models import utcnow
 from . import notices, passwords, sessions
 from .accounts import (
-    USERNAME_PATTERN,
     AccountConflict,
     AccountError,
     bio_problem,
     find_by_email,
     image_url_problem,
     normalize_email,
+    refuse,
     refuse_username,
-    username_problem,
+    username_change_problem,
 )
 from .links import page_link
 from .outbox import queue_email
@@ -54,9 +54,7 @@ def request_email_change(user, new_email, password):
         raise AccountError("password", "Your password is not correct.")
     if new_email.lower() == user.email.lower():
         raise AccountError("email", "This is already your email address.")
-    problem = email_change_problem(user)
-    if problem:
-        raise AccountError("email", problem)
+    refuse("email", email_change_problem(user))
     if find_by_email(new_email) is not None:
         # Say nothing that tells whether the address has an account.
         return
@@ -115,12 +113,7 @@ def update_account(user, *, username=None, email=None, password=None, bio=None, 
     """
     changes = {}
     if username is not None and username != user.username:
-        if username.lower() == user.username.lower():
-            # Only the case changes: the name is already ours, so "taken" does not apply.
-            problem = None if USERNAME_PATTERN.fullmatch(username) else username_problem(username)
-        else:
-            problem = username_problem(username)
-        refuse_username(problem)
+        refuse_username(username_change_problem(user, username))
         changes["username"] = username
     new_email = None
     if email is not None:
@@ -128,28 +121,20 @@ def update_account(user, *, username=None, email=None, password=None, bio=None, 
         if new_email.lower() == user.email.lower():
             new_email = None
         else:
-            problem = email_change_problem(user)
-            if problem:
-                raise AccountError("email", problem)
+            refuse("email", email_change_problem(user))
             if find_by_email(new_email) is not None:
                 new_email = None  # nothing to confirm; a taken address is not revealed
     if password is not None:
-        problem = passwords.password_problem(
+        refuse("password", passwords.password_problem(
             password, username=changes.get("username", user.username),
             email=new_email or user.email,
-        )
-        if problem:
-            raise AccountError("password", problem)
+        ))
     if bio is not None:
-        problem = bio_problem(bio)
-        if problem:
-            raise AccountError("bio", problem)
+        refuse("bio", bio_problem(bio))
         changes["bio"] = bio.strip()
     if image is not None:
         image = image.strip()
-        problem = image_url_problem(image)
-        if problem:
-            raise AccountError("image", problem)
+        refuse("image", image_url_problem(image))
         changes["image_url"] = image
 
     for name, value in changes.items():

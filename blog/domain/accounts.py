@@ -73,6 +73,19 @@ def username_problem(username):
     return None
 
 
+def username_change_problem(user, username):
+    """Why `user` cannot take `username`, or None; a change of case only is always theirs."""
+    if username.lower() == user.username.lower():
+        return None if USERNAME_PATTERN.fullmatch(username) else username_problem(username)
+    return username_problem(username)
+
+
+def refuse(field, problem):
+    """Raise AccountError on `field` when there is a `problem` (a message); else nothing."""
+    if problem:
+        raise AccountError(field, problem)
+
+
 def refuse_username(problem):
     """Raise the error a username problem is: a conflict when taken, else a plain refusal."""
     if problem == USERNAME_TAKEN:
@@ -109,8 +122,7 @@ def register(email, username, password):
     """
     refuse_username(username_problem(username))
     problem = passwords.password_problem(password, username=username, email=email)
-    if problem:
-        raise AccountError("password", problem)
+    refuse("password", problem)
     # From here on a taken and a new address take the same steps (a hash, an
     # insert attempt, a read, an email, a commit, a read back), so neither the
     # answer nor its timing tells who has an account.
@@ -248,12 +260,8 @@ def image_url_problem(url):
 
 def update_profile(user, display_name, bio, image_url=""):
     """Save the public profile fields (commits)."""
-    problem = image_url_problem(image_url)
-    if problem:
-        raise AccountError("image_url", problem)
-    problem = bio_problem(bio)
-    if problem:
-        raise AccountError("bio", problem)
+    refuse("image_url", image_url_problem(image_url))
+    refuse("bio", bio_problem(bio))
     user.display_name = display_name.strip()
     user.bio = bio.strip()
     user.image_url = image_url
