@@ -160,7 +160,9 @@ def http_imports(path):
 
 def test_the_checker_sees_http_in_a_module(tmp_path):
     module = tmp_path / "rule.py"
-    module.write_text("from flask import abort, current_app\nfrom flask_login import current_user\n")
+    module.write_text(
+        "from flask import abort, current_app\nfrom flask_login import current_user\n"
+    )
     assert http_imports(module) == ["flask.abort", "flask_login.current_user"]
 
 

@@ -17,7 +17,7 @@ from alembic.util import CommandError
 from sqlalchemy import create_engine, inspect, make_url, select, text
 
 from blog import MIGRATIONS, create_app
-from blog.domain import accounts, articles, comments, follows, reactions, sessions
+from blog.domain import accounts, articles, comments, follows, profiles, reactions, sessions
 from blog.extensions import db
 from blog.models import Tag
 from blog.seed import Seeder
@@ -139,7 +139,7 @@ def seed_community(app):
         alice, bob, carol = (accounts.find_by_username(n) for n in ("alice", "bob", "carol"))
         # Mixed case: the case-insensitive unique indexes have something to guard.
         accounts.register("Mixed.Case@Example.org", "MixedCase", TEST_PASSWORD)  # + an email
-        accounts.update_profile(alice, "Alice L.", "Writes.", "https://img.example.org/a.png")
+        profiles.update_profile(alice, "Alice L.", "Writes.", "https://img.example.org/a.png")
         sessions.start_session(alice, remember=True)
         sessions.start_session(bob)
         article = articles.create_article(

@@ -17,9 +17,7 @@ from . import notices, passwords, sessions
 from .accounts import (
     AccountConflict,
     AccountError,
-    bio_problem,
     find_by_email,
-    image_url_problem,
     normalize_email,
     refuse,
     refuse_username,
@@ -28,6 +26,7 @@ from .accounts import (
 from .links import page_link
 from .outbox import queue_email
 from .password_changes import store_password
+from .profiles import bio_problem, image_url_problem
 from .tokens import TokenError, make_token, read_token
 
 

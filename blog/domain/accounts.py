@@ -18,7 +18,6 @@ from ..models import User, utcnow
 from . import passwords
 from .comments import remove_comments_by
 from .errors import Conflict, FieldError
-from .images import https_url_problem
 from .links import page_link
 from .outbox import queue_email
 from .races import lock_articles_touched_by, lock_member_for_deletion
@@ -240,33 +239,7 @@ def login_ref(login):
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:12]
 
 
-# --- profile, email, deletion -------------------------------------------------
-
-MAX_BIO = 500
-MAX_IMAGE_URL = 500
-
-
-def bio_problem(bio):
-    """Why this bio cannot be saved, or None."""
-    if len(bio.strip()) > MAX_BIO:
-        return f"Use at most {MAX_BIO} characters."
-    return None
-
-
-def image_url_problem(url):
-    """Why this profile picture address cannot be used, or None ("" means no picture)."""
-    return https_url_problem(url, MAX_IMAGE_URL)
-
-
-def update_profile(user, display_name, bio, image_url=""):
-    """Save the public profile fields (commits)."""
-    refuse("image_url", image_url_problem(image_url))
-    refuse("bio", bio_problem(bio))
-    user.display_name = display_name.strip()
-    user.bio = bio.strip()
-    user.image_url = image_url
-    db.session.commit()
-
+# --- deletion and accounts made directly -------------------------------------------------
 
 def delete_account(user, password):
     """Delete the account and everything it owns (commits)."""

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from ..domain.accounts import MAX_BIO
+from ..domain.profiles import MAX_BIO
 from ..web.validators import Email, ImageUrl, NewPassword
 
 

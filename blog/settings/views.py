@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from ..auth import reauth, throttle
 from ..auth.forms import EmptyForm
-from ..domain import account_changes, accounts, password_changes, sessions
+from ..domain import account_changes, accounts, password_changes, profiles, sessions
 from ..domain.accounts import AccountError
 from ..domain.tokens import TokenError
 from ..extensions import limiter
@@ -38,7 +38,7 @@ def _locked(locked, field, **bound_forms):
 def index():
     form = ProfileForm(prefix="profile")
     if form.validate_on_submit():
-        accounts.update_profile(
+        profiles.update_profile(
             current_user, form.display_name.data, form.bio.data, form.image_url.data
         )
         flash("Your profile is saved.", "success")

@@ -2,7 +2,7 @@
 
 from wtforms.validators import ValidationError
 
-from ..domain import accounts, passwords
+from ..domain import accounts, passwords, profiles
 
 
 class Email:
@@ -29,7 +29,7 @@ class ImageUrl:
 
     def __call__(self, form, field):
         field.data = (field.data or "").strip()
-        problem = accounts.image_url_problem(field.data)
+        problem = profiles.image_url_problem(field.data)
         if problem:
             raise ValidationError(problem)
 
