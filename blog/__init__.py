@@ -7,7 +7,7 @@ from flask import Flask
 from . import cli, database, events  # noqa: F401 - database: SQLite pragmas
 from .config import load_config
 from .extensions import csrf, db, limiter, login_manager, mail, migrate
-from .web import errors, links, security, templating
+from .web import access_log, errors, links, security, templating
 from .web.urls import RowIdConverter
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -25,6 +25,7 @@ def create_app(test_config=None):
     register_blueprints(app)
     security.init_app(app)
     events.init_app(app)
+    access_log.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     templating.init_app(app)

@@ -34,6 +34,8 @@ ENV_SETTINGS = {
     "API_CORS_ORIGINS": "list",
     "API_TOKEN_MAX_AGE": int,
     "SECURITY_LOG_FILE": str,
+    "ACCESS_LOG": "bool",
+    "ACCESS_LOG_FILE": str,
     "SERVER_CONNECTION_LIMIT": int,
     "SERVER_CHANNEL_TIMEOUT": int,
     "SERVER_CLEANUP_INTERVAL": int,
@@ -108,6 +110,9 @@ class DefaultConfig:
 
     # Security events (blog/events.py) go to stderr, or to this file when set.
     SECURITY_LOG_FILE = None
+    # One line per request (blog/web/access_log.py), to stderr or to this file.
+    ACCESS_LOG = True
+    ACCESS_LOG_FILE = None
 
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"

@@ -1,7 +1,7 @@
 """The security event log: one structured line per thing an operator may need to trace.
 
 Logins, failed logins, lockouts, CSRF failures, 429s, password and email
-changes, ended sessions and admin actions are written to the `blog.web.security`
+changes, ended sessions and admin actions are written to the `blog.security`
 logger as one JSON object per line: what happened, to whom, when, from where,
 and the request's id (also sent back as the X-Request-Id header), so a line
 can be matched with the server's access log. Never a password, a token or an
