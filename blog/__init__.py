@@ -31,7 +31,18 @@ def create_app(test_config=None):
     templating.init_app(app)
     links.init_app(app)
     register_template_helpers(app)
+    if app.config["FLOW_INSPECTOR"]:
+        register_inspector(app)
     return app
+
+
+def register_inspector(app):
+    """The flow inspector: records each request's story and shows it (blog/inspector/)."""
+    from .inspector import recorder
+    from .inspector.views import bp as flow_bp
+
+    recorder.init_app(app)  # after CSRFProtect: its check runs before the recorder's
+    app.register_blueprint(flow_bp)
 
 
 def register_extensions(app):

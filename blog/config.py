@@ -35,6 +35,8 @@ ENV_SETTINGS = {
     "API_TOKEN_MAX_AGE": int,
     "SECURITY_LOG_FILE": str,
     "ACCESS_LOG": "bool",
+    "FLOW_INSPECTOR": "bool",
+    "FLOW_INSPECTOR_KEEP": int,
     "ACCESS_LOG_FILE": str,
     "SERVER_CONNECTION_LIMIT": int,
     "SERVER_CHANNEL_TIMEOUT": int,
@@ -113,6 +115,10 @@ class DefaultConfig:
     # One line per request (blog/web/access_log.py), to stderr or to this file.
     ACCESS_LOG = True
     ACCESS_LOG_FILE = None
+    # The flow inspector (blog/inspector/): records each request's story in memory
+    # and shows it in the page. None: on in development, off in production.
+    FLOW_INSPECTOR = None
+    FLOW_INSPECTOR_KEEP = 300
 
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
@@ -214,6 +220,8 @@ def load_config(app, test_config=None):
     if test_config:
         app.config.update(test_config)
 
+    if app.config["FLOW_INSPECTOR"] is None:
+        app.config["FLOW_INSPECTOR"] = app.config["BLOG_ENV"] == "development"
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", _database_uri(app))
     secure = app.config["BASE_URL"].startswith("https://")
     app.config["SESSION_COOKIE_SECURE"] = secure

@@ -20,6 +20,7 @@ from ..domain.passwords import password_stamp
 from ..domain.permissions import require_may_write
 from ..extensions import db
 from ..models import User
+from ..web.signals import member_identified
 from .errors import ApiError
 
 ALGORITHM = "HS256"
@@ -79,6 +80,8 @@ def asking_user():
     if "api_user" not in g:
         token = _token_in_header()
         g.api_user = _user_for(token) if token else AnonymousUserMixin()
+        if token and member_identified.receivers:
+            member_identified.send(g.api_user, how="API token")
     return g.api_user
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import select, update
 
 from ..extensions import db, mail
 from ..models import OutboxEmail, utcnow
+from .signals import email_queued
 
 MAX_BACKOFF = timedelta(hours=6)
 # One send waits at most MAIL_TIMEOUT_SECONDS for each of: connecting,
@@ -40,6 +41,7 @@ def queue_email(recipient, subject, template, **context):
     )
     db.session.add(message)
     wake_worker(current_app)
+    email_queued.send(message, template=template)
     return message
 
 

@@ -1,13 +1,34 @@
-"""Who may do what to content. Views, the API and templates all ask here."""
+"""Who may do what to content. Views, the API and templates all ask here.
+
+Each rule announces its answer (blog.domain.signals.decided), so the flow
+inspector can tell which rule allowed or refused a request, and why.
+"""
+
+from functools import wraps
 
 from flask import current_app
 
 from ..events import security_event
 from .errors import Forbidden, Unverified
+from .signals import decided
 
 MAY_NOT_WRITE = "Please confirm your email address first. We sent you a link."
 
 
+def rule(check):
+    """Mark `check(user, *targets)` as a rule: its answer is announced to listeners."""
+
+    @wraps(check)
+    def decide(user, *targets):
+        allowed = bool(check(user, *targets))
+        if decided.receivers:
+            decided.send(check, user=user, targets=targets, allowed=allowed)
+        return allowed
+
+    return decide
+
+
+@rule
 def may_write(user):
     """Members may write once their email is confirmed (when the site asks for that).
 
@@ -24,16 +45,19 @@ def require_may_write(user):
         raise Unverified(MAY_NOT_WRITE)
 
 
+@rule
 def can_view(user, article):
     """Published articles are public; a draft is seen only by its author."""
     return article.is_published or (user.is_authenticated and user.id == article.author_id)
 
 
+@rule
 def can_edit(user, article):
     """Only the author edits, and only while allowed to write at all."""
     return may_write(user) and user.id == article.author_id
 
 
+@rule
 def can_delete(user, article):
     """The author, or an administrator."""
     if not user.is_authenticated:
@@ -41,16 +65,19 @@ def can_delete(user, article):
     return user.id == article.author_id or user.is_admin
 
 
+@rule
 def can_comment(user, article):
     """Members who may write comment on published articles."""
     return may_write(user) and article.is_published
 
 
+@rule
 def can_edit_comment(user, comment):
     """Only the author edits a comment, while allowed to write; a deleted one is gone."""
     return may_write(user) and not comment.is_deleted and user.id == comment.author_id
 
 
+@rule
 def can_delete_comment(user, comment):
     """The author, or an administrator; a "[deleted]" placeholder goes by itself."""
     if not user.is_authenticated or comment.is_deleted:
@@ -77,4 +104,6 @@ def require_delete_comment(user, comment):
 def require(condition, resource, reason=None):
     """Raise Forbidden(resource, reason) unless `condition` holds."""
     if not condition:
+        if decided.receivers:
+            decided.send(require, user=None, targets=(resource,), allowed=False, reason=reason)
         raise Forbidden(resource, reason)

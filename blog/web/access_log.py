@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from flask import current_app, g, has_request_context, request, request_finished, request_started
 from flask.logging import default_handler
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
 
 from ..events import request_id
@@ -36,10 +36,15 @@ def _count_statement(conn, cursor, statement, parameters, context, executemany):
 
 
 def member_id():
-    """Who the request was, as far as it already knows: no extra query just to log it."""
+    """Who the request was, as far as it already knows: no extra query just to log it.
+
+    The id is read from the row's identity, which a commit does not expire
+    (reading `user.id` after one would load the row again).
+    """
     for user in (g.get("_login_user"), g.get("api_user")):
-        if user is not None and getattr(user, "is_authenticated", False):
-            return str(user.id)
+        state = inspect(user, raiseerr=False) if user is not None else None
+        if state is not None and state.identity:
+            return str(state.identity[0])
     return "-"
 
 

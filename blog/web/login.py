@@ -9,6 +9,7 @@ from flask_login import login_url, login_user, logout_user
 from ..domain import sessions
 from ..extensions import login_manager
 from .errors import error_response, wants_json
+from .signals import member_identified
 from .urls import referrer_path
 
 
@@ -32,7 +33,11 @@ def log_out(user):
 @login_manager.user_loader
 def load_user(token):
     """The member of this request's session cookie, or None."""
-    return sessions.resume_session(token)
+    user = sessions.resume_session(token)
+    if user is not None and member_identified.receivers:
+        # Flask-Login's own user_loaded_from_cookie says when it was the remember-me cookie.
+        member_identified.send(user, how="session cookie")
+    return user
 
 
 @login_manager.unauthorized_handler

@@ -1,0 +1,157 @@
+"""The story in plain words: one sentence per step, for someone learning how a back end works."""
+
+import inspect
+import json
+import re
+from http import HTTPStatus
+from pathlib import Path
+
+from flask import request
+
+from .masking import mask_mapping
+
+PACKAGE = Path(__file__).resolve().parent.parent
+FROM = re.compile(r'\b(?:FROM|JOIN)\s+"?([a-z_]+)', re.IGNORECASE)
+RULE_WORDS = {
+    "may_write": "write at all (a member whose email is confirmed)",
+    "can_view": "see this article",
+    "can_edit": "edit this article",
+    "can_delete": "delete this article",
+    "can_comment": "comment on this article",
+    "can_edit_comment": "edit this comment",
+    "can_delete_comment": "delete this comment",
+}
+
+
+def shown_path():
+    """The path, with the route's pattern in place of a token (an emailed link's secret)."""
+    rule = request.url_rule
+    if rule is not None and "token" in rule.arguments:
+        return rule.rule
+    return request.full_path.rstrip("?")
+
+
+def kind_of_request():
+    """What sent it: our button script (fetch), an API client, a form post, or a page visit."""
+    if request.blueprint == "api":
+        return "api"
+    if "application/json" in request.headers.get("Accept", "") and request.method == "POST":
+        return "fetch"
+    return "form" if request.method == "POST" else "page"
+
+
+def secrets_in_request():
+    """Values this request carries that must never be shown again."""
+    found = [value for value in request.cookies.values()]
+    header = request.headers.get("Authorization", "")
+    if header:
+        found += [header, header.split(" ", 1)[-1]]
+    found += [str(v) for k, v in (request.view_args or {}).items() if "token" in k]
+    csrf = request.headers.get("X-CSRFToken")
+    return [*found, csrf] if csrf else found
+
+
+def code_of(function):
+    """Where `function` is defined (decorators unwrapped): name, file and line."""
+    function = inspect.unwrap(function)
+    try:
+        path = Path(inspect.getsourcefile(function)).resolve()
+        line = inspect.getsourcelines(function)[1]
+    except (OSError, TypeError):
+        return None
+    if PACKAGE not in path.parents:
+        return None
+    return {"function": function.__qualname__, "file": str(path.relative_to(PACKAGE.parent)),
+            "line": line}
+
+
+def view_code(app, endpoint):
+    view = app.view_functions.get(endpoint) if endpoint else None
+    return code_of(view) if view else None
+
+
+def arrival_sentence(record):
+    how = {"fetch": "Our button script sent", "api": "An API client sent",
+           "form": "Your browser posted a form:", "page": "Your browser asked for a page:"}
+    view = f" It is handled by {record.view['function']}()." if record.view else ""
+    if record.endpoint is None:
+        view = " No route matches this address."
+    return f"{how[record.kind]} {record.method} {record.path}.{view}"
+
+
+def csrf_sentence():
+    if request.blueprint == "api":
+        return ("The API takes no CSRF token: it reads a token in the Authorization header, "
+                "which another site's form cannot send.")
+    return ("The form token (CSRF) matched the one in your session: the request came from "
+            "one of our own pages.")
+
+
+def rule_sentence(check, targets, allowed, reason):
+    name = check.__name__
+    if name == "require":
+        resource = targets[0] if targets else "it"
+        return f"A rule refused this {resource}: {reason or 'not allowed'}."
+    words = RULE_WORDS.get(name, name)
+    return f"You may {words}: {'yes' if allowed else 'no'} (rule {name})."
+
+
+def masked_address(address):
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}•••@{domain}" if domain else "•••"
+
+
+def form_errors_sentence(form):
+    parts = [f"{name}: {errors[0] if isinstance(errors, list) and errors else errors}"
+             for name, errors in form.errors.items()]
+    return "The form was checked and refused: " + "; ".join(parts) + "."
+
+
+def sql_sentence(statement, rows, write):
+    if write:
+        verb = {"INSERT": "added to", "UPDATE": "changed in", "DELETE": "removed from"}[
+            write.group(1).split()[0].upper()]
+        if rows is None and "ON CONFLICT DO NOTHING" in statement.upper():
+            return (f"The database: one row added to {write.group(2)}, unless the same "
+                    "row was already there (ON CONFLICT DO NOTHING).")
+        if rows is None:  # an INSERT ... RETURNING tells its rows only once they are read
+            count = "rows"
+        else:
+            count = "no row" if rows == 0 else ("one row" if rows == 1 else f"{rows} rows")
+        return f"The database: {count} {verb} {write.group(2)}."
+    first = statement.strip().split(None, 1)[0].upper()
+    tables = sorted(set(FROM.findall(statement)))
+    if first == "SELECT" and tables:
+        return f"The database was read: {', '.join(tables)}."
+    return f"The database: {first}."
+
+
+def event_sentence(fields):
+    return f"Security log: {fields.get('event')}" + (
+        f" ({fields['reason']})." if fields.get("reason") else ".")
+
+
+def answer_sentence(response):
+    try:
+        phrase = HTTPStatus(response.status_code).phrase
+    except ValueError:
+        phrase = ""
+    meaning = {2: "it worked", 3: "go to another address", 4: "the request was refused",
+               5: "the server failed"}.get(response.status_code // 100, "")
+    where = f" to {response.location}" if response.location else ""
+    return (f"The server answered {response.status_code} {phrase} ({meaning}){where}, "
+            f"{response.mimetype or 'no body'}, {response.content_length or 0} bytes.")
+
+
+def answer_detail(response, secrets):
+    detail = {"status": response.status_code, "Content-Type": response.content_type,
+              "Location": response.location, "size (bytes)": response.content_length,
+              "headers (names only)": sorted(name for name, _ in response.headers)}
+    if response.is_json and not response.is_streamed:
+        try:
+            body = json.loads(response.get_data(as_text=True))
+        except ValueError:
+            body = None
+        if body is not None and len(json.dumps(body)) < 4000:
+            detail["JSON body"] = mask_mapping(body, secrets)
+    return detail

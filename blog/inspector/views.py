@@ -1,0 +1,72 @@
+"""The flow inspector's pages: your recent requests, and the story of one.
+
+Registered only while FLOW_INSPECTOR is on; off, /flow is a 404 like any
+unknown address. Everything here is personal: no cache may keep it.
+"""
+
+from dataclasses import asdict
+
+from flask import Blueprint, abort, jsonify, render_template, request
+from flask_login import current_user
+
+from .masking import mask_mapping
+from .recorder import BROWSER_COOKIE, ring
+from .records import may_see
+
+bp = Blueprint("flow", __name__, url_prefix="/flow")
+BROWSER_HALF_FIELDS = {"click", "request", "answer", "before", "after", "took_ms"}
+
+
+@bp.after_request
+def personal(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def visible_records():
+    browser = request.cookies.get(BROWSER_COOKIE)
+    return [r for r in ring().newest_first() if may_see(r, browser, current_user)]
+
+
+def record_or_404(record_id):
+    record = ring().get(record_id)
+    if record is None or not may_see(record, request.cookies.get(BROWSER_COOKIE), current_user):
+        abort(404)
+    return record
+
+
+def public(record):
+    """The record as its viewer may see it: never the secrets it masked with."""
+    shown = asdict(record)
+    shown.pop("secrets")
+    return shown
+
+
+@bp.get("")
+def index():
+    return render_template("inspector/index.html", records=visible_records())
+
+
+@bp.get("/<record_id>")
+def story(record_id):
+    record = record_or_404(record_id)
+    followed = [r for r in visible_records() if r.came_from == record.id]
+    return render_template("inspector/story.html", record=record, followed=followed)
+
+
+@bp.get("/<record_id>.json")
+def story_json(record_id):
+    return jsonify(public(record_or_404(record_id)))
+
+
+@bp.post("/<record_id>/browser")
+def browser_half(record_id):
+    """Our button script tells what it sent, what came back and what it changed on the page."""
+    record = record_or_404(record_id)
+    sent = request.get_json(silent=True)
+    if not isinstance(sent, dict):
+        abort(400)
+    record.browser_half = mask_mapping(
+        {key: sent[key] for key in BROWSER_HALF_FIELDS if key in sent}, record.secrets
+    )
+    return jsonify(ok=True)
