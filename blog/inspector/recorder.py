@@ -85,6 +85,8 @@ def _started(app, **extra):
         kind=telling.kind_of_request(), came_from=request.cookies.get(FOLLOWS_COOKIE),
     )
     g.flow_record = record
+    if record.browser is None:  # a first visit: this very page is theirs to inspect
+        record.browser = g.flow_browser = secrets.token_urlsafe(16)
     form = request.form.to_dict(flat=False) if request.form else {}
     body = request.get_json(silent=True) if request.is_json else None
     record.secrets = [*secrets_in(form), *secrets_in(body or {}),
@@ -221,7 +223,8 @@ def _tag_browser(response):
     """Give a browser its inspector cookie (whose records it may see); link redirects up."""
     secure = current_app.config["SESSION_COOKIE_SECURE"]
     if BROWSER_COOKIE not in request.cookies:
-        response.set_cookie(BROWSER_COOKIE, secrets.token_urlsafe(16), httponly=True,
+        browser = g.get("flow_browser") or secrets.token_urlsafe(16)
+        response.set_cookie(BROWSER_COOKIE, browser, httponly=True,
                             samesite="Lax", secure=secure, max_age=30 * 86400)
     record = current()
     if record is None:
@@ -253,6 +256,8 @@ def init_app(app):
     email_queued.connect(_queued)
     app.before_request(_checked_csrf_if_unsafe)
     app.after_request(_tag_browser)
+    app.context_processor(lambda: {"flow_bar": lambda: current() is not None,
+                                   "request_id": request_id})
     if not _engine_hooked:  # once per process: every app's engine, every statement
         event.listen(Engine, "before_cursor_execute", _before_sql)
         event.listen(Engine, "after_cursor_execute", _after_sql)

@@ -43,6 +43,24 @@
     return "That did not work (error " + status + "). Please try again.";
   }
 
+  function buttonText(form) {
+    return form.querySelector("button").textContent.replace(/\s+/g, " ").trim();
+  }
+
+  // Tell whoever listens (the flow inspector's script, in development) what
+  // this click sent, what came back and what it changed on the page.
+  function announce(form, url, before, response, body) {
+    document.dispatchEvent(new CustomEvent("blog:fetched", {detail: {
+      requestId: response.headers.get("X-Request-Id"),
+      click: before,
+      request: {method: "POST", url: url,
+                headers: ["Accept: application/json", "X-CSRFToken: ••••"]},
+      answer: {status: response.status, body: body},
+      before: before,
+      after: buttonText(form)
+    }}));
+  }
+
   async function submit(event) {
     var form = event.currentTarget;
     event.preventDefault();
@@ -53,6 +71,7 @@
     var url = form.action;
     var wasActive = url === new URL(form.dataset.offUrl, location.href).href;
     var oldCount = readCount(form);
+    var before = buttonText(form);
     var button = form.querySelector("button");
     form.querySelector(".toggle-error").hidden = true;
     // Show the change at once; the server's answer below has the last word.
@@ -78,9 +97,11 @@
       if (!response.ok || !body) {
         render(form, wasActive, oldCount);
         showError(form, firstMessage(body, response.status));
+        announce(form, url, before, response, body);
         return;
       }
       render(form, body[form.dataset.stateKey], body[form.dataset.countKey]);
+      announce(form, url, before, response, body);
     } catch (error) {
       render(form, wasActive, oldCount);
       showError(form, "Could not reach the site. Check your connection and try again.");
