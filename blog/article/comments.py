@@ -12,7 +12,6 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from ..auth.forms import EmptyForm
 from ..domain import comments, permissions
 from ..domain.comments import CommentError
 from ..web.write_limits import limit_writes
@@ -99,8 +98,6 @@ def edit(comment_id):
 @login_required
 def delete(comment_id):
     comment, article = comment_or_404(comment_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
     comments.delete_comment(comment, current_user._get_current_object())
     flash("The comment is deleted.", "info")
     return redirect(url_for("article.show", slug=article.slug, _anchor="comments"))

@@ -13,7 +13,6 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import ObjectDeletedError
 
-from ..auth.forms import EmptyForm
 from ..domain import articles, follows, permissions, reactions, threads
 from ..domain.articles import ArticleError
 from ..domain.markdown import render_markdown
@@ -130,7 +129,6 @@ def render_article(article, comment_form=None, status=200):
         following_author=following_author,
         can_edit=permissions.can_edit,
         can_delete=permissions.can_delete,
-        action_form=EmptyForm(),
         threads=shown.threads,
         next_thread_id=shown.next_thread_id,
         single_thread=row_id_arg("thread"),
@@ -169,8 +167,6 @@ def edit(slug):
 @login_required
 def delete(slug):
     article = visible_or_404(slug)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
     articles.delete_article(article, current_user)
     flash("The article is deleted.", "info")
     return redirect(url_for("feed.index"))

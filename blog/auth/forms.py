@@ -78,7 +78,3 @@ class ResetPasswordForm(FlaskForm):
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField("Set new password")
-
-
-class EmptyForm(FlaskForm):
-    """Only a CSRF token: for buttons that POST (log out, resend)."""

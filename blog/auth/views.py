@@ -1,6 +1,15 @@
 """Sign up, verify, log in and out, reset a forgotten password."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, logout_user
 
 from ..domain import accounts, login_links, password_changes, recovery
@@ -12,7 +21,6 @@ from ..web.login import log_in, log_out
 from ..web.urls import redirect_back, redirect_next
 from . import throttle
 from .forms import (
-    EmptyForm,
     LoginForm,
     LoginLinkForm,
     RegisterForm,
@@ -56,9 +64,8 @@ def verify(token):
         user = accounts.check_verify_token(token)
     except TokenError as error:
         return render_template("auth/bad_link.html", message=str(error)), 400
-    form = EmptyForm()
-    if not form.validate_on_submit():  # a GET (CSRFProtect refuses a POST without its token)
-        return render_template("auth/verify.html", form=form, member=user)
+    if request.method != "POST":  # CSRFProtect has refused any POST without its token
+        return render_template("auth/verify.html", member=user)
     user, verified_now = accounts.verify_email(token)
     if not verified_now:
         flash("Your email address was already confirmed.", "info")
@@ -81,9 +88,8 @@ def not_me(token):
         user, address, _ = recovery.check_not_me_token(token)
     except TokenError as error:
         return render_template("auth/bad_link.html", message=str(error)), 400
-    form = EmptyForm()
-    if not form.validate_on_submit():  # a GET (CSRFProtect refuses a POST without its token)
-        return render_template("auth/not_me.html", form=form, member=user, address=address)
+    if request.method != "POST":  # CSRFProtect has refused any POST without its token
+        return render_template("auth/not_me.html", member=user, address=address)
     try:
         secured = recovery.secure_account(token)
     except TokenError as error:
@@ -98,12 +104,11 @@ def not_me(token):
 @limiter.limit(throttle.limit("RATELIMIT_EMAIL_PER_IP"))
 @limiter.limit(throttle.limit("RATELIMIT_EMAIL_PER_ACCOUNT"), key_func=throttle.current_account_key)
 def resend_verification():
-    if EmptyForm().validate_on_submit():
-        if current_user.is_verified:
-            flash("Your email address is already confirmed.", "info")
-        else:
-            accounts.resend_verification(current_user)
-            flash(f"We sent a new confirmation link to {current_user.email}.", "success")
+    if current_user.is_verified:
+        flash("Your email address is already confirmed.", "info")
+    else:
+        accounts.resend_verification(current_user)
+        flash(f"We sent a new confirmation link to {current_user.email}.", "success")
     return redirect_back()
 
 
@@ -165,8 +170,7 @@ def login_link(token):
         if current_user.id == user.id:
             return redirect(url_for("feed.index"))
         return _refuse_to_switch_member()
-    form = EmptyForm()
-    if form.validate_on_submit():
+    if request.method == "POST":  # CSRFProtect has refused any POST without its token
         try:
             user = login_links.use_login_link(token)
         except TokenError as error:
@@ -175,7 +179,7 @@ def login_link(token):
         flash(f"Welcome back, {user.name}. If the failed logins were not yours, "
               "choose a new password in Settings.", "success")
         return throttle.remember_device(redirect(url_for("feed.index")), user)
-    return render_template("auth/login_link.html", form=form, user=user)
+    return render_template("auth/login_link.html", user=user)
 
 
 def _refuse_to_switch_member():
@@ -187,7 +191,7 @@ def _refuse_to_switch_member():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    if EmptyForm().validate_on_submit() and current_user.is_authenticated:
+    if current_user.is_authenticated:
         security_event("logout", user=current_user)
         log_out(current_user)
         flash("You are logged out.", "info")

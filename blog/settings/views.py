@@ -1,10 +1,9 @@
 """The member's own settings: profile, password, email, sessions, deletion."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..auth import reauth, throttle
-from ..auth.forms import EmptyForm
 from ..domain import account_changes, accounts, password_changes, profiles, sessions
 from ..domain.accounts import AccountError
 from ..domain.tokens import TokenError
@@ -21,7 +20,6 @@ def render_settings(status=200, **bound_forms):
         "settings/index.html",
         sessions=sessions.active_sessions(current_user),
         is_current=lambda s: sessions.is_current(current_user, s),
-        action_form=EmptyForm(),
         **settings_forms(current_user, **bound_forms),
     ), status
 
@@ -109,10 +107,8 @@ def confirm_email(token):
         user, new_email = account_changes.check_email_change_token(token)
     except TokenError as error:
         return render_template("auth/bad_link.html", message=str(error)), 400
-    form = EmptyForm()
-    if not form.validate_on_submit():  # a GET (CSRFProtect refuses a POST without its token)
-        return render_template("settings/confirm_email.html", form=form, member=user,
-                               new_email=new_email)
+    if request.method != "POST":  # CSRFProtect has refused any POST without its token
+        return render_template("settings/confirm_email.html", member=user, new_email=new_email)
     try:
         user = account_changes.confirm_email_change(token)
     except TokenError as error:
@@ -124,8 +120,6 @@ def confirm_email(token):
 @bp.route("/sessions/<id:session_id>/end", methods=["POST"])
 @login_required
 def end_session(session_id):
-    if not EmptyForm().validate_on_submit():
-        abort(400)
     if not sessions.end_session_by_id(current_user, session_id):
         abort(404)
     flash("That session is logged out.", "success")
@@ -135,8 +129,6 @@ def end_session(session_id):
 @bp.route("/sessions/end-others", methods=["POST"])
 @login_required
 def end_other_sessions():
-    if not EmptyForm().validate_on_submit():
-        abort(400)
     sessions.end_other_sessions(current_user)
     flash("All your other sessions are logged out.", "success")
     return redirect(url_for("settings.index"))
