@@ -67,7 +67,7 @@ def security_event(action, user=None, **details):
         event.update(
             ip=request.remote_addr,
             method=request.method,
-            path=_loggable_path(),
+            path=loggable_path(),
             request_id=request_id(),
         )
     event.update(details)
@@ -76,7 +76,7 @@ def security_event(action, user=None, **details):
     return event
 
 
-def _loggable_path():
+def loggable_path():
     """The request's path, with the route's pattern in place of an emailed link's token."""
     rule = request.url_rule
     if rule is not None and "token" in rule.arguments:

@@ -151,7 +151,7 @@ def test_each_event_is_one_line_on_stderr(tmp_path):
     """In a server process of its own: no test's logging setup in the way."""
     result = subprocess.run(  # noqa: S603 - our own interpreter and code
         [sys.executable, "-c", SERVER_PROCESS], capture_output=True, text=True, timeout=60,
-        cwd=tmp_path, env={**os.environ, "SECURITY_LOG_FILE": "",
+        cwd=tmp_path, env={**os.environ, "SECURITY_LOG_FILE": "", "ACCESS_LOG": "0",
                            "PYTHONPATH": str(Path(__file__).parents[1])},
     )
     assert result.returncode == 0, result.stderr
@@ -159,6 +159,19 @@ def test_each_event_is_one_line_on_stderr(tmp_path):
     printed = [line for line in result.stderr.splitlines() if request_id in line]
     assert len(printed) == 1, result.stderr
     assert json.loads(printed[0])["event"] == "csrf.failed"
+
+
+def test_the_access_log_line_is_printed_once_beside_the_event(tmp_path):
+    result = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", SERVER_PROCESS], capture_output=True, text=True, timeout=60,
+        cwd=tmp_path, env={**os.environ, "SECURITY_LOG_FILE": "", "ACCESS_LOG": "1",
+                           "PYTHONPATH": str(Path(__file__).parents[1])},
+    )
+    request_id = result.stdout.strip()
+    printed = [line for line in result.stderr.splitlines() if request_id in line]
+    assert len(printed) == 2, result.stderr
+    assert json.loads(printed[0])["event"] == "csrf.failed"
+    assert f" {request_id} POST /auth/logout 400 " in printed[1]
 
 
 def test_a_request_id_is_taken_from_a_trusted_proxy_only(make_app, events):

@@ -257,7 +257,7 @@ def init_app(app):
     app.before_request(_checked_csrf_if_unsafe)
     app.after_request(_tag_browser)
     app.context_processor(lambda: {"flow_bar": lambda: current() is not None,
-                                   "request_id": request_id})
+                                   "flow_path": telling.shown_path, "request_id": request_id})
     if not _engine_hooked:  # once per process: every app's engine, every statement
         event.listen(Engine, "before_cursor_execute", _before_sql)
         event.listen(Engine, "after_cursor_execute", _after_sql)

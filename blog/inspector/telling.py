@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import request
 
+from ..events import loggable_path
 from .masking import mask_mapping
 
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -24,11 +25,9 @@ RULE_WORDS = {
 
 
 def shown_path():
-    """The path, with the route's pattern in place of a token (an emailed link's secret)."""
-    rule = request.url_rule
-    if rule is not None and "token" in rule.arguments:
-        return rule.rule
-    return request.full_path.rstrip("?")
+    """The path and query, with the route's pattern in place of an emailed link's token."""
+    query = request.query_string.decode("latin-1")
+    return loggable_path() + (f"?{query}" if query else "")
 
 
 def kind_of_request():

@@ -18,7 +18,7 @@ from flask.logging import default_handler
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
 
-from ..events import request_id
+from ..events import loggable_path, request_id
 
 logger = logging.getLogger("blog.access")
 
@@ -52,7 +52,9 @@ def line_for(response):
     """The log line of the request being answered."""
     took = (time.perf_counter() - g.get("access_started", time.perf_counter())) * 1000
     now = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-    return (f"{now} {request_id()} {request.method} {request.full_path.rstrip('?')} "
+    query = request.query_string.decode("latin-1")
+    path = loggable_path() + (f"?{query}" if query else "")
+    return (f"{now} {request_id()} {request.method} {path} "
             f"{response.status_code} {took:.0f}ms sql={g.get('sql_count', 0)} "
             f"member={member_id()}")
 
