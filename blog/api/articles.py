@@ -18,9 +18,9 @@ from .payload import read_payload, tag_list, text_fields, window_args
 from .present import article_json
 
 
-def article_or_404(slug):
+def article_or_404(slug, with_tags=True):
     """The article at `slug` if the asker may see it (drafts: only their author)."""
-    article = articles.get_visible_article(slug, asking_user())
+    article = articles.get_visible_article(slug, asking_user(), with_tags)
     if article is None:
         raise not_found("article")
     return article
@@ -31,6 +31,12 @@ def _one(article, status=200):
     liked, _bookmarked = reactions.marks(reader, article)
     following = follows.is_following(reader, article.author)
     return jsonify(article=article_json(article, favorited=liked, following=following)), status
+
+
+def _favorited(article, state):
+    """The article after a favorite or unfavorite, from what is loaded and the new LikeState."""
+    following = follows.is_following(asking_user(), article.author)
+    return jsonify(article=article_json(article, favorited=state.liked, following=following))
 
 
 def _many(statement):
@@ -136,16 +142,14 @@ def delete_article(slug):
 @limit_writes("reaction", member=asking_user)
 def favorite(slug):
     article = article_or_404(slug)
-    reactions.like(asking_user(), article)
-    return _one(article)
+    return _favorited(article, reactions.like(asking_user(), article))
 
 
 @bp.delete("/articles/<slug>/favorite")
 @token_required
 def unfavorite(slug):
     article = article_or_404(slug)
-    reactions.unlike(asking_user(), article)
-    return _one(article)
+    return _favorited(article, reactions.unlike(asking_user(), article))
 
 
 @bp.get("/tags")

@@ -27,7 +27,7 @@ def list_comments(slug):
 @writer_required
 @limit_writes("comment", member=asking_user)
 def add_comment(slug):
-    article = article_or_404(slug)
+    article = article_or_404(slug, with_tags=False)
     fields = text_fields(read_payload("comment"), required=("body",))
     comment = comments.add_comment(asking_user(), article, fields["body"])
     # The spec answers a new comment with 200, not 201.

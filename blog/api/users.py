@@ -115,13 +115,13 @@ def profile(username):
 @limit_writes("follow", member=asking_user)
 def follow(username):
     user = _profile_or_404(username)
-    follows.follow(asking_user(), user)
-    return jsonify(profile=profile_json(user, True))
+    state = follows.follow(asking_user(), user)
+    return jsonify(profile=profile_json(user, state.following))
 
 
 @bp.delete("/profiles/<username>/follow")
 @token_required
 def unfollow(username):
     user = _profile_or_404(username)
-    follows.unfollow(asking_user(), user)
-    return jsonify(profile=profile_json(user, False))
+    state = follows.unfollow(asking_user(), user)
+    return jsonify(profile=profile_json(user, state.following))

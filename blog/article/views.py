@@ -45,8 +45,8 @@ def render_editor(form, article=None, preview=None, status=200):
     ), status
 
 
-def visible_or_404(slug):
-    article = articles.get_visible_article(slug, current_user)
+def visible_or_404(slug, with_tags=True):
+    article = articles.get_visible_article(slug, current_user, with_tags)
     if article is None:
         abort(404)
     return article
@@ -185,6 +185,6 @@ REACTIONS = {
 @limit_writes("reaction", exempt=undoing)
 def react(slug, action):
     """Like, Unlike, Bookmark and Unbookmark buttons (CSRF is checked by CSRFProtect)."""
-    article = visible_or_404(slug)
+    article = visible_or_404(slug, with_tags=False)
     state = REACTIONS[action](current_user._get_current_object(), article)
     return answer_toggle(state, "article.show", slug=slug)

@@ -110,16 +110,16 @@ def _clean_fields(title, description, body, tags, cover_url):
 # --- reading ------------------------------------------------------------------
 
 
-def get_visible_article(slug, viewer):
+def get_visible_article(slug, viewer, with_tags=True):
     """The article at `slug` with its author and tags, or None when viewer may not see it.
 
-    Always two queries, however many tags: the page is built from what this returns.
+    Always two queries, however many tags: the page is built from what this
+    returns. with_tags=False makes it one, for a write whose answer shows no tags.
     """
-    article = db.session.scalar(
-        select(Article)
-        .where(Article.slug == slug)
-        .options(joinedload(Article.author), selectinload(Article.tags))
-    )
+    loaded = [joinedload(Article.author)]
+    if with_tags:
+        loaded.append(selectinload(Article.tags))
+    article = db.session.scalar(select(Article).where(Article.slug == slug).options(*loaded))
     if article is None or not permissions.can_view(viewer, article):
         return None
     return article

@@ -15,6 +15,7 @@ when it really has no replies left.
 
 from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import aliased
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import Article, Comment, utcnow
@@ -22,6 +23,7 @@ from . import permissions
 from .errors import FieldError
 from .markdown import render_markdown
 from .races import hold_member_or_gone, lock_article, lock_article_or_gone, unless_gone
+from .rows import commit_keeping_loaded
 
 MAX_BODY = 10_000
 EMPTY_BODY = "Write something in your comment."
@@ -99,18 +101,27 @@ def _thread_root_for_reply(article, parent_id):
 
 
 def _move_count(article_id, change):
-    """Add `change` to the article's comments_count, in the current transaction."""
+    """Add `change` to the article's comments_count, in the current transaction.
+
+    Returns the new count (None when `change` is 0: nothing moved).
+    """
     if change:
-        db.session.execute(
+        return db.session.scalar(
             update(Article)
             .where(Article.id == article_id)
             .values(comments_count=Article.comments_count + change)
+            .returning(Article.comments_count)
             .execution_options(**NO_SYNC)
         )
+    return None
 
 
 def add_comment(author, article, body, parent_id=None):
-    """Save a comment, or a reply in the thread of parent_id (commits). Returns it."""
+    """Save a comment, or a reply in the thread of parent_id (commits). Returns it.
+
+    The comment, its author and the article (with its new comments_count)
+    stay loaded after the commit: the answer is made from them.
+    """
     require_may_comment(author, article)
     body = clean_body(body)
     # The member, the article, the thread: the order in which deleting them locks them.
@@ -130,8 +141,8 @@ def add_comment(author, article, body, parent_id=None):
     )
     with unless_gone():  # the article may have been deleted meanwhile
         db.session.add(comment)
-        _move_count(article.id, 1)
-        db.session.commit()
+        set_committed_value(article, "comments_count", _move_count(article.id, 1))
+        commit_keeping_loaded()
     return comment
 
 

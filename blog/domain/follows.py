@@ -1,7 +1,8 @@
 """Follows: a member follows other members and tags; their articles fill the Following tab.
 
 Like blog.domain.reactions, each change is idempotent and commits its own
-transaction; counts are read back in the same transaction.
+transaction; counts are read back in the same transaction. The member or
+tag followed stays loaded after the commit, for the answer.
 """
 
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from ..models import Follow, TagFollow, utcnow
 from . import permissions
 from .errors import FieldError
 from .races import unless_gone
-from .rows import insert_ignoring_duplicates
+from .rows import commit_keeping_loaded, insert_ignoring_duplicates
 
 
 class FollowError(FieldError):
@@ -81,7 +82,7 @@ def follow(follower, followed):
             Follow, follower_id=follower.id, followed_id=followed.id, created_at=utcnow()
         )
         state = FollowState(following=True, followers_count=followers_count(followed))
-        db.session.commit()
+        commit_keeping_loaded()
     return state
 
 
@@ -92,7 +93,7 @@ def unfollow(follower, followed):
         delete(Follow).where(Follow.follower_id == follower.id, Follow.followed_id == followed.id)
     )
     state = FollowState(following=False, followers_count=followers_count(followed))
-    db.session.commit()
+    commit_keeping_loaded()
     return state
 
 
@@ -102,7 +103,7 @@ def follow_tag(user, tag):
     with unless_gone("tag"):
         insert_ignoring_duplicates(TagFollow, user_id=user.id, tag_id=tag.id, created_at=utcnow())
         state = FollowState(following=True, followers_count=tag_followers_count(tag))
-        db.session.commit()
+        commit_keeping_loaded()
     return state
 
 
@@ -113,5 +114,5 @@ def unfollow_tag(user, tag):
         delete(TagFollow).where(TagFollow.user_id == user.id, TagFollow.tag_id == tag.id)
     )
     state = FollowState(following=False, followers_count=tag_followers_count(tag))
-    db.session.commit()
+    commit_keeping_loaded()
     return state

@@ -4,18 +4,21 @@ Each function is idempotent (liking twice is one like) and commits one
 transaction in which the like row and the article's likes_count change
 together, so the count always equals the number of rows, however many
 people click at once: the row is inserted with ON CONFLICT DO NOTHING and
-the counter moves only when a row really was inserted or deleted.
+the counter moves only when a row really was inserted or deleted. Each
+returns the new state, and keeps the article loaded with its new count: the
+answer reads nothing again.
 """
 
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import Article, Bookmark, Like, utcnow
 from . import permissions
 from .races import hold_member_or_gone, lock_article_or_gone, unless_gone
-from .rows import insert_ignoring_duplicates
+from .rows import commit_keeping_loaded, insert_ignoring_duplicates
 
 
 @dataclass(frozen=True)
@@ -37,8 +40,23 @@ def _require_reactable(user, article):
     )
 
 
-def _likes_count(article_id):
-    return db.session.scalar(select(Article.likes_count).where(Article.id == article_id))
+def _move_likes_count(article, change):
+    """Add `change` to the article's likes_count (0: only read it); the new count.
+
+    The count is also put on `article`, which stays loaded after the commit.
+    """
+    if change:
+        count = db.session.scalar(
+            update(Article)
+            .where(Article.id == article.id)
+            .values(likes_count=Article.likes_count + change)
+            .returning(Article.likes_count)
+            .execution_options(synchronize_session=False)
+        )
+    else:
+        count = db.session.scalar(select(Article.likes_count).where(Article.id == article.id))
+    set_committed_value(article, "likes_count", count)
+    return count
 
 
 def like(user, article):
@@ -50,14 +68,8 @@ def like(user, article):
         inserted = insert_ignoring_duplicates(
             Like, user_id=user.id, article_id=article.id, created_at=utcnow()
         )
-        if inserted:
-            db.session.execute(
-                update(Article)
-                .where(Article.id == article.id)
-                .values(likes_count=Article.likes_count + 1)
-            )
-        count = _likes_count(article.id)
-        db.session.commit()
+        count = _move_likes_count(article, 1 if inserted else 0)
+        commit_keeping_loaded()
     return LikeState(liked=True, likes_count=count)
 
 
@@ -69,14 +81,8 @@ def unlike(user, article):
     removed = db.session.execute(
         delete(Like).where(Like.user_id == user.id, Like.article_id == article.id)
     ).rowcount
-    if removed:
-        db.session.execute(
-            update(Article)
-            .where(Article.id == article.id)
-            .values(likes_count=Article.likes_count - removed)
-        )
-    count = _likes_count(article.id)
-    db.session.commit()
+    count = _move_likes_count(article, -removed)
+    commit_keeping_loaded()
     return LikeState(liked=False, likes_count=count)
 
 
@@ -87,7 +93,7 @@ def bookmark(user, article):
         insert_ignoring_duplicates(
             Bookmark, user_id=user.id, article_id=article.id, created_at=utcnow()
         )
-        db.session.commit()
+        commit_keeping_loaded()
     return BookmarkState(bookmarked=True)
 
 
@@ -97,7 +103,7 @@ def unbookmark(user, article):
     db.session.execute(
         delete(Bookmark).where(Bookmark.user_id == user.id, Bookmark.article_id == article.id)
     )
-    db.session.commit()
+    commit_keeping_loaded()
     return BookmarkState(bookmarked=False)
 
 
