@@ -8,7 +8,7 @@ import re
 
 MASK = "••••"
 SECRET_NAME = re.compile(
-    r"pass(word|wd)?|token|csrf|secret|authori[sz]ation|cookie|hash|api[_-]?key|session",
+    r"pass(word|wd)?|confirm|token|csrf|secret|authori[sz]ation|cookie|hash|api[_-]?key|session",
     re.IGNORECASE,
 )
 # Values that are secrets whatever their name: password hashes, hashed tokens.
@@ -50,8 +50,9 @@ def secrets_in(mapping):
     found = []
     if isinstance(mapping, dict):
         for key, value in mapping.items():
-            if is_secret_name(key) and isinstance(value, str):
-                found.append(value)
+            if is_secret_name(key):
+                values = value if isinstance(value, list | tuple) else [value]
+                found += [item for item in values if isinstance(item, str)]
             else:
                 found += secrets_in(value)
     elif isinstance(mapping, list | tuple):

@@ -181,8 +181,10 @@ def _after_sql(conn, cursor, statement, parameters, context, executemany):
         verb = VERBS[write.group(1).split()[0].upper()]
         if rows is None and "ON CONFLICT DO NOTHING" in statement.upper():
             record.changed(write.group(2), f"{verb} unless already there", 1)
+        elif rows is None:
+            record.changed(write.group(2), verb, None)
         else:
-            record.changed(write.group(2), verb, rows or 0)
+            record.changed(write.group(2), verb, rows)
     params = parameters if isinstance(parameters, list | tuple) else [parameters]
     record.step("sql", telling.sql_sentence(statement, rows, write), _ms() - took, took_ms=took,
                 detail={"statement": statement,

@@ -54,10 +54,18 @@ class Record:
         return added
 
     def changed(self, table, verb, rows):
-        """Note `rows` rows of `table` inserted, updated or deleted."""
-        if rows and rows > 0:
-            counts = self.changes.setdefault(table, {})
+        """Note `rows` rows of `table` inserted, updated or deleted (None: a count not told).
+
+        A statement with RETURNING tells its row count only as its rows are
+        read, after the statement event: those count as "some".
+        """
+        counts = self.changes.setdefault(table, {})
+        if rows is None or counts.get(verb) == "some":
+            counts[verb] = "some"
+        elif rows > 0:
             counts[verb] = counts.get(verb, 0) + rows
+        if not counts:
+            del self.changes[table]
 
 
 class Ring:

@@ -4,6 +4,7 @@ Registered only while FLOW_INSPECTOR is on; off, /flow is a 404 like any
 unknown address. Everything here is personal: no cache may keep it.
 """
 
+import json
 from dataclasses import asdict
 
 from flask import Blueprint, abort, jsonify, render_template, request
@@ -39,6 +40,7 @@ def public(record):
     """The record as its viewer may see it: never the secrets it masked with."""
     shown = asdict(record)
     shown.pop("secrets")
+    shown.pop("browser")  # the cookie that shows these records: not for a screenshot
     return shown
 
 
@@ -61,9 +63,16 @@ def story_json(record_id):
 
 @bp.post("/<record_id>/browser")
 def browser_half(record_id):
-    """Our button script tells what it sent, what came back and what it changed on the page."""
+    """Our button script tells what it sent, what came back and what it changed on the page.
+
+    The story comes as one JSON text in a field: pages take flat text fields
+    only (blog/web/security.py), and this is a page like any other.
+    """
     record = record_or_404(record_id)
-    sent = request.get_json(silent=True)
+    try:
+        sent = json.loads((request.get_json(silent=True) or {}).get("story", ""))
+    except ValueError:
+        sent = None
     if not isinstance(sent, dict):
         abort(400)
     record.browser_half = mask_mapping(

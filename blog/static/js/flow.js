@@ -61,8 +61,10 @@
         method: "POST", credentials: "same-origin",
         headers: {"Content-Type": "application/json", "Accept": "application/json",
                   "X-CSRFToken": token ? token.value : ""},
-        body: JSON.stringify({click: "Clicked “" + detail.click + "”", request: detail.request,
-                              answer: detail.answer, before: detail.before, after: detail.after})
+        // One text field: pages take flat fields only.
+        body: JSON.stringify({story: JSON.stringify({
+          click: "Clicked “" + detail.click + "”", request: detail.request,
+          answer: detail.answer, before: detail.before, after: detail.after})})
       }).catch(function () {});
     }
     toast.hidden = false;
