@@ -3,9 +3,9 @@
 from flask import g, jsonify
 
 from ..auth import throttle
-from ..auth.throttle import limit
 from ..domain import account_changes, accounts, follows
 from ..extensions import limiter
+from ..web.limits import limit
 from ..web.links import external_url
 from ..web.write_limits import limit_writes
 from .auth import asking_user, token_required, writer_required

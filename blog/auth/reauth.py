@@ -12,6 +12,7 @@ Settings, nor the other way round.
 from contextlib import contextmanager
 
 from ..domain.accounts import AccountError
+from ..web.limits import give_back
 from . import throttle
 from .throttle import AccountLocked
 
@@ -27,10 +28,10 @@ def current_password_checked(user, field):
         yield
     except AccountError as error:
         if error.field != field:
-            throttle.give_back(spent)
+            give_back(spent)
         raise
     else:
-        throttle.give_back(spent)
+        give_back(spent)
 
 
 def locked_message(locked):

@@ -21,28 +21,22 @@ same scope, the same keys): guesses on one count on the other.
 
 import math
 import time
-from functools import wraps
 
 from flask import current_app, g, request
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 from limits import parse_many
-from limits.strategies import FixedWindowRateLimiter
 
 from ..domain import accounts
 from ..domain.passwords import password_stamp
 from ..events import security_event
 from ..extensions import limiter
+from ..web.limits import give_back, limit, refunded_unless
 
 DEVICE_COOKIE = "device"  # "__Host-device" over https: see device_cookie_name()
 MAX_REMEMBERED_ACCOUNTS = 5
 LOGIN_IP_SCOPE = "login-ip"
 LOGIN_ACCOUNT_SCOPE = "login-account"
-
-
-def limit(name):
-    """A limit string read from the config when the request is checked."""
-    return lambda: current_app.config[name]
 
 
 def submitted(name):
@@ -88,37 +82,6 @@ def emailed(response):
 
 
 SIGNUP_SCOPE = "signup"
-
-
-def refunded_unless(deduct_when, scopes):
-    """Wrap a view whose limits in `scopes` are spent before it runs; give them back after
-    unless `deduct_when(response)` (None when the view raised) says it counts (an email
-    went out, a comment was saved).
-
-    Flask-Limiter's own deduct_when checks before and counts after the answer, so
-    requests sent at once all passed the check: spending first is one atomic step.
-    """
-
-    def decorate(view):
-        @wraps(view)
-        def run(*args, **kwargs):
-            try:
-                response = current_app.make_response(view(*args, **kwargs))
-            except Exception:
-                _give_back_unless(deduct_when(None), scopes)
-                raise
-            _give_back_unless(deduct_when(response), scopes)
-            return response
-
-        return run
-
-    return decorate
-
-
-def _give_back_unless(counted, scopes):
-    if not counted:
-        give_back([(spent.limit, spent.request_args) for spent in limiter.current_limits
-                    if spent.request_args[-1] in scopes])
 
 
 def limit_forms_that_email(ip_limit_name, scope, deduct_when=email_was_sent):
@@ -242,19 +205,6 @@ def spend_attempt(login, target, purpose="login"):
             raise AccountLocked(max(1, math.ceil(reset_at - time.time())))
         spent.append((item, keys))
     return spent
-
-
-def give_back(spent):
-    if not spent:
-        return
-    strategy = limiter.limiter
-    if not isinstance(strategy, FixedWindowRateLimiter):
-        return  # other strategies keep no simple counter to move back; the attempt counts
-    try:
-        for item, keys in spent:
-            strategy.storage.incr(item.key_for(*keys), item.get_expiry(), amount=-1)
-    except strategy.storage.base_exceptions:
-        pass  # the storage went away: the attempt stays counted, which is the safe side
 
 
 # --- the known-device cookie -----------------------------------------------------------------

@@ -17,6 +17,7 @@ from ..domain.accounts import AccountError
 from ..domain.tokens import TokenError
 from ..events import security_event
 from ..extensions import limiter
+from ..web.limits import limit
 from ..web.login import log_in, log_out
 from ..web.urls import redirect_back, redirect_next
 from . import throttle
@@ -101,8 +102,8 @@ def not_me(token):
 
 @bp.route("/verify/resend", methods=["POST"])
 @login_required
-@limiter.limit(throttle.limit("RATELIMIT_EMAIL_PER_IP"))
-@limiter.limit(throttle.limit("RATELIMIT_EMAIL_PER_ACCOUNT"), key_func=throttle.current_account_key)
+@limiter.limit(limit("RATELIMIT_EMAIL_PER_IP"))
+@limiter.limit(limit("RATELIMIT_EMAIL_PER_ACCOUNT"), key_func=throttle.current_account_key)
 def resend_verification():
     if current_user.is_verified:
         flash("Your email address is already confirmed.", "info")
@@ -114,7 +115,7 @@ def resend_verification():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.shared_limit(
-    throttle.limit("RATELIMIT_LOGIN_PER_IP"),
+    limit("RATELIMIT_LOGIN_PER_IP"),
     scope=throttle.LOGIN_IP_SCOPE,
     methods=["POST"],
     on_breach=throttle.ip_limit_hit,
@@ -139,9 +140,9 @@ def login():
 
 
 @bp.route("/login-link", methods=["GET", "POST"])
-@limiter.limit(throttle.limit("RATELIMIT_LOGIN_LINKS_PER_IP"), methods=["POST"])
+@limiter.limit(limit("RATELIMIT_LOGIN_LINKS_PER_IP"), methods=["POST"])
 @limiter.limit(
-    throttle.limit("RATELIMIT_LOGIN_LINKS_PER_ACCOUNT"),
+    limit("RATELIMIT_LOGIN_LINKS_PER_ACCOUNT"),
     key_func=throttle.login_link_account_key,
     methods=["POST"],
 )

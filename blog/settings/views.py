@@ -8,6 +8,7 @@ from ..domain import account_changes, accounts, password_changes, profiles, sess
 from ..domain.accounts import AccountError
 from ..domain.tokens import TokenError
 from ..extensions import limiter
+from ..web.limits import limit
 from ..web.login import log_out
 from .forms import DeleteAccountForm, EmailChangeForm, PasswordForm, ProfileForm, settings_forms
 
@@ -72,7 +73,7 @@ def change_password():
 @login_required
 # Each accepted form mails a link to an address the member types: limit it like the API's
 # PUT /user (a taken address counts too, so the limit tells nothing about it).
-@limiter.limit(throttle.limit("RATELIMIT_EMAIL_PER_IP"))
+@limiter.limit(limit("RATELIMIT_EMAIL_PER_IP"))
 @throttle.limit_email_changes(
     throttle.current_account_key,
     lambda: "email:" + throttle.submitted("email-email"),

@@ -16,8 +16,8 @@ and deleting do not add anything to the site.
 from flask import request
 from flask_login import current_user
 
-from ..auth.throttle import limit, refunded_unless
 from ..extensions import limiter
+from .limits import limit, refunded_unless
 
 # kind of write: (its limit per member, its limit per IP address)
 KINDS = {
