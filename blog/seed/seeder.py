@@ -1,13 +1,5 @@
-"""Demo data in bulk: members, articles, tags, comments, likes and follows.
-
-Used by `flask --app blog seed-demo` and scripts/benchmark.py. Rows go in
-with SQLAlchemy Core executemany, in batches, in one transaction, and look
-like what the app itself writes: verified members sharing one password hash
-(argon2 runs once), Markdown rendered once per distinct body, unique slugs,
-and likes_count / comments_count equal to the rows inserted. Comments and
-likes go to the published articles of this run, so nothing can collide
-with earlier rows.
-"""
+"""One run of demo data: the members, articles, tags, comments, likes and follows
+it adds, planned in memory and inserted in bulk (blog/seed/bulk.py)."""
 
 import random
 from collections import Counter
@@ -15,106 +7,31 @@ from dataclasses import dataclass
 from datetime import timedelta
 from itertools import accumulate
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select, text
 
-from .domain.accounts import RESERVED_USERNAMES
-from .domain.articles import make_slug, reading_time_minutes
-from .domain.markdown import render_markdown
-from .domain.passwords import hash_password
-from .extensions import db
-from .models import Article, Comment, Follow, Like, Tag, User, article_tags, utcnow
+from ..domain.accounts import RESERVED_USERNAMES
+from ..domain.articles import make_slug, reading_time_minutes
+from ..domain.markdown import render_markdown
+from ..domain.passwords import hash_password
+from ..extensions import db
+from ..models import Article, Comment, Follow, Like, Tag, User, article_tags, utcnow
+from .bulk import insert_rows, reserve_ids
+from .words import (
+    BIOS,
+    COMMENT_BODIES,
+    DEMO_USERS,
+    FIRST_NAMES,
+    LAST_NAMES,
+    TAGS,
+    TECHS,
+    TITLES,
+    TOPICS,
+    article_bodies,
+)
 
-BATCH = 5000
 DRAFT_SHARE = 0.02
 REPLY_SHARE = 0.3
 HISTORY = timedelta(days=730)
-
-DEMO_USERS = [
-    ("alice", "Alice Liddell", "Writes about Python and the web."),
-    ("bob", "Bob Builder", "Backend engineer. Databases, queues, things that scale."),
-    ("carol", "Carol Danvers", "Frontend, accessibility and design systems."),
-]
-FIRST_NAMES = [
-    "Ada", "Alan", "Amara", "Ana", "Arjun", "Bea", "Chen", "Dara", "Diego", "Elif", "Emma",
-    "Femi", "Grace", "Hana", "Ines", "Ivan", "Jin", "Joao", "Kai", "Kemal", "Lena", "Linus",
-    "Maya", "Mei", "Nadia", "Noor", "Omar", "Priya", "Rosa", "Sam", "Sofia", "Taro", "Uma",
-    "Vera", "Yusuf", "Zoe",
-]
-LAST_NAMES = [
-    "Adeyemi", "Berg", "Costa", "Dubois", "Eriksen", "Fischer", "Garcia", "Hopper", "Ito",
-    "Jensen", "Kim", "Kowalski", "Lopez", "Lovelace", "Mendes", "Nakamura", "Novak", "Okafor",
-    "Park", "Patel", "Quinn", "Rossi", "Silva", "Singh", "Tanaka", "Turing", "Varga", "Wang",
-    "Weber", "Yilmaz",
-]
-BIOS = [
-    "Backend developer. Coffee, queues and quiet on-call weeks.",
-    "Frontend engineer who cares about accessibility.",
-    "Data engineer; I turn CSV files into dashboards.",
-    "Learning in public. Writing what I wish I had read.",
-    "SRE. Ask me about incident reviews.",
-    "",
-]
-# (how titles name it, the tag its articles carry)
-TECHS = [
-    ("Python", "python"), ("JavaScript", "javascript"), ("TypeScript", "typescript"),
-    ("Rust", "rust"), ("Go", "go"), ("PostgreSQL", "postgres"), ("SQLite", "sqlite"),
-    ("React", "react"), ("Flask", "flask"), ("Django", "django"), ("Docker", "docker"),
-    ("Kubernetes", "kubernetes"), ("Linux", "linux"), ("Git", "git"), ("CSS", "css"),
-    ("Node.js", "node"), ("Redis", "redis"), ("GitHub Actions", "devops"),
-]
-TAGS = sorted({tag for _, tag in TECHS} | {
-    "webdev", "beginners", "tutorial", "performance", "security", "testing", "career",
-    "opensource", "database", "architecture", "productivity", "a11y",
-})
-TOPICS = [
-    "caching", "error handling", "logging", "migrations", "background jobs", "testing",
-    "pagination", "authentication", "rate limiting", "full-text search", "deployments",
-    "code review", "observability", "configuration", "connection pooling", "type hints",
-]
-TITLES = [
-    "Understanding {topic} in {tech}", "{n} things I wish I knew about {topic} in {tech}",
-    "A gentle introduction to {topic} with {tech}", "How we fixed {topic} with {tech}",
-    "{tech} {topic}: a field guide", "Stop worrying about {topic} in {tech}",
-    "What {tech} taught me about {topic}", "{topic} in {tech}, the boring way",
-]
-COMMENT_BODIES = [
-    "Great write-up, thanks! The part about the edge cases saved me an afternoon.",
-    "Have you tried doing this with a `WITH` query instead? It was simpler for us.",
-    "This matches what we saw in production:\n\n- it is fast at first\n- then the cache fills up",
-    "Bookmarked. Could you share the benchmark setup?",
-    "I disagree a little: for small teams the **simple** version is usually enough.",
-    "Thanks for the [link to the docs](https://docs.python.org/3/), very useful.",
-]
-_PARAGRAPH = (
-    "Most of the time the problem is not the tool but the assumptions we bring to it. "
-    "We measured first, wrote down what we expected, and only then changed the code. "
-    "That habit turned a week of guessing into an afternoon of careful reading, and the "
-    "fix that came out of it was smaller than any of the ideas we had at the start."
-)
-_SNIPPETS = [
-    ("python", "def retry(call, attempts=3):\n    for attempt in range(attempts):\n"
-               "        try:\n            return call()\n        except TimeoutError:\n"
-               "            if attempt == attempts - 1:\n                raise"),
-    ("sql", "SELECT author_id, count(*) AS articles\nFROM articles\n"
-            "WHERE status = 'published'\nGROUP BY author_id\nORDER BY articles DESC;"),
-    ("js", "const response = await fetch('/api/articles?limit=20');\n"
-           "const { articles } = await response.json();\nconsole.log(articles.length);"),
-    ("bash", "docker compose up -d db\nmake test\ngit push origin main"),
-]
-
-
-def article_bodies():
-    """A few Markdown bodies of different lengths, each with headings, a list and code."""
-    bodies = []
-    for index, (language, code) in enumerate(_SNIPPETS * 2):
-        middle = "\n\n".join([_PARAGRAPH] * (1 + index * 2))
-        bodies.append(
-            f"{_PARAGRAPH}\n\n## The setup\n\n- measure before you change anything\n"
-            f"- keep the change small\n- write the test first\n\n```{language}\n{code}\n```\n\n"
-            f"## What we learned\n\n{middle}\n\n> The best fix is the one you can explain.\n\n"
-            f"## Next steps\n\n1. Try it on your own project.\n2. Tell me what broke.\n"
-        )
-    return bodies
 
 
 @dataclass
@@ -148,36 +65,6 @@ class Seeder:
         self.counts = SeedCounts()
         # argon2 is slow on purpose: one hash, shared by every member of the run.
         self.password_hash = hash_password(password)
-
-    # --- rows in bulk --------------------------------------------------------------
-
-    def _insert(self, table, rows):
-        """Add rows fast: COPY on PostgreSQL, executemany in batches elsewhere."""
-        if not rows:
-            return
-        if self.connection.dialect.name != "postgresql":
-            for start in range(0, len(rows), BATCH):
-                self.connection.execute(insert(table), rows[start:start + BATCH])
-            return
-        columns = list(rows[0])
-        names = ", ".join(f'"{name}"' for name in columns)
-        cursor = self.connection.connection.driver_connection.cursor()
-        with cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-            for row in rows:
-                copy.write_row([row[name] for name in columns])
-
-    def _reserve_ids(self, table, count):
-        """`count` new primary keys, so rows can point at each other before they exist.
-
-        PostgreSQL: taken from the id sequence, as an insert would. SQLite: after
-        the highest id; this transaction already holds the write lock.
-        """
-        if self.connection.dialect.name == "postgresql":
-            return list(self.connection.scalars(text(
-                "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"
-            ), {"table": table.name, "n": count}))
-        first = (self.connection.scalar(select(func.max(table.c.id))) or 0) + 1
-        return list(range(first, first + count))
 
     def _moment(self, start, end=None):
         """A random moment between start and end (now)."""
@@ -213,7 +100,7 @@ class Seeder:
                 continue
             taken |= {username, f"{username}@example.com"}
             rows.append(self._member_row(username, f"{first} {last}", self.rng.choice(BIOS)))
-        self._insert(User.__table__, rows)
+        insert_rows(self.connection, User.__table__, rows)
         self.counts.users += len(rows)
 
     def _members(self):
@@ -236,14 +123,14 @@ class Seeder:
         for comment in top + replies:
             articles[comment["article"]]["comments_count"] += comment["deleted_at"] is None
 
-        ids = self._reserve_ids(Article.__table__, count)
+        ids = reserve_ids(self.connection, Article.__table__, count)
         for article, article_id in zip(articles, ids, strict=True):
             article["id"] = article_id
-        self._insert(Article.__table__, articles)
-        self._insert(article_tags, self._plan_tags(ids, main_tags))
+        insert_rows(self.connection, Article.__table__, articles)
+        insert_rows(self.connection, article_tags, self._plan_tags(ids, main_tags))
         for like in like_rows:
             like["article_id"] = ids[like["article_id"]]
-        self._insert(Like.__table__, like_rows)
+        insert_rows(self.connection, Like.__table__, like_rows)
         self._insert_comments(top, replies, ids)
         self.counts.articles += count
         self.counts.drafts += count - published
@@ -288,7 +175,8 @@ class Seeder:
     def _plan_tags(self, ids, main_tags):
         """article_tags rows: each article's main tag and up to three more."""
         existing = dict(self.connection.execute(select(Tag.name, Tag.id)).all())
-        self._insert(Tag.__table__, [{"name": name} for name in TAGS if name not in existing])
+        new_tags = [{"name": name} for name in TAGS if name not in existing]
+        insert_rows(self.connection, Tag.__table__, new_tags)
         tag_ids = dict(self.connection.execute(select(Tag.name, Tag.id)).all())
         rows = []
         for article_id, tag in zip(ids, main_tags, strict=True):
@@ -342,16 +230,16 @@ class Seeder:
         return top, replies
 
     def _insert_comments(self, top, replies, article_ids):
-        top_ids = self._reserve_ids(Comment.__table__, len(top))
+        top_ids = reserve_ids(self.connection, Comment.__table__, len(top))
 
         def row(comment, **fields):
             kept = {k: v for k, v in comment.items() if k not in ("article", "parent")}
             return kept | {"article_id": article_ids[comment["article"]]} | fields
 
-        self._insert(Comment.__table__, [
+        insert_rows(self.connection, Comment.__table__, [
             row(c, id=i, parent_id=None) for c, i in zip(top, top_ids, strict=True)
         ])
-        self._insert(Comment.__table__, [
+        insert_rows(self.connection, Comment.__table__, [
             row(r, parent_id=top_ids[r["parent"]]) for r in replies
         ])
 
@@ -378,5 +266,5 @@ class Seeder:
             if pair not in existing and len(rows) < count:
                 rows.append({"follower_id": pair[0], "followed_id": pair[1],
                              "created_at": self._moment(self.now - HISTORY)})
-        self._insert(Follow.__table__, rows)
+        insert_rows(self.connection, Follow.__table__, rows)
         self.counts.follows += len(rows)
