@@ -11,4 +11,5 @@ pytest_plugins = [
     "fixtures.web",
     "fixtures.browser",
     "fixtures.api",
+    "fixtures.limits",
 ]

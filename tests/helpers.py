@@ -1,43 +1,23 @@
-"""What the tests share: the test password, form and API clients, mail and page readers,
-a live server, statement counting. Plain functions and classes; the fixtures that use
-them live in tests/fixtures/ (loaded by conftest.py).
+"""What the tests share: the test passwords, the app's test config, form clients and
+logins, page, mail and security-event readers, statement counting, and the login-limit
+tests' steps. Plain functions and classes; the fixtures that use them live in
+tests/fixtures/ (loaded by conftest.py). Also: server_helpers.py (SMTP, the live
+server, chromium) and page_helpers.py (articles, lists, feeds).
 """
 
 import contextlib
 import contextvars
-import email
-import email.policy
+import json
 import re
-import socket
-import threading
-import time
-from pathlib import Path
+from urllib.parse import urlsplit
 
-from aiosmtpd.controller import Controller
 from sqlalchemy import event
-from waitress.server import create_server
 
 from blog.extensions import db
 
 TEST_PASSWORD = "correct horse battery"
-
-
-CHROMIUM = Path("/usr/bin/chromium")
-
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    # No internet here: keep chromium from calling out.
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-
-BROWSER_TIMEOUT_MS = 10_000  # for every wait on a page: fail fast instead of Playwright's 30 s
+NEW_PASSWORD = "a brand new passphrase"
+THIEF_PASSWORD = "the thief chose this one"
 
 
 CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -63,35 +43,6 @@ def _test_config(database_url, **overrides):
     return config
 
 
-class Mailbox:
-    """What the loopback SMTP server received, as parsed email messages."""
-
-    def __init__(self):
-        self.messages = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        with self.lock:
-            self.messages.append(message)
-        return "250 OK"
-
-    def clear(self):
-        with self.lock:
-            self.messages.clear()
-
-    def to(self, address):
-        """Messages sent to `address`, oldest first."""
-        return [m for m in self.messages if address.lower() in m["To"].lower()]
-
-    def wait_for(self, count, timeout=10):
-        """Wait until `count` messages arrived; returns them."""
-        deadline = time.monotonic() + timeout
-        while len(self.messages) < count and time.monotonic() < deadline:
-            time.sleep(0.05)
-        return list(self.messages)
-
-
 def page(response):
     """The text of a response: what the browser would render."""
     return response.get_data(as_text=True)
@@ -112,29 +63,6 @@ def link_in(message, contains):
         if contains in url:
             return url
     raise AssertionError(f"No link with {contains!r} in: {text_of(message)}")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class SmtpServer:
-    def __init__(self):
-        self.hostname = "127.0.0.1"
-        self.port = free_port()
-        self.mailbox = Mailbox()
-        self.controller = None
-
-    def start(self):
-        self.controller = Controller(self.mailbox, hostname=self.hostname, port=self.port)
-        self.controller.start()
-
-    def stop(self):
-        if self.controller:
-            self.controller.stop()
-            self.controller = None
 
 
 class FormClient:
@@ -199,39 +127,6 @@ class Auth:
         return self.client.submit("/auth/logout")
 
 
-def stop_waitress(server, thread):
-    """Stop a waitress server running in `thread`, with every connection it holds.
-
-    close() alone only stops listening, and keep-alive connections would hold
-    the loop open. The closing runs on the server's own thread (through its
-    trigger): closing sockets from here while that thread waits in select()
-    on them fails it with EBADF.
-    """
-
-    def close_everything():
-        for channel in list(server._map.values()):
-            channel.close()
-
-    server.trigger.pull_trigger(close_everything)
-    thread.join(timeout=5)
-    server.task_dispatcher.shutdown()
-
-
-class LiveServer:
-    def __init__(self, app):
-        self.app = app
-        self.server = create_server(app, host="127.0.0.1", port=0, threads=4)
-        self.url = f"http://127.0.0.1:{self.server.effective_port}"
-        app.config["BASE_URL"] = self.url
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def start(self):
-        self.thread.start()
-
-    def stop(self):
-        stop_waitress(self.server, self.thread)
-
-
 @contextlib.contextmanager
 def count_queries():
     """Count the SQL statements run inside the block: `with count_queries() as q: ...; len(q)`."""
@@ -247,82 +142,9 @@ def count_queries():
         event.remove(db.engine, "before_cursor_execute", record)
 
 
-ARTICLE_BODY = """Intro with a [local link](/about) and an [outside one](https://example.org/x).
-
-```python
-print("hi")
-```
-
-| Name | Count |
-| ---- | ----: |
-| one  | 1     |
-"""
-
-
-def article_form(
-    title="Hello world", body=ARTICLE_BODY, tags="python web", button="publish", **fields
-):
-    """The editor form's fields, pressing `button`."""
-    data = {"title": title, "body": body, "tags": tags, "description": "", "cover_url": ""}
-    data.update(fields)
-    data[button] = "x"
-    return data
-
-
-CARD_TITLE_PATTERN = re.compile(r'<h2 class="card-title"><a href="[^"]*">([^<]*)</a>')
-
-
-ATOM = "{http://www.w3.org/2005/Atom}"
-
-
 def json_headers(client):
     """What buttons.js sends: JSON wanted, the CSRF token in a header."""
     return {"Accept": "application/json", "X-CSRFToken": client.csrf_token()}
-
-
-def card_titles(response):
-    """The titles of the article cards on a page, top to bottom."""
-    assert response.status_code == 200, response.status_code
-    return CARD_TITLE_PATTERN.findall(response.get_data(as_text=True))
-
-
-FOLLOW_BUTTON_PATTERN = re.compile(
-    r'data-state-key="following".*?toggle-label">([^<]*)</span> '
-    r'<span class="toggle-count">(\d+)</span>',
-    re.DOTALL,
-)
-
-
-def follow_button(response):
-    """The Follow button on a page as (label, followers count)."""
-    match = FOLLOW_BUTTON_PATTERN.search(response.get_data(as_text=True))
-    assert match, "no Follow button on the page"
-    return match.group(1), int(match.group(2))
-
-
-def parse_atom(response):
-    """An Atom response as an ElementTree element (asserting its content type)."""
-    from xml.etree import ElementTree
-
-    assert response.status_code == 200, response.status_code
-    assert response.mimetype == "application/atom+xml"
-    return ElementTree.fromstring(response.get_data())  # noqa: S314 - our own output
-
-
-def entry_titles(feed):
-    return [entry.findtext(f"{ATOM}title") for entry in feed.iter(f"{ATOM}entry")]
-
-
-def set_published_at(article, when):
-    """Move an article's publication date, straight in its row (Top periods, ordering)."""
-    from sqlalchemy import update
-
-    from blog.models import Article
-
-    db.session.execute(
-        update(Article).where(Article.id == article.id).values(published_at=when)
-    )
-    db.session.commit()
 
 
 def api_errors(response, status):
@@ -366,3 +188,51 @@ def move_account_with_stolen_token(api, make_client, deliver, owner_email, thief
     make_client().submit(path_of(link_in(confirm, "/settings/email/confirm/")))
     notice = only(deliver(), owner_email, "Your email address was changed")
     return stolen, notice
+
+
+def browser(app, ip="192.0.2.10"):
+    """A browser of its own (cookie jar) at the address `ip`."""
+    client = FormClient(app.test_client())
+    client.client.environ_base["REMOTE_ADDR"] = ip
+    return client
+
+
+def logged_in(make_client, username):
+    """Another browser from `make_client`, logged in as `username`."""
+    other = make_client()
+    Auth(other).login(username)
+    return other
+
+
+def security_events(caplog, name=None):
+    """The security events logged during the test, as dicts; only those called `name` if given."""
+    found = [json.loads(r.getMessage()) for r in caplog.records if r.name == "blog.security"]
+    return [e for e in found if name is None or e["event"] == name]
+
+
+# --- the login limits' tests -----------------------------------------------------------
+
+LINK_BUTTON = "Email me a one-time login link"
+
+
+def guesses_until_locked(client, login="target", tries=6):
+    """The statuses of wrong guesses at `login` from `client`."""
+    return [Auth(client).login(login, "wrong guess").status_code for _ in range(tries)]
+
+
+def deliver_all():
+    """Send what the outbox holds (the `deliver` fixture does it for the `app` fixture's app)."""
+    from blog.domain.outbox import deliver_due
+
+    deliver_due()
+
+
+def link_for(client, mailbox, login="target"):
+    """Ask for a login link from `client`; the path of the link that arrives."""
+    client.submit("/auth/login-link", {"login": login})
+    deliver_all()
+    return urlsplit(link_in(mailbox.messages[-1], "/auth/login-link/")).path
+
+
+def without_tokens(html):
+    return CSRF_PATTERN.sub("", html)

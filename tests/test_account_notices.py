@@ -6,15 +6,15 @@ a signed link that secures the account: every session and token ends, the
 email goes back, the password stops working and a reset link is sent.
 """
 
-import json
-
 import pytest
 from sqlalchemy import func, select
 
 from blog.extensions import db
 from blog.models import LoginSession
 from helpers import (
+    NEW_PASSWORD,
     TEST_PASSWORD,
+    THIEF_PASSWORD,
     Auth,
     api_errors,
     fresh,
@@ -25,15 +25,7 @@ from helpers import (
     path_of,
     text_of,
 )
-
-NEW_PASSWORD = "a brand new passphrase"
-THIEF_PASSWORD = "the thief chose this one"
-
-
-def events(caplog, name):
-    """The security events called `name` written during the test."""
-    found = [json.loads(r.getMessage()) for r in caplog.records if r.name == "blog.security"]
-    return [e for e in found if e["event"] == name]
+from helpers import security_events as events
 
 
 def change_password_in_settings(client, new=NEW_PASSWORD, current=TEST_PASSWORD):

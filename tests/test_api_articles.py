@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from helpers import api_errors, count_queries, set_published_at
+from helpers import api_errors, count_queries
+from page_helpers import set_published_at
 
 NEW_ARTICLE = {
     "title": "How to train your dragon",

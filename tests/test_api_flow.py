@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from helpers import LiveServer
+from server_helpers import LiveServer
 
 
 class Http:

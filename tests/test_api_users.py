@@ -319,7 +319,7 @@ def test_follow_and_unfollow(api, api_member, make_member):
 
 
 def test_a_follow_on_the_page_shows_in_the_api_and_back(api, api_member, client, auth):
-    from helpers import follow_button
+    from page_helpers import follow_button
 
     api_member("jake")
     reader, token = api_member("reader")

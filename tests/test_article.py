@@ -7,23 +7,12 @@ from blog.domain import accounts, articles
 from blog.domain.articles import ArticleError
 from blog.extensions import db
 from blog.models import Article, Tag, User
-from helpers import TEST_PASSWORD, Auth, count_queries, page
-from helpers import article_form as form
+from helpers import TEST_PASSWORD, count_queries, fresh, logged_in, page
+from page_helpers import article_form as form
 
 
 def article_count():
     return db.session.scalar(select(func.count(Article.id)))
-
-
-def fresh(article):
-    db.session.expire_all()
-    return db.session.get(Article, article.id)
-
-
-def logged_in(make_client, username):
-    other = make_client()
-    Auth(other).login(username)
-    return other
 
 
 # --- the editor and who may use it ------------------------------------------------------

@@ -4,13 +4,11 @@ The attackers: a thief holding a stolen API token, a hostile visitor, and
 whoever finds an old link in a mailbox.
 """
 
-import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from login_helpers import browser, deliver_all, limited_apps, page, stop_when_idle
 from sqlalchemy import select
 
 from blog.extensions import db
@@ -18,22 +16,19 @@ from blog.models import OutboxEmail
 from helpers import (
     CSRF_PATTERN,
     TEST_PASSWORD,
+    THIEF_PASSWORD,
     Auth,
-    LiveServer,
+    browser,
+    deliver_all,
     fresh,
     link_in,
     move_account_with_stolen_token,
     only,
+    page,
     path_of,
+    security_events,
 )
-
-THIEF_PASSWORD = "the thief chose this one"  # noqa: S105 - a test account's
-
-
-@pytest.fixture
-def limited(make_app, smtp):
-    """Build apps with login limits on: login_helpers.limited_apps."""
-    yield from limited_apps(make_app, smtp)
+from server_helpers import LiveServer, stop_when_idle
 
 
 def test_a_thief_cannot_keep_the_account_by_signing_up_with_the_old_address(
@@ -58,9 +53,7 @@ def test_a_thief_cannot_keep_the_account_by_signing_up_with_the_old_address(
     thief.submit("/auth/reset", {"email": "thief@example.org"})
     only(deliver(), "thief@example.org", "You do not have an account here")
     assert "Incorrect" in page(Auth(thief).login("squatter", TEST_PASSWORD))
-    [removed] = [e for e in (json.loads(r.getMessage()) for r in caplog.records
-                             if r.name == "blog.security")
-                 if e["event"] == "account.unconfirmed_removed"]
+    [removed] = security_events(caplog, "account.unconfirmed_removed")
     assert (removed["user_id"], removed["removed_username"]) == (owner.id, "squatter")
 
 
@@ -274,7 +267,7 @@ def test_a_stolen_session_cannot_guess_the_password_in_settings_without_limit(
     statuses = [thief.submit(*form(f"guess number {n}")).status_code for n in range(4)]
     assert statuses == [422, 422, 422, 429]
     assert thief.submit(*form(TEST_PASSWORD)).status_code == 429  # locked: even the right one
-    logged = [json.loads(r.getMessage()) for r in caplog.records if r.name == "blog.security"]
+    logged = security_events(caplog)
     assert [e["username"] for e in logged if e["event"] == "reauth.locked"] == ["jake"] * 2
     # The owner's logins elsewhere are not locked by it.
     assert Auth(browser(app, "198.51.100.30")).login("jake").status_code == 302

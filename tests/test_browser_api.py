@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from helpers import BROWSER_TIMEOUT_MS, LiveServer
+from server_helpers import BROWSER_TIMEOUT_MS, LiveServer
 
 pytestmark = pytest.mark.browser
 

@@ -9,13 +9,7 @@ from blog.domain import accounts, comments, threads
 from blog.domain.comments import CommentError
 from blog.extensions import db
 from blog.models import Article, Comment
-from helpers import TEST_PASSWORD, Auth, count_queries, page
-
-
-def logged_in(make_client, username):
-    other = make_client()
-    Auth(other).login(username)
-    return other
+from helpers import TEST_PASSWORD, count_queries, logged_in, page
 
 
 def post_comment(client, article, body, parent_id=None):

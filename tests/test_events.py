@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from blog.events import security_event
-from helpers import TEST_PASSWORD, Auth, FormClient, link_in, text_of
+from helpers import TEST_PASSWORD, Auth, FormClient, link_in, security_events, text_of
 
 ADMIN_PASSWORD = "an admin's own long passphrase"
 
@@ -21,13 +21,7 @@ ADMIN_PASSWORD = "an admin's own long passphrase"
 def events(caplog):
     """The events written so far, as dicts: events() for all, events("logout") for one kind."""
     caplog.set_level(logging.INFO, logger="blog.security")
-
-    def written(action=None):
-        found = [json.loads(record.getMessage()) for record in caplog.records
-                 if record.name == "blog.security"]
-        return [event for event in found if action is None or event["event"] == action]
-
-    return written
+    return lambda action=None: security_events(caplog, action)
 
 
 def assert_from_this_request(event, response, path, method="POST", ip="127.0.0.1"):

@@ -9,13 +9,12 @@ import pytest
 from blog.domain import articles, follows, reactions
 from blog.domain.listing import tag_named
 from blog.models import utcnow
-from helpers import (
+from helpers import json_headers, page
+from page_helpers import (
     ATOM,
     card_titles,
     entry_titles,
     follow_button,
-    json_headers,
-    page,
     parse_atom,
     set_published_at,
 )

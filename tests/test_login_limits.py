@@ -12,27 +12,24 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from login_helpers import (
-    LINK_BUTTON,
-    NEW_PASSWORD,
-    browser,
-    guesses_until_locked,
-    limited_apps,
-    page,
-    stop_when_idle,
-)
 
 from blog.domain import passwords
-from helpers import CSRF_PATTERN, TEST_PASSWORD, Auth, LiveServer, api_errors, link_in
+from helpers import (
+    CSRF_PATTERN,
+    LINK_BUTTON,
+    NEW_PASSWORD,
+    TEST_PASSWORD,
+    Auth,
+    api_errors,
+    browser,
+    guesses_until_locked,
+    link_in,
+    page,
+)
+from server_helpers import LiveServer, stop_when_idle
 
 # Our own keys in the shared Redis (one prefix for the run: Flask-Limiter keeps the first it sees).
 KEY_PREFIX = f"blog-test-logins-{uuid.uuid4().hex[:8]}"
-
-
-@pytest.fixture
-def limited(make_app, smtp):
-    """Build apps with login limits on: login_helpers.limited_apps."""
-    yield from limited_apps(make_app, smtp)
 
 
 # --- 7. the known-device cookie -----------------------------------------------------------

@@ -10,28 +10,25 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 import requests
-from login_helpers import (
+
+from blog.domain import password_changes
+from helpers import (
+    CSRF_PATTERN,
     NEW_PASSWORD,
+    TEST_PASSWORD,
+    Auth,
     browser,
     deliver_all,
     guesses_until_locked,
-    limited_apps,
     link_for,
+    link_in,
     page,
-    stop_when_idle,
+    text_of,
     without_tokens,
 )
-
-from blog.domain import password_changes
-from helpers import CSRF_PATTERN, TEST_PASSWORD, Auth, LiveServer, link_in, text_of
-
-
-@pytest.fixture
-def limited(make_app, smtp):
-    """Build apps with login limits on: login_helpers.limited_apps."""
-    yield from limited_apps(make_app, smtp)
+from helpers import security_events as events
+from server_helpers import LiveServer, stop_when_idle
 
 
 def test_a_locked_out_owner_gets_in_once_by_the_emailed_link(limited, make_member, mailbox):
@@ -188,10 +185,6 @@ def test_one_login_link_used_by_many_at_once_logs_in_once(make_app, make_member,
 
 
 # --- security events --------------------------------------------------------------------------
-
-
-def events(caplog):
-    return [json.loads(r.getMessage()) for r in caplog.records if r.name == "blog.security"]
 
 
 def test_logins_lockouts_and_login_links_are_logged(limited, make_member, caplog,

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from blog.domain.outbox import deliver_due, start_worker
 from blog.extensions import db
 from blog.models import OutboxEmail, utcnow
-from helpers import TEST_PASSWORD, Auth, FormClient, Mailbox, SmtpServer, free_port, link_in
+from helpers import TEST_PASSWORD, Auth, FormClient, link_in
+from server_helpers import Mailbox, SmtpServer, free_port
 
 
 def queue_test_email(recipient="x@example.com"):
@@ -50,8 +51,6 @@ def test_sign_up_succeeds_while_smtp_is_down_and_mail_goes_out_when_it_is_back(
 
         # Not due yet: nothing is tried again before the backoff has passed.
         assert deliver_due().failed == 0
-
-        from helpers import SmtpServer
 
         server = SmtpServer()
         server.port = port

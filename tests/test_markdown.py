@@ -8,9 +8,9 @@ from sqlalchemy import select, update
 from blog.domain.markdown import render_markdown
 from blog.extensions import db
 from blog.models import Article
-from helpers import ARTICLE_BODY as BODY
-from helpers import article_form as form
 from helpers import page
+from page_helpers import ARTICLE_BODY as BODY
+from page_helpers import article_form as form
 
 
 class TagCollector(HTMLParser):

@@ -8,16 +8,8 @@ from sqlalchemy import update
 from blog.domain import follows, reactions
 from blog.extensions import db
 from blog.models import Bookmark, utcnow
-from helpers import (
-    ATOM,
-    TEST_PASSWORD,
-    card_titles,
-    entry_titles,
-    follow_button,
-    json_headers,
-    page,
-    parse_atom,
-)
+from helpers import TEST_PASSWORD, json_headers, page
+from page_helpers import ATOM, card_titles, entry_titles, follow_button, parse_atom
 
 BACK_TO_ADA = {"Referer": "http://localhost/@ada"}
 

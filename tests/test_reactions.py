@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from blog.extensions import db
 from blog.models import Article, Bookmark, Like
-from helpers import Auth, page
+from helpers import logged_in, page
 
 JSON = {"Accept": "application/json"}
 
@@ -20,12 +20,6 @@ def likes_count(article):
         select(func.count()).select_from(Like).where(Like.article_id == article.id)
     )
     return stored, rows
-
-
-def logged_in(make_client, member):
-    other = make_client()
-    Auth(other).login(member.username)
-    return other
 
 
 def post_json(client, url):
@@ -71,7 +65,7 @@ def test_like_twice_counts_once_and_unlike_twice_is_harmless(client, writer, art
 
 def test_likes_from_several_members_add_up(client, writer, article, make_member, make_client):
     client.submit(f"/articles/{article.slug}/like")
-    logged_in(make_client, make_member("reader2")).submit(f"/articles/{article.slug}/like")
+    logged_in(make_client, make_member("reader2").username).submit(f"/articles/{article.slug}/like")
     assert likes_count(article) == (2, 2)
     html = page(client.get(f"/articles/{article.slug}"))
     assert '<span class="toggle-count">2</span>' in html
@@ -200,7 +194,7 @@ def click_all_at_once(clicks):
 
 
 def test_many_members_liking_at_once_are_all_counted(article, make_member, make_client):
-    clients = [logged_in(make_client, make_member()) for _ in range(8)]
+    clients = [logged_in(make_client, make_member().username) for _ in range(8)]
     statuses = click_all_at_once([(c, f"/articles/{article.slug}/like") for c in clients])
     assert statuses == [200] * 8
     assert likes_count(article) == (8, 8)
@@ -210,7 +204,7 @@ def test_one_member_clicking_like_many_times_at_once_is_one_like(
     article, make_member, make_client
 ):
     member = make_member()
-    browsers = [logged_in(make_client, member) for _ in range(6)]
+    browsers = [logged_in(make_client, member.username) for _ in range(6)]
     statuses = click_all_at_once([(b, f"/articles/{article.slug}/like") for b in browsers])
     assert statuses == [200] * 6
     assert likes_count(article) == (1, 1)
@@ -220,7 +214,7 @@ def test_likes_and_unlikes_racing_leave_the_count_equal_to_the_rows(
     article, make_member, make_client
 ):
     members = [make_member() for _ in range(6)]
-    clients = [logged_in(make_client, m) for m in members]
+    clients = [logged_in(make_client, m.username) for m in members]
     for browser in clients[:3]:
         browser.submit(f"/articles/{article.slug}/like")
     clicks = [(c, f"/articles/{article.slug}/unlike") for c in clients[:3]]
@@ -233,7 +227,7 @@ def test_likes_and_unlikes_racing_leave_the_count_equal_to_the_rows(
 def test_deleting_an_account_takes_its_likes_off_the_counters(
     client, writer, article, make_member, make_client
 ):
-    other = logged_in(make_client, make_member("reader2"))
+    other = logged_in(make_client, make_member("reader2").username)
     client.submit(f"/articles/{article.slug}/like")
     other.submit(f"/articles/{article.slug}/like")
     assert likes_count(article) == (2, 2)

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 import redis
 
-from helpers import TEST_PASSWORD, Auth, FormClient, free_port
+from helpers import TEST_PASSWORD, Auth, FormClient, security_events
+from server_helpers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_REDIS = "redis://127.0.0.1:6379"
@@ -154,11 +155,6 @@ def own_redis(tmp_path):
     server.start()
     yield server
     server.kill()
-
-
-def security_events(caplog, name):
-    return [json.loads(record.getMessage()) for record in caplog.records
-            if record.name == "blog.security" and f'"event": "{name}"' in record.getMessage()]
 
 
 def test_login_still_works_and_is_limited_when_redis_goes_away(

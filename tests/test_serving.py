@@ -10,7 +10,7 @@ import pytest
 import waitress.server
 
 from blog import serving
-from helpers import stop_waitress
+from server_helpers import stop_waitress
 
 # Half a request line and half a header, as slowloris sends them: never finished.
 SLOW_START = (b"GET / HTTP/1.1\r\n", b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Wait: ", b"GE")

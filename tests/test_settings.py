@@ -5,12 +5,7 @@ from sqlalchemy import func, select
 
 from blog.extensions import db
 from blog.models import LoginSession, User
-from helpers import TEST_PASSWORD, Auth, link_in, page
-
-
-def fresh(user):
-    db.session.expire_all()
-    return db.session.get(User, user.id)
+from helpers import TEST_PASSWORD, Auth, fresh, link_in, page
 
 
 @pytest.fixture

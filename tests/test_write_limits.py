@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 
 from blog.extensions import db
 from blog.models import Article, Comment
-from helpers import TEST_PASSWORD, Auth, FormClient, LiveServer, api_errors, json_headers
+from helpers import TEST_PASSWORD, Auth, FormClient, api_errors, json_headers
+from server_helpers import LiveServer
 
 TOO_MANY = "Too many attempts. Please wait a little and try again later."
 PLENTY = "1000 per minute"

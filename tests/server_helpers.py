@@ -1,0 +1,125 @@
+"""The servers tests run on loopback: an SMTP server and its mailbox, the app under
+waitress, and how the browser tests start chromium. The fixtures that start them live
+in tests/fixtures/ (mail.py, web.py, browser.py).
+"""
+
+import email
+import email.policy
+import socket
+import threading
+import time
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+from waitress.server import create_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    # No internet here: keep chromium from calling out.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+BROWSER_TIMEOUT_MS = 10_000  # for every wait on a page: fail fast instead of Playwright's 30 s
+
+
+class Mailbox:
+    """What the loopback SMTP server received, as parsed email messages."""
+
+    def __init__(self):
+        self.messages = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.messages.append(message)
+        return "250 OK"
+
+    def clear(self):
+        with self.lock:
+            self.messages.clear()
+
+    def to(self, address):
+        """Messages sent to `address`, oldest first."""
+        return [m for m in self.messages if address.lower() in m["To"].lower()]
+
+    def wait_for(self, count, timeout=10):
+        """Wait until `count` messages arrived; returns them."""
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return list(self.messages)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class SmtpServer:
+    def __init__(self):
+        self.hostname = "127.0.0.1"
+        self.port = free_port()
+        self.mailbox = Mailbox()
+        self.controller = None
+
+    def start(self):
+        self.controller = Controller(self.mailbox, hostname=self.hostname, port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller:
+            self.controller.stop()
+            self.controller = None
+
+
+def stop_waitress(server, thread):
+    """Stop a waitress server running in `thread`, with every connection it holds.
+
+    close() alone only stops listening, and keep-alive connections would hold
+    the loop open. The closing runs on the server's own thread (through its
+    trigger): closing sockets from here while that thread waits in select()
+    on them fails it with EBADF.
+    """
+
+    def close_everything():
+        for channel in list(server._map.values()):
+            channel.close()
+
+    server.trigger.pull_trigger(close_everything)
+    thread.join(timeout=5)
+    server.task_dispatcher.shutdown()
+
+
+class LiveServer:
+    def __init__(self, app):
+        self.app = app
+        self.server = create_server(app, host="127.0.0.1", port=0, threads=4)
+        self.url = f"http://127.0.0.1:{self.server.effective_port}"
+        app.config["BASE_URL"] = self.url
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self):
+        self.thread.start()
+
+    def stop(self):
+        stop_waitress(self.server, self.thread)
+
+
+def stop_when_idle(server, timeout=5):
+    """Stop the live server once its clients have hung up (closing a busy socket races waitress)."""
+    deadline = time.monotonic() + timeout
+    channels = server.server._map  # the listener, waitress's trigger and one per connection
+    while len(channels) > 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    server.stop()
