@@ -7,7 +7,7 @@
 import os
 
 from blog import create_app
-from blog.domain.outbox import start_worker
+from blog.mailer import start_worker
 
 app = create_app()
 # Outbox delivery runs beside the web server; without it mail waits for `send-mail`.

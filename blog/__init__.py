@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import cli, database, events  # noqa: F401 - database: SQLite pragmas
+from . import cli, database, events, mailer  # noqa: F401 - database: SQLite pragmas; mailer: wakes the worker
 from .config import load_config
 from .extensions import csrf, db, limiter, login_manager, mail, migrate
 from .web import access_log, errors, links, security, templating
@@ -87,8 +87,8 @@ def register_blueprints(app):
 
 
 def register_template_helpers(app):
-    from .domain.outbox import uses_dev_mailbox
     from .domain.permissions import may_write
+    from .mailer import uses_dev_mailbox
 
     @app.context_processor
     def site_context():

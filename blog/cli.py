@@ -119,7 +119,7 @@ def create_admin(email, username, password):
 @with_appcontext
 def send_mail():
     """Deliver every email that is due in the outbox, once."""
-    from .domain.outbox import deliver_due, uses_dev_mailbox
+    from .mailer import deliver_due, uses_dev_mailbox
 
     report = deliver_due()
     where = "the dev mailbox (/dev/mail)" if uses_dev_mailbox() else "SMTP"

@@ -222,7 +222,7 @@ def guesses_until_locked(client, login="target", tries=6):
 
 def deliver_all():
     """Send what the outbox holds (the `deliver` fixture does it for the `app` fixture's app)."""
-    from blog.domain.outbox import deliver_due
+    from blog.mailer import deliver_due
 
     deliver_due()
 

@@ -127,7 +127,7 @@ def test_an_api_email_change_waits_for_confirmation_even_when_the_site_does_not_
 ):
     from api_contract import ApiClient
 
-    from blog.domain.outbox import deliver_due
+    from blog.mailer import deliver_due
     from helpers import FormClient
 
     app = make_app(REQUIRE_VERIFIED_EMAIL=False, MAIL_SERVER=smtp.hostname, MAIL_PORT=smtp.port)

@@ -93,7 +93,8 @@ def test_no_module_in_blog_imports_its_way_back_to_itself():
 
 
 # What each layer may import besides itself (the app's wiring below everything).
-WIRING = {"blog.models", "blog.extensions", "blog.events", "blog.config", "blog.database"}
+WIRING = {"blog.models", "blog.extensions", "blog.events", "blog.config", "blog.database",
+          "blog.runtime"}
 BLUEPRINTS = {"auth", "settings", "article", "feed", "profile", "dev", "api"}
 # Names that only mean something while answering an HTTP request.
 HTTP_NAMES = {
@@ -164,6 +165,18 @@ def test_the_checker_sees_http_in_a_module(tmp_path):
         "from flask import abort, current_app\nfrom flask_login import current_user\n"
     )
     assert http_imports(module) == ["flask.abort", "flask_login.current_user"]
+
+
+def test_the_domain_imports_no_flask_at_all():
+    """Settings, templates and the app come through blog.runtime, the one door to Flask."""
+    found = {
+        name: [node.module for node in ast.walk(ast.parse(path.read_text()))
+               if isinstance(node, ast.ImportFrom) and node.module
+               and node.module.split(".")[0] in ("flask", "flask_login", "werkzeug")]
+        for name, path in modules().items()
+        if layer(name) == "domain"
+    }
+    assert {name: found for name, found in found.items() if found} == {}
 
 
 def test_the_domain_speaks_no_http():

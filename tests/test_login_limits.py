@@ -148,7 +148,7 @@ def test_parallel_guesses_through_the_real_server_check_at_most_the_limit(
     make_app, make_member, smtp, monkeypatch, limit_storage
 ):
     """100 wrong guesses at once: 5 passwords checked, the rest refused; the owner gets in."""
-    from blog.domain.outbox import start_worker
+    from blog.mailer import start_worker
 
     app = make_app(
         **limit_storage,

@@ -10,8 +10,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from blog.domain.outbox import deliver_due, start_worker
 from blog.extensions import db
+from blog.mailer import deliver_due, start_worker
 from blog.models import OutboxEmail, utcnow
 from helpers import TEST_PASSWORD, Auth, FormClient, link_in
 from server_helpers import Mailbox, SmtpServer, free_port

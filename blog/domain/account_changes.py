@@ -7,12 +7,12 @@ settings page and in the API alike; the old address is then told, with a
 
 from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from ..events import security_event
 from ..extensions import db
 from ..models import utcnow
+from ..runtime import settings
 from . import notices, passwords, sessions
 from .accounts import (
     AccountConflict,
@@ -39,7 +39,7 @@ def email_change_problem(user):
     """
     if user.email_changed_at is None:
         return None
-    window = timedelta(seconds=current_app.config["NOT_ME_TOKEN_MAX_AGE"])
+    window = timedelta(seconds=settings["NOT_ME_TOKEN_MAX_AGE"])
     until = user.email_changed_at + window
     if utcnow() >= until:
         return None
@@ -78,7 +78,7 @@ def _queue_email_change(user, new_email):
 def check_email_change_token(token):
     """(user, new address) of an email-change link; raises TokenError when it is not usable."""
     user, payload = read_token(
-        "email-change", token, current_app.config["EMAIL_CHANGE_TOKEN_MAX_AGE"]
+        "email-change", token, settings["EMAIL_CHANGE_TOKEN_MAX_AGE"]
     )
     if payload.get("old", "").lower() != user.email.lower():
         raise TokenError("This link is no longer valid: the email was changed since.")

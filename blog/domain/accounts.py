@@ -9,12 +9,12 @@ import hmac
 import re
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
 from sqlalchemy import func, select
 
 from ..events import security_event
 from ..extensions import db
 from ..models import User, utcnow
+from ..runtime import settings
 from . import passwords
 from .comments import remove_comments_by
 from .errors import Conflict, FieldError
@@ -187,7 +187,7 @@ def resend_verification(user):
 
 def check_verify_token(token):
     """The account a verification link is for; raises TokenError when it is not usable."""
-    user, payload = read_token("verify", token, current_app.config["VERIFY_TOKEN_MAX_AGE"])
+    user, payload = read_token("verify", token, settings["VERIFY_TOKEN_MAX_AGE"])
     if payload.get("email", "").lower() != user.email.lower():
         raise TokenError("This link was sent to an address the account no longer uses.")
     return user
@@ -234,7 +234,7 @@ def login_ref(login):
     field), yet an operator can see one name tried again and again, and check
     a name they suspect with the site's key.
     """
-    key = current_app.config["SECRET_KEY"].encode()
+    key = settings["SECRET_KEY"].encode()
     message = b"blog.login-ref:" + login.strip().lower().encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:12]
 

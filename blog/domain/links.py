@@ -5,7 +5,7 @@ is the web layer's business (blog.web.links registers the builder when the
 app is created), so no rule here knows a route or a request.
 """
 
-from flask import current_app
+from ..runtime import running_app
 
 PAGES = (
     "login", "register", "reset_request", "reset_password", "verify",
@@ -17,4 +17,4 @@ def page_link(page, **values):
     """The absolute address of `page` (one of PAGES) with these values, for an email."""
     if page not in PAGES:
         raise ValueError(f"No page named {page!r} is linked from emails.")
-    return current_app.extensions["blog.page_link"](page, **values)
+    return running_app().extensions["blog.page_link"](page, **values)

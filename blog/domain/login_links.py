@@ -12,12 +12,12 @@ when two requests race to use it. No table of its own is needed.
 
 import hashlib
 
-from flask import current_app
 from sqlalchemy import update
 
 from ..events import security_event
 from ..extensions import db
 from ..models import User, utcnow
+from ..runtime import settings
 from . import accounts, passwords
 from .links import page_link
 from .outbox import queue_email
@@ -48,7 +48,7 @@ def request_login_link(login):
             "login_link",
             user=user,
             login_url=page_link("login_link", token=token),
-            minutes=current_app.config["LOGIN_LINK_MAX_AGE"] // 60,
+            minutes=settings["LOGIN_LINK_MAX_AGE"] // 60,
         )
         security_event("login_link.sent", user=user)
     else:
@@ -64,7 +64,7 @@ def request_login_link(login):
 
 def check_login_link(token):
     """The member a login link is for; raises TokenError when it cannot be used."""
-    user, payload = read_token(PURPOSE, token, current_app.config["LOGIN_LINK_MAX_AGE"])
+    user, payload = read_token(PURPOSE, token, settings["LOGIN_LINK_MAX_AGE"])
     if payload.get("st") != _stamp(user):
         raise TokenError(USED)
     return user

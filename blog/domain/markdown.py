@@ -4,8 +4,9 @@ import re
 from urllib.parse import urlsplit
 
 import nh3
-from flask import current_app
 from markdown_it import MarkdownIt
+
+from ..runtime import settings
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "code",
@@ -37,7 +38,7 @@ _md = _parser()
 def render_markdown(text, site_host=None):
     """Sanitised HTML for `text`; links to hosts other than site_host get rel=nofollow."""
     if site_host is None:
-        site_host = urlsplit(current_app.config["BASE_URL"]).hostname
+        site_host = urlsplit(settings["BASE_URL"]).hostname
     tokens = _md.parse(text or "")
     _adjust_tokens(tokens, site_host)
     html = _md.renderer.render(tokens, _md.options, {})

@@ -5,9 +5,8 @@ contract). So every change is told to the old address, with a signed "this
 wasn't me" link (blog.domain.recovery) that lets its owner take the account back.
 """
 
-from flask import current_app
-
 from ..models import utcnow
+from ..runtime import settings
 from .links import page_link
 from .outbox import queue_email
 from .tokens import account_stamp, email_change_stamp, make_token
@@ -43,6 +42,6 @@ def _queue_notice(user, to, token, subject, template, **context):
         user=user,
         when=utcnow().strftime("%Y-%m-%d %H:%M UTC"),
         not_me_url=page_link("not_me", token=token),
-        days=current_app.config["NOT_ME_TOKEN_MAX_AGE"] // 86400,
+        days=settings["NOT_ME_TOKEN_MAX_AGE"] // 86400,
         **context,
     )

@@ -4,11 +4,10 @@ A new password retires older API tokens and ends other logins, and the
 address is told with a "this wasn't me" link. Functions that change data commit.
 """
 
-from flask import current_app
-
 from ..events import security_event
 from ..extensions import db
 from ..models import utcnow
+from ..runtime import settings
 from . import notices, passwords, sessions
 from .accounts import AccountError, find_by_email, notify_no_account
 from .links import page_link
@@ -33,14 +32,14 @@ def request_password_reset(email):
             "reset_password",
             user=user,
             reset_url=page_link("reset_password", token=token),
-            minutes=current_app.config["RESET_TOKEN_MAX_AGE"] // 60,
+            minutes=settings["RESET_TOKEN_MAX_AGE"] // 60,
         )
     db.session.commit()
 
 
 def check_reset_token(token):
     """The user a reset link is for; raises TokenError when it is not usable."""
-    user, _ = read_token("reset", token, current_app.config["RESET_TOKEN_MAX_AGE"])
+    user, _ = read_token("reset", token, settings["RESET_TOKEN_MAX_AGE"])
     return user
 
 

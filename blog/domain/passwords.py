@@ -5,8 +5,9 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+from ..runtime import settings
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128
@@ -22,7 +23,7 @@ def _hasher(profile):
 
 
 def _current_hasher():
-    return _hasher(current_app.config["PASSWORD_HASH_PROFILE"])
+    return _hasher(settings["PASSWORD_HASH_PROFILE"])
 
 
 def hash_password(password):
@@ -56,7 +57,7 @@ def password_stamp(user):
 # not tell which usernames are real.
 def burn_time_like_a_check(password):
     """Verify against a throw-away hash; the result is meaningless."""
-    check_password(_dummy_hash(current_app.config["PASSWORD_HASH_PROFILE"]), password)
+    check_password(_dummy_hash(settings["PASSWORD_HASH_PROFILE"]), password)
 
 
 @cache

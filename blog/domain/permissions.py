@@ -6,9 +6,8 @@ inspector can tell which rule allowed or refused a request, and why.
 
 from functools import wraps
 
-from flask import current_app
-
 from ..events import security_event
+from ..runtime import settings
 from .errors import Forbidden, Unverified
 from .signals import decided
 
@@ -36,7 +35,7 @@ def may_write(user):
     """
     if not user.is_authenticated:
         return False
-    return user.is_verified or not current_app.config["REQUIRE_VERIFIED_EMAIL"]
+    return user.is_verified or not settings["REQUIRE_VERIFIED_EMAIL"]
 
 
 def require_may_write(user):

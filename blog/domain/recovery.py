@@ -21,12 +21,12 @@ Who wins, and why a leaked old notice is no weapon:
 import secrets
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from ..events import security_event
 from ..extensions import db
 from ..models import User, utcnow
+from ..runtime import settings
 from . import accounts, password_changes, passwords, sessions
 from .tokens import TokenError, account_stamp, email_change_stamp, read_token
 
@@ -49,7 +49,7 @@ class Secured:
 
 def check_not_me_token(token):
     """(user, address the notice went to, "password" or "email"); raises TokenError if unusable."""
-    user, payload = read_token("not-me", token, current_app.config["NOT_ME_TOKEN_MAX_AGE"])
+    user, payload = read_token("not-me", token, settings["NOT_ME_TOKEN_MAX_AGE"])
     kind = payload.get("kind")
     if kind not in STAMPS or payload.get("st") != STAMPS[kind](user):
         raise TokenError(USED_UP)

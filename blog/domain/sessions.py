@@ -9,12 +9,12 @@ Flask-Login wiring (loader, login_user) is in blog.web.login.
 import hashlib
 import secrets
 
-from flask import current_app
 from sqlalchemy import delete, select
 
 from ..events import security_event
 from ..extensions import db
 from ..models import LoginSession, User, utcnow
+from ..runtime import settings
 
 
 def _hash(token):
@@ -23,7 +23,7 @@ def _hash(token):
 
 def _cap(login_session):
     """When this login ends at the latest, however much it is used (ASVS 7.3.2)."""
-    config = current_app.config
+    config = settings
     lifetime = (
         config["REMEMBER_COOKIE_DURATION"] if login_session.remember
         else config["LOGIN_ABSOLUTE_LIFETIME"]
@@ -35,7 +35,7 @@ def _expiry(login_session, now):
     """The new end of a login used at `now`: remember-me runs to its cap; others idle out."""
     if login_session.remember:
         return _cap(login_session)
-    return min(now + current_app.config["LOGIN_IDLE_LIFETIME"], _cap(login_session))
+    return min(now + settings["LOGIN_IDLE_LIFETIME"], _cap(login_session))
 
 
 def start_session(user, remember=False, user_agent="", ip_address=""):
@@ -144,7 +144,7 @@ def resume_session(token):
     # the settings shortens logins that exist already.
     if login_session.expires_at <= now or _cap(login_session) <= now:
         return None
-    if now - login_session.last_seen_at >= current_app.config["SESSION_TOUCH_INTERVAL"]:
+    if now - login_session.last_seen_at >= settings["SESSION_TOUCH_INTERVAL"]:
         login_session.last_seen_at = now
         login_session.expires_at = _expiry(login_session, now)
         db.session.commit()

@@ -2,11 +2,11 @@
 
 import hashlib
 
-from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from ..extensions import db
 from ..models import User
+from ..runtime import settings
 
 
 class TokenError(ValueError):
@@ -15,7 +15,7 @@ class TokenError(ValueError):
 
 def _serializer(purpose):
     # A salt per purpose: a verification link cannot be replayed as a reset link.
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"blog.{purpose}")
+    return URLSafeTimedSerializer(settings["SECRET_KEY"], salt=f"blog.{purpose}")
 
 
 def password_fingerprint(user):
