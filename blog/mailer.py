@@ -2,7 +2,8 @@
 
 The domain queues email (blog.domain.outbox.queue_email) in the transaction of
 the change that caused it; deliver_due() sends what is due through Flask-Mail;
-a failure is recorded on the row and retried with growing delays, so an SMTP server that is down delays mail but never fails a request.
+a failure is recorded on the row and retried with growing delays, so an SMTP
+server that is down delays mail but never fails a request.
 With no MAIL_SERVER configured, delivery stops at the outbox and the messages
 are read at /dev/mail (development only).
 """
