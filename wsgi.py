@@ -18,8 +18,9 @@ def main():
     """Serve with waitress on HOST:PORT (127.0.0.1:8000 by default), THREADS threads."""
     from waitress import serve
 
-    from blog.serving import server_options
+    from blog.serving import server_options, set_up_logging
 
+    set_up_logging()
     options = server_options(app.config)
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "8000"))

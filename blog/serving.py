@@ -6,6 +6,7 @@ from one machine. We take many more connections, drop silent ones sooner, and
 look for them more often; the numbers are settings (SERVER_* in blog/config.py).
 """
 
+import logging
 import os
 import sys
 import warnings
@@ -98,3 +99,19 @@ def fit_connection_limit(wanted):
             stacklevel=2,
         )
     return connections
+
+
+OWN_LOGS = ("blog.security", "blog.access")
+
+
+def set_up_logging():
+    """Python's logging as waitress sets it up, without printing our own logs twice.
+
+    waitress.serve() calls logging.basicConfig(), which gives the root logger
+    a stderr handler; the security event log and the access log have their
+    own sinks (a file or stderr), and their lines reached the root handler
+    too, so each line was printed twice. Call this before serving.
+    """
+    logging.basicConfig()  # what waitress does; it changes nothing when logging is set up
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(lambda record: record.name not in OWN_LOGS)

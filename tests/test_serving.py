@@ -2,15 +2,30 @@
 
 import contextlib
 import http.client
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
+import urllib.error
+import urllib.request
+from pathlib import Path
 
 import pytest
 import waitress.server
 
 from blog import serving
 from server_helpers import stop_waitress
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
 
 # Half a request line and half a header, as slowloris sends them: never finished.
 SLOW_START = (b"GET / HTTP/1.1\r\n", b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Wait: ", b"GE")
@@ -147,3 +162,37 @@ def test_serving_raises_a_low_open_file_limit():
         assert resource.getrlimit(resource.RLIMIT_NOFILE)[0] >= needed
     finally:
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def test_the_server_prints_each_log_line_once(tmp_path):
+    """Under `python wsgi.py`: waitress's basicConfig must not print our lines a second time."""
+    port = free_port()
+    env = {**os.environ, "PORT": str(port), "BLOG_ENV": "development", "ACCESS_LOG": "1",
+           "SECURITY_LOG_FILE": "", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+           "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen(  # noqa: S603 - our own interpreter and entry point
+        [sys.executable, str(ROOT / "wsgi.py")], env=env, cwd=tmp_path,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        request_id = None
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(  # noqa: S310 - our own loopback server
+                    urllib.request.Request(f"http://127.0.0.1:{port}/auth/logout",
+                                           method="POST"), timeout=5) as answer:
+                    request_id = answer.headers["X-Request-Id"]
+            except urllib.error.HTTPError as refused:  # 400: no CSRF token, as meant
+                request_id = refused.headers["X-Request-Id"]
+            except OSError:
+                time.sleep(0.1)
+                continue
+            break
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=30)
+    assert request_id, stderr
+    lines = [line for line in stderr.splitlines() if request_id in line]
+    assert len(lines) == 2, stderr  # the csrf.failed event and the access line, once each
+    assert '"event": "csrf.failed"' in lines[0]
+    assert f"{request_id} POST /auth/logout 400" in lines[1]
