@@ -176,3 +176,20 @@ def test_a_redirect_is_followed_to_the_page_it_led_to(browser, make_member):
     login = Auth(member).login()
     landing = member.get(login.headers["Location"])
     assert story(member, landing)["came_from"] == login.headers["X-Request-Id"]
+
+
+def test_an_api_refusal_tells_each_error_and_a_visitor_is_named_as_one(inspected, browser):
+    from api_contract import ApiClient
+
+    api = ApiClient(inspected.test_client())
+    response = api.post("/api/users", {"user": {"email": "", "username": "x", "password": ""}})
+    assert response.status_code == 422
+
+    record = inspected.extensions["flow_ring"].get(response.headers["X-Request-Id"])
+    kinds = [step.kind for step in record.steps]
+    assert kinds[:3] == ["arrived", "csrf", "who"]
+    assert "answered as for a visitor" in record.steps[2].text
+    [refused] = [step.text for step in record.steps if step.kind == "validation"]
+    assert refused.startswith("The JSON was checked and refused: ")
+    assert set(response.get_json()["errors"]) <= set(
+        record.steps[kinds.index("validation")].detail["errors"])

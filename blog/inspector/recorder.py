@@ -33,7 +33,7 @@ from ..events import request_id
 from ..web.signals import member_identified
 from . import telling
 from .masking import mask_mapping, mask_value, secrets_in
-from .records import Record, Ring
+from .records import Record, Ring, Step
 
 BROWSER_COOKIE = "flow_browser"
 # Set on a redirect: the next request of this browser is the page it led to.
@@ -216,6 +216,14 @@ def _finished(app, response, **extra):
         return
     record.status = response.status_code
     record.duration_ms = round(_ms(), 2)
+    if record.member_id is None:
+        # Placed where "who" is asked, right after the arrival and the CSRF check.
+        at = 2 if len(record.steps) > 1 and record.steps[1].kind == "csrf" else 1
+        record.steps.insert(at, Step("who", telling.visitor_sentence(), record.steps[at - 1].at_ms))
+    refused = telling.json_errors(response)
+    if refused:
+        record.step("validation", telling.json_errors_sentence(response.status_code, refused),
+                    _ms(), detail={"errors": mask_mapping(refused, record.secrets)})
     record.step("answer", telling.answer_sentence(response), record.duration_ms,
                 detail=telling.answer_detail(response, record.secrets))
     ring().add(record)

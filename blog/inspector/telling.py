@@ -95,6 +95,30 @@ def rule_sentence(check, targets, allowed, reason):
     return f"You may {words}: {'yes' if allowed else 'no'} (rule {name})."
 
 
+def visitor_sentence():
+    return ("No login came with this request (no session cookie, no API token): it is "
+            "answered as for a visitor.")
+
+
+def json_errors(response):
+    """The {"errors": {...}} of a JSON refusal, or None."""
+    if not (response.is_json and 400 <= response.status_code < 500):
+        return None
+    try:
+        body = json.loads(response.get_data(as_text=True))
+    except ValueError:
+        return None
+    errors = body.get("errors") if isinstance(body, dict) else None
+    return errors if isinstance(errors, dict) and errors else None
+
+
+def json_errors_sentence(status, errors):
+    parts = [f"{field} {messages[0] if isinstance(messages, list) and messages else messages}"
+             for field, messages in errors.items()]
+    what = "The JSON was checked and refused" if status == 422 else "The answer says why"
+    return f"{what}: " + "; ".join(parts) + "."
+
+
 def masked_address(address):
     local, _, domain = address.partition("@")
     return f"{local[:1]}•••@{domain}" if domain else "•••"
