@@ -294,7 +294,7 @@ def test_only_the_author_updates(api, author, api_member):
     _, other = api_member("other")
     response = api.put("/api/articles/how-to-train-your-dragon",
                        {"article": {"title": "Mine now"}}, token=other)
-    assert api_errors(response, 403)
+    assert api_errors(response, 403) == {"article": ["forbidden"]}
     assert api.get("/api/articles/how-to-train-your-dragon").get_json()["article"]["title"] == (
         NEW_ARTICLE["title"]
     )
@@ -317,7 +317,8 @@ def test_delete_by_the_author_then_it_is_gone(api, author):
 def test_others_may_not_delete_but_an_admin_may(api, author, api_member):
     create(api, author[1])
     _, other = api_member("other")
-    assert api_errors(api.delete("/api/articles/how-to-train-your-dragon", token=other), 403)
+    assert api_errors(api.delete("/api/articles/how-to-train-your-dragon", token=other), 403) == {
+        "article": ["forbidden"]}
     _, admin = api_member("boss", is_admin=True)
     assert api.delete("/api/articles/how-to-train-your-dragon", token=admin).status_code == 204
 

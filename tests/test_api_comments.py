@@ -108,7 +108,8 @@ def test_only_the_author_or_an_admin_deletes_a_comment(api, story, api_member):
     _, other = api_member("other")
     _, admin = api_member("boss", is_admin=True)
     mine = post_comment(api, reader).get_json()["comment"]["id"]
-    assert api_errors(api.delete(f"/api/articles/story/comments/{mine}", token=other), 403)
+    assert api_errors(api.delete(f"/api/articles/story/comments/{mine}", token=other), 403) == {
+        "comment": ["forbidden"]}
     assert api.delete(f"/api/articles/story/comments/{mine}", token=admin).status_code == 204
     again = post_comment(api, reader).get_json()["comment"]["id"]
     response = api.delete(f"/api/articles/story/comments/{again}", token=reader)

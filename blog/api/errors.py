@@ -49,9 +49,9 @@ def field_error(error):
 
 @bp.errorhandler(Forbidden)
 def forbidden(error):
-    """A permission the domain refused: 403 with its reason."""
+    """A permission the domain refused: 403 naming the resource, as RealWorld 2.0 does."""
     db.session.rollback()
-    return jsonify(errors={"body": [error.reason or "You are not allowed to do that."]}), 403
+    return jsonify(errors={error.resource: ["forbidden"]}), 403
 
 
 @bp.errorhandler(Unverified)
@@ -63,6 +63,6 @@ def unverified(error):
 
 @bp.errorhandler(NotFound)
 def not_found_error(error):
-    """Something the operation needed is gone (deleted meanwhile): 404."""
+    """Something the operation needed is gone (deleted meanwhile): 404 naming it."""
     db.session.rollback()
-    return jsonify(errors={"body": [error.reason or "There is nothing at this address."]}), 404
+    return jsonify(errors={error.resource: ["not found"]}), 404

@@ -238,8 +238,9 @@ def _responses(max_comments):
                               {"token": ["is missing"]}),
         "WrongCredentials": error("No member has this email address (or username) and password.",
                                   {"email or password": ["is invalid"]}),
-        "Forbidden": error("The member may not do this: not their article or comment, the "
-                           "article is a draft, or their email is not confirmed yet.",
+        "Forbidden": error("The member may not do this: not their article or comment "
+                           "(`{\"errors\": {\"article\": [\"forbidden\"]}}`, or `comment`), "
+                           "or their email is not confirmed yet.",
                            {"email": ["is not verified"]}),
         "NotFound": error("No such article, profile or comment.", {"article": ["not found"]}),
         "TooLarge": error("The request is over 1 MiB.", {"body": ["What you sent is too large."]}),
