@@ -22,9 +22,9 @@ Every error, whatever its status (401, 403, 404, 405, 413, 422, 429), answers
 `{"errors": {"<field>": ["<message>", ...]}}`, naming the field at fault, or
 `body` for the request as a whole; a 403 or 404 names the resource instead
 (`{"errors": {"article": ["forbidden"]}}`, `{"errors": {"comment": ["not found"]}}`).
-Writing is rate limited per member and per address (articles, comments, favorites and follows each have a budget;
-only writes that went through count per member): over it, 429 with a
-Retry-After header. Requests over 1 MiB get 413, and any
+Writing is rate limited per member and per address (articles, comments,
+favorites and follows each have a budget; only writes that went through
+count per member): over it, 429 with a Retry-After header. Requests over 1 MiB get 413, and any
 request with a character no database stores (NUL, a lone surrogate) or JSON
 nested deeper than 32 levels gets 422. Timestamps are
 UTC with milliseconds: `2026-01-31T09:30:00.000Z`. Query parameters the API
