@@ -16,10 +16,10 @@ def post_comment(api, token, body="Thank you so much!", slug="story"):
     return api.post(f"/api/articles/{slug}/comments", {"comment": {"body": body}}, token=token)
 
 
-def test_add_a_comment_answers_200_with_it(api, story, api_member):
+def test_add_a_comment_answers_201_with_it(api, story, api_member):
     _, token = api_member("reader")
     response = post_comment(api, token)
-    assert response.status_code == 200
+    assert response.status_code == 201
     comment = response.get_json()["comment"]
     assert comment["body"] == "Thank you so much!"
     assert comment["author"]["username"] == "reader"

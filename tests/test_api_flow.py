@@ -79,7 +79,7 @@ def test_a_realworld_clients_session(conduit):
 
     status, body, _ = conduit("POST", f"/articles/{slug}/comments",
                            {"comment": {"body": "Thank you so much!"}})
-    assert status == 200
+    assert status == 201
     comment_id = body["comment"]["id"]
     status, body, _ = conduit("GET", f"/articles/{slug}/comments")
     assert [c["id"] for c in body["comments"]] == [comment_id]

@@ -97,7 +97,7 @@ def test_comments_per_member_count_on_the_page_and_in_the_api_together(
 
     assert comment(page, slug).status_code == 302
     assert comment(page, slug).status_code == 302
-    assert api_comment(api, token, slug).status_code == 200
+    assert api_comment(api, token, slug).status_code == 201
 
     assert_429_page(comment(page, slug))
     assert api_errors(api_comment(api, token, slug), 429) == {"body": [TOO_MANY]}
@@ -282,7 +282,7 @@ def test_a_member_sending_many_comments_at_once_gets_exactly_the_limit_through(
                 statuses = sorted(pool.map(post, range(40)))
         finally:
             server.stop()
-        assert statuses == [200] * 5 + [429] * 35, statuses
+        assert statuses == [201] * 5 + [429] * 35, statuses
         article = db.session.scalars(select(Article).where(Article.slug == slug)).one()
         assert article.comments_count == 5
         assert db.session.scalar(

@@ -30,8 +30,8 @@ def add_comment(slug):
     article = article_or_404(slug, with_tags=False)
     fields = text_fields(read_payload("comment"), required=("body",))
     comment = comments.add_comment(asking_user(), article, fields["body"])
-    # The spec answers a new comment with 200, not 201.
-    return jsonify(comment=comment_json(comment, False))
+    # Spec 1.1.0 said 200; 2.0.0 says 201 Created (1.1.0 clients take any 2xx).
+    return jsonify(comment=comment_json(comment, False)), 201
 
 
 @bp.delete("/articles/<slug>/comments/<id:comment_id>")

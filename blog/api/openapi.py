@@ -148,7 +148,7 @@ def _paths(max_comments):
                              auth="optional", params=article, answers=("200", "Comments")),
             "post": operation("addComment", "Comments", "Comment on a published article",
                               auth="required", params=article, body="NewComment",
-                              answers=("200", "Comment"), errors=("403", "422", "429")),
+                              answers=("201", "Comment"), errors=("403", "422", "429")),
         },
         "/articles/{slug}/comments/{id}": {"delete": operation(
             "deleteComment", "Comments", "Delete one's own comment (administrators: any)",
