@@ -42,7 +42,8 @@ def test_create_answers_201_with_the_article(api, author):
     )
     assert sorted(article["tagList"]) == ["dragons", "training"]
     assert (article["favorited"], article["favoritesCount"]) == (False, 0)
-    assert article["author"] == {"username": "jake", "bio": "", "image": "", "following": False}
+    assert article["author"] == {"username": "jake", "bio": None, "image": None,
+                                 "following": False}
     assert article["createdAt"].endswith("Z") and len(article["createdAt"]) == 24
     assert article["createdAt"] == article["updatedAt"]  # one moment for a new article
     assert api.get("/api/articles/how-to-train-your-dragon").get_json() == {"article": article}

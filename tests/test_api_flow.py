@@ -89,7 +89,7 @@ def test_a_realworld_clients_session(conduit):
     status, body, _ = conduit("GET", "/tags")
     assert sorted(body["tags"]) == ["dragons", "training"]
     status, body, _ = conduit("GET", "/profiles/jake")
-    assert body["profile"] == {"username": "jake", "bio": "I work at statefarm", "image": "",
+    assert body["profile"] == {"username": "jake", "bio": "I work at statefarm", "image": None,
                                "following": False}
     status, body, _ = conduit("GET", "/articles/feed")
     assert (status, body) == (200, {"articles": [], "articlesCount": 0})

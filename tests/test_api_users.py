@@ -22,7 +22,7 @@ def test_register_answers_201_with_the_user_and_a_working_token(api, deliver):
     assert response.status_code == 201
     user = response.get_json()["user"]
     assert user["username"] == "jake" and user["email"] == "jake@example.com"
-    assert user["bio"] == "" and user["image"] == ""
+    assert user["bio"] is None and user["image"] is None  # RealWorld 2.0: null when unset
     assert JWT_PATTERN.match(user["token"])
 
     me = api.get("/api/user", token=user["token"])
@@ -211,7 +211,7 @@ def test_update_user_is_all_or_nothing(api, api_member, make_member):
     )
     assert errors == {"username": ["This username is already taken."]}
     me = api.get("/api/user", token=token).get_json()["user"]
-    assert (me["username"], me["bio"]) == ("jake", "")
+    assert (me["username"], me["bio"]) == ("jake", None)
 
 
 @pytest.mark.parametrize(
@@ -445,3 +445,22 @@ def test_a_rehash_on_login_keeps_api_tokens_working(api, api_member, app):
     db.session.commit()
     assert api.login(user.email)  # logging in re-hashes with the test profile
     assert api.get("/api/user", token=token).status_code == 200
+
+
+
+def test_null_clears_bio_and_image_and_a_blank_or_null_name_is_refused(api, api_member):
+    _, token = api_member("jake")
+    set_both = {"user": {"bio": "I like to skateboard", "image": "https://img.example.org/j.png"}}
+    assert api.put("/api/user", set_both, token=token).status_code == 200
+
+    cleared = api.put("/api/user", {"user": {"bio": None, "image": ""}}, token=token)
+    assert cleared.status_code == 200
+    user = cleared.get_json()["user"]
+    assert (user["bio"], user["image"]) == (None, None)
+    assert api.get("/api/profiles/jake").get_json()["profile"]["bio"] is None
+
+    for field in ("email", "username", "password"):
+        for value in (None, "", "  "):
+            response = api.put("/api/user", {"user": {field: value}}, token=token)
+            assert api_errors(response, 422) == {field: ["can't be blank"]}, (field, value)
+    assert api.get("/api/user", token=token).get_json()["user"]["username"] == "jake"

@@ -26,6 +26,11 @@ def text(description=None, **constraints):
     return schema
 
 
+def nullable(schema):
+    """`schema`, or null (RealWorld 2.0: bio and image are null when unset)."""
+    return {**schema, "type": [schema["type"], "null"]}
+
+
 def flag(description):
     return {"type": "boolean", "description": description}
 
@@ -89,8 +94,8 @@ def _article(with_body):
 def _person():
     return {
         "username": text(pattern=r"^[A-Za-z0-9_-]{3,30}$"),
-        "bio": text("Empty when the member wrote none."),
-        "image": text("The https address of a picture, or empty."),
+        "bio": nullable(text("null when the member wrote none.")),
+        "image": nullable(text("The https address of a picture, or null.")),
     }
 
 
@@ -146,8 +151,9 @@ def _request_schemas():
                              pattern=r"^[A-Za-z0-9_-]{3,30}$"),
             "password": text("Retires every older token; the account's address is told.",
                              minLength=8, maxLength=128),
-            "bio": text("Up to 500 characters.", maxLength=500),
-            "image": text("An https address, or empty for none.", maxLength=500),
+            "bio": nullable(text("Up to 500 characters; null or empty clears it.",
+                                 maxLength=500)),
+            "image": nullable(text("An https address; null or empty for none.", maxLength=500)),
         }, minProperties=1, description="At least one field; the ones left out stay as they are."),
         "NewArticle": fields({
             "title": text("Up to 150 characters.", pattern=NOT_BLANK, maxLength=150),

@@ -14,16 +14,16 @@ def user_json(user):
         "email": user.email,
         "token": issue_token(user),
         "username": user.username,
-        "bio": user.bio,
-        "image": user.image_url,
+        "bio": user.bio or None,
+        "image": user.image_url or None,
     }
 
 
 def profile_json(user, following):
     return {
         "username": user.username,
-        "bio": user.bio,
-        "image": user.image_url,
+        "bio": user.bio or None,  # RealWorld 2.0: null when unset, never ""
+        "image": user.image_url or None,
         "following": following,
     }
 

@@ -11,7 +11,7 @@ from ..web.write_limits import limit_writes
 from .auth import asking_user, token_required, writer_required
 from .blueprint import bp
 from .errors import ApiError, not_found
-from .payload import read_payload, text_fields
+from .payload import BLANK, read_payload, text_fields
 from .present import profile_json, user_json
 
 USER_FIELDS = ("email", "username", "password", "bio", "image")
@@ -86,7 +86,16 @@ def asking_account_key():
 )
 @token_required
 def update_user():
-    fields = text_fields(read_payload("user"), optional=USER_FIELDS)
+    payload = read_payload("user")
+    fields = text_fields(payload, optional=USER_FIELDS)
+    # RealWorld 2.0: null clears bio and image; a null or blank email, username
+    # or password is refused rather than ignored.
+    blank = {name: [BLANK] for name in ("email", "username", "password")
+             if name in payload and _blank(payload[name])}
+    if blank:
+        raise ApiError(422, blank)
+    fields.update({name: "" for name in ("bio", "image")
+                   if name in payload and payload[name] is None})
     if not fields:
         raise ApiError.on(422, "user", f"needs at least one of {', '.join(USER_FIELDS)}")
     user = asking_user()
@@ -95,6 +104,10 @@ def update_user():
     user = account_changes.update_account(user, **fields)
     g.password_changed = "password" in fields
     return jsonify(user=user_json(user))
+
+
+def _blank(value):
+    return value is None or isinstance(value, str) and not value.strip()
 
 
 def _profile_or_404(username):
