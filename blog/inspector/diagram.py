@@ -24,7 +24,7 @@ LEFT = 64  # the time column
 TOP = 56  # the lane headings
 ROW = 30
 WIDTH = LEFT + LANE_WIDTH * len(LANES) + 8
-CHAR_WIDTH = 6.3  # about, for 11px text: enough to cut labels before they overflow
+CHAR_WIDTH = 7.2  # about, for 12px text (wide fonts too): to cut labels before they overflow
 QUOTED = re.compile(r'"([^"]*)"')
 
 
@@ -142,7 +142,7 @@ def _cut(text, width):
     return text if len(text) <= most else text[: most - 1] + "…"
 
 
-def _text(x, y, text, anchor="middle", size=11, weight=None):
+def _text(x, y, text, anchor="middle", size=12, weight=None):
     bold = f' font-weight="{weight}"' if weight else ""
     return (f'<text x="{x:.0f}" y="{y:.0f}" text-anchor="{anchor}" font-size="{size}"{bold}>'
             f"{escape(text)}</text>")
@@ -171,7 +171,7 @@ def _row(item, y):
         parts.append(_text(4, y + 4, f"{item.at_ms:.1f} ms", anchor="start", size=10))
     weight = "bold" if item.refused else None
     if item.end is None:
-        width = min(len(item.label) * CHAR_WIDTH + 12, LANE_WIDTH * 2.6)
+        width = min(len(item.label) * CHAR_WIDTH + 12, WIDTH - LEFT - 8)
         left = min(max(_x(item.start) - width / 2, LEFT), WIDTH - width - 4)
         parts.append(f'<rect x="{left:.0f}" y="{y - 11}" width="{width:.0f}" height="20" rx="3" '
                      'fill="none" stroke="currentColor" stroke-dasharray="2 2"/>')
@@ -181,9 +181,13 @@ def _row(item, y):
         dashes = ' stroke-dasharray="6 4"' if item.reply else ""
         parts.append(f'<line x1="{start:.0f}" y1="{y + 4}" x2="{end - 4:.0f}" y2="{y + 4}" '
                      f'stroke="currentColor"{dashes} marker-end="url(#flow-arrow)"/>')
-        # Labels start just right of the arrow's tail: they may run past its head.
-        room = WIDTH - start - 10
-        parts.append(_text(start + 6, y, _cut(item.label, room), anchor="start", weight=weight))
+        # A label starts just right of the arrow's tail and may run past its head;
+        # one too long for the room left of the edge ends at the edge instead.
+        if len(item.label) * CHAR_WIDTH <= WIDTH - start - 12:
+            parts.append(_text(start + 6, y, item.label, anchor="start", weight=weight))
+        else:
+            parts.append(_text(WIDTH - 6, y, _cut(item.label, WIDTH - LEFT - 12), anchor="end",
+                               weight=weight))
     inner = "".join(parts)
     if item.href:
         inner = f'<a href="{escape(item.href)}">{inner}</a>'

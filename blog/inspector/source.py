@@ -48,7 +48,8 @@ def source_of(function):
     if first is None:
         first, last = function["line"], function["line"] + MAX_LINES - 1
     last = min(last, first + MAX_LINES - 1, len(lines))
-    return [(number, lines[number - 1].rstrip("\n"), number in function["ran"])
+    # A step that names a function by its start (a view, a rule) points at no line inside it.
+    return [(number, lines[number - 1].rstrip("\n"), number in function["ran"] and number > first)
             for number in range(first, last + 1)]
 
 
