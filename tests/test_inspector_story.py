@@ -93,8 +93,8 @@ def test_a_like_by_fetch_is_drawn_lane_by_lane(liker):
         "route → rules: can_view: yes",
         "route → rules: may_write: yes",
         "route → database: ",
-        "route → response: 200",
-        'response → page: 200 JSON {"liked": true, "likes_count": 1}',
+        "route → response: 200 OK",
+        'response → page: JSON {"liked": true, "likes_count": 1}',
         "page: Like 0 → Unlike 1",
     ], rows), "\n".join(rows)
     assert [row for row in rows if "writes" in row] == [
@@ -113,7 +113,7 @@ def test_a_form_post_that_redirects_is_drawn_to_the_page_it_led_to(liker):
     assert in_order([
         "browser → route: POST", "route → CSRF: token matched: yes", "route → who: @member1",
         "route → rules: can_view: yes", "route → database",
-        "route → response: 302 → /articles/", "response → page: 302: go to /articles/",
+        "route → response: 302 Found → /articles/", "response → page: go to /articles/",
         f"page: then GET /articles/{article.slug} → 200",
     ], rows), "\n".join(rows)
 
@@ -127,7 +127,7 @@ def test_a_refused_write_says_no_in_words(inspected, make_member, make_article):
     assert response.status_code == 403
     _, _, rows = diagram(story_page(intruder, response))
     assert "route → rules: can_delete: no" in rows
-    assert "route → response: 403" in rows
+    assert "route → response: 403 Forbidden" in rows
 
 
 def test_user_input_in_the_diagram_stays_escaped(inspected):

@@ -11,6 +11,7 @@ so the drawing reads in any colour scheme, printed, or zoomed.
 
 import json
 import re
+from http import HTTPStatus
 
 from markupsafe import Markup, escape
 
@@ -121,15 +122,19 @@ def _step_items(record, step):
 def _answer_items(record, step):
     detail, status = step.detail, record.status or 0
     location = detail.get("Location")
-    answered = Item(step.at_ms, ROUTE, f"{status}" + (f" → {location}" if location else ""),
-                    end=RESPONSE, refused=status >= 400)
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = ""
+    told = f"{status} {phrase}".strip() + (f" → {location}" if location else "")
+    answered = Item(step.at_ms, ROUTE, told, end=RESPONSE, refused=status >= 400)
     if location:
-        shown = f"{status}: go to {location}"
+        shown = f"go to {location}"
     elif "JSON body" in detail:
-        shown = f"{status} JSON {json.dumps(detail['JSON body'], ensure_ascii=False)}"
+        shown = f"JSON {json.dumps(detail['JSON body'], ensure_ascii=False)}"
     else:
         kind = (detail.get("Content-Type") or "no body").split(";")[0]
-        shown = f"{status} {kind}, {detail.get('size (bytes)') or 0} bytes"
+        shown = f"{kind}, {detail.get('size (bytes)') or 0} bytes"
     return [answered, Item(None, RESPONSE, shown, end=PAGE, reply=True, refused=status >= 400)]
 
 
