@@ -216,3 +216,24 @@ def test_the_code_that_ran_is_named_only_outside_development(liker):
     assert "<code>can_view()</code> in <code>blog/domain/permissions.py:" in code
     assert "def react(" not in code and "def can_view(" not in code
     assert "The source is shown in development mode only." in code
+
+
+def test_a_failed_csrf_check_is_drawn_as_a_no(inspected, make_member):
+    make_member("member1")
+    member = FormClient(inspected.test_client())
+    Auth(member).login()
+    response = member.post("/auth/logout")  # no token
+    assert response.status_code == 400
+    _, _, rows = diagram(story_page(member, response))
+    assert "route → CSRF: token matched: no (The CSRF token is missing.)" in rows
+    assert "route → response: 400 Bad Request" in rows
+
+
+def test_source_is_read_from_our_package_only():
+    from blog.inspector.source import our_file, source_of
+
+    assert our_file("blog/inspector/source.py") is not None
+    for outside in ("blog/../pyproject.toml", "blog/../../etc/passwd", "/etc/passwd",
+                    "blog/templates/base.html"):
+        assert our_file(outside) is None, outside
+    assert source_of({"function": "x", "file": "blog/../wsgi.py", "line": 1, "ran": {1}}) == []
