@@ -139,6 +139,7 @@ def test_user_input_in_the_diagram_stays_escaped(inspected):
     svg, _, rows = diagram(page)  # parsed: the markup is whole
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in re.search(r"<svg.*</svg>", page, re.DOTALL)[0]
     assert "browser → route: GET /articles/<script>alert(1)</script>" in rows
+    assert "route → who: a visitor (no login)" in rows
 
 
 def test_a_form_post_as_curl_has_placeholders_and_no_secret(inspected, make_member):
@@ -237,3 +238,21 @@ def test_source_is_read_from_our_package_only():
                     "blog/templates/base.html"):
         assert our_file(outside) is None, outside
     assert source_of({"function": "x", "file": "blog/../wsgi.py", "line": 1, "ran": {1}}) == []
+
+
+def test_a_refused_api_call_is_drawn_as_a_json_check(inspected, make_member):
+    from api_contract import ApiClient
+
+    user = make_member("member1")
+    api = ApiClient(inspected.test_client())
+    token = api.login(user.email)
+    response = api.put("/api/user", {"user": {"email": "not an address"}}, token=token)
+    assert response.status_code == 422
+
+    member = FormClient(inspected.test_client())
+    Auth(member).login()
+    _, _, rows = diagram(story_page(member, response))
+    assert "route → who: @member1 (API token)" in rows
+    assert "route → rules: JSON check: no (email)" in rows
+    # Python 3.13 calls it "Unprocessable Content", 3.12 "Unprocessable Entity".
+    assert any(row.startswith("route → response: 422 Unprocessable") for row in rows)

@@ -87,8 +87,9 @@ def _step_items(record, step):
     if step.kind == "csrf":
         return [Item(step.at_ms, ROUTE, "token matched: yes", end=CSRF)]
     if step.kind == "who":
-        return [Item(step.at_ms, ROUTE, f"@{record.member_name or '?'} ({detail.get('how')})",
-                     end=WHO)]
+        if "how" not in detail:  # no login came with the request
+            return [Item(step.at_ms, ROUTE, "a visitor (no login)", end=WHO)]
+        return [Item(step.at_ms, ROUTE, f"@{record.member_name} ({detail['how']})", end=WHO)]
     if step.kind == "rule":
         name, allowed = detail.get("rule", "rule"), detail.get("allowed")
         if name == "require":
@@ -98,7 +99,9 @@ def _step_items(record, step):
                      refused=not allowed)]
     if step.kind == "validation":
         fields = ", ".join(detail.get("errors") or {}) or "fields"
-        return [Item(step.at_ms, ROUTE, f"form check: no ({fields})", end=RULES, refused=True)]
+        checked = "JSON" if record.kind in ("api", "fetch") else "form"
+        return [Item(step.at_ms, ROUTE, f"{checked} check: no ({fields})", end=RULES,
+                     refused=True)]
     if step.kind == "email":
         subject = QUOTED.search(step.text)
         return [Item(step.at_ms, ROUTE, f"queued “{subject.group(1) if subject else 'email'}”",
