@@ -7,12 +7,15 @@ unknown address. Everything here is personal: no cache may keep it.
 import json
 from dataclasses import asdict
 
-from flask import Blueprint, abort, jsonify, render_template, request
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 from flask_login import current_user
 
+from .curl import as_curl
+from .diagram import sequence_svg
 from .masking import mask_mapping
 from .recorder import BROWSER_COOKIE, ring
 from .records import may_see
+from .source import functions_that_ran, source_of
 
 bp = Blueprint("flow", __name__, url_prefix="/flow")
 BROWSER_HALF_FIELDS = {"click", "request", "answer", "before", "after", "took_ms"}
@@ -53,7 +56,22 @@ def index():
 def story(record_id):
     record = record_or_404(record_id)
     followed = [r for r in visible_records() if r.came_from == record.id]
-    return render_template("inspector/story.html", record=record, followed=followed)
+    return render_template("inspector/story.html", record=record, followed=followed,
+                           **drawn_and_explained(record, followed))
+
+
+def drawn_and_explained(record, followed):
+    """The story page's diagram, the code that ran (its source in development) and its curl."""
+    with_source = current_app.config["BLOG_ENV"] == "development"
+    code = functions_that_ran(record)
+    for function in code:
+        function["source"] = source_of(function) if with_source else []
+    return {
+        "diagram": sequence_svg(record, followed,
+                                lambda next_record: url_for(".story", record_id=next_record.id)),
+        "code_that_ran": code,
+        "curl": as_curl(record, current_app.config["BASE_URL"]),
+    }
 
 
 @bp.get("/<record_id>.json")
