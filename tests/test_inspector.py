@@ -193,3 +193,20 @@ def test_an_api_refusal_tells_each_error_and_a_visitor_is_named_as_one(inspected
     assert refused.startswith("The JSON was checked and refused: ")
     assert set(response.get_json()["errors"]) <= set(
         record.steps[kinds.index("validation")].detail["errors"])
+
+
+def test_the_story_shows_the_browser_half_in_its_own_characters_and_escaped(
+        browser, make_member, make_article):
+    article = make_article(author=make_member("author"), title="Quoted")
+    make_member("member1")
+    member = browser()
+    Auth(member).login()
+    token = member.csrf_token()
+    response = member.post(f"/articles/{article.slug}/like",
+                           headers={"Accept": "application/json", "X-CSRFToken": token})
+    member.post(f"/flow/{response.headers['X-Request-Id']}/browser",
+                json={"story": json.dumps({"click": "Clicked “Like”", "after": "<b>Unlike</b>"})},
+                headers={"X-CSRFToken": token})
+    page = member.get(f"/flow/{response.headers['X-Request-Id']}").get_data(as_text=True)
+    assert "Clicked “Like”" in page and "\\u201c" not in page
+    assert "<b>Unlike</b>" not in page and "&lt;b&gt;Unlike&lt;/b&gt;" in page

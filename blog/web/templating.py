@@ -1,5 +1,6 @@
 """Filters the templates use."""
 
+import json
 import re
 
 BROWSERS = [("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"),
@@ -25,7 +26,16 @@ def format_datetime(value):
     return value.strftime("%-d %b %Y, %H:%M UTC") if value else ""
 
 
+def pretty_json(value):
+    """Data shown to a reader as indented JSON, with its own characters (“, •), not \\u escapes.
+
+    The result is plain text: autoescaping makes it safe in HTML, as for any string.
+    """
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+
+
 def init_app(app):
     """Register the filters."""
+    app.add_template_filter(pretty_json, "pretty_json")
     app.add_template_filter(device_name, "device_name")
     app.add_template_filter(format_datetime, "datetime")
