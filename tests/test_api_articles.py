@@ -405,3 +405,12 @@ def test_cors_allows_only_the_configured_origins(make_app):
     assert "Access-Control-Allow-Origin" not in other.headers
     page = client.get("/", headers={"Origin": "http://front.example"})
     assert "Access-Control-Allow-Origin" not in page.headers
+
+
+def test_a_tag_may_hold_an_underscore_as_realworld_clients_send(api, author):
+    article = {**NEW_ARTICLE, "tagList": ["dragons_2", "Training"]}
+    response = api.post("/api/articles", {"article": article}, token=author[1])
+    assert response.status_code == 201
+    assert response.get_json()["article"]["tagList"] == ["dragons_2", "training"]
+    listed = api.get("/api/articles?tag=dragons_2").get_json()
+    assert [a["slug"] for a in listed["articles"]] == ["how-to-train-your-dragon"]

@@ -209,7 +209,7 @@ def test_posts_without_csrf_token_change_nothing(client, writer, make_article):
         ({"title": "  "}, "title", "Give your article a title."),
         ({"body": ""}, "body", "Write something in the body."),
         ({"tags": "a b c d e"}, "tags", "Use at most 4 tags."),
-        ({"tags": "c++"}, "tags", "“c++” is not a tag: use 1 to 30 letters, digits or hyphens."),
+        ({"tags": "c++"}, "tags", "“c++” is not a tag: use 1 to 30 letters, digits, underscores or hyphens."),
         ({"tags": "x" * 31}, "tags", "is not a tag"),
         ({"cover_url": "http://example.org/a.png"}, "cover_url", "Use an https:// address"),
         ({"cover_url": "javascript:alert(1)"}, "cover_url", "Use an https:// address"),

@@ -66,7 +66,7 @@ def tag_list(description):
     return {
         "type": "array",
         "maxItems": 4,
-        "items": text(pattern=r"^[A-Za-z0-9-]{1,30}$"),
+        "items": text(pattern=r"^[A-Za-z0-9_-]{1,30}$"),
         "description": description,
     }
 
@@ -79,7 +79,7 @@ def _article(with_body):
         "slug": text("Made from the title when the article is created; it never changes."),
         "title": text(),
         "description": text(),
-        "tagList": {"type": "array", "maxItems": 4, "items": text(pattern=r"^[a-z0-9-]{1,30}$")},
+        "tagList": {"type": "array", "maxItems": 4, "items": text(pattern=r"^[a-z0-9_-]{1,30}$")},
         "createdAt": timestamp(),
         "updatedAt": timestamp(),
         "favorited": flag("Whether the member asking favorited it; false without a token."),

@@ -25,7 +25,8 @@ from .races import gone, lock_article_to_edit
 from .rows import insert_ignoring_duplicates
 
 MAX_TAGS = 4
-TAG_PATTERN = re.compile(r"[a-z0-9-]{1,30}")
+# Underscores too: RealWorld clients send tags like "dragons_2".
+TAG_PATTERN = re.compile(r"[a-z0-9_-]{1,30}")
 MAX_SLUG_BASE = 60
 WORDS_PER_MINUTE = 200
 LIMITS = {"title": 150, "description": 300, "cover_url": 500, "body": 100_000}
@@ -50,7 +51,7 @@ def parse_tags(text):
             continue
         if not TAG_PATTERN.fullmatch(raw):
             raise ArticleError(
-                "tags", f"“{raw[:40]}” is not a tag: use 1 to 30 letters, digits or hyphens."
+                "tags", f"“{raw[:40]}” is not a tag: use 1 to 30 letters, digits, underscores or hyphens."
             )
         names.append(raw)
     if len(names) > MAX_TAGS:
