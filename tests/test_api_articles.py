@@ -414,3 +414,11 @@ def test_a_tag_may_hold_an_underscore_as_realworld_clients_send(api, author):
     assert response.get_json()["article"]["tagList"] == ["dragons_2", "training"]
     listed = api.get("/api/articles?tag=dragons_2").get_json()
     assert [a["slug"] for a in listed["articles"]] == ["how-to-train-your-dragon"]
+
+
+def test_two_articles_with_the_same_title_both_succeed_with_distinct_slugs(api, author):
+    first = create(api, author[1])
+    second = create(api, author[1])
+    assert first.status_code == second.status_code == 201
+    made = {first.get_json()["article"]["slug"], second.get_json()["article"]["slug"]}
+    assert len(made) == 2
