@@ -43,7 +43,8 @@ class ArticleForm(FlaskForm):
     tags = StringField(
         "Tags",
         validators=[Tags()],
-        description="Up to 4, separated by commas or spaces: letters, digits, underscores and hyphens.",
+        description=("Up to 4, separated by commas or spaces: letters, digits, underscores "
+                     "and hyphens."),
     )
     body = TextAreaField(
         "Body",

@@ -51,7 +51,8 @@ def parse_tags(text):
             continue
         if not TAG_PATTERN.fullmatch(raw):
             raise ArticleError(
-                "tags", f"“{raw[:40]}” is not a tag: use 1 to 30 letters, digits, underscores or hyphens."
+                "tags",
+                f"“{raw[:40]}” is not a tag: use 1 to 30 letters, digits, underscores or hyphens.",
             )
         names.append(raw)
     if len(names) > MAX_TAGS:
