@@ -131,7 +131,7 @@ def test_wrong_credentials_are_a_401_that_does_not_say_which_part_was_wrong(api,
         "/api/users/login", {"user": {"email": "who@example.com", "password": "nope-nope"}}
     )
     assert api_errors(wrong_password, 401) == api_errors(unknown_email, 401) == {
-        "email or password": ["is invalid"]
+        "credentials": ["invalid"]  # RealWorld 2.0 (1.1.0 clients read any 401 body)
     }
 
 

@@ -243,7 +243,7 @@ def _responses(max_comments):
         "Unauthorized": error("The token is missing, malformed, expired or retired.",
                               {"token": ["is missing"]}),
         "WrongCredentials": error("No member has this email address (or username) and password.",
-                                  {"email or password": ["is invalid"]}),
+                                  {"credentials": ["invalid"]}),
         "Forbidden": error("The member may not do this: not their article or comment "
                            "(`{\"errors\": {\"article\": [\"forbidden\"]}}`, or `comment`), "
                            "or their email is not confirmed yet.",

@@ -37,7 +37,7 @@ def login():
         message = LOCKED_MESSAGE.format(url=external_url("auth.login"))
         return jsonify(errors={"body": [message]}), 429, {"Retry-After": str(locked.retry_after)}
     if user is None:
-        raise ApiError.on(401, "email or password", "is invalid")
+        raise ApiError.on(401, "credentials", "invalid")  # the spec 2.0 wording
     return jsonify(user=user_json(user))
 
 
