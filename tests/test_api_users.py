@@ -74,10 +74,10 @@ def test_register_refuses_bad_fields_with_the_sites_rules(api, fields, field, wo
 
 def test_register_says_when_a_username_or_email_is_taken(api, make_member, deliver, mailbox):
     make_member("taken", email="taken@example.com")
-    assert api_errors(register(api, username="TAKEN"), 422) == {
-        "username": ["This username is already taken."]
+    assert api_errors(register(api, username="TAKEN"), 409) == {
+        "username": ["has already been taken"]
     }
-    assert api_errors(register(api, email="Taken@example.com"), 422) == {
+    assert api_errors(register(api, email="Taken@example.com"), 409) == {
         "email": ["has already been taken"]
     }
     # The owner of the address hears about the attempt, as after the sign-up page.
@@ -207,9 +207,9 @@ def test_update_user_is_all_or_nothing(api, api_member, make_member):
     make_member("taken")
     _, token = api_member("jake")
     errors = api_errors(
-        api.put("/api/user", {"user": {"bio": "New bio", "username": "taken"}}, token=token), 422
+        api.put("/api/user", {"user": {"bio": "New bio", "username": "taken"}}, token=token), 409
     )
-    assert errors == {"username": ["This username is already taken."]}
+    assert errors == {"username": ["has already been taken"]}
     me = api.get("/api/user", token=token).get_json()["user"]
     assert (me["username"], me["bio"]) == ("jake", None)
 
@@ -386,7 +386,7 @@ def test_registrations_that_email_an_address_are_limited_per_address(make_app, m
         # ...each attempt that emails the owner does.
         for n in range(2):
             response = register(api, username=f"other{n}", email="owner@example.com")
-            assert api_errors(response, 422) == {"email": ["has already been taken"]}
+            assert api_errors(response, 409) == {"email": ["has already been taken"]}
         response = register(api, username="other9", email="owner@example.com")
         assert list(api_errors(response, 429)) == ["body"]
         assert register(api, username="fresh", email="fresh@example.com").status_code == 201

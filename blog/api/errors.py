@@ -2,7 +2,7 @@
 
 from flask import jsonify
 
-from ..domain.errors import FieldError, Forbidden, NotFound, Unverified
+from ..domain.errors import Conflict, FieldError, Forbidden, NotFound, Unverified
 from ..extensions import db
 from .blueprint import bp
 
@@ -12,6 +12,10 @@ API_FIELD_NAMES = {
     "current_password": "password",
     "new_password": "password",
 }
+
+
+# RealWorld 2.0's words for the refusals it names; our own words for the rest.
+SPEC_WORDING = {"blank": "can't be blank", "taken": "has already been taken"}
 
 
 class ApiError(Exception):
@@ -44,7 +48,8 @@ def field_error(error):
     """A domain rule refused the input: 422, named as the API names the field."""
     db.session.rollback()
     field = API_FIELD_NAMES.get(error.field, error.field)
-    return jsonify(errors={field: [error.message]}), 422
+    status = 409 if isinstance(error, Conflict) else 422
+    return jsonify(errors={field: [SPEC_WORDING.get(error.code, error.message)]}), status
 
 
 @bp.errorhandler(Forbidden)

@@ -35,7 +35,7 @@ does not know are ignored.
 # --- operations ------------------------------------------------------------------
 
 ERROR_RESPONSES = {
-    "401": "Unauthorized", "403": "Forbidden", "404": "NotFound",
+    "401": "Unauthorized", "403": "Forbidden", "404": "NotFound", "409": "Conflict",
     "413": "TooLarge", "422": "Unprocessable", "429": "TooManyRequests",
 }
 
@@ -94,13 +94,13 @@ def _paths(max_comments):
         "/users/login": {"post": login},
         "/users": {"post": operation(
             "register", "Users", "Register; the address is confirmed by an emailed link",
-            body="Registration", answers=("201", "User"), errors=("422", "429"))},
+            body="Registration", answers=("201", "User"), errors=("409", "422", "429"))},
         "/user": {
             "get": operation("getCurrentUser", "Users", "The member the token belongs to",
                              auth="required", answers=("200", "User")),
             "put": operation("updateCurrentUser", "Users", "Change the member's account",
                              auth="required", body="UserChanges", answers=("200", "User"),
-                             errors=("422", "429")),
+                             errors=("409", "422", "429")),
         },
         "/profiles/{username}": {"get": operation(
             "getProfile", "Profiles", "A member's profile", auth="optional",

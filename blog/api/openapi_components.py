@@ -248,6 +248,8 @@ def _responses(max_comments):
                            "(`{\"errors\": {\"article\": [\"forbidden\"]}}`, or `comment`), "
                            "or their email is not confirmed yet.",
                            {"email": ["is not verified"]}),
+        "Conflict": error("The username or email belongs to another member.",
+                          {"username": ["has already been taken"]}),
         "NotFound": error("No such article, profile or comment.", {"article": ["not found"]}),
         "TooLarge": error("The request is over 1 MiB.", {"body": ["What you sent is too large."]}),
         "Unprocessable": error("The input breaks a rule; each field at fault is named.",

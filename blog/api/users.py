@@ -10,7 +10,7 @@ from ..web.links import external_url
 from ..web.write_limits import limit_writes
 from .auth import asking_user, token_required, writer_required
 from .blueprint import bp
-from .errors import ApiError, not_found
+from .errors import SPEC_WORDING, ApiError, not_found
 from .payload import BLANK, read_payload, text_fields
 from .present import profile_json, user_json
 
@@ -54,7 +54,7 @@ def register():
     if user is None:
         # Unlike the sign-up page, a RealWorld client must be told (the owner
         # of the address has been emailed about the attempt).
-        raise ApiError.on(422, "email", "has already been taken")
+        raise ApiError.on(409, "email", SPEC_WORDING["taken"])
     return jsonify(user=user_json(user)), 201
 
 

@@ -96,9 +96,9 @@ def _clean_fields(title, description, body, tags, cover_url):
         "cover_url": (cover_url or "").strip(),
     }
     if not fields["title"]:
-        raise ArticleError("title", "Give your article a title.")
+        raise ArticleError("title", "Give your article a title.", code="blank")
     if not fields["body"].strip():
-        raise ArticleError("body", "Write something in the body.")
+        raise ArticleError("body", "Write something in the body.", code="blank")
     for name, limit in LIMITS.items():
         if len(fields[name]) > limit:
             raise ArticleError(name, f"Use at most {limit} characters.")

@@ -45,7 +45,7 @@ def clean_body(body):
     """The body with browser line endings normalised; raises CommentError when unusable."""
     body = (body or "").replace("\r\n", "\n")
     if not body.strip():
-        raise CommentError("body", EMPTY_BODY)
+        raise CommentError("body", EMPTY_BODY, code="blank")
     if len(body) > MAX_BODY:
         raise CommentError("body", LONG_BODY)
     return body

@@ -10,16 +10,24 @@ class DomainError(Exception):
 
 
 class FieldError(DomainError, ValueError):
-    """The input was refused: `field` names the culprit, `message` says why."""
+    """The input was refused: `field` names the culprit, `message` says why.
 
-    def __init__(self, field, message):
+    `code` names the kind of refusal ("blank", "taken") for callers with
+    their own wording, as the RealWorld API has.
+    """
+
+    def __init__(self, field, message, code=None):
         super().__init__(message)
         self.field = field
         self.message = message
+        self.code = code
 
 
 class Conflict(FieldError):
     """The value is taken by someone else (a username, an email address)."""
+
+    def __init__(self, field, message, code="taken"):
+        super().__init__(field, message, code)
 
 
 class Forbidden(DomainError):
