@@ -422,3 +422,15 @@ def test_two_articles_with_the_same_title_both_succeed_with_distinct_slugs(api, 
     assert first.status_code == second.status_code == 201
     made = {first.get_json()["article"]["slug"], second.get_json()["article"]["slug"]}
     assert len(made) == 2
+
+
+def test_an_update_keeps_tags_left_out_clears_them_with_an_empty_list_and_refuses_null(
+        api, author):
+    create(api, author[1], tagList=["dragons", "training"])
+    url = "/api/articles/how-to-train-your-dragon"
+    kept = api.put(url, {"article": {"body": "Still about dragons."}}, token=author[1])
+    assert sorted(kept.get_json()["article"]["tagList"]) == ["dragons", "training"]
+    refused = api.put(url, {"article": {"tagList": None}}, token=author[1])
+    assert list(api_errors(refused, 422)) == ["tagList"]
+    cleared = api.put(url, {"article": {"tagList": []}}, token=author[1])
+    assert cleared.get_json()["article"]["tagList"] == []

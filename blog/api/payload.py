@@ -44,10 +44,13 @@ def text_fields(payload, required=(), optional=()):
 
 
 def tag_list(payload):
-    """The tagList of `payload` as a list of strings, or None when it is missing."""
-    tags = payload.get("tagList")
-    if tags is None:
+    """The tagList of `payload` as a list of strings, or None when it is left out.
+
+    RealWorld 2.0: left out keeps an article's tags, [] clears them, null is refused.
+    """
+    if "tagList" not in payload:
         return None
+    tags = payload["tagList"]
     if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
         raise ApiError.on(422, "tagList", "must be a list of strings")
     return tags
