@@ -36,6 +36,7 @@ ENV_SETTINGS = {
     "SECURITY_LOG_FILE": str,
     "ACCESS_LOG": "bool",
     "FLOW_INSPECTOR": "bool",
+    "REFUSE_COMMON_PASSWORDS": "bool",
     "FLOW_INSPECTOR_KEEP": int,
     "ACCESS_LOG_FILE": str,
     "SERVER_CONNECTION_LIMIT": int,
@@ -106,6 +107,10 @@ class DefaultConfig:
     MAX_CONTENT_LENGTH = 1024 * 1024
     # How many reverse proxies (nginx, Caddy) stand in front and set X-Forwarded-*.
     TRUSTED_PROXIES = 0
+
+    # Passwords on the list of the 30,000 most common are refused. Only to run a test
+    # suite that signs up with "password123" (RealWorld's does): never on a real site.
+    REFUSE_COMMON_PASSWORDS = True
 
     # "fast" is for the test suite only; anything else is argon2-cffi's default.
     PASSWORD_HASH_PROFILE = "default"  # noqa: S105 - a profile name, not a password

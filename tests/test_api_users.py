@@ -464,3 +464,16 @@ def test_null_clears_bio_and_image_and_a_blank_or_null_name_is_refused(api, api_
             response = api.put("/api/user", {"user": {field: value}}, token=token)
             assert api_errors(response, 422) == {field: ["can't be blank"]}, (field, value)
     assert api.get("/api/user", token=token).get_json()["user"]["username"] == "jake"
+
+
+def test_common_passwords_are_refused_unless_the_site_allows_them(make_app):
+    from api_contract import ApiClient
+
+    for refuse, status in ((True, 422), (False, 201)):
+        app = make_app(REFUSE_COMMON_PASSWORDS=refuse)
+        with app.app_context():
+            api = ApiClient(app.test_client())
+            response = api.post("/api/users", {"user": {
+                "username": f"suite{int(refuse)}", "email": f"suite{int(refuse)}@example.com",
+                "password": "password123"}})
+            assert response.status_code == status, response.get_json()

@@ -81,6 +81,6 @@ def password_problem(password, username="", email=""):
         return "Your password cannot be your username."
     if email and (lowered == email.lower() or lowered == email.split("@")[0].lower()):
         return "Your password cannot be your email address."
-    if lowered in _common_passwords():
+    if settings["REFUSE_COMMON_PASSWORDS"] and lowered in _common_passwords():
         return "This password is too common and easy to guess. Choose another."
     return None
