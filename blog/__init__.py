@@ -38,11 +38,13 @@ def create_app(test_config=None):
 
 def register_inspector(app):
     """The flow inspector: records each request's story and shows it (blog/inspector/)."""
-    from .inspector import recorder
+    from .inspector import learn, recorder
     from .inspector.views import bp as flow_bp
 
     recorder.init_app(app)  # after CSRFProtect: its check runs before the recorder's
     app.register_blueprint(flow_bp)
+    if learn.wanted(app):
+        app.register_blueprint(learn.bp)
 
 
 def register_extensions(app):
