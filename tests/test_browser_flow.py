@@ -1,0 +1,102 @@
+"""The flow inspector in a real browser: the bar, the toast after a Like, and its story.
+
+The live server runs with FLOW_INSPECTOR on, as `make run` has it. A member
+logs in, the bar at the bottom of the home page tells that page's story, a
+Like by fetch shows its round trip in the toast, and the story it links to
+ends with what the click changed on the page. No console error, and no secret
+in the story page's source.
+
+With UPDATE_SCREENSHOTS=1 the test also writes the README's picture of the
+story (docs/flow-inspector-story.png); without it, it writes nothing.
+"""
+
+import os
+import re
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import pytest
+from playwright.sync_api import expect
+from test_browser import log_in
+
+from helpers import TEST_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "flow-inspector-story.png"
+TOKEN_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+@pytest.fixture
+def live_config():
+    return {"FLOW_INSPECTOR": True, "BLOG_ENV": "development"}
+
+
+def bar(page):
+    return page.get_by_role("complementary", name="How this page was made")
+
+
+def collect_errors(page):
+    """Console errors and uncaught exceptions of `page`, as they happen."""
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return errors
+
+
+def test_bar_toast_and_story_of_a_like(new_page, live_server, make_member, make_article):
+    with live_server.app.app_context():
+        slug = make_article(author=make_member("author"), title="Learning by clicking").slug
+        make_member("member1")
+    page = new_page(viewport={"width": 1000, "height": 900})
+    errors = collect_errors(page)
+
+    page.goto(live_server.url + "/")
+    with page.expect_response(lambda r: r.url.endswith("/auth/login")
+                              and r.request.method == "POST") as login:
+        log_in(page, "member1", TEST_PASSWORD)
+    login_id = login.value.headers["x-request-id"]
+    login_form = parse_qs(login.value.request.post_data)
+
+    # The bar tells this very page's story once it has arrived.
+    expect(bar(page).locator(".flow-summary")).to_have_text(
+        re.compile(r"^GET / → 200 OK in \d+ ms · \d+ SQL statements?$"))
+    bar(page).get_by_text("This page:").click()
+    sentences = bar(page).get_by_role("listitem")
+    expect(sentences.first).to_have_text(
+        "Your browser asked for a page: GET /. It is handled by index().")
+    expect(sentences.filter(has_text="Your session cookie says you are @member1.")).to_have_count(1)
+    expect(sentences.last).to_contain_text("open the whole story to read them")
+
+    # A Like by fetch: the toast shows the round trip and links to its story.
+    page.goto(f"{live_server.url}/articles/{slug}")
+    like_token = page.locator(".article-reactions input[name=csrf_token]").first.input_value()
+    like = page.locator(".article-reactions").get_by_role("button", name=re.compile(r"^Like\b"))
+    with page.expect_response(lambda r: r.url.endswith("/browser")) as browser_half:
+        like.click()
+    assert browser_half.value.status == 200
+    toast = bar(page).get_by_role("status")
+    expect(toast).to_contain_text(
+        f'POST /articles/{slug}/like → 200 {{"liked":true,"likes_count":1}}')
+    toast.get_by_role("link", name="Read its story").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"POST /articles/{slug}/like → 200")
+    expect(page.get_by_text("Back in the browser: Like 0 → Unlike 1")).to_be_visible()
+    expect(page.get_by_text("The database: one row added to likes")).to_be_visible()
+    if os.environ.get("UPDATE_SCREENSHOTS"):
+        page.screenshot(path=str(SCREENSHOT))
+
+    cookies = {c["name"]: c["value"] for c in page.context.cookies() if c["name"] != "flow_from"}
+    assert {"session", "flow_browser"} <= set(cookies)
+    secrets = {f"the {name} cookie": value for name, value in cookies.items()}
+    secrets |= {"the password": TEST_PASSWORD,
+                "the secret key": live_server.app.config["SECRET_KEY"],
+                "the login form's token": login_form["csrf_token"][0],
+                "the Like's token": like_token}
+    for story_url in (page.url, f"{live_server.url}/flow/{login_id}"):
+        source = page.request.get(story_url).text()
+        for own_token in TOKEN_INPUT.findall(source):  # the page's own Log out button
+            source = source.replace(own_token, "")
+        found = [what for what, value in secrets.items() if value in source]
+        assert found == [], f"{story_url} shows {', '.join(found)}"
+    assert errors == []
