@@ -1,5 +1,6 @@
 """The story in plain words: one sentence per step, for someone learning how a back end works."""
 
+import functools
 import inspect
 import json
 import re
@@ -52,6 +53,12 @@ def secrets_in_request():
 
 def code_of(function):
     """Where `function` is defined (decorators unwrapped): name, file and line."""
+    found = _code_of(function)
+    return dict(found) if found else None  # a copy: a step may not change the cache
+
+
+@functools.cache  # a page may check a rule once per comment: read each source once
+def _code_of(function):
     function = inspect.unwrap(function)
     try:
         path = Path(inspect.getsourcefile(function)).resolve()
