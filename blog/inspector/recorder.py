@@ -5,6 +5,7 @@ SQLAlchemy and our own layers already announce: request signals, engine
 events, the domain's rule and outbox signals, the security event log.
 """
 
+import functools
 import logging
 import re
 import secrets
@@ -58,15 +59,23 @@ def _ms():
     return (time.perf_counter() - g.flow_started) * 1000
 
 
+@functools.lru_cache(maxsize=4096)  # asked for every frame of every SQL statement
+def _our_file(filename):
+    """(file relative to the project, in blog/domain, in blog/inspector), or None if not ours."""
+    path = Path(filename)
+    if PACKAGE not in path.parents:
+        return None
+    return str(path.relative_to(PACKAGE.parent)), "domain" in path.parts, "inspector" in path.parts
+
+
 def our_caller(skip_inspector=True):
     """The innermost frame of our own code (domain first) that led here: function, file, line."""
     frame, fallback = sys._getframe(2), None
     while frame is not None:
-        path = Path(frame.f_code.co_filename)
-        if PACKAGE in path.parents and not (skip_inspector and "inspector" in path.parts):
-            found = {"function": frame.f_code.co_name, "line": frame.f_lineno,
-                     "file": str(path.relative_to(PACKAGE.parent))}
-            if "domain" in path.parts:
+        ours = _our_file(frame.f_code.co_filename)
+        if ours and not (skip_inspector and ours[2]):
+            found = {"function": frame.f_code.co_name, "line": frame.f_lineno, "file": ours[0]}
+            if ours[1]:
                 return found
             fallback = fallback or found
         frame = frame.f_back
