@@ -8,6 +8,10 @@ requests per second, p50/p95/p99 latency and errors per page. With
 it); with --url it measures a site that is already running. Nothing leaves
 this machine, and the temporary database is deleted at the end.
 
+--flow-inspector both serves the same database from two processes, the
+flow inspector off in one and on in the other, measures them in turns
+(--rounds) and compares the two (its cost, issue 11).
+
 Client and server share this machine's cores, so the numbers are for
 comparing changes, not a promise about production.
 """
@@ -46,14 +50,22 @@ def parse_args(argv=None):
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients (8)")
     parser.add_argument("--duration", type=float, default=10, help="seconds to run (10)")
     parser.add_argument("--threads", type=int, default=8, help="waitress threads (8)")
+    parser.add_argument("--pages", help="only the pages whose names contain one of these "
+                        "comma-separated words, e.g. home,article")
+    parser.add_argument("--flow-inspector", choices=("off", "on", "both"), default="off",
+                        help="serve with FLOW_INSPECTOR off (as in production), on (as on "
+                        "`make run`), or both, taking turns, and compare (off)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="turns of DURATION seconds each server takes (1)")
     return parser.parse_args(argv)
 
 
-def make_app(database_url):
+def make_app(database_url, flow_inspector=False):
     from blog import create_app
 
     return create_app(DEMO_CONFIG | {
         "DATABASE_URL": database_url, "SECRET_KEY": secrets.token_urlsafe(32),
+        "FLOW_INSPECTOR": flow_inspector,
     })
 
 
@@ -129,14 +141,14 @@ def page_list(slug, tag, username):
     return [*pages, ("API tags", "/api/tags")]
 
 
-def serve(database_url, threads, port_queue):
+def serve(database_url, threads, port_queue, flow_inspector=False):
     """Child process: the app under waitress on a free loopback port, reported back."""
     from blog.serving import create_server
 
     faulthandler.enable()  # a crash in the server prints where it happened
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     # The settings wsgi.py serves with (threads: one on Python 3.11).
-    server = create_server(make_app(database_url), "127.0.0.1", 0, threads)
+    server = create_server(make_app(database_url, flow_inspector), "127.0.0.1", 0, threads)
     port_queue.put(server.effective_port)
     server.run()
 
@@ -188,21 +200,40 @@ def run_clients(host, port, pages, clients, duration):
 def report(pages, results, elapsed):
     """One line per page and a total: answered requests/s and their latency, and errors.
 
-    An error is a failed connection or a 5xx answer.
+    An error is a failed connection or a 5xx answer. Returns {page name: (req/s, p50, p99)}.
     """
     print(f"{'page':<22} {'path':<34} {'status':<8} {'reqs':>6} {'req/s':>7} "
           f"{'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6}")
     rows = [(name, path, results[path]) for name, path in pages]
     rows.append(("all", "", [sample for _, _, samples in rows for sample in samples]))
+    figures = {}
     for name, path, samples in rows:
         if not samples:
             continue
         answered = [seconds * 1000 for seconds, s in samples if s is not None and s < 500]
         statuses = sorted({str(s) for _, s in samples if s is not None})
         p50, p95, p99 = percentiles(answered) if answered else (0, 0, 0)
+        figures[name] = (len(answered) / elapsed, p50, p99)
         print(f"{name:<22} {path[:34]:<34} {','.join(statuses)[:8]:<8} {len(answered):>6} "
               f"{len(answered) / elapsed:>7.1f} {p50:>7.1f} {p95:>7.1f} {p99:>7.1f} "
               f"{len(samples) - len(answered):>6}")
+    return figures
+
+
+def compare(off, on):
+    """The flow inspector's cost per page: req/s and latency off and on, and on/off."""
+    print("\nFlow inspector off -> on (on/off: req/s below 1 and latency above 1 mean slower)")
+    print(f"{'page':<22} {'req/s off':>9} {'on':>7} {'on/off':>6}  {'p50 off':>7} {'on':>6} "
+          f"{'on/off':>6}  {'p99 off':>7} {'on':>6} {'on/off':>6}")
+    for name in off:
+        if name not in on:
+            continue
+        row = [f"{name:<22}"]
+        for index, width in ((0, 9), (1, 7), (2, 7)):
+            before, after = off[name][index], on[name][index]
+            ratio = after / before if before else float("nan")
+            row.append(f"{before:>{width}.1f} {after:>6.1f} {ratio:>6.2f} ")
+        print(" ".join(row))
 
 
 def percentiles(values):
@@ -212,13 +243,77 @@ def percentiles(values):
     return cuts[49], cuts[94], cuts[98]
 
 
-def measure(host, port, pages, args, what):
+def warm_up(host, port, pages, what):
     print(f"Warming up {what}:")
     for name, path in pages:
         print(f"  {fetch(host, port, path)[0]}  {path}  ({name})")
+
+
+def measure(host, port, pages, args, what):
+    warm_up(host, port, pages, what)
     print(f"{args.clients} clients for {args.duration:g} s...")
     results, elapsed = run_clients(host, port, pages, args.clients, args.duration)
-    report(pages, results, elapsed)
+    return report(pages, results, elapsed)
+
+
+def chosen(pages, wanted):
+    """The pages whose names contain one of the comma-separated words in `wanted` (all: None)."""
+    if not wanted:
+        return pages
+    words = [word.strip() for word in wanted.split(",") if word.strip()]
+    return [(name, path) for name, path in pages if any(word in name for word in words)]
+
+
+def start_server(database_url, threads, flow_inspector):
+    """A child process serving `database_url` on a free loopback port: (process, port)."""
+    context = multiprocessing.get_context("spawn")
+    port_queue = context.Queue()
+    server = context.Process(target=serve, daemon=True,
+                             args=(database_url, threads, port_queue, flow_inspector))
+    server.start()
+    try:
+        return server, port_queue.get(timeout=60)
+    except BaseException:
+        server.terminate()
+        raise
+
+
+def measure_servers(database_url, pages, args, modes):
+    """Serve once per flow inspector mode; returns {mode: report()'s figures}.
+
+    With two servers they take turns, args.rounds each (off, on, on, off, ...),
+    so a change in the machine's load falls on both alike.
+    """
+    servers = {mode: start_server(database_url, args.threads, mode) for mode in modes}
+    words = {False: "off", True: "on"}
+    try:
+        results = {mode: defaultdict(list) for mode in modes}
+        elapsed = dict.fromkeys(modes, 0.0)
+        for mode, (_, port) in servers.items():
+            warm_up("127.0.0.1", port, pages, f"waitress ({args.threads} threads) at "
+                    f"http://127.0.0.1:{port}, flow inspector {words[mode]}")
+        for turn in range(args.rounds):
+            for mode in modes if turn % 2 == 0 else modes[::-1]:
+                print(f"Flow inspector {words[mode]}: {args.clients} clients for "
+                      f"{args.duration:g} s...")
+                found, took = run_clients("127.0.0.1", servers[mode][1], pages, args.clients,
+                                          args.duration)
+                for path, samples in found.items():
+                    results[mode][path] += samples
+                elapsed[mode] += took
+        figures = {}
+        for mode in modes:
+            print(f"\nFlow inspector {words[mode]}:")
+            figures[mode] = report(pages, results[mode], elapsed[mode])
+        for mode, (process, _) in servers.items():
+            if process.exitcode is not None:
+                print(f"The server ({words[mode]}) died during the run "
+                      f"(exit code {process.exitcode}).")
+        return figures
+    finally:
+        for process, _ in servers.values():
+            process.terminate()
+            process.join(timeout=10)
 
 
 def main(argv=None):
@@ -226,27 +321,18 @@ def main(argv=None):
     if args.url:
         parts = urlsplit(args.url)
         host, port = parts.hostname, parts.port or 80
-        measure(host, port, pages_from_html(host, port), args, args.url)
+        measure(host, port, chosen(pages_from_html(host, port), args.pages), args, args.url)
         return
     with tempfile.TemporaryDirectory(prefix="blog-bench-") as tmp:
         database_url = args.database_url
         if not database_url:
             database_url = f"sqlite:///{tmp}/bench.sqlite3"
             seed_database(database_url, args)
-        pages = pages_from_database(database_url)
-        port_queue = multiprocessing.get_context("spawn").Queue()
-        server = multiprocessing.get_context("spawn").Process(
-            target=serve, args=(database_url, args.threads, port_queue), daemon=True)
-        server.start()
-        try:
-            port = port_queue.get(timeout=60)
-            what = f"waitress ({args.threads} threads) at http://127.0.0.1:{port}"
-            measure("127.0.0.1", port, pages, args, what)
-            if server.exitcode is not None:
-                print(f"The server process died during the run (exit code {server.exitcode}).")
-        finally:
-            server.terminate()
-            server.join(timeout=10)
+        pages = chosen(pages_from_database(database_url), args.pages)
+        modes = {"off": [False], "on": [True], "both": [False, True]}[args.flow_inspector]
+        figures = measure_servers(database_url, pages, args, modes)
+        if len(modes) == 2:
+            compare(figures[False], figures[True])
 
 
 if __name__ == "__main__":
