@@ -139,10 +139,16 @@ def _from_remember_cookie(app, user, **extra):
 
 def _decided(check, user=None, targets=(), allowed=False, reason=None, **extra):
     record = current()
-    if record is not None:
-        record.step("rule", telling.rule_sentence(check, targets, allowed, reason), _ms(),
-                    detail={"rule": check.__name__, "allowed": allowed},
-                    code=telling.code_of(check))
+    if record is None:
+        return
+    text = telling.rule_sentence(check, targets, allowed, reason)
+    # A page asks the same rule once per comment or card: one step, counted.
+    asked = g.setdefault("flow_rules_asked", {})
+    if text in asked:
+        asked[text].detail["times asked"] += 1
+        return
+    asked[text] = record.step("rule", text, _ms(), code=telling.code_of(check), detail={
+        "rule": check.__name__, "allowed": allowed, "times asked": 1})
 
 
 def _queued(message, template, **extra):
@@ -233,6 +239,9 @@ def _finished(app, response, **extra):
     if refused:
         record.step("validation", telling.json_errors_sentence(response.status_code, refused),
                     _ms(), detail={"errors": mask_mapping(refused, record.secrets)})
+    for step in g.get("flow_rules_asked", {}).values():
+        if step.detail["times asked"] > 1:
+            step.text += f" Asked {step.detail['times asked']} times for this answer."
     record.step("answer", telling.answer_sentence(response), record.duration_ms,
                 detail=telling.answer_detail(response, record.secrets))
     ring().add(record)
