@@ -100,3 +100,25 @@ def test_bar_toast_and_story_of_a_like(new_page, live_server, make_member, make_
         found = [what for what, value in secrets.items() if value in source]
         assert found == [], f"{story_url} shows {', '.join(found)}"
     assert errors == []
+
+
+def test_learn_works_on_a_phone(new_page, live_server, make_member, make_article):
+    with live_server.app.app_context():
+        slug = make_article(author=make_member("alice"), title="Learning by clicking").slug
+    page = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    errors = collect_errors(page)
+    page.goto(live_server.url + "/")
+    bar(page).get_by_text("This page:").click()
+    bar(page).get_by_role("link", name="Follow one request, step by step").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Follow one request")
+    expect(page.get_by_role("heading", level=2)).to_have_text(
+        ["Click", "Request", "Validate", "Authenticate", "Change", "Status", "View update"])
+    expect(page.locator(".learn-curl")).to_contain_text(f"{live_server.url}/api/articles/{slug}")
+    page.get_by_role("link", name="Learning by clicking").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Learning by clicking")
+    page.go_back()
+    widths = page.evaluate(
+        "() => ({page: document.documentElement.scrollWidth, screen: window.innerWidth})")
+    assert widths["page"] <= widths["screen"], widths
+    assert errors == []
