@@ -109,3 +109,14 @@ def test_the_curl_lines_work_as_pasted(make_app, make_member, make_article):
     assert answers[2].startswith("200")
     body = json.loads(answers[2].split("\n\n", 1)[1])  # text mode: \r\n read as \n
     assert body["article"]["slug"] == slug and body["article"]["favorited"] is True
+
+
+def test_the_weak_password_to_try_is_one_sign_up_refuses(make_app):
+    for refuse_common, password in ((True, "qwertyuiop"), (False, "abc")):
+        app = make_app(FLOW_INSPECTOR=True, BLOG_ENV="development",
+                       REFUSE_COMMON_PASSWORDS=refuse_common)
+        visitor = FormClient(app.test_client())
+        assert f"with the password <code>{password}</code>" in visitor.get(
+            "/learn").get_data(as_text=True)
+        refused = Auth(visitor).register(password=password, confirm=password)
+        assert refused.status_code == 200  # the form again, not a redirect: refused

@@ -19,7 +19,8 @@ from .views import personal, visible_records
 bp = Blueprint("learn", __name__)
 bp.after_request(personal)  # it lists your own requests: no cache may keep it
 DEMO_MEMBER = "alice"
-WEAK_PASSWORD = "qwertyuiop"  # noqa: S105 - one of the common passwords sign-up refuses
+# Passwords sign-up refuses, and why: a common one, or (common ones allowed) a short one.
+WEAK_PASSWORDS = {True: ("qwertyuiop", "It is too common"), False: ("abc", "It is too short")}
 LIKE_ENDPOINT = "article.react"
 
 
@@ -80,7 +81,8 @@ def page():
     member = find_by_username(DEMO_MEMBER)
     return render_template(
         "inspector/learn.html", article=article, demo_member=member,
-        demo_password=DEMO_PASSWORD, weak_password=WEAK_PASSWORD,
+        demo_password=DEMO_PASSWORD,
+        weak_password=WEAK_PASSWORDS[bool(current_app.config["REFUSE_COMMON_PASSWORDS"])],
         tries=latest_tries(visible_records()),
         curl=curl_lines(current_app.config["BASE_URL"], article.slug, member) if article else None,
     )
