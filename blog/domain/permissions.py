@@ -27,15 +27,21 @@ def rule(check):
     return decide
 
 
+def _writes(user):
+    if not user.is_authenticated:
+        return False
+    return user.is_verified or not settings["REQUIRE_VERIFIED_EMAIL"]
+
+
 @rule
 def may_write(user):
     """Members may write once their email is confirmed (when the site asks for that).
 
     The one spelling of this rule: views, the API and templates all ask here.
+    The rules below build on it through _writes, so that only the rule asked
+    announces its answer (a page asks one per comment: half as many signals).
     """
-    if not user.is_authenticated:
-        return False
-    return user.is_verified or not settings["REQUIRE_VERIFIED_EMAIL"]
+    return _writes(user)
 
 
 def require_may_write(user):
@@ -53,7 +59,7 @@ def can_view(user, article):
 @rule
 def can_edit(user, article):
     """Only the author edits, and only while allowed to write at all."""
-    return may_write(user) and user.id == article.author_id
+    return _writes(user) and user.id == article.author_id
 
 
 @rule
@@ -67,13 +73,13 @@ def can_delete(user, article):
 @rule
 def can_comment(user, article):
     """Members who may write comment on published articles."""
-    return may_write(user) and article.is_published
+    return _writes(user) and article.is_published
 
 
 @rule
 def can_edit_comment(user, comment):
     """Only the author edits a comment, while allowed to write; a deleted one is gone."""
-    return may_write(user) and not comment.is_deleted and user.id == comment.author_id
+    return _writes(user) and not comment.is_deleted and user.id == comment.author_id
 
 
 @rule
