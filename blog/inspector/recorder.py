@@ -35,6 +35,7 @@ from ..web.signals import member_identified
 from . import telling
 from .masking import mask_mapping, mask_value, secrets_in
 from .records import Record, Ring, Step
+from .sendable import kept_request
 
 BROWSER_COOKIE = "flow_browser"
 # Set on a redirect: the next request of this browser is the page it led to.
@@ -100,6 +101,7 @@ def _started(app, **extra):
     body = request.get_json(silent=True) if request.is_json else None
     record.secrets = [*secrets_in(form), *secrets_in(body or {}),
                       *telling.secrets_in_request()]
+    record.replayable = kept_request(form, body, record.secrets)
     record.view = telling.view_code(app, request.endpoint)
     record.step("arrived", telling.arrival_sentence(record), 0.0, detail={
         "query": mask_mapping(request.args.to_dict(flat=False)),

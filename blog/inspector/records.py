@@ -45,6 +45,7 @@ class Record:
     came_from: str | None = None  # the record this one followed (a redirect)
     browser_half: dict | None = None
     replay: str | None = None  # what a what-if replay changed
+    replayable: dict | None = None  # a write's request, masked, to send again (sendable.py)
     secrets: list = field(default_factory=list, repr=False)
 
     def step(self, kind, text, at_ms, **extra):
