@@ -38,7 +38,7 @@ def create_app(test_config=None):
 
 def register_inspector(app):
     """The flow inspector: records each request's story and shows it (blog/inspector/)."""
-    from .inspector import learn, recorder
+    from .inspector import learn, recorder, replay_views  # noqa: F401 - replay_views: its route
     from .inspector.views import bp as flow_bp
 
     recorder.init_app(app)  # after CSRFProtect: its check runs before the recorder's

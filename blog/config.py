@@ -53,6 +53,7 @@ ENV_SETTINGS = {
     "RATELIMIT_REACTIONS_PER_IP": str,
     "RATELIMIT_FOLLOWS_PER_MEMBER": str,
     "RATELIMIT_FOLLOWS_PER_IP": str,
+    "RATELIMIT_REPLAYS_PER_IP": str,
     "LOGIN_DEVICE_MAX_AGE": int,
     "LOGIN_LINK_MAX_AGE": int,
 }
@@ -188,6 +189,8 @@ class DefaultConfig:
     RATELIMIT_REACTIONS_PER_IP = "60 per minute;1000 per hour"
     RATELIMIT_FOLLOWS_PER_MEMBER = "30 per minute;200 per hour"
     RATELIMIT_FOLLOWS_PER_IP = "60 per minute;500 per hour"
+    # The flow inspector's "What if?" replays (development only), per IP address.
+    RATELIMIT_REPLAYS_PER_IP = "20 per minute;200 per hour"
     # The article page shows this many threads (top-level comments) at a time,
     # each with its first replies; "Show more" links lead to the rest.
     COMMENT_THREADS_PER_PAGE = 30

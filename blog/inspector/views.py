@@ -55,7 +55,7 @@ def index():
 @bp.get("/<record_id>")
 def story(record_id):
     record = record_or_404(record_id)
-    followed = [r for r in visible_records() if r.came_from == record.id]
+    followed = [r for r in visible_records() if r.came_from == record.id and not r.replay]
     return render_template("inspector/story.html", record=record, followed=followed,
                            **drawn_and_explained(record, followed))
 
