@@ -3,8 +3,11 @@
 Development only (BLOG_ENV=development; the route answers 404 anywhere else).
 The replay is a request like any other: the same app, its CSRF check, its
 login, its rate limits, its rules and its database. It runs in a context of
-its own (its own `g`, its own database session and transaction), records a
-new story, and that story says what was changed and links the original.
+its own (its own `g` and database session), records a new story, and that
+story says what was changed and links the original. Whatever it writes is
+rolled back at the end: its commits only end savepoints of one transaction
+that is never committed, so a what-if shows what the back end would do and
+keeps nothing (its emails, queued in the outbox table, go with it).
 
 What each change may do, and why it cannot do more than a real request:
 
@@ -23,6 +26,7 @@ What each change may do, and why it cannot do more than a real request:
   member. No session row or API token is made; the member is set where
   Flask-Login (`g._login_user`) and the API (`g.api_user`) keep the member
   they checked, for this one request. Account pages are never replayed so.
+  (And, like every what-if, it keeps nothing it writes.)
 """
 
 import contextvars
@@ -32,6 +36,7 @@ from flask_login import current_user
 from flask_login.config import SESSION_KEYS
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 from werkzeug.http import dump_cookie
 from werkzeug.test import EnvironBuilder
@@ -144,7 +149,15 @@ def _dispatch(app, environ, change, acting_id):
     context = app.request_context(environ)
     error = None
     context.push()
+    connection = db.engine.connect()
+    never_committed = connection.begin()
     try:
+        if connection.dialect.name == "sqlite":
+            # pysqlite begins lazily: the first savepoint would be the transaction itself,
+            # and its release a commit.
+            connection.exec_driver_sql("BEGIN")
+        db.session.registry.set(
+            Session(bind=connection, join_transaction_mode="create_savepoint"))
         if change in ("logged_out", "other_member"):
             for key in SESSION_KEYS:
                 session.pop(key, None)  # the form token's secret stays: only the login goes
@@ -158,9 +171,14 @@ def _dispatch(app, environ, change, acting_id):
         record = g.flow_record
         if acting_id is not None:
             _tell_who(record, g._login_user, change)
+        if record.changes:
+            record.step("replay", "Then the inspector rolled back everything this what-if "
+                        "wrote: the database is as it was before.", record.duration_ms or 0.0)
         return record
     finally:
-        context.pop(error)
+        context.pop(error)  # closes the session: its savepoints end
+        never_committed.rollback()
+        connection.close()
 
 
 def _tell_who(record, member, change):
