@@ -4,6 +4,7 @@ import json
 
 import pytest
 from sqlalchemy import func, select
+from test_inspector import texts
 
 from blog.cli import DEMO_PASSWORD
 from blog.extensions import db
@@ -38,10 +39,6 @@ def record(client, record_id):
     found = client.get(f"/flow/{record_id}.json")
     assert found.status_code == 200, found.status_code
     return found.get_json()
-
-
-def texts(story, kind=None):
-    return [step["text"] for step in story["steps"] if kind is None or step["kind"] == kind]
 
 
 def what_if(client, response, change):
