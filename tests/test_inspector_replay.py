@@ -9,7 +9,8 @@ from test_inspector import texts
 from blog.cli import DEMO_PASSWORD
 from blog.extensions import db
 from blog.models import Article, Comment, Like
-from helpers import TEST_PASSWORD, Auth, FormClient, article_form, json_headers
+from helpers import TEST_PASSWORD, Auth, FormClient, json_headers
+from page_helpers import article_form
 
 
 @pytest.fixture

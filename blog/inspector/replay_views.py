@@ -9,8 +9,8 @@ address, and only for a record its viewer may see (404 otherwise).
 from flask import abort, flash, redirect, request, url_for
 from werkzeug.exceptions import NotFound
 
-from ..auth.throttle import limit
 from ..extensions import limiter
+from ..web.limits import limit
 from . import replay, sendable
 from .views import bp, record_or_404, visible_records
 
