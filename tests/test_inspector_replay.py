@@ -83,6 +83,7 @@ def test_without_the_csrf_token_a_like_and_a_comment_are_refused(member, make_me
     assert replayed["replay"] == "without the CSRF token"
     assert texts(replayed, "csrf") == []
     assert "Security log: csrf.failed (The CSRF token is missing.)." in texts(replayed, "event")
+    assert "(what if: without the CSRF token)" in member.get("/flow").get_data(as_text=True)
 
     commented = member.submit(f"/articles/{article.slug}/comments", {"body": "First!"})
     assert commented.status_code == 302
