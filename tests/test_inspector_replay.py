@@ -98,7 +98,7 @@ def test_logged_out_a_form_goes_to_the_login_page_and_a_fetch_gets_401(
     replayed = what_if(member, commented, "logged_out")
     assert replayed["status"] == 302
     assert replayed["steps"][-1]["detail"]["Location"].startswith("/auth/login")
-    assert texts(replayed, "who") == []
+    assert texts(replayed, "who")[0].startswith("No login came with this request")
     assert count(Comment) == 1
 
     replayed = what_if(member, like(member, article), "logged_out")
@@ -120,7 +120,9 @@ def test_as_another_member_deleting_someone_s_article_is_forbidden(
     assert replayed["status"] == 403
     assert replayed["replay"] == "as @alice, another (demo) member"
     assert replayed["member_name"] == "alice"
-    assert texts(replayed, "who")[0].startswith("For this what-if you are @alice")
+    assert texts(replayed, "who") == [
+        "For this what-if you are @alice, a demo member whose password is public: the "
+        "inspector set it without a password or cookie."]
     assert "You may delete this article: no (rule can_delete)." in texts(replayed, "rule")
     assert replayed["changes"] == {}
     assert db.session.get(Article, article.id) is not None
@@ -196,6 +198,8 @@ def test_an_api_call_is_replayed_without_its_token(demo_site, member, make_membe
     assert replayed["status"] == 422
     assert replayed["replay"] == "with the field article.body left empty"  # keys sorted
     assert replayed["member_name"] == "member1"
+    assert texts(replayed, "who")[0].startswith("For this what-if the API call runs as you")
+    assert len(texts(replayed, "who")) == 1 and texts(replayed, "validation")
     assert token not in json.dumps(replayed)
 
 

@@ -182,6 +182,7 @@ def _dispatch(app, environ, change, acting_id):
 
 
 def _tell_who(record, member, change):
+    """Say who the request was: the recorder, never told of a member, took it for a visitor."""
     record.member_id, record.member_name = member.id, member.username
     if change == "other_member":
         text = (f"For this what-if you are @{member.username}, a demo member whose password "
@@ -189,5 +190,7 @@ def _tell_who(record, member, change):
     else:
         text = (f"For this what-if the API call runs as you, @{member.username} (your "
                 "session cookie), in place of the API token the inspector never keeps.")
-    record.steps.insert(1, Step(
-        "who", text, 0.0, detail={"member id": member.id, "how": "set by the inspector"}))
+    record.steps = [step for step in record.steps if step.kind != "who"]
+    at = 2 if len(record.steps) > 1 and record.steps[1].kind == "csrf" else 1
+    record.steps.insert(at, Step("who", text, record.steps[at - 1].at_ms,
+                                 detail={"member id": member.id, "how": "set by the inspector"}))
