@@ -292,3 +292,12 @@ def test_replays_are_rate_limited_and_so_is_what_they_send(make_app, make_member
                               {"change": "no_csrf"})
         assert third.status_code == 429
         db.session.remove()
+
+
+def test_a_visitor_replays_their_own_refused_write(browser, make_member, make_article):
+    article = make_article(author=make_member("author"), title="Visited")
+    visitor = browser()
+    tried = visitor.submit(f"/articles/{article.slug}/comments", {"body": "Hi"})
+    assert tried.status_code == 302  # to the login page
+    assert what_if(visitor, tried, "no_csrf")["status"] == 400
+    assert what_if(visitor, tried, "invalid_field")["status"] == 302  # login comes first
