@@ -157,6 +157,8 @@ def test_another_member_is_only_a_demo_member_with_the_public_password(
     assert replayed["member_name"] == "carol" and replayed["status"] == 200
     assert replayed["changes"]["likes"] == {"inserted unless already there": 1}
     assert texts(replayed, "replay")[-1].startswith("Then the inspector rolled back")
+    story = member.get(f"/flow/{replayed['id']}").get_data(as_text=True)
+    assert "what if: as @carol" in story and "rolled back: nothing kept" in story  # diagram
     assert count(Like) == 1  # member1's own: carol's like was not kept
 
 

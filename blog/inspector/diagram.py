@@ -119,6 +119,10 @@ def _step_items(record, step):
         return [Item(step.at_ms, ROUTE, f"security log: {event}")]
     if step.kind == "answer":
         return _answer_items(record, step)
+    if step.kind == "replay":  # a what-if (replay.py): what it changed, then its rollback
+        if "original" in detail:
+            return [Item(step.at_ms, BROWSER, f"what if: {record.replay}")]
+        return [Item(step.at_ms, ROUTE, "rolled back: nothing kept", end=DATABASE)]
     return [Item(step.at_ms, ROUTE, step.text)]
 
 
