@@ -24,7 +24,8 @@ from helpers import TEST_PASSWORD
 pytestmark = pytest.mark.browser
 
 SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "flow-inspector-story.png"
-TOKEN_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+# The page's own forms (Log out, What if?) carry their own token, in either attribute order.
+TOKEN_INPUT = re.compile(r'<input[^>]*\bname="csrf_token"[^>]*\bvalue="([^"]+)"')
 
 
 @pytest.fixture
