@@ -120,8 +120,11 @@ def json_errors(response):
 
 
 def json_errors_sentence(status, errors):
-    parts = [f"{field} {messages[0] if isinstance(messages, list) and messages else messages}"
-             for field, messages in errors.items()]
+    parts = []
+    for field, messages in errors.items():
+        message = str(messages[0] if isinstance(messages, list) and messages else messages)
+        # "body" is the request as a whole: its message reads on its own.
+        parts.append(message.rstrip(".") if field == "body" else f"{field} {message.rstrip('.')}")
     what = "The JSON was checked and refused" if status == 422 else "The answer says why"
     return f"{what}: " + "; ".join(parts) + "."
 
