@@ -96,14 +96,20 @@ def test_a_denied_write_names_the_rule(browser, make_member, make_article):
     assert record["changes"] == {}
 
 
-def test_a_like_by_fetch_and_its_browser_half(browser, make_member, make_article):
-    article = make_article(author=make_member("author"), title="Liked")
+def liked_by_fetch(browser, make_member, make_article, title):
+    """member1 likes a new article as our button script does: (browser, its token, answer)."""
+    article = make_article(author=make_member("author"), title=title)
     make_member("member1")
     member = browser()
     Auth(member).login()
     token = member.csrf_token()
     response = member.post(f"/articles/{article.slug}/like",
                            headers={"Accept": "application/json", "X-CSRFToken": token})
+    return member, token, response
+
+
+def test_a_like_by_fetch_and_its_browser_half(browser, make_member, make_article):
+    member, token, response = liked_by_fetch(browser, make_member, make_article, "Liked")
     assert response.get_json() == {"liked": True, "likes_count": 1}
     half = member.post(f"/flow/{response.headers['X-Request-Id']}/browser",
                        json={"story": json.dumps({
@@ -197,13 +203,7 @@ def test_an_api_refusal_tells_each_error_and_a_visitor_is_named_as_one(inspected
 
 def test_the_story_shows_the_browser_half_in_its_own_characters_and_escaped(
         browser, make_member, make_article):
-    article = make_article(author=make_member("author"), title="Quoted")
-    make_member("member1")
-    member = browser()
-    Auth(member).login()
-    token = member.csrf_token()
-    response = member.post(f"/articles/{article.slug}/like",
-                           headers={"Accept": "application/json", "X-CSRFToken": token})
+    member, token, response = liked_by_fetch(browser, make_member, make_article, "Quoted")
     member.post(f"/flow/{response.headers['X-Request-Id']}/browser",
                 json={"story": json.dumps({"click": "Clicked “Like”", "after": "<b>Unlike</b>"})},
                 headers={"X-CSRFToken": token})

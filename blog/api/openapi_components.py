@@ -244,9 +244,8 @@ def _responses(max_comments):
                               {"token": ["is missing"]}),
         "WrongCredentials": error("No member has this email address (or username) and password.",
                                   {"credentials": ["invalid"]}),
-        "Forbidden": error("The member may not do this: not their article or comment "
-                           "(`{\"errors\": {\"article\": [\"forbidden\"]}}`, or `comment`), "
-                           "or their email is not confirmed yet.",
+        "Forbidden": error("Not the member's article or comment (`article` or `comment`: "
+                           "`forbidden`), or their email is not confirmed yet.",
                            {"email": ["is not verified"]}),
         "Conflict": error("The username or email belongs to another member.",
                           {"username": ["has already been taken"]}),
@@ -296,9 +295,6 @@ def components(max_limit, max_offset, max_comments):
         "responses": _responses(max_comments),
         "parameters": _parameters(max_limit, max_offset),
         "securitySchemes": {SCHEME: {
-            "type": "apiKey",
-            "in": "header",
-            "name": "Authorization",
-            "description": "`Token <token>`; `Bearer <token>` works too.",
-        }},
+            "type": "apiKey", "in": "header", "name": "Authorization",
+            "description": "`Token <token>`; `Bearer <token>` works too."}},
     }
