@@ -33,6 +33,7 @@ ENV_SETTINGS = {
     "TRUSTED_PROXIES": int,
     "API_CORS_ORIGINS": "list",
     "API_TOKEN_MAX_AGE": int,
+    "SESSIONS_PER_MEMBER": int,
     "SECURITY_LOG_FILE": str,
     "ACCESS_LOG": "bool",
     "FLOW_INSPECTOR": "bool",
@@ -91,6 +92,9 @@ class DefaultConfig:
     LOGIN_IDLE_LIFETIME = timedelta(hours=12)
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
     SESSION_TOUCH_INTERVAL = timedelta(minutes=5)
+    # Logins (browsers and API tokens) one member keeps at once; a new one
+    # ends the least recently used beyond this.
+    SESSIONS_PER_MEMBER = 50
 
     # --- Sessions and account notices ---
     # A login without "Remember me" ends this long after it began, however
@@ -147,7 +151,8 @@ class DefaultConfig:
 
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
-    # The JSON API (/api). Tokens last this long; a new password retires them sooner.
+    # The JSON API (/api). Tokens last this long, unless logged out in Settings
+    # or by a new password.
     API_TOKEN_MAX_AGE = int(timedelta(days=30).total_seconds())
     # Front ends served from these origins may call the API from the browser
     # (comma-separated in the environment; "*" for any). None by default.

@@ -69,7 +69,7 @@ class User(UserMixin, db.Model):
 
 
 class LoginSession(db.Model):
-    """One row per login. Deleting it logs that browser out at once."""
+    """One row per login (a browser's, or an API client's token). Deleting it ends it at once."""
 
     __tablename__ = "login_sessions"
 
@@ -78,6 +78,9 @@ class LoginSession(db.Model):
     # alone cannot be replayed as a cookie.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # "browser" (its cookie names the row) or "api" (its token's `sid` does);
+    # one kind's token is never accepted as the other's.
+    kind: Mapped[str] = mapped_column(String(8), default="browser", server_default="browser")
     remember: Mapped[bool] = mapped_column(default=False)
     user_agent: Mapped[str] = mapped_column(String(255), default="")
     ip_address: Mapped[str] = mapped_column(String(45), default="")

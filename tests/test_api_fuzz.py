@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import pytest
 import schemathesis
+from flask import current_app
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -73,7 +74,8 @@ class Seeded:
     def headers(self):
         """A token for the writer as they are now (PUT /user may have changed their password)."""
         db.session.rollback()  # see what the requests committed, and hold no transaction open
-        token = issue_token(db.session.get(User, self.writer_id))
+        with current_app.test_request_context(headers={"User-Agent": "schemathesis"}):
+            token = issue_token(db.session.get(User, self.writer_id))  # a login of its own
         db.session.rollback()
         return {"Authorization": f"Token {token}"}
 

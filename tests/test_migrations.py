@@ -142,6 +142,7 @@ def seed_community(app):
         profiles.update_profile(alice, "Alice L.", "Writes.", "https://img.example.org/a.png")
         sessions.start_session(alice, remember=True)
         sessions.start_session(bob)
+        sessions.start_session(bob, kind=sessions.API, user_agent="curl/8.5.0")
         article = articles.create_article(
             alice, "Migrations without tears", "Keep your rows", "Body with **bold**.",
             "sqlite, migrations", "https://img.example.org/cover.png", publish=True,

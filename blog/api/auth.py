@@ -1,10 +1,11 @@
 """API tokens: a JWT sent as `Authorization: Token <jwt>`, and who is asking.
 
 The token is signed (HS256) with a key derived from SECRET_KEY, expires after
-API_TOKEN_MAX_AGE seconds, and carries when the password last changed, so a
-new password retires every older token. (Not the hash itself: re-hashing on
-login when argon2's parameters grow must not log API clients out.) Session cookies are
-never read here: a browser's cookie cannot act on the API (no CSRF hole).
+API_TOKEN_MAX_AGE seconds, and names a login session (`sid`): a row of
+blog.domain.sessions, of kind "api". Settings lists it beside the browsers;
+ending it there, or a new password set elsewhere, makes the token answer 401
+at once. Session cookies are never read here: a browser's cookie cannot act
+on the API (no CSRF hole).
 """
 
 import hashlib
@@ -16,10 +17,8 @@ import jwt
 from flask import current_app, g, request
 from flask_login import AnonymousUserMixin
 
-from ..domain.passwords import password_stamp
+from ..domain import sessions
 from ..domain.permissions import require_may_write
-from ..extensions import db
-from ..models import User
 from ..web.signals import member_identified
 from .errors import ApiError
 
@@ -35,15 +34,26 @@ def _signing_key():
 
 
 def issue_token(user):
-    """A new token for `user`."""
+    """Log `user` in as an API client: a new session row (commits) and the token naming it."""
+    session_token = sessions.start_session(
+        user,
+        kind=sessions.API,
+        user_agent=request.user_agent.string,
+        ip_address=request.remote_addr,
+    )
     now = datetime.now(UTC)
     claims = {
         "sub": str(user.id),
+        "sid": session_token,
         "iat": now,
         "exp": now + timedelta(seconds=current_app.config["API_TOKEN_MAX_AGE"]),
-        "pw": password_stamp(user),
     }
     return jwt.encode(claims, _signing_key(), algorithm=ALGORITHM)
+
+
+def sent_token():
+    """The token this request came with (a member's GET or PUT /user answers with it)."""
+    return g.get("api_token")
 
 
 def _token_in_header():
@@ -68,10 +78,13 @@ def _user_for(token):
         raise ApiError.on(401, "token", "has expired") from None
     except jwt.InvalidTokenError:
         raise ApiError.on(401, "token", "is invalid") from None
-    user_id = claims["sub"]
-    user = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
-    if user is None or claims.get("pw") != password_stamp(user):
+    session_token, user = claims.get("sid"), None
+    if isinstance(session_token, str) and session_token:
+        user = sessions.resume_session(session_token, kind=sessions.API)
+    # No session: logged out (in Settings, by a new password), or made before tokens had one.
+    if user is None or str(user.id) != claims["sub"]:
         raise ApiError.on(401, "token", "is no longer valid")
+    g.api_token = token
     return user
 
 

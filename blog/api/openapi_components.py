@@ -107,7 +107,7 @@ def _schemas():
         }),
         "User": record({
             "email": text(format="email"),
-            "token": text("A JWT for the Authorization header; it lasts 30 days by default."),
+            "token": text("A JWT for the Authorization header: a login Settings lists and ends."),
             **_person(),
         }),
         "Article": _article(with_body=True),
@@ -149,7 +149,7 @@ def _request_schemas():
                           "change again for 7 days.", format="email"),
             "username": text("3 to 30 letters, digits, underscores or hyphens.",
                              pattern=r"^[A-Za-z0-9_-]{3,30}$"),
-            "password": text("Retires every older token; the account's address is told.",
+            "password": text("Ends the member's other logins, not this one; the address is told.",
                              minLength=8, maxLength=128),
             "bio": nullable(text("Up to 500 characters; null or empty clears it.",
                                  maxLength=500)),
@@ -221,7 +221,7 @@ def _responses(max_comments):
         return {"type": "array", "items": ref("schemas", schema)}
 
     return {
-        "User": _answer("The member, with a new token.", wrapped("user", ref("schemas", "User"))),
+        "User": _answer("The member and their token.", wrapped("user", ref("schemas", "User"))),
         "Profile": _answer("The profile.", wrapped("profile", ref("schemas", "Profile"))),
         "Article": _answer("The article.", wrapped("article", ref("schemas", "Article"))),
         "Articles": _answer("A page of articles, newest first, without their bodies.", record({
@@ -240,7 +240,7 @@ def _responses(max_comments):
                         "(at most 100 names).",
                         wrapped("tags", {"type": "array", "items": text()})),
         "Deleted": {"description": "Done; the answer is empty."},
-        "Unauthorized": error("The token is missing, malformed, expired or retired.",
+        "Unauthorized": error("The token is missing, malformed, expired or logged out.",
                               {"token": ["is missing"]}),
         "WrongCredentials": error("No member has this email address (or username) and password.",
                                   {"credentials": ["invalid"]}),

@@ -1,18 +1,15 @@
 """What the API answers: users, profiles, articles and comments as the spec shapes them."""
 
-from .auth import issue_token
-
-
 def timestamp(moment):
     """ISO 8601 in UTC with milliseconds and Z: 2026-11-25T09:30:00.000Z."""
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
-def user_json(user):
-    """The member themself, with a fresh token."""
+def user_json(user, token):
+    """The member themself, with the token their client uses."""
     return {
         "email": user.email,
-        "token": issue_token(user),
+        "token": token,
         "username": user.username,
         "bio": user.bio or None,
         "image": user.image_url or None,

@@ -8,7 +8,7 @@ from ..extensions import limiter
 from ..web.limits import limit
 from ..web.links import external_url
 from ..web.write_limits import limit_writes
-from .auth import asking_user, token_required, writer_required
+from .auth import asking_user, issue_token, sent_token, token_required, writer_required
 from .blueprint import bp
 from .errors import SPEC_WORDING, ApiError, not_found
 from .payload import BLANK, read_payload, text_fields
@@ -38,7 +38,7 @@ def login():
         return jsonify(errors={"body": [message]}), 429, {"Retry-After": str(locked.retry_after)}
     if user is None:
         raise ApiError.on(401, "credentials", "invalid")  # the spec 2.0 wording
-    return jsonify(user=user_json(user))
+    return jsonify(user=user_json(user, issue_token(user)))
 
 
 @bp.post("/users")
@@ -55,13 +55,13 @@ def register():
         # Unlike the sign-up page, a RealWorld client must be told (the owner
         # of the address has been emailed about the attempt).
         raise ApiError.on(409, "email", SPEC_WORDING["taken"])
-    return jsonify(user=user_json(user)), 201
+    return jsonify(user=user_json(user, issue_token(user))), 201
 
 
 @bp.get("/user")
 @token_required
 def current_user():
-    return jsonify(user=user_json(asking_user()))
+    return jsonify(user=user_json(asking_user(), sent_token()))
 
 
 def asking_account_key():
@@ -101,9 +101,10 @@ def update_user():
     user = asking_user()
     # Front ends send the whole form back: only a different address counts.
     g.emailed = fields.get("email", user.email).strip().lower() != user.email.lower()
+    # A new password ends the member's other logins; this client's token stays.
     user = account_changes.update_account(user, **fields)
     g.password_changed = "password" in fields
-    return jsonify(user=user_json(user))
+    return jsonify(user=user_json(user, sent_token()))
 
 
 def _blank(value):

@@ -108,7 +108,8 @@ def update_account(user, *, username=None, email=None, password=None, bio=None, 
     A new email is sent a confirmation link and used only once it is followed,
     as on the settings page (and, as there, nothing tells whether the address
     has an account, and it cannot change twice within a week). A new password
-    ends every login session and retires older API tokens; the address is told.
+    ends every other login (browsers and API tokens) and keeps the one that
+    asked; the address is told.
     """
     changes = {}
     if username is not None and username != user.username:
@@ -144,7 +145,7 @@ def update_account(user, *, username=None, email=None, password=None, bio=None, 
         _queue_email_change(user, new_email)  # after the password: the link carries its stamp
     try:
         if password is not None:
-            sessions.forget_all_sessions(user)
+            sessions.forget_other_sessions(user)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()  # lost a race for the username

@@ -1,7 +1,8 @@
 """Passwords that change: a reset from an emailed link, a change in Settings.
 
-A new password retires older API tokens and ends other logins, and the
-address is told with a "this wasn't me" link. Functions that change data commit.
+A new password ends the member's other logins (browsers and API tokens;
+a reset ends them all), and the address is told with a "this wasn't me"
+link. Functions that change data commit.
 """
 
 from ..events import security_event
@@ -73,7 +74,7 @@ def _set_checked_password(user, new_password):
 
 def store_password(user, new_password):
     """Store a new password (already checked) and tell the address; the caller commits."""
-    # password_changed_at retires API tokens issued before it (blog.api.auth).
+    # password_changed_at retires known-device cookies and login links made before it.
     user.password_hash = passwords.hash_password(new_password)
     user.password_changed_at = utcnow()
     # Whoever changed it, the address is told, with a "this wasn't me" link.

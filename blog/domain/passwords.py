@@ -47,8 +47,8 @@ def needs_rehash(password_hash):
 def password_stamp(user):
     """A short digest of when the password last changed: it changes with every new password.
 
-    API tokens and known-device cookies carry it, so a new password retires
-    them. (Not the hash: a re-hash on login must not retire anything.)
+    Known-device cookies and one-time login links carry it, so a new
+    password retires them. (Not the hash: a re-hash on login must not retire anything.)
     """
     return hashlib.sha256(user.password_changed_at.isoformat().encode()).hexdigest()[:16]
 

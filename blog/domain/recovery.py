@@ -61,7 +61,7 @@ def secure_account(token):
     user, address, kind = check_not_me_token(token)
     # Unusable, not empty: no password matches a hash of a secret nobody keeps.
     user.password_hash = passwords.hash_password(secrets.token_urlsafe(32))
-    user.password_changed_at = utcnow()  # retires API tokens and pending email changes
+    user.password_changed_at = utcnow()  # voids pending email changes and login links
     if kind == "email":
         user.email_changed_at = utcnow()  # this notice is used up, whatever follows
     sessions.forget_all_sessions(user)

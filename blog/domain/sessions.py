@@ -4,10 +4,15 @@ Flask-Login keeps whatever User.get_id() returns in the session cookie and in
 the remember-me cookie. We return a random token whose hash is a row here, so
 deleting the row ends that login everywhere, even for a copied cookie. The
 Flask-Login wiring (loader, login_user) is in blog.web.login.
+
+An API client's login is a row too, of kind "api": its token (a JWT, made in
+blog.api.auth) carries the row's random token, so Settings lists it beside
+the browsers and its "Log out" ends it at once.
 """
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from sqlalchemy import delete, select
 
@@ -16,6 +21,8 @@ from ..extensions import db
 from ..models import LoginSession, User, utcnow
 from ..runtime import settings
 
+BROWSER, API = "browser", "api"
+
 
 def _hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
@@ -23,23 +30,30 @@ def _hash(token):
 
 def _cap(login_session):
     """When this login ends at the latest, however much it is used (ASVS 7.3.2)."""
-    config = settings
-    lifetime = (
-        config["REMEMBER_COOKIE_DURATION"] if login_session.remember
-        else config["LOGIN_ABSOLUTE_LIFETIME"]
-    )
+    if login_session.kind == API:
+        lifetime = timedelta(seconds=settings["API_TOKEN_MAX_AGE"])
+    elif login_session.remember:
+        lifetime = settings["REMEMBER_COOKIE_DURATION"]
+    else:
+        lifetime = settings["LOGIN_ABSOLUTE_LIFETIME"]
     return login_session.created_at + lifetime
 
 
 def _expiry(login_session, now):
-    """The new end of a login used at `now`: remember-me runs to its cap; others idle out."""
-    if login_session.remember:
+    """The new end of a login used at `now`: API tokens and remember-me run to their cap;
+    other browsers idle out."""
+    if login_session.remember or login_session.kind == API:
         return _cap(login_session)
     return min(now + settings["LOGIN_IDLE_LIFETIME"], _cap(login_session))
 
 
-def start_session(user, remember=False, user_agent="", ip_address=""):
-    """A new login of `user` (commits). Returns the token its cookie will carry."""
+def start_session(user, remember=False, user_agent="", ip_address="", kind=BROWSER):
+    """A new login of `user` (commits). Returns the token its cookie (or API token) will carry.
+
+    Expired logins go, and so do the least recently used beyond
+    SESSIONS_PER_MEMBER: a script that logs in over and over cannot fill the
+    table or the member's Settings page.
+    """
     now = utcnow()
     token = secrets.token_urlsafe(32)
     db.session.execute(
@@ -47,9 +61,11 @@ def start_session(user, remember=False, user_agent="", ip_address=""):
         .where(LoginSession.user_id == user.id)
         .where(LoginSession.expires_at < now)
     )
+    _make_room(user, settings["SESSIONS_PER_MEMBER"] - 1)
     login_session = LoginSession(
         token_hash=_hash(token),
         user_id=user.id,
+        kind=kind,
         remember=remember,
         user_agent=(user_agent or "")[:255],
         ip_address=(ip_address or "")[:45],
@@ -62,6 +78,23 @@ def start_session(user, remember=False, user_agent="", ip_address=""):
     db.session.commit()
     user.current_session_token = token
     return token
+
+
+def _make_room(user, keep):
+    """Delete all but the `keep` most recently used logins of `user`."""
+    newest = (
+        select(LoginSession.id)
+        .where(LoginSession.user_id == user.id)
+        .order_by(LoginSession.last_seen_at.desc(), LoginSession.id.desc())
+        .limit(keep)
+    )
+    ended = db.session.execute(
+        delete(LoginSession)
+        .where(LoginSession.user_id == user.id)
+        .where(LoginSession.id.not_in(newest.scalar_subquery()))
+    ).rowcount
+    if ended:
+        security_event("session.ended", user=user, scope="oldest", count=ended)
 
 
 def end_current_session(user):
@@ -124,8 +157,8 @@ def is_current(user, login_session):
     return bool(token) and login_session.token_hash == _hash(token)
 
 
-def resume_session(token):
-    """The member whose live session `token` names, or None (one query).
+def resume_session(token, kind=BROWSER):
+    """The member whose live session of `kind` `token` names, or None (one query).
 
     A session in use is touched at most every SESSION_TOUCH_INTERVAL, and
     that touch is committed here, as its own small operation: most requests
@@ -135,6 +168,7 @@ def resume_session(token):
         select(LoginSession, User)
         .join(User, User.id == LoginSession.user_id)
         .where(LoginSession.token_hash == _hash(token))
+        .where(LoginSession.kind == kind)
     ).first()
     if row is None:
         return None

@@ -21,6 +21,17 @@ def device_name(user_agent):
     return short or "Unknown device"
 
 
+def client_name(user_agent):
+    """What an API client calls itself: 'ConduitReader/2.1', 'curl/8.5.0', or a browser's device.
+
+    A front end running in a browser sends the browser's User-Agent; an app
+    or script names itself in the first word of its own.
+    """
+    if not user_agent.strip() or user_agent.startswith("Mozilla/"):
+        return device_name(user_agent)
+    return user_agent.strip().split(maxsplit=1)[0][:40]
+
+
 def format_datetime(value):
     """A UTC time as people read it."""
     return value.strftime("%-d %b %Y, %H:%M UTC") if value else ""
@@ -38,4 +49,5 @@ def init_app(app):
     """Register the filters."""
     app.add_template_filter(pretty_json, "pretty_json")
     app.add_template_filter(device_name, "device_name")
+    app.add_template_filter(client_name, "client_name")
     app.add_template_filter(format_datetime, "datetime")
