@@ -185,6 +185,18 @@ class Article(db.Model):
         return f"<Article {self.slug}>"
 
 
+class ArticleSlug(db.Model):
+    """A slug an article had before its title changed: old links still find it."""
+
+    __tablename__ = "article_slugs"
+
+    slug: Mapped[str] = mapped_column(String(80), primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 # --- what members do with articles and each other -------------------------------------
 
 

@@ -122,9 +122,10 @@ def test_an_email_change_link_asks_before_it_changes_anything(client, member, de
 # --- the API: an email change waits for confirmation --------------------------------------
 
 
-def test_an_api_email_change_waits_for_confirmation_even_when_the_site_does_not_ask_for_it(
+def test_where_addresses_need_no_confirming_an_api_email_change_is_undone_from_the_old_one(
     make_app, make_member, smtp, mailbox
 ):
+    """RealWorld 2.0's PUT /user answers with the new address; the old one can take it back."""
     from api_contract import ApiClient
 
     from blog.mailer import deliver_due
@@ -132,17 +133,24 @@ def test_an_api_email_change_waits_for_confirmation_even_when_the_site_does_not_
 
     app = make_app(REQUIRE_VERIFIED_EMAIL=False, MAIL_SERVER=smtp.hostname, MAIL_PORT=smtp.port)
     with app.app_context():
-        make_member("jake")
+        owner = make_member("jake")
         api = ApiClient(app.test_client())
         token = api.login("jake@example.com")
         response = api.put("/api/user", {"user": {"email": "new@example.com"}}, token=token)
-        assert response.get_json()["user"]["email"] == "jake@example.com"
-        deliver_due()
-        [message] = mailbox.messages
-        assert message["To"] == "new@example.com"
-        browser = FormClient(app.test_client())
-        browser.submit(path_of(link_in(message, "/settings/email/confirm/")))
+        assert response.get_json()["user"]["email"] == "new@example.com"
         assert api.get("/api/user", token=token).get_json()["user"]["email"] == "new@example.com"
+        again = api.put("/api/user", {"user": {"email": "third@example.com"}}, token=token)
+        assert list(api_errors(again, 422)) == ["email"]  # not twice within a week
+
+        deliver_due()
+        [notice] = mailbox.messages
+        assert (notice["To"], notice["Subject"]) == ("jake@example.com",
+                                                     "Your email address was changed")
+        assert "new@example.com" in text_of(notice)
+        FormClient(app.test_client()).submit(path_of(link_in(notice, "/auth/not-me/")))
+        assert fresh(owner).email == "jake@example.com"
+        assert api_errors(api.get("/api/user", token=token), 401) == {
+            "token": ["is no longer valid"]}
 
 
 # --- "this wasn't me" -----------------------------------------------------------------------

@@ -275,19 +275,22 @@ def test_lists_take_the_same_number_of_statements_for_1_or_20_articles(
 # --- update and delete -------------------------------------------------------------------------
 
 
-def test_update_changes_only_the_given_fields_and_keeps_the_slug(api, author):
+def test_update_changes_only_the_given_fields_and_the_slug_follows_the_title(api, author):
     create(api, author[1])
     response = api.put("/api/articles/how-to-train-your-dragon",
                        {"article": {"title": "Did you train your dragon?"}}, token=author[1])
     article = response.get_json()["article"]
     assert response.status_code == 200
     assert article["title"] == "Did you train your dragon?"
-    assert article["slug"] == "how-to-train-your-dragon"
+    assert article["slug"] == "did-you-train-your-dragon"  # RealWorld 2.0
     assert article["body"] == NEW_ARTICLE["body"]
     assert sorted(article["tagList"]) == ["dragons", "training"]
-    response = api.put("/api/articles/how-to-train-your-dragon",
+    response = api.put("/api/articles/did-you-train-your-dragon",
                        {"article": {"tagList": ["flying"]}}, token=author[1])
     assert response.get_json()["article"]["tagList"] == ["flying"]
+    # The old slug still finds it, for clients that kept it.
+    old = api.get("/api/articles/how-to-train-your-dragon").get_json()["article"]
+    assert (old["slug"], old["tagList"]) == ("did-you-train-your-dragon", ["flying"])
 
 
 def test_only_the_author_updates(api, author, api_member):

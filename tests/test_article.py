@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from blog.domain import accounts, articles
+from blog.domain import accounts, articles, slugs
 from blog.domain.articles import ArticleError
 from blog.extensions import db
 from blog.models import Article, Tag, User
@@ -112,7 +112,7 @@ def test_preview_of_a_body_too_long_to_save_renders_nothing(client, writer):
     assert article_count() == 0
 
 
-def test_edit_changes_the_article_but_not_its_slug(client, writer):
+def test_edit_changes_the_article_and_its_slug_follows_the_title(client, writer):
     client.submit("/new", form())
     editor = page(client.get("/articles/hello-world/edit"))
     assert 'value="python web"' in editor and 'value="Save changes"' in editor
@@ -120,11 +120,13 @@ def test_edit_changes_the_article_but_not_its_slug(client, writer):
     response = client.submit(
         "/articles/hello-world/edit", form(title="A new title", body="*new*", tags="go")
     )
-    assert response.headers["Location"] == "/articles/hello-world"
+    assert response.headers["Location"] == "/articles/a-new-title"
     article = db.session.scalar(select(Article))
     assert (article.title, article.body_html) == ("A new title", "<p><em>new</em></p>\n")
     assert [t.name for t in article.tags] == ["go"]
-    assert "<h1>A new title</h1>" in page(client.get("/articles/hello-world"))
+    assert "<h1>A new title</h1>" in page(client.get("/articles/a-new-title"))
+    old_link = client.get("/articles/hello-world")
+    assert (old_link.status_code, old_link.headers["Location"]) == (301, "/articles/a-new-title")
 
 
 def test_same_title_gets_another_slug(make_article):
@@ -241,9 +243,9 @@ def test_parse_tags_normalises():
 
 
 def test_slugs_are_readable():
-    assert articles.make_slug("Ça va? Über Ünïcode & C++!") == "ca-va-uber-unicode-c"
-    assert articles.make_slug("日本語") == "article"
-    long_slug = articles.make_slug("word " * 40)
+    assert slugs.make_slug("Ça va? Über Ünïcode & C++!") == "ca-va-uber-unicode-c"
+    assert slugs.make_slug("日本語") == "article"
+    long_slug = slugs.make_slug("word " * 40)
     assert len(long_slug) <= 60 and long_slug.endswith("word")
 
 

@@ -147,6 +147,10 @@ def seed_community(app):
             alice, "Migrations without tears", "Keep your rows", "Body with **bold**.",
             "sqlite, migrations", "https://img.example.org/cover.png", publish=True,
         )
+        articles.update_article(  # a new title: the old slug is kept
+            article, alice, "Migrations, tearless", "Keep your rows", "Body with **bold**.",
+            "sqlite, migrations", "https://img.example.org/cover.png", publish=True,
+        )
         top = comments.add_comment(bob, article, "First!")
         comments.add_comment(carol, article, "A reply.", parent_id=top.id)
         reactions.like(carol, article)

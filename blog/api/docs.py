@@ -8,8 +8,8 @@ import json
 
 from flask import current_app, jsonify, render_template, request
 
-from ..domain.articles import make_slug
 from ..domain.markdown import render_markdown
+from ..domain.slugs import make_slug
 from .blueprint import bp
 from .openapi import document
 

@@ -143,7 +143,10 @@ def render_article(article, comment_form=None, status=200):
 
 @bp.route("/articles/<slug>")
 def show(slug):
-    return render_article(visible_or_404(slug))
+    article = visible_or_404(slug)
+    if article.slug != slug:  # a link from before the title changed
+        return redirect(url_for("article.show", slug=article.slug, **request.args), 301)
+    return render_article(article)
 
 
 @bp.route("/articles/<slug>/edit", methods=["GET", "POST"])

@@ -105,11 +105,14 @@ def update_account(user, *, username=None, email=None, password=None, bio=None, 
     """Change any of these fields at once, all or nothing (commits). The API's PUT /user.
 
     None leaves a field alone. Every field is checked before anything changes.
-    A new email is sent a confirmation link and used only once it is followed,
-    as on the settings page (and, as there, nothing tells whether the address
-    has an account, and it cannot change twice within a week). A new password
-    ends every other login (browsers and API tokens) and keeps the one that
-    asked; the address is told.
+    While REQUIRE_VERIFIED_EMAIL is on, a new email is sent a confirmation link
+    and used only once it is followed, as on the settings page (and, as there,
+    nothing tells whether the address has an account). With it off, addresses
+    need no confirming: the new one is used at once (a taken one is a
+    conflict, as at sign-up) and the old one is told, with a "this wasn't me"
+    link that puts it back. Either way it cannot change twice within a week.
+    A new password ends every other login (browsers and API tokens) and keeps
+    the one that asked; the address is told.
     """
     changes = {}
     if username is not None and username != user.username:
@@ -121,8 +124,11 @@ def update_account(user, *, username=None, email=None, password=None, bio=None, 
         if new_email.lower() == user.email.lower():
             new_email = None
         else:
+            taken = find_by_email(new_email) is not None
+            if taken and not settings["REQUIRE_VERIFIED_EMAIL"]:
+                raise AccountConflict("email", "This email address is already taken.")
             refuse("email", email_change_problem(user))
-            if find_by_email(new_email) is not None:
+            if taken:
                 new_email = None  # nothing to confirm; a taken address is not revealed
     if password is not None:
         refuse("password", passwords.password_problem(
@@ -141,13 +147,27 @@ def update_account(user, *, username=None, email=None, password=None, bio=None, 
         setattr(user, name, value)
     if password is not None:
         store_password(user, password)
-    if new_email:
+    if new_email and settings["REQUIRE_VERIFIED_EMAIL"]:
         _queue_email_change(user, new_email)  # after the password: the link carries its stamp
+    elif new_email:
+        _use_new_email(user, new_email)
     try:
         if password is not None:
             sessions.forget_other_sessions(user)
         db.session.commit()
     except IntegrityError:
-        db.session.rollback()  # lost a race for the username
-        raise AccountConflict("username", "This is already taken.") from None
+        db.session.rollback()  # lost a race for the username or the address
+        field = "email" if new_email and find_by_email(new_email) else "username"
+        raise AccountConflict(field, "This is already taken.") from None
+    if new_email and not settings["REQUIRE_VERIFIED_EMAIL"]:
+        security_event("email.changed", user=user)
     return user
+
+
+def _use_new_email(user, new_email):
+    """Switch to an unconfirmed address at once and tell the old one; the caller commits."""
+    old_email = user.email
+    user.email = new_email
+    user.email_changed_at = utcnow()
+    user.email_verified_at = None  # nobody has followed a link to it yet
+    notices.notify_email_changed(user, old_email)

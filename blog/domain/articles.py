@@ -7,8 +7,6 @@ Functions that change data commit their own transaction.
 
 import math
 import re
-import secrets
-import unicodedata
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -17,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from ..models import Article, Tag, utcnow
-from . import permissions
+from . import permissions, slugs
 from .errors import FieldError
 from .images import https_url_problem
 from .markdown import render_markdown
@@ -27,12 +25,9 @@ from .rows import insert_ignoring_duplicates
 MAX_TAGS = 4
 # Underscores too: RealWorld clients send tags like "dragons_2".
 TAG_PATTERN = re.compile(r"[a-z0-9_-]{1,30}")
-MAX_SLUG_BASE = 60
 WORDS_PER_MINUTE = 200
 LIMITS = {"title": 150, "description": 300, "cover_url": 500, "body": 100_000}
 SAVE_ATTEMPTS = 3
-# Slugs that would collide with other routes: /api/articles/feed is the API's feed.
-RESERVED_SLUGS = frozenset({"feed"})
 
 
 class ArticleError(FieldError):
@@ -70,23 +65,6 @@ def reading_time_minutes(body):
     return max(1, math.ceil(len(body.split()) / WORDS_PER_MINUTE))
 
 
-def make_slug(title, taken=lambda slug: False):
-    """A readable, unique slug: 'hello-world', or 'hello-world-3f9a' when that is taken."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_title.lower())
-    base = ""
-    for word in words:
-        candidate = f"{base}-{word}" if base else word
-        if len(candidate) > MAX_SLUG_BASE:
-            break
-        base = candidate
-    base = base or (words[0][:MAX_SLUG_BASE] if words else "article")
-    slug = base
-    while slug in RESERVED_SLUGS or taken(slug):
-        slug = f"{base}-{secrets.token_hex(2)}"
-    return slug
-
-
 def _clean_fields(title, description, body, tags, cover_url):
     """The fields stripped and checked; raises ArticleError on the first problem."""
     fields = {
@@ -117,18 +95,17 @@ def get_visible_article(slug, viewer, with_tags=True):
 
     Always two queries, however many tags: the page is built from what this
     returns. with_tags=False makes it one, for a write whose answer shows no tags.
+    A slug the article had before its title changed finds it too (one more query).
     """
     loaded = [joinedload(Article.author)]
     if with_tags:
         loaded.append(selectinload(Article.tags))
     article = db.session.scalar(select(Article).where(Article.slug == slug).options(*loaded))
+    if article is None:  # a link from before its title changed
+        article = slugs.article_at_former_slug(slug, *loaded)
     if article is None or not permissions.can_view(viewer, article):
         return None
     return article
-
-
-def _slug_taken(slug):
-    return db.session.scalar(select(Article.id).where(Article.slug == slug)) is not None
 
 
 def _tags_named(names):
@@ -193,7 +170,7 @@ def create_article(author, title, description, body, tags, cover_url, publish):
     fields, tag_names = _clean_fields(title, description, body, tags, cover_url)
 
     def build():
-        article = Article(author_id=author.id, slug=make_slug(fields["title"], _slug_taken))
+        article = Article(author_id=author.id, slug=slugs.slug_for_new(fields["title"]))
         db.session.add(article)
         _apply(article, fields, tag_names, publish)
         return article
@@ -202,7 +179,7 @@ def create_article(author, title, description, body, tags, cover_url, publish):
 
 
 def update_article(article, editor, title, description, body, tags, cover_url, publish):
-    """Save changes by the author (commits). The slug never changes."""
+    """Save changes by the author (commits). A new title brings a new slug; the old one works on."""
     permissions.require(permissions.can_edit(editor, article), "article")
     fields, tag_names = _clean_fields(title, description, body, tags, cover_url)
     article_id = article.id
@@ -212,6 +189,8 @@ def update_article(article, editor, title, description, body, tags, cover_url, p
             gone()  # deleted while being edited
         current = db.session.get(Article, article_id)
         db.session.expire(current)  # read again under the lock: another tab may have saved
+        if fields["title"] != current.title:
+            slugs.follow_title(current, fields["title"])
         _apply(current, fields, tag_names, publish)
         return current
 

@@ -10,9 +10,10 @@ from itertools import accumulate
 from sqlalchemy import func, select, text
 
 from ..domain.accounts import RESERVED_USERNAMES
-from ..domain.articles import make_slug, reading_time_minutes
+from ..domain.articles import reading_time_minutes
 from ..domain.markdown import render_markdown
 from ..domain.passwords import hash_password
+from ..domain.slugs import make_slug
 from ..extensions import db
 from ..models import Article, Comment, Follow, Like, Tag, User, article_tags, utcnow
 from .bulk import insert_rows, reserve_ids

@@ -1,0 +1,69 @@
+"""Slugs follow the title (RealWorld 2.0); links made before a new title keep working."""
+
+from sqlalchemy import func, select
+
+from blog.domain import articles, slugs
+from blog.extensions import db
+from blog.models import ArticleSlug
+from helpers import page
+
+
+def retitle(article, title):
+    return articles.update_article(article, article.author, title, article.description,
+                                   article.body, [t.name for t in article.tags],
+                                   article.cover_url, publish=True)
+
+
+def test_a_new_title_brings_a_new_slug_and_the_old_one_redirects(client, make_article):
+    article = retitle(make_article(title="First thoughts", tags="python"), "Second thoughts")
+    assert article.slug == "second-thoughts"
+    response = client.get("/articles/first-thoughts?thread=7")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "/articles/second-thoughts?thread=7"
+    assert "<h1>Second thoughts</h1>" in page(client.get(response.headers["Location"]))
+
+
+def test_a_title_that_makes_the_same_slug_keeps_it(make_article):
+    article = retitle(make_article(title="Hello world"), "Hello, World!")
+    assert article.slug == "hello-world"
+    assert db.session.scalar(select(func.count()).select_from(ArticleSlug)) == 0
+
+
+def test_going_back_to_an_earlier_title_takes_its_slug_back(make_article):
+    article = make_article(title="One")
+    retitle(article, "Two")
+    retitle(article, "One")
+    assert article.slug == "one"
+    assert db.session.scalars(select(ArticleSlug.slug)).all() == ["two"]
+
+
+def test_no_other_article_gets_a_slug_someone_gave_up(make_article, client):
+    moved = retitle(make_article(title="Shared name"), "Renamed")
+    newcomer = make_article(title="Shared name")
+    assert newcomer.slug != "shared-name" and newcomer.slug.startswith("shared-name-")
+    assert client.get("/articles/shared-name").headers["Location"] == f"/articles/{moved.slug}"
+
+
+def test_writes_through_an_old_link_reach_the_article(client, auth, make_member, make_article):
+    make_member("reader")
+    article = retitle(make_article(title="Before"), "After")
+    auth.login("reader")
+    response = client.submit("/articles/before/like")
+    assert response.status_code == 302
+    db.session.refresh(article)
+    assert article.likes_count == 1
+
+
+def test_a_deleted_article_takes_its_old_slugs_with_it(make_article, client):
+    article = retitle(make_article(title="Doomed"), "Still doomed")
+    articles.delete_article(article, article.author)
+    assert db.session.scalar(select(func.count()).select_from(ArticleSlug)) == 0
+    assert client.get("/articles/doomed").status_code == 404
+    assert not slugs.slug_taken("doomed")
+
+
+def test_a_draft_s_old_slug_stays_hidden_from_others(client, make_article):
+    draft = make_article(title="Secret plan", publish=False)
+    articles.update_article(draft, draft.author, "Public plan", "", draft.body, [], "",
+                            publish=False)
+    assert client.get("/articles/secret-plan").status_code == 404
