@@ -66,6 +66,11 @@ def test_a_form_post_with_an_error_tells_the_check_and_masks_the_password(browse
         "our own pages."]
     [checked] = texts(record, "validation")
     assert checked.startswith("The form was checked and refused: password:")
+    assert checked.endswith("Choose another.")  # one full stop, not the message's and ours
+    # The form token matched the one in the session cookie: the cookie came, with no login.
+    assert texts(record, "who") == [
+        "No login came with this request: your session cookie names no member, and no API "
+        "token came. It is answered as for a visitor."]
     arrived = record["steps"][0]["detail"]["form fields"]
     assert arrived["password"] == "••••" and arrived["csrf_token"] == "••••"
     assert arrived["username"] == ["newbie"]
@@ -194,7 +199,8 @@ def test_an_api_refusal_tells_each_error_and_a_visitor_is_named_as_one(inspected
     record = inspected.extensions["flow_ring"].get(response.headers["X-Request-Id"])
     kinds = [step.kind for step in record.steps]
     assert kinds[:3] == ["arrived", "csrf", "who"]
-    assert "answered as for a visitor" in record.steps[2].text
+    assert record.steps[2].text == ("No API token came with this request (the API reads no "
+                                    "cookie): it is answered as for a visitor.")
     [refused] = [step.text for step in record.steps if step.kind == "validation"]
     assert refused.startswith("The JSON was checked and refused: ")
     assert set(response.get_json()["errors"]) <= set(

@@ -7,7 +7,7 @@ import re
 from http import HTTPStatus
 from pathlib import Path
 
-from flask import request
+from flask import current_app, request
 
 from ..events import loggable_path
 from .masking import mask_mapping
@@ -103,6 +103,14 @@ def rule_sentence(check, targets, allowed, reason):
 
 
 def visitor_sentence():
+    """Why the request is a visitor's: what came with it, and what it lacked."""
+    if request.blueprint == "api":
+        return ("No API token came with this request (the API reads no cookie): it is "
+                "answered as for a visitor.")
+    if current_app.config["SESSION_COOKIE_NAME"] in request.cookies:
+        # It may well carry the form token's secret: the cookie came, with no login in it.
+        return ("No login came with this request: your session cookie names no member, and "
+                "no API token came. It is answered as for a visitor.")
     return ("No login came with this request (no session cookie, no API token): it is "
             "answered as for a visitor.")
 
@@ -137,7 +145,8 @@ def masked_address(address):
 def form_errors_sentence(form):
     parts = [f"{name}: {errors[0] if isinstance(errors, list) and errors else errors}"
              for name, errors in form.errors.items()]
-    return "The form was checked and refused: " + "; ".join(parts) + "."
+    # A message may end with its own full stop ("... Choose another."): one is enough.
+    return "The form was checked and refused: " + "; ".join(p.rstrip(".") for p in parts) + "."
 
 
 def sql_sentence(statement, rows, write):
