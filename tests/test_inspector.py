@@ -101,6 +101,17 @@ def test_a_denied_write_names_the_rule(browser, make_member, make_article):
     assert record["changes"] == {}
 
 
+def test_a_refused_comment_tells_the_form_check(browser, make_member, make_article):
+    article = make_article(author=make_member("author"), title="Commented")
+    make_member("member1")
+    member = browser()
+    Auth(member).login()
+    response = member.submit(f"/articles/{article.slug}/comments", {"body": "  "})
+    assert response.status_code == 422
+    [checked] = texts(story(member, response), "validation")
+    assert checked.startswith("The form was checked and refused: body: ")
+
+
 def liked_by_fetch(browser, make_member, make_article, title):
     """member1 likes a new article as our button script does: (browser, its token, answer)."""
     article = make_article(author=make_member("author"), title=title)

@@ -5,6 +5,7 @@ SQLAlchemy and our own layers already announce: request signals, engine
 events, the domain's rule and outbox signals, the security event log.
 """
 
+import dataclasses
 import functools
 import logging
 import re
@@ -117,7 +118,7 @@ def _started(app, **extra):
 def _checked_csrf():
     """Runs after CSRFProtect's own check (registered later): reaching here means it passed."""
     record = current()
-    if record is not None:
+    if record is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
         record.step("csrf", telling.csrf_sentence(), _ms())
 
 
@@ -168,14 +169,22 @@ def _flashed(app, message, category, **extra):
                     detail={"category": category})
 
 
+def _forms_in(context):
+    """The forms a template was given: as values, or held by one (the comment section's)."""
+    values = list(context.values())
+    values += [held for value in values if dataclasses.is_dataclass(value)
+               for held in vars(value).values()]
+    return {id(value): value for value in values if isinstance(value, FlaskForm)}.values()
+
+
 def _rendered(app, template, context, **extra):
     record = current()
     if record is None:
         return
-    for value in context.values():
-        if isinstance(value, FlaskForm) and value.errors:
-            record.step("validation", telling.form_errors_sentence(value), _ms(),
-                        detail={"errors": mask_mapping(value.errors)})
+    for form in _forms_in(context):
+        if form.errors:
+            record.step("validation", telling.form_errors_sentence(form), _ms(),
+                        detail={"errors": mask_mapping(form.errors)})
 
 
 def _before_sql(conn, cursor, statement, parameters, context, executemany):
@@ -198,9 +207,7 @@ def _after_sql(conn, cursor, statement, parameters, context, executemany):
         verb = VERBS[write.group(1).split()[0].upper()]
         if rows is None and "ON CONFLICT DO NOTHING" in statement.upper():
             record.changed(write.group(2), f"{verb} unless already there", 1)
-        elif rows is None:
-            record.changed(write.group(2), verb, None)
-        else:
+        else:  # rows None: a count not told
             record.changed(write.group(2), verb, rows)
     params = parameters if isinstance(parameters, list | tuple) else [parameters]
     record.step("sql", telling.sql_sentence(statement, rows, write), _ms() - took, took_ms=took,
@@ -284,7 +291,7 @@ def init_app(app):
     member_identified.connect(_identified)
     decided.connect(_decided)
     email_queued.connect(_queued)
-    app.before_request(_checked_csrf_if_unsafe)
+    app.before_request(_checked_csrf)
     app.after_request(_tag_browser)
     app.context_processor(lambda: {"flow_bar": lambda: current() is not None,
                                    "flow_path": telling.shown_path, "request_id": request_id})
@@ -293,8 +300,3 @@ def init_app(app):
         event.listen(Engine, "after_cursor_execute", _after_sql)
         logging.getLogger("blog.security").addHandler(_EventTap())
         _engine_hooked = True
-
-
-def _checked_csrf_if_unsafe():
-    if request.method not in ("GET", "HEAD", "OPTIONS"):
-        _checked_csrf()
