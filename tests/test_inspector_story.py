@@ -188,8 +188,10 @@ def test_an_api_call_as_curl_has_a_token_placeholder(inspected, make_member):
     assert "Content-Type: application/json" in command
     assert "Hi &lt;b&gt;there&lt;/b&gt;" in command
     assert token not in page
-    _, lanes, _ = diagram(page)
+    _, lanes, rows = diagram(page)
     assert lanes[0] == "API client"
+    # The API takes no CSRF token: nothing was matched.
+    assert "route → CSRF: none asked: the API takes no CSRF token" in rows
 
 
 def test_the_code_that_ran_shows_its_source_in_development(developing, make_member,

@@ -85,6 +85,8 @@ def _step_items(record, step):
     if step.kind == "arrived":
         return [Item(step.at_ms, BROWSER, f"{record.method} {record.path}", end=ROUTE)]
     if step.kind == "csrf":
+        if record.kind == "api":  # nothing was matched: the API reads no cookie
+            return [Item(step.at_ms, ROUTE, "none asked: the API takes no CSRF token", end=CSRF)]
         return [Item(step.at_ms, ROUTE, "token matched: yes", end=CSRF)]
     if step.kind == "who":
         if "how" not in detail:  # no login came with the request
