@@ -24,6 +24,15 @@ RULE_WORDS = {
     "can_delete_comment": "delete this comment",
 }
 
+# Only a what-if (replay.py) runs in savepoints: its commits end one, and all is rolled back.
+SAVEPOINTS = {
+    "SAVEPOINT": "The database: a savepoint, where this what-if's changes begin (all of them "
+                 "are rolled back at the end).",
+    "RELEASE": "The database: the request's commit. In a what-if it only ends a savepoint: "
+               "nothing is kept.",
+    "ROLLBACK": "The database: the changes since the savepoint were undone.",
+}
+
 
 def shown_path():
     """The path and query, with the route's pattern in place of an emailed link's token."""
@@ -162,6 +171,8 @@ def sql_sentence(statement, rows, write):
             count = "no row" if rows == 0 else ("one row" if rows == 1 else f"{rows} rows")
         return f"The database: {count} {verb} {write.group(2)}."
     first = statement.strip().split(None, 1)[0].upper()
+    if first in SAVEPOINTS:
+        return SAVEPOINTS[first]
     tables = sorted(set(FROM.findall(statement)))
     if first == "SELECT" and tables:
         return f"The database was read: {', '.join(tables)}."
