@@ -53,6 +53,8 @@ def test_a_page_tells_its_story_in_its_own_bar(browser, make_article):
     assert record["sql_count"] == len(texts(record, "sql")) > 0
     assert texts(record, "answer")[0].startswith(
         "The server answered 200 OK (it worked), text/html")
+    # Without JavaScript the bar cannot fetch the story: it says where to read it.
+    assert "without JavaScript, open the whole story below" in page.get_data(as_text=True)
 
 
 def test_a_form_post_with_an_error_tells_the_check_and_masks_the_password(browser):
