@@ -89,6 +89,27 @@ def test_learn_links_to_the_story_of_your_latest_like_and_sign_up(visitor, make_
     assert f'Your latest request: <a href="/flow/{like.headers["X-Request-Id"]}">' in html
 
 
+def test_the_status_step_compares_only_what_your_list_shows(demo_site, visitor, make_member,
+                                                            make_article):
+    from api_contract import ApiClient
+
+    article = make_article(author=make_member("author"), title="Liked")
+    alice = make_member("alice")
+    Auth(visitor).login("alice")
+    api = ApiClient(demo_site.test_client())
+    anonymous = api.post(f"/api/articles/{article.slug}/favorite")
+    assert anonymous.status_code == 401
+    with_token = api.post(f"/api/articles/{article.slug}/favorite", token=api.login(alice.email))
+    listed = visitor.get("/flow").get_data(as_text=True)
+    assert with_token.headers["X-Request-Id"] in listed
+    assert anonymous.headers["X-Request-Id"] not in listed  # no token, no cookie: no one's
+
+    html = visitor.get("/learn").get_data(as_text=True)
+    status = html[html.index("<h2>Status</h2>"):].split("</li>", 1)[0]
+    assert "your API calls with a token" in status
+    assert "The curl call without a token is not listed" in status
+
+
 def test_the_curl_lines_work_as_pasted(make_app, make_member, make_article):
     app = make_app(FLOW_INSPECTOR=True, BLOG_ENV="development")
     with app.app_context():
