@@ -104,6 +104,72 @@ def test_bar_toast_and_story_of_a_like(new_page, live_server, make_member, make_
     assert errors == []
 
 
+# Each problem that makes a label of the diagram hard to read: cut off by the drawing's
+# edge, on top of another label, under 10 px as drawn, or in the colour of its background.
+UNREADABLE_LABELS = """svg => {
+  const box = svg.getBoundingClientRect(), scale = box.width / svg.viewBox.baseVal.width;
+  const background = getComputedStyle(svg).backgroundColor, problems = [];
+  const labels = [...svg.querySelectorAll("text")].map(t => [t, t.getBoundingClientRect()]);
+  labels.forEach(([text, at], index) => {
+    const name = JSON.stringify(text.textContent);
+    if (at.left < box.left || at.right > box.right || at.top < box.top || at.bottom > box.bottom)
+      problems.push("cut off: " + name);
+    if (parseFloat(getComputedStyle(text).fontSize) * scale < 10) problems.push("tiny: " + name);
+    if (getComputedStyle(text).fill === background) problems.push("invisible: " + name);
+    labels.slice(0, index).forEach(([other, near]) => {
+      if (at.left < near.right && near.left < at.right && at.top < near.bottom - 2
+          && near.top < at.bottom - 2) problems.push(`${name} covers ${other.textContent}`);
+    });
+  });
+  return problems;
+}"""
+
+
+def in_order(wanted, found):
+    """True when each wanted text is one of `found`, in this order (others between)."""
+    rest = iter(found)
+    return all(any(text == label for label in rest) for text in wanted)
+
+
+def test_the_diagram_of_a_like_is_drawn_readably(new_page, live_server, make_member,
+                                                 make_article):
+    with live_server.app.app_context():
+        slug = make_article(author=make_member("author"), title="Drawn").slug
+        make_member("member1")
+    page = new_page(viewport={"width": 1000, "height": 900})
+    errors = collect_errors(page)
+    page.goto(live_server.url + "/")
+    log_in(page, "member1", TEST_PASSWORD)
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    page.goto(f"{live_server.url}/articles/{slug}")
+    like = page.locator(".article-reactions").get_by_role("button", name=re.compile(r"^Like\b"))
+    with page.expect_response(lambda r: r.url.endswith("/like")) as liked, \
+            page.expect_response(lambda r: r.url.endswith("/browser")):
+        like.click()
+    page.goto(f"{live_server.url}/flow/{liked.value.headers['x-request-id']}")
+
+    diagram = page.get_by_role(  # its name: the title, then each row in a sentence
+        "img", name=f"Sequence diagram of POST /articles/{slug}/like → 200")
+    expect(diagram).to_be_visible()
+    expect(diagram.locator("g.flow-lanes text[font-weight=bold]")).to_have_text(
+        ["browser", "route", "CSRF", "who", "rules", "database", "mail", "response", "page"])
+    labels = diagram.locator("text").all_text_contents()
+    assert in_order([
+        f"POST /articles/{slug}/like", "token matched: yes", "@member1 (session cookie)",
+        "can_view: yes", "may_write: yes",
+        "4 statements: reads articles, users; writes articles, likes", "200 OK",
+        'JSON {"liked": true, "likes_count": 1}', "Like 0 → Unlike 1",
+    ], labels), labels
+    assert diagram.evaluate(UNREADABLE_LABELS) == []
+
+    # On a phone the drawing scrolls in its frame; the page itself stays as wide as the screen.
+    page.set_viewport_size({"width": 390, "height": 844})
+    widths = page.evaluate("""() => ({page: document.documentElement.scrollWidth,
+        figure: document.querySelector(".flow-figure").clientWidth})""")
+    assert widths["page"] <= 390 and widths["figure"] <= 390, widths
+    assert errors == []
+
+
 def test_learn_works_on_a_phone(new_page, live_server, make_member, make_article):
     with live_server.app.app_context():
         slug = make_article(author=make_member("alice"), title="Learning by clicking").slug
