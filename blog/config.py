@@ -34,6 +34,8 @@ ENV_SETTINGS = {
     "API_CORS_ORIGINS": "list",
     "API_TOKEN_MAX_AGE": int,
     "SESSIONS_PER_MEMBER": int,
+    "PUBLIC_MAX_AGE": int,
+    "PUBLIC_STALE_WHILE_REVALIDATE": int,
     "SECURITY_LOG_FILE": str,
     "ACCESS_LOG": "bool",
     "FLOW_INSPECTOR": "bool",
@@ -92,6 +94,10 @@ class DefaultConfig:
     LOGIN_IDLE_LIFETIME = timedelta(hours=12)
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
     SESSION_TOUCH_INTERVAL = timedelta(minutes=5)
+    # How long browsers and shared caches may keep a public answer (a visitor's
+    # page, a public API GET), in seconds, and serve it stale while refetching.
+    PUBLIC_MAX_AGE = 5
+    PUBLIC_STALE_WHILE_REVALIDATE = 30
     # Logins (browsers and API tokens) one member keeps at once; a new one
     # ends the least recently used beyond this.
     SESSIONS_PER_MEMBER = 50

@@ -80,16 +80,16 @@ def test_a_failed_api_login_is_no_store_too(api, site):
 
 
 def test_an_answer_that_sets_a_cookie_is_no_store(client, site):
-    first = client.get("/")  # the Like buttons' CSRF token starts a session
+    first = client.get("/auth/register")  # the form's CSRF token starts a session
     assert "Set-Cookie" in first.headers
     assert no_store(first)
 
 
 def test_public_pages_for_visitors_stay_cacheable(client, api, site):
     member, published, draft = site
-    # A returning visitor: the cookie is settled (the first visit starts the session,
-    # the second has Flask-Login mark it not fresh; both set the cookie, so are no-store).
-    client.get("/")
+    # A visitor who once opened a form: the cookie is settled (the form's visit starts
+    # the session, the next has Flask-Login mark it not fresh; both set the cookie).
+    client.get("/auth/register")
     client.get("/")
     for url in ("/", f"/articles/{published.slug}", "/t/python", "/@member1", "/feed.atom",
                 "/t/python/feed.atom", "/@member1/feed.atom"):
@@ -118,3 +118,11 @@ def test_a_page_at_an_emailed_link_is_no_store(client, site):
     response = client.get(f"/auth/reset/{tokens.make_token('reset', site[0])}")
     assert response.status_code == 200
     assert no_store(response)  # the link's token is in the page (the form posts back to it)
+
+
+def test_a_form_page_is_no_store_also_for_a_returning_visitor(client):
+    """Its CSRF token is this browser's, even once the session cookie is settled."""
+    for _ in range(4):
+        response = client.get("/auth/register")
+        assert 'name="csrf_token"' in response.get_data(as_text=True)
+        assert no_store(response) and "ETag" not in response.headers

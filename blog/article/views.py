@@ -134,7 +134,10 @@ def render_article(article, comment_form=None, status=200):
         single_thread=row_id_arg("thread"),
         replies_from=row_id_arg("replies_from"),
         later_page=row_id_arg("comments_from"),
-        comment_forms=SectionForms.around(comment_form, shown.threads),
+        # Only for those who may comment: a form's CSRF token would start a
+        # session, and a visitor's page must stay the same for every visitor.
+        comment_forms=(SectionForms.around(comment_form, shown.threads)
+                       if permissions.can_comment(current_user, article) else None),
         can_comment=permissions.can_comment,
         can_edit_comment=permissions.can_edit_comment,
         can_delete_comment=permissions.can_delete_comment,

@@ -2,7 +2,7 @@
 
 import re
 
-from flask import current_app, jsonify, request, session
+from flask import current_app, g, jsonify, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .errors import error_response
@@ -54,7 +54,24 @@ def init_app(app):
         response.vary.add("Authorization" if is_api_request() else "Cookie")
         if is_personal(response):
             response.headers["Cache-Control"] = "no-store"
+        elif request.method in ("GET", "HEAD") and response.status_code == 200:
+            share_briefly(response)
         return response
+
+
+def share_briefly(response):
+    """Let browsers and shared caches keep a public answer a few seconds, and revalidate it.
+
+    Stale copies may be served for a while longer as they fetch a new one
+    (stale-while-revalidate); the ETag turns an unchanged page into a bodiless 304.
+    """
+    config = current_app.config
+    response.cache_control.public = True
+    response.cache_control.max_age = config["PUBLIC_MAX_AGE"]
+    response.cache_control.stale_while_revalidate = config["PUBLIC_STALE_WHILE_REVALIDATE"]
+    if not response.is_streamed:
+        response.add_etag()
+        response.make_conditional(request)
 
 
 def is_api_request():
@@ -80,7 +97,11 @@ def is_personal(response):
         or not VISITOR_SESSION_KEYS.issuperset(session.keys())  # Flask-Login's _user_id...
         # A cookie set now (the session's is written after this hook) is this browser's alone.
         or session.modified
+        # A form's CSRF token is this browser's (Flask-WTF keeps the one it made in g).
+        or current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g
         or "Set-Cookie" in response.headers
+        # The flow inspector's bar tells this browser's own requests.
+        or ("flow_ring" in current_app.extensions and response.mimetype == "text/html")
     )
 
 

@@ -1,7 +1,10 @@
-"""Filters the templates use."""
+"""Filters and helpers the templates use."""
 
 import json
 import re
+
+from flask import request
+from flask_login import current_user
 
 BROWSERS = [("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"),
             ("HeadlessChrome/", "Headless Chrome"), ("Chrome/", "Chrome"), ("Safari/", "Safari")]
@@ -45,8 +48,20 @@ def pretty_json(value):
     return json.dumps(value, indent=2, ensure_ascii=False, default=str)
 
 
+def is_visitor():
+    """True for someone not logged in (a global: imported macros see no request context)."""
+    return not current_user.is_authenticated
+
+
+def this_page():
+    """The path and query of the page being shown: where "log in and come back" returns."""
+    return request.full_path.rstrip("?")
+
+
 def init_app(app):
-    """Register the filters."""
+    """Register the filters and helpers."""
+    app.add_template_global(is_visitor, "is_visitor")
+    app.add_template_global(this_page, "this_page")
     app.add_template_filter(pretty_json, "pretty_json")
     app.add_template_filter(device_name, "device_name")
     app.add_template_filter(client_name, "client_name")
