@@ -7,7 +7,7 @@ from flask import Flask
 from . import cli, database, events, mailer  # noqa: F401 - database: SQLite pragmas; mailer: wakes the worker
 from .config import load_config
 from .extensions import csrf, db, limiter, login_manager, mail, migrate
-from .web import access_log, errors, links, security, templating
+from .web import access_log, errors, links, page_cache, security, templating
 from .web.urls import RowIdConverter
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -33,6 +33,7 @@ def create_app(test_config=None):
     register_template_helpers(app)
     if app.config["FLOW_INSPECTOR"]:
         register_inspector(app)
+    page_cache.init_app(app)  # last: its check runs after the others, its keeping before
     return app
 
 

@@ -35,6 +35,11 @@ ENV_SETTINGS = {
     "API_TOKEN_MAX_AGE": int,
     "SESSIONS_PER_MEMBER": int,
     "PUBLIC_MAX_AGE": int,
+    "PAGE_CACHE": "bool",
+    "PAGE_CACHE_URL": str,
+    "PAGE_CACHE_SECONDS": int,
+    "PAGE_CACHE_ENTRIES": int,
+    "PAGE_CACHE_KEY_PREFIX": str,
     "PUBLIC_STALE_WHILE_REVALIDATE": int,
     "SECURITY_LOG_FILE": str,
     "ACCESS_LOG": "bool",
@@ -98,6 +103,14 @@ class DefaultConfig:
     # page, a public API GET), in seconds, and serve it stale while refetching.
     PUBLIC_MAX_AGE = 5
     PUBLIC_STALE_WHILE_REVALIDATE = 30
+    # The app's own cache of those answers (blog/web/page_cache.py): any write to
+    # what they show refreshes them at once; they are rebuilt at least this often.
+    # In this process by default; give several processes one Redis (redis://...).
+    PAGE_CACHE = True
+    PAGE_CACHE_URL = "memory://"
+    PAGE_CACHE_SECONDS = 60
+    PAGE_CACHE_ENTRIES = 2000
+    PAGE_CACHE_KEY_PREFIX = "blog-pages"
     # Logins (browsers and API tokens) one member keeps at once; a new one
     # ends the least recently used beyond this.
     SESSIONS_PER_MEMBER = 50

@@ -1,12 +1,16 @@
 """Database settings that belong to the connection, not to the schema.
 
-Importing this module installs the listener, for every engine the app creates.
+Importing this module installs the listeners, for every engine the app creates: the
+SQLite settings, and the note that public content changed (the page cache's clock).
 """
 
+import re
 import sqlite3
 
+from blinker import Namespace
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
 
 
 @event.listens_for(Engine, "connect")
@@ -22,3 +26,50 @@ def _configure_sqlite(dbapi_connection, connection_record):
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+# --- what visitors see changed -------------------------------------------------------------
+
+# Tables whose rows show on pages every visitor sees alike (articles, profiles, counts).
+# Sessions, the outbox and bookmarks (private) are not among them.
+PUBLIC_TABLES = frozenset({"users", "tags", "articles", "article_tags", "article_slugs",
+                           "likes", "follows", "tag_follows", "comments"})
+_WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
+
+# Sent with the database's URL after a commit that changed a public table, however
+# the change was made (the domain's functions, a seed, a CLI command, raw SQL).
+public_content_changed = Namespace().signal("public-content-changed")
+
+
+@event.listens_for(Engine, "after_cursor_execute")
+def _note_public_writes(connection, cursor, statement, parameters, context, executemany):
+    match = _WRITE.match(statement)
+    if match and match.group(1).lower() in PUBLIC_TABLES:
+        connection.info["public_write"] = True
+
+
+@event.listens_for(Engine, "commit")
+def _remember_public_commit(connection):
+    # This hook runs just before the COMMIT: telling now would let a page be
+    # built from the old rows under the new clock. Told once the connection
+    # goes back to the pool, after the COMMIT (below).
+    if connection.info.pop("public_write", False):
+        connection.info["public_commit"] = database_key(connection.engine.url)
+
+
+@event.listens_for(Engine, "rollback")
+def _forget_rolled_back_writes(connection):
+    connection.info.pop("public_write", None)
+    connection.info.pop("public_commit", None)
+
+
+@event.listens_for(Pool, "checkin")
+def _tell_public_changes(dbapi_connection, connection_record):
+    database = connection_record.info.pop("public_commit", None) if connection_record else None
+    if database is not None:
+        public_content_changed.send(database)
+
+
+def database_key(url):
+    """A name for one database, the same in every process that uses it (no password)."""
+    return url.render_as_string(hide_password=True)

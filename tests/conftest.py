@@ -12,4 +12,5 @@ pytest_plugins = [
     "fixtures.browser",
     "fixtures.api",
     "fixtures.limits",
+    "fixtures.redis",
 ]

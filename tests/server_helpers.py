@@ -3,17 +3,24 @@ waitress, and how the browser tests start chromium. The fixtures that start them
 in tests/fixtures/ (mail.py, web.py, browser.py).
 """
 
+import contextlib
 import email
 import email.policy
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
+import pytest
 from aiosmtpd.controller import Controller
 from waitress.server import create_server
 
 CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parent.parent
 
 
 CHROMIUM_ARGS = [
@@ -123,3 +130,46 @@ def stop_when_idle(server, timeout=5):
     while len(channels) > 2 and time.monotonic() < deadline:
         time.sleep(0.02)
     server.stop()
+
+
+def wait_for_port(port, process, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server on port {port} exited with {process.returncode}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+            return
+        time.sleep(0.1)
+    pytest.fail(f"nothing answered on port {port} within {timeout} s")
+
+
+@contextlib.contextmanager
+def wsgi_servers(count, database_url, tmp_path, **settings):
+    """`count` processes running `python wsgi.py` in production mode; yields their ports."""
+    processes, ports = [], []
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env.update(BLOG_ENV="production", SECRET_KEY="a-test-secret-that-is-long-enough-to-pass",
+               DATABASE_URL=database_url, HOST="127.0.0.1", THREADS="2", **settings)
+    try:
+        for n in range(count):
+            port = free_port()
+            with (tmp_path / f"server{n}.log").open("w") as log:
+                processes.append(subprocess.Popen(
+                    [sys.executable, "wsgi.py"], cwd=ROOT, env=env | {"PORT": str(port)},
+                    stdout=log, stderr=subprocess.STDOUT,
+                ))
+            ports.append(port)
+        for port, process in zip(ports, processes, strict=True):
+            wait_for_port(port, process)
+        yield ports
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=10)
+
+
+def read_page(url):
+    """GET `url` on the loopback server: (body as text, headers)."""
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - our own http:// URL
+        return response.read().decode(), response.headers

@@ -5,93 +5,16 @@ starts it), each run under its own key prefix; the outage runs against a
 redis-server of the test's own, killed half way.
 """
 
-import contextlib
 import json
-import os
 import shutil
-import socket
 import subprocess
-import sys
 import time
-import uuid
-from pathlib import Path
 
 import pytest
 import redis
 
 from helpers import TEST_PASSWORD, Auth, FormClient, security_events
-from server_helpers import free_port
-
-ROOT = Path(__file__).resolve().parent.parent
-SHARED_REDIS = "redis://127.0.0.1:6379"
-
-
-@pytest.fixture
-def key_prefix():
-    """A prefix of this test's own, and its keys removed from the shared Redis after."""
-    prefix = f"blog-test-{uuid.uuid4().hex[:12]}"
-    yield prefix
-    with contextlib.suppress(redis.RedisError):
-        client = redis.Redis.from_url(SHARED_REDIS)
-        keys = list(client.scan_iter(match=f"*{prefix}*"))
-        if keys:
-            client.delete(*keys)
-        client.close()
-
-
-@pytest.fixture
-def shared_redis():
-    """The machine's Redis; the test fails (never skips) when it does not answer."""
-    client = redis.Redis.from_url(SHARED_REDIS, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        pytest.fail(
-            f"Redis does not answer at {SHARED_REDIS} ({error}). Start it with: redis-server "
-            "--daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no "
-            "(.ci/run does this).",
-            pytrace=False,
-        )
-    finally:
-        client.close()
-    return SHARED_REDIS
-
-
-def wait_for_port(port, process, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the server on port {port} exited with {process.returncode}")
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
-            return
-        time.sleep(0.1)
-    pytest.fail(f"nothing answered on port {port} within {timeout} s")
-
-
-@contextlib.contextmanager
-def wsgi_servers(count, database_url, tmp_path, **settings):
-    """`count` processes running `python wsgi.py` in production mode; yields their ports."""
-    processes, ports = [], []
-    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-    env.update(BLOG_ENV="production", SECRET_KEY="a-test-secret-that-is-long-enough-to-pass",
-               DATABASE_URL=database_url, HOST="127.0.0.1", THREADS="2", **settings)
-    try:
-        for n in range(count):
-            port = free_port()
-            with (tmp_path / f"server{n}.log").open("w") as log:
-                processes.append(subprocess.Popen(
-                    [sys.executable, "wsgi.py"], cwd=ROOT, env=env | {"PORT": str(port)},
-                    stdout=log, stderr=subprocess.STDOUT,
-                ))
-            ports.append(port)
-        for port, process in zip(ports, processes, strict=True):
-            wait_for_port(port, process)
-        yield ports
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=10)
+from server_helpers import free_port, wait_for_port, wsgi_servers
 
 
 def api_login(port, email):

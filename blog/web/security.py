@@ -83,6 +83,23 @@ def is_api_request():
 VISITOR_SESSION_KEYS = frozenset({"csrf_token", "_fresh", "_permanent"})
 
 
+def request_may_share():
+    """True when the answer to this request may be one every visitor shares.
+
+    Decided before the view, from the request and the session cookie alone,
+    never from the database: a member's (or a flashed message's) request is not.
+    """
+    return not (
+        request.method not in ("GET", "HEAD")  # logins, registrations, changes
+        or request.endpoint == "static"
+        or "Authorization" in request.headers
+        or "token" in (request.view_args or {})  # an emailed link: its page carries the token
+        or current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+        or not VISITOR_SESSION_KEYS.issuperset(session.keys())  # Flask-Login's _user_id...
+        or "flow_ring" in current_app.extensions  # the inspector's bar tells this browser's story
+    )
+
+
 def is_personal(response):
     """True when `response` belongs to one person and must not be stored by any cache.
 

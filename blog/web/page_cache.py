@@ -1,0 +1,135 @@
+"""The page cache: what every visitor sees alike is built once and served to all.
+
+Visitor pages, Atom feeds and public API GETs are kept (cachelib: in this process, or
+in Redis when PAGE_CACHE_URL names one, so that several server processes share it).
+Each entry carries the database's *content clock*: any commit that changes a table a
+visitor page shows moves the clock (blog.database tells us), and an entry from an older
+clock is stale. A stale entry is rebuilt by one request at a time (a lock in the cache);
+the others meanwhile get the stale copy, for the few milliseconds of that rebuild,
+instead of all building the same page at once after every write.
+
+Members' pages, forms (their CSRF token), pages with a flashed message and anything
+else `security.is_personal` says belongs to one person are never kept or served.
+"""
+
+import time
+
+from cachelib import RedisCache, SimpleCache
+from flask import current_app, g, request
+
+from ..database import database_key, public_content_changed
+from .security import is_personal, request_may_share
+
+# One store per (cache, database), shared by every app of the process on that database:
+# a write through any of them moves the clock for all.
+_stores = {}
+
+
+class PageStore:
+    """Entries, the content clock and the rebuild locks of one database's pages."""
+
+    def __init__(self, backend, fresh_for):
+        self.backend = backend
+        self.fresh_for = fresh_for
+
+    def clock(self):
+        """The content clock now. A lost clock (evicted, Redis restarted) starts again
+        from a value never used before, so no entry from before can pass as fresh."""
+        now = self.backend.get("clock")
+        if now is None:
+            self.backend.add("clock", time.time_ns(), timeout=0)
+            now = self.backend.get("clock")
+        return now
+
+    def tick(self):
+        self.clock()  # never count up from nothing
+        self.backend.inc("clock")
+
+    def lookup(self, key, clock):
+        """(entry or None, whether this request should build the page)."""
+        entry = self.backend.get(f"page:{key}")
+        if entry and entry["clock"] == clock and time.time() - entry["at"] < self.fresh_for:
+            return entry, False
+        # Stale or missing: one request builds it; the rest serve what there is.
+        building = self.backend.add(f"lock:{key}", 1, timeout=2)
+        return (None if building else entry), building
+
+    def keep(self, key, clock, response):
+        self.backend.set(f"page:{key}", {
+            "clock": clock, "at": time.time(), "status": response.status_code,
+            "type": response.content_type, "body": response.get_data(),
+        }, timeout=self.fresh_for * 10)
+
+    def unlock(self, key):
+        self.backend.delete(f"lock:{key}")
+
+
+def _store_for(app):
+    url = app.config["PAGE_CACHE_URL"]
+    database = database_key(app.extensions["sqlalchemy"].engine.url)
+    name = (url, app.config["PAGE_CACHE_KEY_PREFIX"], database)
+    if name not in _stores:
+        if url.startswith(("redis://", "rediss://", "unix://")):
+            import redis
+
+            prefix = f"{app.config['PAGE_CACHE_KEY_PREFIX']}:{database}:"
+            backend = RedisCache(redis.Redis.from_url(url), key_prefix=prefix, default_timeout=0)
+        else:
+            backend = SimpleCache(threshold=app.config["PAGE_CACHE_ENTRIES"], default_timeout=0)
+        _stores[name] = PageStore(backend, app.config["PAGE_CACHE_SECONDS"])
+    return _stores[name]
+
+
+@public_content_changed.connect
+def _tick(database):
+    for (_, _, store_database), store in list(_stores.items()):
+        if store_database == database:
+            store.tick()
+
+
+def init_app(app):
+    """Serve and keep shared pages; call after security.init_app (its hook must see ours first)."""
+    if not app.config["PAGE_CACHE"]:
+        return
+    with app.app_context():
+        app.extensions["page_store"] = _store_for(app)
+    app.before_request(_serve_kept_page)
+    app.after_request(_keep_page)
+    app.teardown_request(_release)
+
+
+def _key():
+    variant = "json" if request.path.startswith("/api/") else "page"
+    return f"{variant}:{request.full_path}"
+
+
+def _serve_kept_page():
+    g.page_build = g.page_kept = None
+    if not request_may_share():
+        return None
+    store = current_app.extensions["page_store"]
+    key, clock = _key(), store.clock()
+    entry, building = store.lookup(key, clock)
+    if building:
+        g.page_build = (key, clock)
+    if entry is None:
+        return None
+    g.page_kept = True
+    return current_app.response_class(entry["body"], status=entry["status"],
+                                      content_type=entry["type"])
+
+
+def _keep_page(response):
+    build = g.get("page_build")
+    if (build and response.status_code == 200 and not response.is_streamed
+            and not is_personal(response)):
+        current_app.extensions["page_store"].keep(*build, response)
+    if g.get("page_kept"):
+        response.headers["X-Page-Cache"] = "hit"
+    return response
+
+
+def _release(exc=None):
+    build = g.pop("page_build", None)
+    if build:
+        current_app.extensions["page_store"].unlock(build[0])

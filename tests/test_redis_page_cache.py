@@ -1,0 +1,28 @@
+"""Server processes that share a Redis share the page cache, and its clock.
+
+Two `python wsgi.py` processes in production mode on one database: a visitor page built
+by one is served by the other, and a write made elsewhere (here, by the test's own app)
+shows on both at once.
+"""
+
+from blog.domain.articles import create_article
+from server_helpers import read_page, wsgi_servers
+
+
+def test_two_processes_share_pages_and_see_every_write(database_url, shared_redis, key_prefix,
+                                                      tmp_path, make_app, make_member):
+    settings = {"PAGE_CACHE_URL": shared_redis, "PAGE_CACHE_KEY_PREFIX": key_prefix}
+    writer_app = make_app(**settings)
+    with writer_app.app_context(), wsgi_servers(2, database_url, tmp_path, **settings) as ports:
+        author = make_member("ada")
+        create_article(author, "Before", "", "Body", "", "", publish=True)
+        first, second = ports
+        body, headers = read_page(f"http://127.0.0.1:{first}/")
+        assert "Before" in body and headers.get("X-Page-Cache") is None
+        body, headers = read_page(f"http://127.0.0.1:{second}/")
+        assert "Before" in body and headers.get("X-Page-Cache") == "hit"  # built by the first
+
+        create_article(author, "After", "", "Body", "", "", publish=True)
+        for port in ports:
+            body, _ = read_page(f"http://127.0.0.1:{port}/")
+            assert "After" in body, port
