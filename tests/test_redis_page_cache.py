@@ -26,3 +26,18 @@ def test_two_processes_share_pages_and_see_every_write(database_url, shared_redi
         for port in ports:
             body, _ = read_page(f"http://127.0.0.1:{port}/")
             assert "After" in body, port
+
+
+def test_without_its_redis_pages_are_built_as_if_nothing_were_kept(make_app, make_member,
+                                                                   caplog):
+    from helpers import FormClient
+
+    app = make_app(PAGE_CACHE_URL="redis://127.0.0.1:1")  # nothing listens there
+    with app.app_context():
+        create_article(make_member("ada"), "Still served", "", "Body", "", "", publish=True)
+        for _ in range(2):
+            response = FormClient(app.test_client()).get("/")
+            assert response.status_code == 200
+            assert "Still served" in response.get_data(as_text=True)
+            assert "X-Page-Cache" not in response.headers
+    assert "page cache unreachable" in caplog.text

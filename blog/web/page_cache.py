@@ -12,26 +12,50 @@ Members' pages, forms (their CSRF token), pages with a flashed message and anyth
 else `security.is_personal` says belongs to one person are never kept or served.
 """
 
+import functools
+import logging
 import time
+import weakref
 
 from cachelib import RedisCache, SimpleCache
 from flask import current_app, g, request
+from redis.exceptions import RedisError
 
 from ..database import database_key, public_content_changed
 from .security import is_personal, request_may_share
 
-# One store per (cache, database), shared by every app of the process on that database:
-# a write through any of them moves the clock for all.
-_stores = {}
+# Every app's store, by the database it shows: a write through any app of this process
+# (or a CLI command) moves the clock of every store on that database.
+_stores = weakref.WeakSet()
+
+
+log = logging.getLogger("blog.pages")
+
+
+def _tolerant(method):
+    """A cache that does not answer (Redis down) makes pages slower, never an error:
+    the request is answered as if the page were not kept, and nothing is kept."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args):
+        try:
+            return method(self, *args)
+        except (RedisError, OSError) as error:
+            log.warning("page cache unreachable (%s): %s", method.__name__, error)
+            return None
+
+    return wrapper
 
 
 class PageStore:
-    """Entries, the content clock and the rebuild locks of one database's pages."""
+    """Entries, the content clock and the rebuild locks of one app's pages."""
 
-    def __init__(self, backend, fresh_for):
+    def __init__(self, backend, fresh_for, database):
         self.backend = backend
         self.fresh_for = fresh_for
+        self.database = database
 
+    @_tolerant
     def clock(self):
         """The content clock now. A lost clock (evicted, Redis restarted) starts again
         from a value never used before, so no entry from before can pass as fresh."""
@@ -41,10 +65,12 @@ class PageStore:
             now = self.backend.get("clock")
         return now
 
+    @_tolerant
     def tick(self):
         self.clock()  # never count up from nothing
         self.backend.inc("clock")
 
+    @_tolerant
     def lookup(self, key, clock):
         """(entry or None, whether this request should build the page)."""
         entry = self.backend.get(f"page:{key}")
@@ -54,12 +80,14 @@ class PageStore:
         building = self.backend.add(f"lock:{key}", 1, timeout=2)
         return (None if building else entry), building
 
+    @_tolerant
     def keep(self, key, clock, response):
         self.backend.set(f"page:{key}", {
             "clock": clock, "at": time.time(), "status": response.status_code,
             "type": response.content_type, "body": response.get_data(),
         }, timeout=self.fresh_for * 10)
 
+    @_tolerant
     def unlock(self, key):
         self.backend.delete(f"lock:{key}")
 
@@ -67,23 +95,24 @@ class PageStore:
 def _store_for(app):
     url = app.config["PAGE_CACHE_URL"]
     database = database_key(app.extensions["sqlalchemy"].engine.url)
-    name = (url, app.config["PAGE_CACHE_KEY_PREFIX"], database)
-    if name not in _stores:
-        if url.startswith(("redis://", "rediss://", "unix://")):
-            import redis
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        import redis
 
-            prefix = f"{app.config['PAGE_CACHE_KEY_PREFIX']}:{database}:"
-            backend = RedisCache(redis.Redis.from_url(url), key_prefix=prefix, default_timeout=0)
-        else:
-            backend = SimpleCache(threshold=app.config["PAGE_CACHE_ENTRIES"], default_timeout=0)
-        _stores[name] = PageStore(backend, app.config["PAGE_CACHE_SECONDS"])
-    return _stores[name]
+        # Shared by the processes serving this database: the clock and the pages.
+        prefix = f"{app.config['PAGE_CACHE_KEY_PREFIX']}:{database}:"
+        client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        backend = RedisCache(client, key_prefix=prefix, default_timeout=0)
+    else:
+        backend = SimpleCache(threshold=app.config["PAGE_CACHE_ENTRIES"], default_timeout=0)
+    store = PageStore(backend, app.config["PAGE_CACHE_SECONDS"], database)
+    _stores.add(store)
+    return store
 
 
 @public_content_changed.connect
 def _tick(database):
-    for (_, _, store_database), store in list(_stores.items()):
-        if store_database == database:
+    for store in list(_stores):
+        if store.database == database:
             store.tick()
 
 
@@ -109,7 +138,9 @@ def _serve_kept_page():
         return None
     store = current_app.extensions["page_store"]
     key, clock = _key(), store.clock()
-    entry, building = store.lookup(key, clock)
+    if clock is None:
+        return None
+    entry, building = store.lookup(key, clock) or (None, False)
     if building:
         g.page_build = (key, clock)
     if entry is None:
