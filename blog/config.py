@@ -22,6 +22,7 @@ ENV_SETTINGS = {
     "BASE_URL": str,
     "MAIL_SERVER": str,
     "MAIL_PORT": int,
+    "MAIL_POLL_SECONDS": int,
     "MAIL_USERNAME": str,
     "MAIL_PASSWORD": str,
     "MAIL_USE_TLS": "bool",
