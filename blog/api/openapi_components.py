@@ -76,7 +76,7 @@ def tag_list(description):
 
 def _article(with_body):
     properties = {
-        "slug": text("Made from the title when the article is created; it never changes."),
+        "slug": text("Made from the title; a new title brings a new one (old ones still work)."),
         "title": text(),
         "description": text(),
         "tagList": {"type": "array", "maxItems": 4, "items": text(pattern=r"^[a-z0-9_-]{1,30}$")},
@@ -164,7 +164,7 @@ def _request_schemas():
             "tagList": tag_list("Up to 4 tags, stored in lower case."),
         }, required=("title", "description", "body")),
         "ArticleChanges": fields({
-            "title": text("Up to 150 characters; the slug stays.", pattern=NOT_BLANK,
+            "title": text("Up to 150 characters; a new title brings a new slug.", pattern=NOT_BLANK,
                           maxLength=150),
             "description": text("Up to 300 characters; may be empty.", maxLength=300),
             "body": text("Markdown, up to 100,000 characters.", pattern=NOT_BLANK,
