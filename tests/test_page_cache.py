@@ -128,3 +128,12 @@ def test_after_a_write_concurrent_visitors_cause_one_rebuild(live_server, story,
     # Only the rebuilding one saw the comment for sure; the rest got the page before it,
     # for those milliseconds. The next visitor gets the new page.
     assert "Stampede?" in read_page(url)[0]
+
+
+def test_a_forged_host_header_poisons_no_page(app, story):
+    """The API docs spelled the request's Host into their curl lines, and were kept for all."""
+    forged = FormClient(app.test_client()).get("/api/docs", headers={"Host": "evil.example"})
+    assert "evil.example" not in page(forged)
+    response, _ = visit(app, "/api/docs")
+    assert "evil.example" not in page(response)
+    assert "curl -X POST http://localhost/api/users/login" in page(response)

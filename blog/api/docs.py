@@ -6,7 +6,7 @@ page of the site (no script: the same document, laid out for people).
 
 import json
 
-from flask import current_app, jsonify, render_template, request
+from flask import current_app, jsonify, render_template
 
 from ..domain.markdown import render_markdown
 from ..domain.slugs import make_slug
@@ -32,7 +32,8 @@ def openapi_json():
 @bp.get("/docs")
 def docs():
     spec = served_document()
-    api_url = request.url_root.rstrip("/") + spec["servers"][0]["url"]
+    # BASE_URL, not the request's Host: a client chooses that, and this page is shared.
+    api_url = current_app.config["BASE_URL"].rstrip("/") + spec["servers"][0]["url"]
     return render_template(
         "api/docs.html",
         info=spec["info"],

@@ -128,8 +128,10 @@ def init_app(app):
 
 
 def _key():
+    # The Host too: a page that spelled it out would otherwise be kept as a client's
+    # forged Host made it, for everyone (pages use BASE_URL; this is the second lock).
     variant = "json" if request.path.startswith("/api/") else "page"
-    return f"{variant}:{request.full_path}"
+    return f"{variant}:{request.host}:{request.full_path}"
 
 
 def _serve_kept_page():
