@@ -137,3 +137,12 @@ def test_a_forged_host_header_poisons_no_page(app, story):
     response, _ = visit(app, "/api/docs")
     assert "evil.example" not in page(response)
     assert "curl -X POST http://localhost/api/users/login" in page(response)
+
+
+def test_made_up_query_arguments_are_answered_but_not_kept(app, story):
+    for n in range(3):
+        response, _ = visit(app, f"/?utm_source=n{n}")
+        assert response.status_code == 200 and not kept(response)
+    assert not kept(visit(app, "/?utm_source=n0")[0])
+    visit(app, "/?tab=latest&page=1")
+    assert kept(visit(app, "/?tab=latest&page=1")[0])

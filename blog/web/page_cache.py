@@ -24,6 +24,11 @@ from redis.exceptions import RedisError
 from ..database import database_key, public_content_changed
 from .security import is_personal, request_may_share
 
+# The query arguments our pages and API read. A request with any other is answered but
+# not kept: made-up arguments (?x=1, ?x=2 ...) must not fill the cache with copies.
+KNOWN_ARGS = frozenset({"tab", "period", "page", "tag", "author", "favorited", "limit",
+                        "offset", "thread", "replies_from", "comments_from"})
+
 # Every app's store, by the database it shows: a write through any app of this process
 # (or a CLI command) moves the clock of every store on that database.
 _stores = weakref.WeakSet()
@@ -85,7 +90,7 @@ class PageStore:
         self.backend.set(f"page:{key}", {
             "clock": clock, "at": time.time(), "status": response.status_code,
             "type": response.content_type, "body": response.get_data(),
-        }, timeout=self.fresh_for * 10)
+        }, timeout=self.fresh_for * 2)  # older ones are stale anyway: only lock-time copies
 
     @_tolerant
     def unlock(self, key):
@@ -136,7 +141,7 @@ def _key():
 
 def _serve_kept_page():
     g.page_build = g.page_kept = None
-    if not request_may_share():
+    if not request_may_share() or not KNOWN_ARGS.issuperset(request.args.keys()):
         return None
     store = current_app.extensions["page_store"]
     key, clock = _key(), store.clock()
