@@ -1,4 +1,5 @@
-"""Command-line tasks: flask --app blog init-db | seed-demo | create-admin | send-mail."""
+"""Command-line tasks: flask --app blog init-db | seed-demo | create-admin | send-mail |
+backup | restore | doctor."""
 
 import time
 
@@ -17,7 +18,7 @@ DEMO_PASSWORD = "demo-password-2024"  # noqa: S105
 
 def init_app(app):
     """Register the commands."""
-    for command in (init_db, seed_demo, create_admin, send_mail):
+    for command in (init_db, seed_demo, create_admin, send_mail, backup, restore, doctor):
         app.cli.add_command(command)
 
 
@@ -126,3 +127,57 @@ def send_mail():
     click.echo(f"Sent {report.sent}, failed {report.failed} (through {where}).")
     if report.failed:
         raise SystemExit(1)
+
+
+@click.command("backup")
+@with_appcontext
+@click.option("--to", "to_directory", type=click.Path(file_okay=False),
+              help="Where to write the archive (instance/backups by default).")
+def backup(to_directory):
+    """Write the database, uploads and instance config into one dated archive."""
+    from .backups import BackupError, make_backup, read_manifest
+
+    try:
+        archive = make_backup(current_app.instance_path, to_directory)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    rows = sum(read_manifest(archive)["rows"].values())
+    click.echo(f"Backed up {rows} rows to {archive}")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@click.option("--replace", is_flag=True,
+              help="Overwrite a database that holds data (stop the server first).")
+def restore(archive, replace):
+    """Bring back a backup into the configured database, checking every table's rows."""
+    from .backups import BackupError, restore_backup
+
+    try:
+        manifest = restore_backup(archive, current_app.instance_path, replace=replace)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    security_event("site.restored", archive=str(archive), made=manifest["created_at"])
+    click.echo(f"Restored {sum(manifest['rows'].values())} rows from the backup of "
+               f"{manifest['created_at']} ({_safe_url()}).")
+
+
+@click.command("doctor")
+@with_appcontext
+def doctor():
+    """Check the secret key, database, email, outbox, disk and Redis; say what to fix."""
+    from . import MIGRATIONS
+    from .doctor import FAIL, OK, examine
+
+    findings = examine(current_app, MIGRATIONS)
+    marks = {OK: "ok  ", "warn": "WARN", FAIL: "FAIL"}
+    for finding in findings:
+        click.echo(f"{marks[finding.status]}  {finding.check}: {finding.saw}")
+        if finding.advice:
+            click.echo(f"      -> {finding.advice}")
+    failed = sum(finding.status == FAIL for finding in findings)
+    click.echo("All good." if not failed else f"{failed} problem(s) to fix.")
+    if failed:
+        raise SystemExit(1)
+

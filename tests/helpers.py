@@ -11,7 +11,7 @@ import json
 import re
 from urllib.parse import urlsplit
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from blog.extensions import db
 
@@ -236,3 +236,40 @@ def link_for(client, mailbox, login="target"):
 
 def without_tokens(html):
     return CSRF_PATTERN.sub("", html)
+
+
+def seed_community(app):
+    """Tens of rows in every table, written the way the site writes them (migrations, backups)."""
+    from blog.domain import accounts, articles, comments, follows, profiles, reactions, sessions
+    from blog.models import Tag
+    from blog.seed import Seeder
+
+    with app.test_request_context(headers={"User-Agent": "migration test"}):
+        seeder = Seeder(TEST_PASSWORD, seed=9)
+        seeder.add_members(6)
+        seeder.add_articles(10, comments=16, likes=20)
+        seeder.add_follows(12)
+        db.session.commit()
+        alice, bob, carol = (accounts.find_by_username(n) for n in ("alice", "bob", "carol"))
+        # Mixed case: the case-insensitive unique indexes have something to guard.
+        accounts.register("Mixed.Case@Example.org", "MixedCase", TEST_PASSWORD)  # + an email
+        profiles.update_profile(alice, "Alice L.", "Writes.", "https://img.example.org/a.png")
+        sessions.start_session(alice, remember=True)
+        sessions.start_session(bob)
+        sessions.start_session(bob, kind=sessions.API, user_agent="curl/8.5.0")
+        article = articles.create_article(
+            alice, "Migrations without tears", "Keep your rows", "Body with **bold**.",
+            "sqlite, migrations", "https://img.example.org/cover.png", publish=True,
+        )
+        articles.update_article(  # a new title: the old slug is kept
+            article, alice, "Migrations, tearless", "Keep your rows", "Body with **bold**.",
+            "sqlite, migrations", "https://img.example.org/cover.png", publish=True,
+        )
+        top = comments.add_comment(bob, article, "First!")
+        comments.add_comment(carol, article, "A reply.", parent_id=top.id)
+        reactions.like(carol, article)
+        reactions.bookmark(bob, article)
+        reactions.bookmark(carol, article)
+        follows.follow(bob, alice)
+        follows.follow_tag(carol, db.session.scalar(select(Tag).where(Tag.name == "sqlite")))
+        follows.follow_tag(bob, db.session.scalar(select(Tag).where(Tag.name == "migrations")))

@@ -4,61 +4,22 @@ Runs on SQLite, or on PostgreSQL when DATABASE_URL names a server: each test
 makes its own throw-away databases there and drops them at the end.
 """
 
-import os
 import shutil
 import sqlite3
-import uuid
 
 import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import create_engine, inspect, make_url, select, text
+from sqlalchemy import inspect, select, text
 
 from blog import MIGRATIONS, create_app
-from blog.domain import accounts, articles, comments, follows, profiles, reactions, sessions
+from blog.domain import accounts
 from blog.extensions import db
-from blog.models import Tag
-from blog.seed import Seeder
-from helpers import TEST_PASSWORD, _test_config
+from helpers import TEST_PASSWORD, _test_config, seed_community
 
 # --- throw-away databases and moving them through the history -----------------------
-
-
-@pytest.fixture
-def new_database(tmp_path):
-    """Make empty databases (on DATABASE_URL's PostgreSQL server, else SQLite files); returns
-    an app on each. Every one is dropped at the end."""
-    requested = os.environ.get("DATABASE_URL", "")
-    server = admin = None
-    if requested.startswith(("postgres://", "postgresql")):
-        server = make_url(requested).set(drivername="postgresql+psycopg")
-        admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    apps, names = [], []
-
-    def factory():
-        if server is None:
-            url = "sqlite:///" + str(tmp_path / f"blog{len(apps)}.sqlite3")
-        else:
-            name = f"blog_migrations_{uuid.uuid4().hex[:12]}"
-            with admin.connect() as connection:
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
-            names.append(name)
-            url = server.set(database=name).render_as_string(hide_password=False)
-        apps.append(create_app(_test_config(url)))
-        return apps[-1]
-
-    yield factory
-    for app in apps:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-    if admin is not None:
-        with admin.connect() as connection:
-            for name in names:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _alembic_config(app, directory):
@@ -123,42 +84,6 @@ def on(columns, rows):
 def contents(connection):
     """Every table's rows in a stable order, for comparing whole databases."""
     return {table: on(columns, rows) for table, (columns, rows) in rows_of(connection).items()}
-
-
-# --- a small community -------------------------------------------------------------
-
-
-def seed_community(app):
-    """Tens of rows in every table, written the way the site writes them."""
-    with app.test_request_context(headers={"User-Agent": "migration test"}):
-        seeder = Seeder(TEST_PASSWORD, seed=9)
-        seeder.add_members(6)
-        seeder.add_articles(10, comments=16, likes=20)
-        seeder.add_follows(12)
-        db.session.commit()
-        alice, bob, carol = (accounts.find_by_username(n) for n in ("alice", "bob", "carol"))
-        # Mixed case: the case-insensitive unique indexes have something to guard.
-        accounts.register("Mixed.Case@Example.org", "MixedCase", TEST_PASSWORD)  # + an email
-        profiles.update_profile(alice, "Alice L.", "Writes.", "https://img.example.org/a.png")
-        sessions.start_session(alice, remember=True)
-        sessions.start_session(bob)
-        sessions.start_session(bob, kind=sessions.API, user_agent="curl/8.5.0")
-        article = articles.create_article(
-            alice, "Migrations without tears", "Keep your rows", "Body with **bold**.",
-            "sqlite, migrations", "https://img.example.org/cover.png", publish=True,
-        )
-        articles.update_article(  # a new title: the old slug is kept
-            article, alice, "Migrations, tearless", "Keep your rows", "Body with **bold**.",
-            "sqlite, migrations", "https://img.example.org/cover.png", publish=True,
-        )
-        top = comments.add_comment(bob, article, "First!")
-        comments.add_comment(carol, article, "A reply.", parent_id=top.id)
-        reactions.like(carol, article)
-        reactions.bookmark(bob, article)
-        reactions.bookmark(carol, article)
-        follows.follow(bob, alice)
-        follows.follow_tag(carol, db.session.scalar(select(Tag).where(Tag.name == "sqlite")))
-        follows.follow_tag(bob, db.session.scalar(select(Tag).where(Tag.name == "migrations")))
 
 
 # --- the tests ---------------------------------------------------------------------------

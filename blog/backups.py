@@ -1,0 +1,171 @@
+"""Backups: the whole site in one dated archive, and back again.
+
+`flask --app blog backup` writes instance/backups/blog-<UTC time>.tar.gz holding
+- the database: SQLite copied with its online backup API (consistent while the
+  site runs: readers and the writer go on), or PostgreSQL dumped by pg_dump in
+  its custom format;
+- instance/uploads/ (pictures, once there are any) and instance/config.py when
+  they exist (the config holds secrets: the archive is readable by its owner only);
+- manifest.json: when, which database, the migration level and every table's rows.
+
+`restore` puts an archive's database into the configured one, which must be
+empty (a fresh file, or a new PostgreSQL database) unless told to replace it,
+then checks every table's row count against the manifest.
+"""
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import func, inspect, make_url, select, table, text
+
+from .extensions import db
+
+SQLITE_NAME, POSTGRES_NAME = "database.sqlite3", "database.dump"
+
+
+class BackupError(RuntimeError):
+    """The backup or restore cannot go on; the message says what to do."""
+
+
+def row_counts(engine):
+    """{table: rows} for every table of the database (Alembic's own included)."""
+    names = sorted(inspect(engine).get_table_names())
+    with engine.connect() as connection:
+        return {name: connection.scalar(select(func.count()).select_from(table(name)))
+                for name in names}
+
+
+def _migration_level(engine):
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.scalar(text("SELECT version_num FROM alembic_version"))
+
+
+def _libpq_url(url):
+    """postgresql+psycopg://... as pg_dump and pg_restore read it (with the password)."""
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def make_backup(instance_path, to_directory=None, now=None):
+    """Write the archive; returns its path."""
+    engine = db.engine
+    now = now or datetime.now(UTC)
+    directory = Path(to_directory or Path(instance_path) / "backups")
+    directory.mkdir(parents=True, exist_ok=True)
+    archive = directory / f"blog-{now:%Y%m%d-%H%M%S}.tar.gz"
+    with tempfile.TemporaryDirectory() as work:
+        work = Path(work)
+        kind = engine.url.get_backend_name()
+        if kind == "sqlite":
+            _copy_sqlite(engine.url.database, work / SQLITE_NAME)
+        elif kind == "postgresql":
+            _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges",
+                  f"--file={work / POSTGRES_NAME}", _libpq_url(engine.url)], "pg_dump")
+        else:
+            raise BackupError(f"Backups know SQLite and PostgreSQL, not {kind}.")
+        manifest = {"created_at": now.isoformat(), "database": kind,
+                    "migration": _migration_level(engine), "rows": row_counts(engine)}
+        (work / "manifest.json").write_text(json.dumps(manifest, indent=2))
+        old_umask = os.umask(0o077)  # the config inside holds the secret key
+        try:
+            with tarfile.open(archive, "w:gz") as tar:
+                for entry in sorted(work.iterdir()):
+                    tar.add(entry, arcname=entry.name)
+                for name in ("uploads", "config.py"):
+                    if (Path(instance_path) / name).exists():
+                        tar.add(Path(instance_path) / name, arcname=f"instance/{name}")
+        finally:
+            os.umask(old_umask)
+    return archive
+
+
+def _copy_sqlite(path, target):
+    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    copy = sqlite3.connect(target)
+    try:
+        source.backup(copy)  # page by page, consistent, while others read and write
+    finally:
+        copy.close()
+        source.close()
+
+
+def read_manifest(archive):
+    with tarfile.open(archive) as tar:
+        return json.load(tar.extractfile("manifest.json"))
+
+
+def restore_backup(archive, instance_path, replace=False):
+    """Put the archive's database (and uploads) in place; returns its manifest.
+
+    Raises BackupError when the target database holds data and `replace` is
+    False, when the archive is of another kind of database, or when the rows
+    restored are not the rows saved.
+    """
+    engine = db.engine
+    manifest = read_manifest(archive)
+    kind = engine.url.get_backend_name()
+    if manifest["database"] != kind:
+        raise BackupError(f"This archive holds a {manifest['database']} database; the site "
+                          f"is configured for {kind}. Restore it into a {manifest['database']} "
+                          "database (set DATABASE_URL).")
+    if not replace and any(rows for rows in row_counts(engine).values()):
+        raise BackupError("The database the site uses holds data already. Restore into an "
+                          "empty one, or pass --replace to overwrite it (stop the server first).")
+    with tempfile.TemporaryDirectory() as work, tarfile.open(archive) as tar:
+        tar.extractall(work, filter="data")
+        work = Path(work)
+        db.session.remove()
+        engine.dispose()  # no pooled connection may hold the old database open
+        if kind == "sqlite":
+            _restore_sqlite(work / SQLITE_NAME, engine.url.database)
+        else:
+            _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
+                  f"--dbname={_libpq_url(engine.url)}", str(work / POSTGRES_NAME)], "pg_restore")
+        uploads = work / "instance" / "uploads"
+        if uploads.exists():
+            shutil.copytree(uploads, Path(instance_path) / "uploads", dirs_exist_ok=True)
+    engine.dispose()
+    restored = row_counts(engine)
+    if restored != manifest["rows"]:
+        differ = sorted(name for name in set(restored) | set(manifest["rows"])
+                        if restored.get(name) != manifest["rows"].get(name))
+        raise BackupError(f"The restored rows differ from the backup's in: {', '.join(differ)}.")
+    return manifest
+
+
+def _restore_sqlite(backup_file, path):
+    source = sqlite3.connect(backup_file)
+    target = sqlite3.connect(path)
+    try:
+        source.backup(target)  # replaces every page of the target, atomically
+    finally:
+        target.close()
+        source.close()
+
+
+def _run(command, name):
+    if shutil.which(command[0]) is None:
+        raise BackupError(f"{name} is not installed (apt-get install postgresql-client).")
+    done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    if done.returncode != 0:
+        # libpq's messages may repeat the URL: never print a password.
+        message = done.stderr.strip().replace(make_url_password(command), "***")
+        raise BackupError(f"{name} failed: {message}")
+
+
+def make_url_password(command):
+    """The password in a command's database URL, or a string found nowhere."""
+    for word in command:
+        if "://" in word:
+            password = make_url(word.split("=", 1)[-1]).password
+            if password:
+                return str(password)
+    return "\0"
