@@ -61,6 +61,10 @@ ENV_SETTINGS = {
     "RATELIMIT_REACTIONS_PER_MEMBER": str,
     "RATELIMIT_REACTIONS_PER_IP": str,
     "RATELIMIT_FOLLOWS_PER_MEMBER": str,
+    "RATELIMIT_ARTICLES_PER_NEW_MEMBER": str,
+    "RATELIMIT_COMMENTS_PER_NEW_MEMBER": str,
+    "RATELIMIT_LINKS_PER_NEW_MEMBER": str,
+    "NEW_MEMBER_DAYS": int,
     "RATELIMIT_FOLLOWS_PER_IP": str,
     "RATELIMIT_REPLAYS_PER_IP": str,
     "LOGIN_DEVICE_MAX_AGE": int,
@@ -214,6 +218,14 @@ class DefaultConfig:
     RATELIMIT_REACTIONS_PER_IP = "60 per minute;1000 per hour"
     RATELIMIT_FOLLOWS_PER_MEMBER = "30 per minute;200 per hour"
     RATELIMIT_FOLLOWS_PER_IP = "60 per minute;500 per hour"
+    # Newcomers (blog/domain/newcomers.py): for their first NEW_MEMBER_DAYS days
+    # (None: 3 in production, 0 = nobody elsewhere, so that trying the site or
+    # running a RealWorld suite meets no newcomer limit), fewer articles and
+    # comments, and a budget of links across what they post.
+    NEW_MEMBER_DAYS = None
+    RATELIMIT_ARTICLES_PER_NEW_MEMBER = "2 per hour;5 per day"
+    RATELIMIT_COMMENTS_PER_NEW_MEMBER = "3 per minute;50 per day"
+    RATELIMIT_LINKS_PER_NEW_MEMBER = "10 per hour;30 per day"
     # The flow inspector's "What if?" replays (development only), per IP address.
     RATELIMIT_REPLAYS_PER_IP = "20 per minute;200 per hour"
     # The article page shows this many threads (top-level comments) at a time,
@@ -255,6 +267,8 @@ def load_config(app, test_config=None):
 
     if app.config["FLOW_INSPECTOR"] is None:
         app.config["FLOW_INSPECTOR"] = app.config["BLOG_ENV"] == "development"
+    if app.config["NEW_MEMBER_DAYS"] is None:
+        app.config["NEW_MEMBER_DAYS"] = 3 if app.config["BLOG_ENV"] == "production" else 0
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", _database_uri(app))
     secure = app.config["BASE_URL"].startswith("https://")
     app.config["SESSION_COOKIE_SECURE"] = secure

@@ -11,22 +11,29 @@ A limit hit answers 429: an error page, the buttons' JSON, or the API's
 The limits are settings (blog/config.py, "Limits on writing"), read when a
 request is checked. Only creating counts: unliking, unfollowing, editing
 and deleting do not add anything to the site.
+
+Newcomers (blog.domain.newcomers) have lower limits on articles and comments
+for their first days, and a budget of links: each link in what they post
+spends one.
 """
 
-from flask import request
+from flask import current_app, request
 from flask_login import current_user
 
+from ..domain import newcomers
 from ..extensions import limiter
 from .limits import limit, refunded_unless
 
-# kind of write: (its limit per member, its limit per IP address)
+# kind of write: (its limit per member, its limit per IP address, a newcomer's, or None)
 KINDS = {
-    "article": ("RATELIMIT_ARTICLES_PER_MEMBER", "RATELIMIT_ARTICLES_PER_IP"),
-    "comment": ("RATELIMIT_COMMENTS_PER_MEMBER", "RATELIMIT_COMMENTS_PER_IP"),
+    "article": ("RATELIMIT_ARTICLES_PER_MEMBER", "RATELIMIT_ARTICLES_PER_IP",
+                "RATELIMIT_ARTICLES_PER_NEW_MEMBER"),
+    "comment": ("RATELIMIT_COMMENTS_PER_MEMBER", "RATELIMIT_COMMENTS_PER_IP",
+                "RATELIMIT_COMMENTS_PER_NEW_MEMBER"),
     # Likes (favorites in the API) and bookmarks.
-    "reaction": ("RATELIMIT_REACTIONS_PER_MEMBER", "RATELIMIT_REACTIONS_PER_IP"),
+    "reaction": ("RATELIMIT_REACTIONS_PER_MEMBER", "RATELIMIT_REACTIONS_PER_IP", None),
     # Following members and tags.
-    "follow": ("RATELIMIT_FOLLOWS_PER_MEMBER", "RATELIMIT_FOLLOWS_PER_IP"),
+    "follow": ("RATELIMIT_FOLLOWS_PER_MEMBER", "RATELIMIT_FOLLOWS_PER_IP", None),
 }
 
 
@@ -54,6 +61,16 @@ def previewing():
     return "preview" in request.form
 
 
+def submitted_text():
+    """The body a page's form or an API request brings (an article's or a comment's)."""
+    if request.is_json:
+        data = request.get_json(silent=True)
+        inner = next(iter(data.values()), None) if isinstance(data, dict) and data else None
+        body = inner.get("body") if isinstance(inner, dict) else None
+        return body if isinstance(body, str) else ""
+    return request.form.get("body", "")
+
+
 def limit_writes(kind, member=_page_member, counted=went_through, exempt=lambda: False):
     """Decorate a view that creates a `kind` of thing with its two limits (POST only).
 
@@ -66,16 +83,32 @@ def limit_writes(kind, member=_page_member, counted=went_through, exempt=lambda:
     given back when the answer does not count: requests sent at once cannot
     all pass a check made before any of them is counted.
     """
-    per_member, per_ip = KINDS[kind]
-    member_scope = f"write-{kind}-member"
+    per_member, per_ip, per_newcomer = KINDS[kind]
+    member_scope, links_scope = f"write-{kind}-member", "write-links-newcomer"
 
     def member_key():
         return f"member:{member().id}"
 
+    def member_limit():
+        newcomer = per_newcomer and newcomers.is_newcomer(member())
+        return current_app.config[per_newcomer if newcomer else per_member]
+
+    def links_exempt():
+        # Words alone spend nothing (and are never refused for links spent before).
+        return (exempt() or not newcomers.count_links(submitted_text())
+                or not newcomers.is_newcomer(member()))
+
     def decorate(view):
-        view = refunded_unless(counted, {member_scope})(view)
+        view = refunded_unless(counted, {member_scope, links_scope})(view)
+        if per_newcomer:
+            # Each link a newcomer posts spends one from their budget of links.
+            view = limiter.shared_limit(
+                limit("RATELIMIT_LINKS_PER_NEW_MEMBER"), scope=links_scope,
+                key_func=member_key, methods=["POST"], exempt_when=links_exempt,
+                cost=lambda: newcomers.count_links(submitted_text()),
+            )(view)
         view = limiter.shared_limit(
-            limit(per_member), scope=member_scope, key_func=member_key,
+            member_limit, scope=member_scope, key_func=member_key,
             methods=["POST"], exempt_when=exempt,
         )(view)
         return limiter.shared_limit(
