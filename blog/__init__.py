@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import cli, database, events, mailer  # noqa: F401 - database: SQLite pragmas; mailer: wakes the worker
-from .config import load_config
+from .config_loader import load_config
 from .extensions import csrf, db, limiter, login_manager, mail, migrate
 from .web import access_log, errors, links, page_cache, security, templating
 from .web.urls import RowIdConverter
