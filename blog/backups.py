@@ -13,6 +13,7 @@ empty (a fresh file, or a new PostgreSQL database) unless told to replace it,
 then checks every table's row count against the manifest.
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -23,7 +24,8 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import func, inspect, make_url, select, table, text
+from sqlalchemy import create_engine, func, inspect, make_url, select, table, text
+from sqlalchemy.engine import Connection
 
 from .extensions import db
 
@@ -34,19 +36,31 @@ class BackupError(RuntimeError):
     """The backup or restore cannot go on; the message says what to do."""
 
 
-def row_counts(engine):
-    """{table: rows} for every table of the database (Alembic's own included)."""
-    names = sorted(inspect(engine).get_table_names())
-    with engine.connect() as connection:
+def row_counts(bind):
+    """{table: rows} for every table of the database (Alembic's own included).
+
+    `bind` is an engine, or a connection to count inside its transaction.
+    """
+    with _connected(bind) as connection:
+        names = sorted(inspect(connection).get_table_names())
         return {name: connection.scalar(select(func.count()).select_from(table(name)))
                 for name in names}
 
 
-def _migration_level(engine):
-    with engine.connect() as connection:
+def _migration_level(bind):
+    with _connected(bind) as connection:
         if not inspect(connection).has_table("alembic_version"):
             return None
         return connection.scalar(text("SELECT version_num FROM alembic_version"))
+
+
+@contextlib.contextmanager
+def _connected(bind):
+    if isinstance(bind, Connection):
+        yield bind
+    else:
+        with bind.connect() as connection:
+            yield connection
 
 
 def _libpq_url(url):
@@ -64,15 +78,19 @@ def make_backup(instance_path, to_directory=None, now=None):
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
         kind = engine.url.get_backend_name()
+        # The manifest counts the rows of the copy itself, not of the live database,
+        # which goes on changing while the copy is made.
         if kind == "sqlite":
             _copy_sqlite(engine.url.database, work / SQLITE_NAME)
+            copy = create_engine(f"sqlite:///{work / SQLITE_NAME}")
+            level, rows = _migration_level(copy), row_counts(copy)
+            copy.dispose()
         elif kind == "postgresql":
-            _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges",
-                  f"--file={work / POSTGRES_NAME}", _libpq_url(engine.url)], "pg_dump")
+            level, rows = _dump_postgres(engine, work / POSTGRES_NAME)
         else:
             raise BackupError(f"Backups know SQLite and PostgreSQL, not {kind}.")
         manifest = {"created_at": now.isoformat(), "database": kind,
-                    "migration": _migration_level(engine), "rows": row_counts(engine)}
+                    "migration": level, "rows": rows}
         (work / "manifest.json").write_text(json.dumps(manifest, indent=2))
         old_umask = os.umask(0o077)  # the config inside holds the secret key
         try:
@@ -85,6 +103,21 @@ def make_backup(instance_path, to_directory=None, now=None):
         finally:
             os.umask(old_umask)
     return archive
+
+
+def _dump_postgres(engine, target):
+    """pg_dump of one snapshot, and the migration level and rows seen in that snapshot."""
+    with engine.connect() as connection:
+        connection = connection.execution_options(isolation_level="REPEATABLE READ")
+        with connection.begin():
+            snapshot = connection.scalar(text("SELECT pg_export_snapshot()"))
+            level = _migration_level(connection)
+            rows = row_counts(connection)
+            # The snapshot lives as long as this transaction: pg_dump reads the same moment.
+            _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges",
+                  f"--snapshot={snapshot}", f"--file={target}", _libpq_url(engine.url)],
+                 "pg_dump")
+    return level, rows
 
 
 def _copy_sqlite(path, target):

@@ -169,7 +169,8 @@ def wsgi_servers(count, database_url, tmp_path, **settings):
             process.wait(timeout=10)
 
 
-def read_page(url):
+def read_page(url, headers=None):
     """GET `url` on the loopback server: (body as text, headers)."""
-    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - our own http:// URL
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - our http:// URL
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
         return response.read().decode(), response.headers

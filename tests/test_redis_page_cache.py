@@ -8,6 +8,8 @@ shows on both at once.
 from blog.domain.articles import create_article
 from server_helpers import read_page, wsgi_servers
 
+SITE = {"Host": "community.example.org"}
+
 
 def test_two_processes_share_pages_and_see_every_write(database_url, shared_redis, key_prefix,
                                                       tmp_path, make_app, make_member):
@@ -17,14 +19,15 @@ def test_two_processes_share_pages_and_see_every_write(database_url, shared_redi
         author = make_member("ada")
         create_article(author, "Before", "", "Body", "", "", publish=True)
         first, second = ports
-        body, headers = read_page(f"http://127.0.0.1:{first}/")
+        # Behind the proxy both see the site's own Host (a page is kept per Host).
+        body, headers = read_page(f"http://127.0.0.1:{first}/", SITE)
         assert "Before" in body and headers.get("X-Page-Cache") is None
-        body, headers = read_page(f"http://127.0.0.1:{second}/")
+        body, headers = read_page(f"http://127.0.0.1:{second}/", SITE)
         assert "Before" in body and headers.get("X-Page-Cache") == "hit"  # built by the first
 
         create_article(author, "After", "", "Body", "", "", publish=True)
         for port in ports:
-            body, _ = read_page(f"http://127.0.0.1:{port}/")
+            body, _ = read_page(f"http://127.0.0.1:{port}/", SITE)
             assert "After" in body, port
 
 
