@@ -67,3 +67,14 @@ def test_a_draft_s_old_slug_stays_hidden_from_others(client, make_article):
     articles.update_article(draft, draft.author, "Public plan", "", draft.body, [], "",
                             publish=False)
     assert client.get("/articles/secret-plan").status_code == 404
+
+
+def test_an_old_link_s_query_is_passed_on_as_it_came(client, make_article):
+    """The redirect once handed the query to url_for as arguments: ?slug= or ?_method= made
+    a 500, ?_external=1 an address on whatever Host the request named, ?_anchor= a fragment."""
+    retitle(make_article(title="Old name"), "New name")
+    for query in ("slug=other", "_method=POST", "_external=1", "_scheme=https&_external=1",
+                  "_anchor=top", "thread=7&thread=8"):
+        response = client.get(f"/articles/old-name?{query}", headers={"Host": "evil.example"})
+        assert response.status_code == 301, query
+        assert response.headers["Location"] == f"/articles/new-name?{query}", query

@@ -1,5 +1,7 @@
 """Article pages. Each view parses the form, calls blog.domain.articles, and answers."""
 
+from urllib.parse import urlencode
+
 from flask import (
     Blueprint,
     abort,
@@ -148,7 +150,10 @@ def render_article(article, comment_form=None, status=200):
 def show(slug):
     article = visible_or_404(slug)
     if article.slug != slug:  # a link from before the title changed
-        return redirect(url_for("article.show", slug=article.slug, **request.args), 301)
+        # The query as it came: never as url_for's arguments (?slug=, ?_external= ...).
+        query = urlencode(list(request.args.items(multi=True)))
+        target = url_for("article.show", slug=article.slug)
+        return redirect(f"{target}?{query}" if query else target, 301)
     return render_article(article)
 
 
