@@ -56,6 +56,10 @@ def init_app(app):
             response.headers["Cache-Control"] = "no-store"
         elif request.method in ("GET", "HEAD") and response.status_code == 200:
             share_briefly(response)
+        elif response.status_code == 301:
+            # Kept for good without an age: an old slug an article takes back would loop.
+            response.cache_control.public = True
+            response.cache_control.max_age = current_app.config["PUBLIC_MAX_AGE"]
         return response
 
 

@@ -1,0 +1,33 @@
+"""Attacks on what is kept: by the page cache, by browsers and by proxies in front."""
+
+import time
+
+import pytest
+
+from blog.domain import articles
+
+
+@pytest.fixture
+def live_config():
+    return {"PUBLIC_MAX_AGE": 1}
+
+
+def retitle(article, title):
+    return articles.update_article(article, article.author, title, article.description,
+                                   article.body, [t.name for t in article.tags],
+                                   article.cover_url, publish=True)
+
+
+def test_a_title_that_goes_back_traps_no_visitor_in_a_redirect_loop(new_page, live_server,
+                                                                     make_member, make_article):
+    """A 301 without an age is kept by the browser for good: after One -> Two -> One, its
+    /one -> /two and the site's /two -> /one went round until ERR_TOO_MANY_REDIRECTS."""
+    article = retitle(make_article(author=make_member("ada"), title="One"), "Two")
+    tab = new_page()
+    tab.goto(f"{live_server.url}/articles/one")
+    assert tab.url == f"{live_server.url}/articles/two"
+    retitle(article, "One")
+    time.sleep(1.5)  # PUBLIC_MAX_AGE
+    tab.goto(f"{live_server.url}/articles/one")
+    assert tab.url == f"{live_server.url}/articles/one"
+    assert tab.locator("h1").inner_text() == "One"
