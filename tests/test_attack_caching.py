@@ -31,3 +31,14 @@ def test_a_title_that_goes_back_traps_no_visitor_in_a_redirect_loop(new_page, li
     tab.goto(f"{live_server.url}/articles/one")
     assert tab.url == f"{live_server.url}/articles/one"
     assert tab.locator("h1").inner_text() == "One"
+
+
+def test_the_dev_mailbox_is_never_kept(app, make_member, make_client):
+    """Outside production and development (the inspector off) its list was kept: a reset
+    link mailed meanwhile was missing, and every emailed link went out as public."""
+    make_member("ada")
+    make_client().get("/dev/mail")
+    make_client().submit("/auth/reset", {"email": "ada@example.com"})
+    response = make_client().get("/dev/mail")
+    assert "Reset your password" in response.get_data(as_text=True)
+    assert response.headers["Cache-Control"] == "no-store"

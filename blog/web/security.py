@@ -87,6 +87,11 @@ def is_api_request():
 VISITOR_SESSION_KEYS = frozenset({"csrf_token", "_fresh", "_permanent"})
 
 
+def carries_emailed_links():
+    """An emailed link's own page (the form posts its token back), or the dev mailbox's."""
+    return "token" in (request.view_args or {}) or request.blueprint == "dev"
+
+
 def request_may_share():
     """True when the answer to this request may be one every visitor shares.
 
@@ -97,7 +102,7 @@ def request_may_share():
         request.method not in ("GET", "HEAD")  # logins, registrations, changes
         or request.endpoint == "static"
         or "Authorization" in request.headers
-        or "token" in (request.view_args or {})  # an emailed link: its page carries the token
+        or carries_emailed_links()
         or current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
         or not VISITOR_SESSION_KEYS.issuperset(session.keys())  # Flask-Login's _user_id...
         or "flow_ring" in current_app.extensions  # the inspector's bar tells this browser's story
@@ -113,7 +118,7 @@ def is_personal(response):
     return bool(
         request.method not in ("GET", "HEAD", "OPTIONS")  # logins, registrations, changes
         or "Authorization" in request.headers
-        or "token" in (request.view_args or {})  # an emailed link: its page carries the token
+        or carries_emailed_links()
         or current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
         or not VISITOR_SESSION_KEYS.issuperset(session.keys())  # Flask-Login's _user_id...
         # A cookie set now (the session's is written after this hook) is this browser's alone.
