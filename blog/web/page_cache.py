@@ -93,6 +93,10 @@ class PageStore:
         }, timeout=self.fresh_for * 2)  # older ones are stale anyway: only lock-time copies
 
     @_tolerant
+    def forget(self, key):
+        self.backend.delete(f"page:{key}")
+
+    @_tolerant
     def unlock(self, key):
         self.backend.delete(f"lock:{key}")
 
@@ -159,9 +163,12 @@ def _serve_kept_page():
 
 def _keep_page(response):
     build = g.get("page_build")
-    if (build and response.status_code == 200 and not response.is_streamed
-            and not is_personal(response)):
-        current_app.extensions["page_store"].keep(*build, response)
+    if build:
+        store = current_app.extensions["page_store"]
+        if response.status_code == 200 and not response.is_streamed and not is_personal(response):
+            store.keep(*build, response)
+        else:  # the kept copy is not the answer any more (a deleted article's 404)
+            store.forget(build[0])
     if g.get("page_kept"):
         response.headers["X-Page-Cache"] = "hit"
     return response
