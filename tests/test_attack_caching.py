@@ -5,6 +5,7 @@ import threading
 import time
 
 import pytest
+import redis
 from sqlalchemy import event
 
 from blog.domain import articles
@@ -90,3 +91,22 @@ def test_a_deleted_article_is_not_served_from_its_kept_copy_meanwhile(app, make_
     assert visit(app, "/articles/regretted").status_code == 404  # a rebuild: nothing to keep
     with rebuild_under_way(app, "/articles/regretted"):
         assert visit(app, "/articles/regretted").status_code == 404
+
+
+def test_made_up_hosts_and_values_cannot_fill_redis(make_app, shared_redis, key_prefix,
+                                                    make_member, make_article):
+    """Unknown arguments were not kept, but any Host and any value of a known argument
+    were (?page=x1, ?tag=t1 ...): each one more page in Redis, which nothing bounded."""
+    app = make_app(PAGE_CACHE_URL=shared_redis, PAGE_CACHE_KEY_PREFIX=key_prefix,
+                   PAGE_CACHE_ENTRIES=5)
+    with app.app_context():
+        make_article(author=make_member("ada"), title="Filler", tags="python")
+        for n in range(20):
+            assert visit(app, f"/?page=x{n}", Host=f"h{n}.example").status_code == 200
+            assert visit(app, f"/api/articles?tag=t{n}").status_code == 200
+        client = redis.Redis.from_url(shared_redis)
+        pages = list(client.scan_iter(match=f"{key_prefix}*page:*"))
+        client.close()
+        assert 0 < len(pages) <= 5
+        visit(app, "/api/articles")
+        assert visit(app, "/api/articles").headers.get("X-Page-Cache") == "hit"

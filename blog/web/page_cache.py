@@ -13,6 +13,7 @@ else `security.is_personal` says belongs to one person are never kept or served.
 """
 
 import functools
+import hashlib
 import logging
 import time
 import weakref
@@ -53,12 +54,22 @@ def _tolerant(method):
 
 
 class PageStore:
-    """Entries, the content clock and the rebuild locks of one app's pages."""
+    """Entries, the content clock and the rebuild locks of one app's pages.
 
-    def __init__(self, backend, fresh_for, database):
+    A page is kept in one of `places` places, picked by its key: any Host and any value
+    of a known argument (?page=x1, ?tag=t1 ...) makes a key, so keys are unbounded, but
+    the places are not, in memory or in Redis. Two pages that share a place take turns.
+    """
+
+    def __init__(self, backend, fresh_for, database, places):
         self.backend = backend
         self.fresh_for = fresh_for
         self.database = database
+        self.places = places
+
+    def _place(self, key):
+        digest = hashlib.sha256(key.encode(errors="replace")).digest()
+        return int.from_bytes(digest[:8], "big") % self.places
 
     @_tolerant
     def clock(self):
@@ -78,31 +89,34 @@ class PageStore:
     @_tolerant
     def lookup(self, key, clock):
         """(entry or None, whether this request should build the page)."""
-        entry = self.backend.get(f"page:{key}")
+        place = self._place(key)
+        entry = self.backend.get(f"page:{place}")
+        if entry and entry.get("key") != key:
+            entry = None  # another page's turn
         if entry and entry["clock"] == clock and time.time() - entry["at"] < self.fresh_for:
             return entry, False
         # Stale or missing: one request builds it; the rest serve what there is.
-        building = self.backend.add(f"lock:{key}", 1, timeout=2)
+        building = self.backend.add(f"lock:{place}", 1, timeout=2)
         return (None if building else entry), building
 
     @_tolerant
     def keep(self, key, clock, response):
-        self.backend.set(f"page:{key}", {
-            "clock": clock, "at": time.time(), "status": response.status_code,
+        self.backend.set(f"page:{self._place(key)}", {
+            "key": key, "clock": clock, "at": time.time(), "status": response.status_code,
             "type": response.content_type, "body": response.get_data(),
         }, timeout=self.fresh_for * 2)  # older ones are stale anyway: only lock-time copies
 
     @_tolerant
     def forget(self, key):
-        self.backend.delete(f"page:{key}")
+        self.backend.delete(f"page:{self._place(key)}")
 
     @_tolerant
     def unlock(self, key):
-        self.backend.delete(f"lock:{key}")
+        self.backend.delete(f"lock:{self._place(key)}")
 
 
 def _store_for(app):
-    url = app.config["PAGE_CACHE_URL"]
+    url, places = app.config["PAGE_CACHE_URL"], app.config["PAGE_CACHE_ENTRIES"]
     database = database_key(app.extensions["sqlalchemy"].engine.url)
     if url.startswith(("redis://", "rediss://", "unix://")):
         import redis
@@ -112,8 +126,9 @@ def _store_for(app):
         client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
         backend = RedisCache(client, key_prefix=prefix, default_timeout=0)
     else:
-        backend = SimpleCache(threshold=app.config["PAGE_CACHE_ENTRIES"], default_timeout=0)
-    store = PageStore(backend, app.config["PAGE_CACHE_SECONDS"], database)
+        # Room for every place, its lock and the clock: pruning would drop the clock first.
+        backend = SimpleCache(threshold=2 * places + 1, default_timeout=0)
+    store = PageStore(backend, app.config["PAGE_CACHE_SECONDS"], database, places)
     _stores.add(store)
     return store
 
