@@ -1,6 +1,7 @@
 """Attacks on what is kept: by the page cache, by browsers and by proxies in front."""
 
 import contextlib
+import socket
 import threading
 import time
 
@@ -10,7 +11,8 @@ from sqlalchemy import event
 
 from blog.domain import articles
 from blog.extensions import db
-from helpers import FormClient
+from helpers import FormClient, page
+from server_helpers import free_port
 
 
 @pytest.fixture
@@ -110,3 +112,59 @@ def test_made_up_hosts_and_values_cannot_fill_redis(make_app, shared_redis, key_
         assert 0 < len(pages) <= 5
         visit(app, "/api/articles")
         assert visit(app, "/api/articles").headers.get("X-Page-Cache") == "hit"
+
+
+class RedisLink:
+    """A loopback hop to the machine's Redis that the test cuts and restores."""
+
+    def __init__(self):
+        self.port, self.sockets, self.listener = free_port(), [], None
+
+    def up(self):
+        self.listener = socket.create_server(("127.0.0.1", self.port))
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+
+    def down(self):
+        for sock in [self.listener, *self.sockets]:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+        self.sockets.clear()
+
+    def _accept(self, listener):
+        while True:
+            try:
+                near, _ = listener.accept()
+            except OSError:
+                return
+            far = socket.create_connection(("127.0.0.1", 6379))
+            self.sockets += [near, far]
+            for source, sink in ((near, far), (far, near)):
+                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source, sink):
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+
+
+def test_a_write_redis_did_not_hear_of_still_makes_the_kept_pages_stale(
+        make_app, shared_redis, key_prefix, make_member, make_article):
+    """The clock's tick was lost with the connection: once Redis answered again, the page
+    kept before the write was served as fresh for PAGE_CACHE_SECONDS."""
+    link = RedisLink()
+    link.up()
+    app = make_app(PAGE_CACHE_URL=f"redis://127.0.0.1:{link.port}",
+                   PAGE_CACHE_KEY_PREFIX=key_prefix)
+    with app.app_context():
+        article = make_article(author=make_member("ada"), title="Soon gone")
+        visit(app, "/")
+        assert visit(app, "/").headers.get("X-Page-Cache") == "hit"
+        link.down()
+        articles.delete_article(article, article.author)
+        link.up()
+        try:
+            assert "Soon gone" not in page(visit(app, "/"))
+        finally:
+            link.down()

@@ -66,6 +66,7 @@ class PageStore:
         self.fresh_for = fresh_for
         self.database = database
         self.places = places
+        self.owed = False  # a tick not yet told to the backend
 
     def _place(self, key):
         digest = hashlib.sha256(key.encode(errors="replace")).digest()
@@ -75,16 +76,25 @@ class PageStore:
     def clock(self):
         """The content clock now. A lost clock (evicted, Redis restarted) starts again
         from a value never used before, so no entry from before can pass as fresh."""
+        if self.owed:
+            self._move_clock()
         now = self.backend.get("clock")
         if now is None:
             self.backend.add("clock", time.time_ns(), timeout=0)
             now = self.backend.get("clock")
         return now
 
-    @_tolerant
     def tick(self):
-        self.clock()  # never count up from nothing
+        # Owed until it is done: a tick Redis did not hear is paid once it answers again.
+        self.owed = True
+        self._move_clock()
+
+    @_tolerant
+    def _move_clock(self):
+        if self.backend.get("clock") is None:
+            self.backend.add("clock", time.time_ns(), timeout=0)  # never count up from nothing
         self.backend.inc("clock")
+        self.owed = False
 
     @_tolerant
     def lookup(self, key, clock):
