@@ -38,6 +38,7 @@ ENV_SETTINGS = {
     "PAGE_CACHE_URL": str,
     "PAGE_CACHE_SECONDS": int,
     "PAGE_CACHE_ENTRIES": int,
+    "PAGE_CACHE_PAGE_BYTES": int,
     "PAGE_CACHE_KEY_PREFIX": str,
     "PUBLIC_STALE_WHILE_REVALIDATE": int,
     "SECURITY_LOG_FILE": str,
@@ -113,6 +114,9 @@ class DefaultConfig:
     PAGE_CACHE_URL = "memory://"
     PAGE_CACHE_SECONDS = 60
     PAGE_CACHE_ENTRIES = 2000
+    # A bigger page is served, not kept: at most ENTRIES x PAGE_BYTES (500 MiB), whatever
+    # anyone posts (a 100,000-character article makes a page of 280 KB).
+    PAGE_CACHE_PAGE_BYTES = 256 * 1024
     PAGE_CACHE_KEY_PREFIX = "blog-pages"
     # Logins (browsers and API tokens) one member keeps at once; a new one
     # ends the least recently used beyond this.

@@ -168,3 +168,16 @@ def test_a_write_redis_did_not_hear_of_still_makes_the_kept_pages_stale(
             assert "Soon gone" not in page(visit(app, "/"))
         finally:
             link.down()
+
+
+def test_one_long_article_cannot_fill_the_cache_with_its_copies(app, make_member, make_article):
+    """A 100,000-character article makes a page of about 280 KB; under ?page=x1, x2 ...
+    (an argument the site reads, a value it ignores) each copy took one of the 2,000
+    places: 550 MB in every process, or in Redis. Pages over PAGE_CACHE_PAGE_BYTES
+    (256 KiB) are served, not kept."""
+    make_article(author=make_member("ada"), title="Long read", body="*a* " * 24_900)
+    first = visit(app, "/articles/long-read?page=x1")
+    assert first.status_code == 200 and len(first.get_data()) > 256 * 1024
+    again = visit(app, "/articles/long-read?page=x1")
+    assert again.get_data() == first.get_data()
+    assert "X-Page-Cache" not in again.headers

@@ -190,7 +190,9 @@ def _keep_page(response):
     build = g.get("page_build")
     if build:
         store = current_app.extensions["page_store"]
-        if response.status_code == 200 and not response.is_streamed and not is_personal(response):
+        if (response.status_code == 200 and not response.is_streamed
+                and not is_personal(response)
+                and len(response.get_data()) <= current_app.config["PAGE_CACHE_PAGE_BYTES"]):
             store.keep(*build, response)
         else:  # the kept copy is not the answer any more (a deleted article's 404)
             store.forget(build[0])
