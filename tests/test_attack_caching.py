@@ -2,6 +2,7 @@
 
 import contextlib
 import socket
+import subprocess
 import threading
 import time
 
@@ -181,3 +182,41 @@ def test_one_long_article_cannot_fill_the_cache_with_its_copies(app, make_member
     again = visit(app, "/articles/long-read?page=x1")
     assert again.get_data() == first.get_data()
     assert "X-Page-Cache" not in again.headers
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A Redis of this test's own on loopback (its settings change: not the shared one)."""
+    port = free_port()
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
+    client = redis.Redis(port=port)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+    yield client
+    client.close()
+    server.terminate()
+    server.wait(10)
+
+
+def test_a_redis_that_reads_but_refuses_writes_serves_no_page_from_before_a_write(
+        make_app, own_redis, make_member, make_article):
+    """At its maxmemory (noeviction) Redis still answers GET but refuses INCR: the write's
+    tick was lost, and the page from before it was served as fresh meanwhile."""
+    port = own_redis.connection_pool.connection_kwargs["port"]
+    app = make_app(PAGE_CACHE_URL=f"redis://127.0.0.1:{port}")
+    with app.app_context():
+        article = make_article(author=make_member("ada"), title="Soon gone")
+        visit(app, "/")
+        assert visit(app, "/").headers.get("X-Page-Cache") == "hit"
+        own_redis.config_set("maxmemory-policy", "noeviction")
+        own_redis.config_set("maxmemory", 1)
+        articles.delete_article(article, article.author)
+        assert "Soon gone" not in page(visit(app, "/"))

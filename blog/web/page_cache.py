@@ -78,6 +78,8 @@ class PageStore:
         from a value never used before, so no entry from before can pass as fresh."""
         if self.owed:
             self._move_clock()
+            if self.owed:  # Redis reads but does not write (maxmemory): no clock to trust
+                return None
         now = self.backend.get("clock")
         if now is None:
             self.backend.add("clock", time.time_ns(), timeout=0)
