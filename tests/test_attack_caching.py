@@ -220,3 +220,11 @@ def test_a_redis_that_reads_but_refuses_writes_serves_no_page_from_before_a_writ
         own_redis.config_set("maxmemory", 1)
         articles.delete_article(article, article.author)
         assert "Soon gone" not in page(visit(app, "/"))
+
+
+def test_no_places_at_all_is_a_cache_that_keeps_one_page(make_app, make_member, make_article):
+    app = make_app(PAGE_CACHE_ENTRIES=0)
+    with app.app_context():
+        make_article(author=make_member("ada"), title="Kept anyway")
+        assert visit(app, "/").status_code == 200
+        assert visit(app, "/").headers.get("X-Page-Cache") == "hit"

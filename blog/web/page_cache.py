@@ -128,7 +128,7 @@ class PageStore:
 
 
 def _store_for(app):
-    url, places = app.config["PAGE_CACHE_URL"], app.config["PAGE_CACHE_ENTRIES"]
+    url, places = app.config["PAGE_CACHE_URL"], max(1, app.config["PAGE_CACHE_ENTRIES"])
     database = database_key(app.extensions["sqlalchemy"].engine.url)
     if url.startswith(("redis://", "rediss://", "unix://")):
         import redis
