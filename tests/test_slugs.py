@@ -78,3 +78,22 @@ def test_an_old_link_s_query_is_passed_on_as_it_came(client, make_article):
         response = client.get(f"/articles/old-name?{query}", headers={"Host": "evil.example"})
         assert response.status_code == 301, query
         assert response.headers["Location"] == f"/articles/new-name?{query}", query
+
+
+def test_retitling_over_and_over_holds_no_more_than_a_few_slugs(api, api_member, make_article,
+                                                               client):
+    """Edits have no limit, and every slug given up stayed the article's: one article could
+    hold the address of every title others would write (they got 'title-3f9a', and
+    /articles/<title> led to it) and grow article_slugs without end."""
+    mallory, token = api_member("mallory")
+    slug = make_article(author=mallory, title="Bait").slug
+    for n in range(1, 31):
+        response = api.put(f"/api/articles/{slug}", {"article": {"title": f"Future title {n}"}},
+                           token=token)
+        assert response.status_code == 200
+        slug = response.get_json()["article"]["slug"]
+    assert db.session.scalar(select(func.count()).select_from(ArticleSlug)) == slugs.KEPT_SLUGS
+    honest = make_article(title="Future title 1")
+    assert honest.slug == "future-title-1"
+    assert "<h1>Future title 1</h1>" in page(client.get("/articles/future-title-1"))
+    assert client.get("/articles/future-title-29").headers["Location"] == f"/articles/{slug}"

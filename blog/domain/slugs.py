@@ -3,7 +3,9 @@
 RealWorld 2.0 has the slug change with the title. Links already shared must
 keep working, so every slug an article gave up is kept (article_slugs) and
 still finds it: pages redirect to the new address, the API answers as usual.
-No slug is ever handed to another article while one holds it, old or new.
+No slug is ever handed to another article while one holds it, old or new. An
+article holds its KEPT_SLUGS newest old ones: edits have no limit, and one article
+must not hold the address of every title others will write.
 """
 
 import re
@@ -18,6 +20,7 @@ from ..models import Article, ArticleSlug
 MAX_SLUG_BASE = 60
 # Slugs that would collide with other routes: /api/articles/feed is the API's feed.
 RESERVED_SLUGS = frozenset({"feed"})
+KEPT_SLUGS = 10
 
 
 def make_slug(title, taken=lambda slug: False):
@@ -63,6 +66,11 @@ def follow_title(article, new_title):
         return
     db.session.execute(delete(ArticleSlug).where(ArticleSlug.slug == new_slug))
     db.session.add(ArticleSlug(slug=article.slug, article_id=article.id))
+    db.session.flush()
+    newest = (select(ArticleSlug.slug).where(ArticleSlug.article_id == article.id)
+              .order_by(ArticleSlug.created_at.desc()).limit(KEPT_SLUGS))
+    db.session.execute(delete(ArticleSlug).where(ArticleSlug.article_id == article.id)
+                       .where(ArticleSlug.slug.not_in(newest.scalar_subquery())))
     article.slug = new_slug
 
 
