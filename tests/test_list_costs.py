@@ -145,3 +145,40 @@ def test_comment_threads_read_only_their_first_replies(plans, make_member, make_
     assert "ix_comments_parent_id_id (parent_id=? AND id>? AND id<?)" in plan
     assert "ix_comments_article_id_parent_id_id (article_id=? AND parent_id=?)" in plan
     assert "(article_id=?)" not in plan
+
+
+# --- rendering ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/?tab=latest", "/t/python", "/@author"])
+@pytest.mark.parametrize("logged_in", [False, True])
+def test_a_list_page_builds_as_many_addresses_for_1_or_20_cards(
+    app, client, auth, make_member, make_article, url, logged_in
+):
+    author = make_member("author")
+    if logged_in:
+        auth.login("author")
+    built = []
+    url_for = app.jinja_env.globals["url_for"]
+    app.jinja_env.globals["url_for"] = lambda *a, **k: built.append(a) or url_for(*a, **k)
+    made, counts = 0, []
+    for total in (1, 20):
+        for _ in range(total - made):
+            make_article(author=author, title="Card", tags="python web")
+        made = total
+        built.clear()
+        assert len(card_titles(client.get(url))) == total
+        counts.append(len(built))
+    assert counts[0] == counts[1]
+
+
+def test_url_before_is_the_address_without_its_last_value(app):
+    from flask import url_for
+
+    from blog.web.templating import url_before
+
+    with app.test_request_context():
+        assert url_before("article.show", "slug") + "a-b" == url_for("article.show", slug="a-b")
+        assert url_before("profile.show", "username") == "/@"
+        with pytest.raises(ValueError, match="does not end with its slug"):
+            url_before("article.edit", "slug")
