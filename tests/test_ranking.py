@@ -120,3 +120,12 @@ def test_top_ranks_by_score_then_newest_in_every_period(client, make_article, fa
         assert card_titles(client.get(f"/?tab=top&period={period}")) == [
             "Article 1", "Article 3", "Article 0", "Article 2",
         ]
+
+
+def test_a_sweep_unscores_at_most_a_batch_the_oldest_first(make_article):
+    made = [make_article(title=f"Old {n}") for n in range(3)]
+    for days, article in zip((10, 9, 8), made, strict=True):
+        set_published_at(article, utcnow() - timedelta(days=days))
+    ranking.sweep(batch=2)
+    db.session.commit()
+    assert [scores(article)[1] for article in made] == [None, None, 0]

@@ -74,19 +74,26 @@ def rescore(article_id, now=None):
     )
 
 
-def sweep(now=None):
+# The most articles one sweep unscores per period: a publication's cost stays small even
+# after a long quiet time; the next publications take the rest.
+SWEEP_BATCH = 500
+
+
+def sweep(now=None, batch=SWEEP_BATCH):
     """Unscore the articles grown too old for a period (not committed): one UPDATE each.
 
-    Each finds its articles through the period's index by age, so it reads only
-    what it changes. Rows another transaction holds are skipped (PostgreSQL,
-    SKIP LOCKED), not waited for: the next sweep takes them, and meanwhile the
-    tab's own test of published_at leaves them out.
+    Each takes the oldest of them, at most `batch`, through the period's index by
+    age, so it reads only what it changes. Rows another transaction holds are
+    skipped (PostgreSQL, SKIP LOCKED), not waited for: the next sweep takes them,
+    and meanwhile the tab's own test of published_at leaves them out.
     """
     for period in SCORED:
         column = score(period)
         grown_old = (
             select(Article.id)
             .where(column.is_not(None), Article.published_at < since(period, now))
+            .order_by(Article.published_at)
+            .limit(batch)
             .with_for_update(key_share=True, skip_locked=True)
         )
         db.session.execute(
