@@ -12,8 +12,10 @@ How fresh it is: as fresh as the Latest tab.
 - Publishing, unpublishing and editing set the article's scores from its row.
 - An article grows too old for a period with time, with nobody writing. The
   tab therefore also asks for published_at within the period: an article just
-  past it is never shown, scored or not. Unscoring those (the sweep) only keeps
-  the index small; it runs with every publication, and costs what it unscores.
+  past it is never shown, scored or not. Unscoring those (the sweep) keeps the
+  index to the period's articles: the tab steps over none but those grown old
+  since the last publication. It runs with every publication and reads only
+  what it unscores (at most SWEEP_BATCH per period).
 """
 
 from datetime import timedelta
