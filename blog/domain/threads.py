@@ -9,8 +9,8 @@ stays right while new comments arrive, and any depth costs the same.
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, select, union_all
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, func, null, select, union_all
+from sqlalchemy.orm import aliased, joinedload
 
 from ..extensions import db
 from ..models import Comment
@@ -55,23 +55,23 @@ def _threads(roots, replies_from, replies_shown):
     """
     root = roots.subquery()
 
-    def replies(*columns):
-        found = select(*columns).where(Comment.parent_id == root.c.id)
-        return found.where(Comment.id >= replies_from) if replies_from else found
+    reply = aliased(Comment)
 
-    limits = select(
-        root.c.id.label("thread"),
-        replies(Comment.id).order_by(Comment.id).offset(replies_shown).limit(1)
-        .scalar_subquery().label("last"),
-        replies(func.count(Comment.id)).scalar_subquery().label("size"),
-    ).subquery()
-    first_replies = select(Comment.id, limits.c.size).join(limits, and_(
-        Comment.parent_id == limits.c.thread,
-        Comment.id <= func.coalesce(limits.c.last, NO_LIMIT),
+    def replies(column):
+        found = select(column).where(reply.parent_id == root.c.id).correlate(root)
+        return found.where(reply.id >= replies_from) if replies_from else found
+
+    # A thread's replies are counted (index only) beside its top-level comment, and read
+    # up to the last one needed beside the replies: each subquery is evaluated once a thread.
+    size = replies(func.count(reply.id)).scalar_subquery()
+    last = replies(reply.id).order_by(reply.id).offset(replies_shown).limit(1)
+    first_replies = select(Comment.id, null()).join(root, and_(
+        Comment.parent_id == root.c.id,
+        Comment.id <= func.coalesce(last.scalar_subquery(), NO_LIMIT),
         Comment.id >= (replies_from or 0),
     ))
     shown = union_all(
-        select(limits.c.thread.label("id"), limits.c.size), first_replies
+        select(root.c.id, size.label("size")), first_replies
     ).subquery()
     rows = db.session.execute(
         select(Comment, shown.c.size)
@@ -80,9 +80,10 @@ def _threads(roots, replies_from, replies_shown):
         .order_by(Comment.id)
     )
     threads = {}
-    for comment, size in rows:  # by id: a thread's top-level comment comes before its replies
+    for comment, replies_count in rows:  # by id: a top-level comment comes before its replies
         if comment.parent_id is None:
-            threads[comment.id] = Thread(comment, more_replies=max(0, size - replies_shown))
+            more = max(0, replies_count - replies_shown)
+            threads[comment.id] = Thread(comment, more_replies=more)
             continue
         thread = threads[comment.parent_id]
         if len(thread.replies) < replies_shown:
