@@ -5,13 +5,13 @@ length: one for the page of articles with their authors, one for their tags,
 and, for a logged-in reader, one each for which of them they like and
 bookmark. Each query has an index behind it (see blog.models) that gives its
 order, so a page reads about a page of rows however big the site grows; a
-card reads the columns it shows, never the bodies.
+card never reads the bodies.
 """
 
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from ..extensions import db
 from ..models import Article, Bookmark, Follow, Like, Tag, TagFollow, User, article_tags
@@ -21,13 +21,14 @@ PER_PAGE = 20
 # Deep pages of an OFFSET query get slow; nobody reads page 500 of a feed.
 MAX_PAGE = 500
 TOP_PERIODS = ranking.PERIODS
-# What a card, an API list entry and an Atom entry show of an article and its author.
-CARD_COLUMNS = (
-    Article.id, Article.slug, Article.author_id, Article.title, Article.description,
-    Article.status, Article.reading_minutes, Article.created_at, Article.updated_at,
-    Article.published_at, Article.likes_count, Article.comments_count,
+# A card (and an API list entry) shows an article with its author and tags, but neither
+# its Markdown nor its HTML, which stay in the database; an Atom entry shows the HTML.
+# Built once: loader options cost more to build on every call than the bodies to read.
+CARD_OPTIONS = (
+    defer(Article.body), defer(Article.body_html),
+    joinedload(Article.author), selectinload(Article.tags),
 )
-AUTHOR_COLUMNS = (User.id, User.username, User.display_name, User.bio, User.image_url)
+FEED_OPTIONS = (defer(Article.body), joinedload(Article.author), selectinload(Article.tags))
 
 
 @dataclass
@@ -78,22 +79,13 @@ def count(statement, at_most):
 def article_page(statement, reader, number=1, per_page=PER_PAGE, offset=None, body_html=False):
     """A page of article cards: articles with author and tags, and what `reader` liked/saved.
 
-    `reader` is the member reading, or None for a visitor. Only the columns a
-    card shows are read (and the HTML of the bodies with `body_html`, for a feed).
+    `reader` is the member reading, or None for a visitor. The bodies are not
+    read (but the HTML with `body_html`, for a feed).
     """
     # The API's window counts in offsets, not pages.
     number = 1 if offset is not None else page_number(number)
-    columns = (*CARD_COLUMNS, Article.body_html) if body_html else CARD_COLUMNS
-    page = paginate(
-        statement.options(
-            load_only(*columns),
-            joinedload(Article.author).load_only(*AUTHOR_COLUMNS),
-            selectinload(Article.tags),
-        ),
-        number,
-        per_page,
-        offset,
-    )
+    options = FEED_OPTIONS if body_html else CARD_OPTIONS
+    page = paginate(statement.options(*options), number, per_page, offset)
     ids = [article.id for article in page.items]
     if ids and reader is not None and reader.is_authenticated:
         page.liked_ids = set(db.session.scalars(
