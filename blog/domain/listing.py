@@ -10,7 +10,7 @@ card never reads the bodies.
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 
 from ..extensions import db
@@ -153,13 +153,11 @@ def top(period="week"):
     A period is read from the ranking blog.domain.ranking keeps (a score per
     article and period); all time from likes_count.
     """
-    if period in ranking.SCORED:
-        return ranking.top(period)
-    if period != "all":
-        return ranking.top("week")
-    return _published().order_by(
-        Article.likes_count.desc(), Article.published_at.desc(), Article.id.desc()
-    )
+    if period == "all":
+        return _published().order_by(
+            Article.likes_count.desc(), Article.published_at.desc(), Article.id.desc()
+        )
+    return ranking.top(period if period in ranking.SCORED else "week")
 
 
 def following(user):
@@ -174,11 +172,9 @@ def following(user):
     )))
 
 
-def _tag_rows(tag_id):
+def _of_tag(tag_id):
     """The tag's rows of published articles: its index (tag_id, published_at, article_id)."""
-    return select(article_tags.c.article_id).where(
-        article_tags.c.tag_id == tag_id, article_tags.c.published_at.is_not(None)
-    )
+    return and_(article_tags.c.tag_id == tag_id, article_tags.c.published_at.is_not(None))
 
 
 def _with_tag(statement, tag_id):
@@ -190,7 +186,7 @@ def _with_tag(statement, tag_id):
     """
     return (
         statement.join(article_tags, article_tags.c.article_id == Article.id)
-        .where(article_tags.c.tag_id == tag_id, article_tags.c.published_at.is_not(None))
+        .where(_of_tag(tag_id))
         .order_by(article_tags.c.published_at.desc(), article_tags.c.article_id.desc())
     )
 
@@ -231,7 +227,7 @@ def keys(statement):
 def matching_keys(tag=None, author=None, liked_by=None):
     """The ids of matching(), for count(): a tag alone is counted on its own index."""
     if tag is not None and author is None and liked_by is None:
-        return _tag_rows(_tag_id_named(tag))
+        return select(article_tags.c.article_id).where(_of_tag(_tag_id_named(tag)))
     return keys(matching(tag, author, liked_by))
 
 
