@@ -53,9 +53,7 @@ def _threads(roots, replies_from, replies_shown):
     shown: where "Show more replies" starts) and counts the replies there, and
     then reads those comments alone.
     """
-    root = roots.subquery()
-
-    reply = aliased(Comment)
+    root, reply = roots.subquery(), aliased(Comment)
 
     def replies(column):
         found = select(column).where(reply.parent_id == root.c.id).correlate(root)
@@ -70,9 +68,7 @@ def _threads(roots, replies_from, replies_shown):
         Comment.id <= func.coalesce(last.scalar_subquery(), NO_LIMIT),
         Comment.id >= (replies_from or 0),
     ))
-    shown = union_all(
-        select(root.c.id, size.label("size")), first_replies
-    ).subquery()
+    shown = union_all(select(root.c.id, size.label("size")), first_replies).subquery()
     rows = db.session.execute(
         select(Comment, shown.c.size)
         .join(shown, shown.c.id == Comment.id)
