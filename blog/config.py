@@ -187,6 +187,9 @@ class DefaultConfig:
     API_MAX_LIMIT = 100
     # How deep ?offset= may go: as far as the pages go (500 pages of 20).
     API_MAX_OFFSET = 10_000
+    # articlesCount counts this many articles at most: a list of more says this
+    # (counting every one would cost more as the site grows).
+    API_MAX_COUNT = 10_000
 
     # --- Serving and shared state ---------------------------------------------
     # waitress, as wsgi.py runs it (blog/serving.py). Its own defaults (100

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, func
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -118,9 +118,18 @@ article_tags = db.Table(
         "article_id", ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
     ),
     db.Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+    # The article's published_at while it is published, else NULL (blog.domain.articles):
+    # a tag's list, newest first, reads its own index and nothing more.
+    db.Column("published_at", db.DateTime, nullable=True),
     # The primary key serves "tags of an article"; this serves "articles of a tag".
-    Index("ix_article_tags_tag_id", "tag_id"),
+    Index("ix_article_tags_tag_id_published_at", "tag_id", "published_at", "article_id"),
 )
+
+
+def _scored(period):
+    """Partial: only the articles that have a score for this Top period (blog.domain.ranking)."""
+    where = text(f"top_{period}_likes IS NOT NULL")
+    return {"sqlite_where": where, "postgresql_where": where}
 
 
 class Tag(db.Model):
@@ -162,6 +171,11 @@ class Article(db.Model):
     # blog.domain.comments), so a list of cards needs no COUNT per card.
     likes_count: Mapped[int] = mapped_column(default=0, server_default="0")
     comments_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The Top tab's scores: likes_count while the article is young enough for that
+    # period, else NULL (drafts too); moved with likes_count (blog.domain.ranking).
+    top_week_likes: Mapped[int | None]
+    top_month_likes: Mapped[int | None]
+    top_year_likes: Mapped[int | None]
 
     author: Mapped[User] = relationship()
     tags: Mapped[list[Tag]] = relationship(
@@ -172,9 +186,14 @@ class Article(db.Model):
         CheckConstraint("status IN ('draft', 'published')", name="status"),
         # Newest published first (home page and feeds), and a member's own list.
         Index("ix_articles_status_published_at", "status", "published_at"),
-        Index("ix_articles_author_id_published_at", "author_id", "published_at"),
-        # The Top tab: most liked first.
+        Index("ix_articles_author_id_status_published_at", "author_id", "status", "published_at"),
+        # The Top tab: most liked first, of all time and in each period.
         Index("ix_articles_status_likes_count", "status", "likes_count", "published_at"),
+        # ... and in a period: its order, and the articles by age for the sweep that unscores.
+        *(Index(f"ix_articles_top_{p}", f"top_{p}_likes", "published_at", "id", **_scored(p))
+          for p in ("week", "month", "year")),
+        *(Index(f"ix_articles_top_{p}_age", "published_at", **_scored(p))
+          for p in ("week", "month", "year")),
     )
 
     @property
@@ -277,9 +296,7 @@ class Comment(db.Model):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     # One level deep: always a top-level comment, never a reply.
-    parent_id: Mapped[int | None] = mapped_column(
-        ForeignKey("comments.id", ondelete="CASCADE"), index=True
-    )
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -288,8 +305,11 @@ class Comment(db.Model):
 
     author: Mapped[User | None] = relationship()
 
-    # An article's comments in the order they were written.
-    __table_args__ = (Index("ix_comments_article_id_id", "article_id", "id"),)
+    # An article's threads (parent_id IS NULL) and a thread's replies, in the order written.
+    __table_args__ = (
+        Index("ix_comments_article_id_parent_id_id", "article_id", "parent_id", "id"),
+        Index("ix_comments_parent_id_id", "parent_id", "id"),
+    )
 
     @property
     def is_deleted(self):

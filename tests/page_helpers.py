@@ -67,12 +67,21 @@ def entry_titles(feed):
 
 
 def set_published_at(article, when):
-    """Move an article's publication date, straight in its row (Top periods, ordering)."""
+    """Move an article's publication date, straight in its rows (Top periods, ordering).
+
+    Its tag rows carry the date too (blog.domain.articles); its Top scores stay
+    as they were, as they do when an article grows old between two sweeps.
+    """
     from sqlalchemy import update
 
-    from blog.models import Article
+    from blog.models import Article, article_tags
 
     db.session.execute(
         update(Article).where(Article.id == article.id).values(published_at=when)
+    )
+    db.session.execute(
+        update(article_tags)
+        .where(article_tags.c.article_id == article.id, article_tags.c.published_at.is_not(None))
+        .values(published_at=when)
     )
     db.session.commit()

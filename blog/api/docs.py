@@ -21,7 +21,7 @@ def served_document():
     """The document with this site's list bounds."""
     config = current_app.config
     return document(max_limit=config["API_MAX_LIMIT"], max_offset=config["API_MAX_OFFSET"],
-                    max_comments=config["API_MAX_COMMENTS"])
+                    max_comments=config["API_MAX_COMMENTS"], max_count=config["API_MAX_COUNT"])
 
 
 @bp.get("/openapi.json")

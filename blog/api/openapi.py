@@ -160,12 +160,12 @@ def _paths(max_comments):
 
 
 def document(max_limit=DefaultConfig.API_MAX_LIMIT, max_offset=DefaultConfig.API_MAX_OFFSET,
-             max_comments=DefaultConfig.API_MAX_COMMENTS):
+             max_comments=DefaultConfig.API_MAX_COMMENTS, max_count=DefaultConfig.API_MAX_COUNT):
     """The whole OpenAPI document, a new dict on every call.
 
-    The list bounds are the settings API_MAX_LIMIT, API_MAX_OFFSET and
-    API_MAX_COMMENTS (their defaults unless given), so the document served
-    tells this site's.
+    The list bounds are the settings API_MAX_LIMIT, API_MAX_OFFSET,
+    API_MAX_COMMENTS and API_MAX_COUNT (their defaults unless given), so the
+    document served tells this site's.
     """
     return {
         "openapi": "3.1.0",
@@ -174,5 +174,5 @@ def document(max_limit=DefaultConfig.API_MAX_LIMIT, max_offset=DefaultConfig.API
         "tags": [{"name": name} for name in
                  ("Users", "Profiles", "Articles", "Favorites", "Comments", "Tags")],
         "paths": _paths(max_comments),
-        "components": components(max_limit, max_offset, max_comments),
+        "components": components(max_limit, max_offset, max_comments, max_count),
     }

@@ -211,7 +211,7 @@ def _answer(description, schema):
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def _responses(max_comments):
+def _responses(max_comments, max_count):
     def error(description, example):
         answer = _answer(description, ref("schemas", "Errors"))
         answer["content"]["application/json"]["example"] = {"errors": example}
@@ -226,8 +226,8 @@ def _responses(max_comments):
         "Article": _answer("The article.", wrapped("article", ref("schemas", "Article"))),
         "Articles": _answer("A page of articles, newest first, without their bodies.", record({
             "articles": many("ArticleInList"),
-            "articlesCount": {"type": "integer", "minimum": 0,
-                              "description": "How many match in all, on every page."},
+            "articlesCount": {"type": "integer", "minimum": 0, "maximum": max_count, "description":
+                              f"How many match in all, on every page, up to {max_count:,}."},
         })),
         "Comment": _answer("The comment.", wrapped("comment", ref("schemas", "Comment"))),
         "Comments": _answer(
@@ -287,12 +287,12 @@ def _parameters(max_limit, max_offset):
     }
 
 
-def components(max_limit, max_offset, max_comments):
+def components(max_limit, max_offset, max_comments, max_count):
     """The document's components; the list bounds are the site's settings."""
     return {
         "schemas": _schemas() | _request_schemas(),
         "requestBodies": _request_bodies(),
-        "responses": _responses(max_comments),
+        "responses": _responses(max_comments, max_count),
         "parameters": _parameters(max_limit, max_offset),
         "securitySchemes": {SCHEME: {
             "type": "apiKey", "in": "header", "name": "Authorization",

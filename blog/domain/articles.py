@@ -8,14 +8,14 @@ Functions that change data commit their own transaction.
 import math
 import re
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
-from ..models import Article, Tag, utcnow
-from . import permissions, slugs
+from ..models import Article, Tag, article_tags, utcnow
+from . import permissions, ranking, slugs
 from .errors import FieldError
 from .images import https_url_problem
 from .markdown import render_markdown
@@ -162,6 +162,25 @@ def _apply(article, fields, tag_names, publish):
     if publish and article.published_at is None:
         article.published_at = now
     article.updated_at = now
+    _keep_lists_in_step(article)
+
+
+def _keep_lists_in_step(article):
+    """What the lists read besides the article's row: its Top scores, its tag rows' date.
+
+    Each tag row carries the article's publication while it is published (NULL
+    otherwise), so a tag's list is one index (blog.domain.listing). A publication
+    also sweeps the Top periods (blog.domain.ranking).
+    """
+    db.session.flush()  # the row and its new tag rows exist before they are updated
+    ranking.rescore(article.id)
+    db.session.execute(
+        update(article_tags)
+        .where(article_tags.c.article_id == article.id)
+        .values(published_at=article.published_at if article.is_published else None)
+    )
+    if article.is_published:
+        ranking.sweep()
 
 
 def create_article(author, title, description, body, tags, cover_url, publish):

@@ -3,22 +3,32 @@
 Every list is built with a fixed number of SQL statements whatever its
 length: one for the page of articles with their authors, one for their tags,
 and, for a logged-in reader, one each for which of them they like and
-bookmark. Each query has an index behind it (see blog.models).
+bookmark. Each query has an index behind it (see blog.models) that gives its
+order, so a page reads about a page of rows however big the site grows; a
+card never reads the bodies.
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from ..extensions import db
-from ..models import Article, Bookmark, Follow, Like, Tag, TagFollow, User, article_tags, utcnow
+from ..models import Article, Bookmark, Follow, Like, Tag, TagFollow, User, article_tags
+from . import ranking
 
 PER_PAGE = 20
 # Deep pages of an OFFSET query get slow; nobody reads page 500 of a feed.
 MAX_PAGE = 500
-TOP_PERIODS = {"week": 7, "month": 30, "year": 365, "all": None}
+TOP_PERIODS = ranking.PERIODS
+# A card (and an API list entry) shows an article with its author and tags, but neither
+# its Markdown nor its HTML, which stay in the database; an Atom entry shows the HTML.
+# Built once: loader options cost more to build on every call than the bodies to read.
+CARD_OPTIONS = (
+    defer(Article.body), defer(Article.body_html),
+    joinedload(Article.author), selectinload(Article.tags),
+)
+FEED_OPTIONS = (defer(Article.body), joinedload(Article.author), selectinload(Article.tags))
 
 
 @dataclass
@@ -54,26 +64,28 @@ def paginate(statement, number, per_page=PER_PAGE, offset=None):
     return Page(items=rows[:per_page], number=number, has_next=len(rows) > per_page)
 
 
-def count(statement):
-    """How many rows `statement` would return: one SQL statement (the API's articlesCount)."""
+def count(statement, at_most):
+    """How many rows `statement` would return, but at most `at_most`: one SQL statement.
+
+    The API's articlesCount. Counting stops at `at_most`, so it costs the same
+    on a site of any size; give it the ids alone (matching_keys()) and the
+    list's index answers without reading the rows.
+    """
     return db.session.scalar(
-        select(func.count()).select_from(statement.order_by(None).subquery())
+        select(func.count()).select_from(statement.order_by(None).limit(at_most).subquery())
     )
 
 
-def article_page(statement, reader, number=1, per_page=PER_PAGE, offset=None):
+def article_page(statement, reader, number=1, per_page=PER_PAGE, offset=None, body_html=False):
     """A page of article cards: articles with author and tags, and what `reader` liked/saved.
 
-    `reader` is the member reading, or None for a visitor.
+    `reader` is the member reading, or None for a visitor. The bodies are not
+    read (but the HTML with `body_html`, for a feed).
     """
     # The API's window counts in offsets, not pages.
     number = 1 if offset is not None else page_number(number)
-    page = paginate(
-        statement.options(joinedload(Article.author), selectinload(Article.tags)),
-        number,
-        per_page,
-        offset,
-    )
+    options = FEED_OPTIONS if body_html else CARD_OPTIONS
+    page = paginate(statement.options(*options), number, per_page, offset)
     ids = [article.id for article in page.items]
     if ids and reader is not None and reader.is_authenticated:
         page.liked_ids = set(db.session.scalars(
@@ -87,8 +99,8 @@ def article_page(statement, reader, number=1, per_page=PER_PAGE, offset=None):
 
 
 def feed_entries(statement, limit=PER_PAGE):
-    """The first `limit` articles of `statement`, with authors and tags, for an Atom feed."""
-    return article_page(statement, None, number=1, per_page=limit).items
+    """The first `limit` articles of `statement`, with authors, tags and HTML, for an Atom feed."""
+    return article_page(statement, None, number=1, per_page=limit, body_html=True).items
 
 
 POPULAR_TAGS_SAMPLE = 1000
@@ -136,14 +148,16 @@ def latest():
 
 
 def top(period="week"):
-    """The most liked articles published in the last week/month/year, or of all time."""
-    statement = _published()
-    days = TOP_PERIODS.get(period, TOP_PERIODS["week"])
-    if days is not None:
-        statement = statement.where(Article.published_at >= utcnow() - timedelta(days=days))
-    return statement.order_by(
-        Article.likes_count.desc(), Article.published_at.desc(), Article.id.desc()
-    )
+    """The most liked articles published in the last week/month/year, or of all time.
+
+    A period is read from the ranking blog.domain.ranking keeps (a score per
+    article and period); all time from likes_count.
+    """
+    if period == "all":
+        return _published().order_by(
+            Article.likes_count.desc(), Article.published_at.desc(), Article.id.desc()
+        )
+    return ranking.top(period if period in ranking.SCORED else "week")
 
 
 def following(user):
@@ -158,11 +172,28 @@ def following(user):
     )))
 
 
+def _of_tag(tag_id):
+    """The tag's rows of published articles: its index (tag_id, published_at, article_id)."""
+    return and_(article_tags.c.tag_id == tag_id, article_tags.c.published_at.is_not(None))
+
+
+def _with_tag(statement, tag_id):
+    """`statement` narrowed to the tag's articles, newest first, in the order of its index.
+
+    A tag row carries its article's publication (blog.domain.articles), so the
+    page reads the index from its newest end and stops after a page, however
+    many articles the tag has.
+    """
+    return (
+        statement.join(article_tags, article_tags.c.article_id == Article.id)
+        .where(_of_tag(tag_id))
+        .order_by(article_tags.c.published_at.desc(), article_tags.c.article_id.desc())
+    )
+
+
 def tagged(tag):
     """Published articles with `tag`, newest first."""
-    return _newest_first(_published().where(
-        Article.id.in_(select(article_tags.c.article_id).where(article_tags.c.tag_id == tag.id))
-    ))
+    return _with_tag(_published(), tag.id)
 
 
 def by_author(author):
@@ -177,23 +208,36 @@ def matching(tag=None, author=None, liked_by=None):
     unknown name matches nothing. The API's GET /articles.
     """
     statement = _published()
-    if tag is not None:
-        tag_ids = select(Tag.id).where(Tag.name == tag.lower())
-        statement = statement.where(Article.id.in_(
-            select(article_tags.c.article_id).where(article_tags.c.tag_id.in_(tag_ids))
-        ))
     if author is not None:
         statement = statement.where(Article.author_id == _user_id_named(author))
     if liked_by is not None:
         statement = statement.where(Article.id.in_(
             select(Like.article_id).where(Like.user_id == _user_id_named(liked_by))
         ))
+    if tag is not None:
+        return _with_tag(statement, _tag_id_named(tag))
     return _newest_first(statement)
+
+
+def keys(statement):
+    """The ids alone of a list's articles, for count()."""
+    return statement.with_only_columns(Article.id)
+
+
+def matching_keys(tag=None, author=None, liked_by=None):
+    """The ids of matching(), for count(): a tag alone is counted on its own index."""
+    if tag is not None and author is None and liked_by is None:
+        return select(article_tags.c.article_id).where(_of_tag(_tag_id_named(tag)))
+    return keys(matching(tag, author, liked_by))
+
+
+def _tag_id_named(name):
+    return select(Tag.id).where(Tag.name == name.lower()).scalar_subquery()
 
 
 def _user_id_named(username):
     # A scalar subquery compared with "=": the planner can then use the
-    # (author_id, published_at) index, which it does not for "IN (subquery)".
+    # (author_id, status, published_at) index, which it does not for "IN (subquery)".
     return select(User.id).where(func.lower(User.username) == username.lower()).scalar_subquery()
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import Article, Bookmark, Like, utcnow
-from . import permissions
+from . import permissions, ranking
 from .races import hold_member_or_gone, lock_article_or_gone, unless_gone
 from .rows import commit_keeping_loaded, insert_ignoring_duplicates
 
@@ -43,13 +43,14 @@ def _require_reactable(user, article):
 def _move_likes_count(article, change):
     """Add `change` to the article's likes_count (0: only read it); the new count.
 
-    The count is also put on `article`, which stays loaded after the commit.
+    Its Top scores move in the same statement (blog.domain.ranking). The count
+    is also put on `article`, which stays loaded after the commit.
     """
     if change:
         count = db.session.scalar(
             update(Article)
             .where(Article.id == article.id)
-            .values(likes_count=Article.likes_count + change)
+            .values(ranking.moved_likes(change))
             .returning(Article.likes_count)
             .execution_options(synchronize_session=False)
         )
@@ -123,10 +124,10 @@ def forget_likes_by(user):
     """Before `user`'s account goes: take their likes off the counters (not committed).
 
     The like rows themselves go with the account (ON DELETE CASCADE); the
-    counters on other members' articles must drop with them.
+    counters (and Top scores) of other members' articles must drop with them.
     """
     db.session.execute(
         update(Article)
         .where(Article.id.in_(select(Like.article_id).where(Like.user_id == user.id)))
-        .values(likes_count=Article.likes_count - 1)
+        .values(ranking.moved_likes(-1))
     )

@@ -9,8 +9,8 @@ stays right while new comments arrive, and any depth costs the same.
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, func, null, select, union_all
+from sqlalchemy.orm import aliased, joinedload
 
 from ..extensions import db
 from ..models import Comment
@@ -41,42 +41,51 @@ class ThreadPage:
     next_thread_id: int | None = None
 
 
-def _threads(article, roots, replies_from, replies_shown):
+# Larger than any row id: "no limit" where a limit must be a value (an index range).
+NO_LIMIT = 2**63 - 1
+
+
+def _threads(roots, replies_from, replies_shown):
     """The threads whose top-level ids `roots` selects, each with up to `replies_shown` replies.
 
-    One statement: each comment is ranked in its thread (the top-level one
-    first, as the oldest) and counted with its thread, and only the first
-    ranks are read, so a thread of thousands of replies reads a few rows.
+    One statement, whose rows do not grow with the discussion: per thread it
+    finds, on the (parent_id, id) index, the last reply to read (one more than
+    shown: where "Show more replies" starts) and counts the replies there, and
+    then reads those comments alone.
     """
-    thread_id = func.coalesce(Comment.parent_id, Comment.id)
-    replies = Comment.parent_id.in_(roots)
-    if replies_from:
-        replies = replies & (Comment.id >= replies_from)
-    ranked = (
-        select(
-            Comment.id,
-            func.row_number().over(partition_by=thread_id, order_by=Comment.id).label("rank"),
-            func.count().over(partition_by=thread_id).label("size"),
-        )
-        .where(Comment.article_id == article.id, or_(Comment.id.in_(roots), replies))
-        .subquery()
-    )
+    root, reply = roots.subquery(), aliased(Comment)
+
+    def replies(column):
+        found = select(column).where(reply.parent_id == root.c.id).correlate(root)
+        return found.where(reply.id >= replies_from) if replies_from else found
+
+    # A thread's replies are counted (index only) beside its top-level comment, and read
+    # up to the last one needed beside the replies: each subquery is evaluated once a thread.
+    size = replies(func.count(reply.id)).scalar_subquery()
+    last = replies(reply.id).order_by(reply.id).offset(replies_shown).limit(1)
+    first_replies = select(Comment.id, null()).join(root, and_(
+        Comment.parent_id == root.c.id,
+        Comment.id <= func.coalesce(last.scalar_subquery(), NO_LIMIT),
+        Comment.id >= (replies_from or 0),
+    ))
+    shown = union_all(select(root.c.id, size.label("size")), first_replies).subquery()
     rows = db.session.execute(
-        select(Comment, ranked.c.rank, ranked.c.size)
-        .join(ranked, ranked.c.id == Comment.id)
-        # One more reply than shown: where "Show more replies" starts.
-        .where(ranked.c.rank <= replies_shown + 2)
+        select(Comment, shown.c.size)
+        .join(shown, shown.c.id == Comment.id)
         .options(joinedload(Comment.author))
         .order_by(Comment.id)
     )
     threads = {}
-    for comment, rank, size in rows:
-        if rank == 1:
-            threads[comment.id] = Thread(comment, more_replies=max(0, size - 1 - replies_shown))
-        elif rank <= replies_shown + 1:
-            threads[comment.parent_id].replies.append(comment)
+    for comment, replies_count in rows:  # by id: a top-level comment comes before its replies
+        if comment.parent_id is None:
+            more = max(0, replies_count - replies_shown)
+            threads[comment.id] = Thread(comment, more_replies=more)
+            continue
+        thread = threads[comment.parent_id]
+        if len(thread.replies) < replies_shown:
+            thread.replies.append(comment)
         else:
-            threads[comment.parent_id].next_reply_id = comment.id
+            thread.next_reply_id = comment.id
     return list(threads.values())
 
 
@@ -96,7 +105,7 @@ def page_of_threads(article, first_thread_id=None, *, per_page, replies_shown):
     )
     if first_thread_id:
         roots = roots.where(Comment.id >= first_thread_id)
-    threads = _threads(article, roots, None, replies_shown)
+    threads = _threads(roots, None, replies_shown)
     if len(threads) > per_page:
         return ThreadPage(threads[:per_page], threads[per_page].comment.id)
     return ThreadPage(threads)
@@ -110,7 +119,7 @@ def one_thread(article, thread_id, replies_from=None, *, replies_shown):
     roots = select(Comment.id).where(
         Comment.id == thread_id, Comment.article_id == article.id, Comment.parent_id.is_(None)
     )
-    return ThreadPage(_threads(article, roots, replies_from, replies_shown))
+    return ThreadPage(_threads(roots, replies_from, replies_shown))
 
 
 def in_reading_order(article, limit):

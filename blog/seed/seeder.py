@@ -13,6 +13,7 @@ from ..domain.accounts import RESERVED_USERNAMES
 from ..domain.articles import reading_time_minutes
 from ..domain.markdown import render_markdown
 from ..domain.passwords import hash_password
+from ..domain.ranking import scores
 from ..domain.slugs import make_slug
 from ..extensions import db
 from ..models import Article, Comment, Follow, Like, Tag, User, article_tags, utcnow
@@ -123,12 +124,15 @@ class Seeder:
             articles[like["article_id"]]["likes_count"] += 1
         for comment in top + replies:
             articles[comment["article"]]["comments_count"] += comment["deleted_at"] is None
+        for article in articles:  # the Top tab's scores, as blog.domain.ranking keeps them
+            article |= scores(article["status"], article["published_at"], article["likes_count"],
+                              self.now)
 
         ids = reserve_ids(self.connection, Article.__table__, count)
         for article, article_id in zip(articles, ids, strict=True):
             article["id"] = article_id
         insert_rows(self.connection, Article.__table__, articles)
-        insert_rows(self.connection, article_tags, self._plan_tags(ids, main_tags))
+        insert_rows(self.connection, article_tags, self._plan_tags(ids, main_tags, articles))
         for like in like_rows:
             like["article_id"] = ids[like["article_id"]]
         insert_rows(self.connection, Like.__table__, like_rows)
@@ -173,17 +177,18 @@ class Seeder:
             main_tags.append(tag)
         return articles, main_tags
 
-    def _plan_tags(self, ids, main_tags):
-        """article_tags rows: each article's main tag and up to three more."""
+    def _plan_tags(self, ids, main_tags, articles):
+        """article_tags rows: each article's main tag and up to three more, with its
+        publication (NULL for a draft), as blog.domain.articles writes them."""
         existing = dict(self.connection.execute(select(Tag.name, Tag.id)).all())
         new_tags = [{"name": name} for name in TAGS if name not in existing]
         insert_rows(self.connection, Tag.__table__, new_tags)
         tag_ids = dict(self.connection.execute(select(Tag.name, Tag.id)).all())
         rows = []
-        for article_id, tag in zip(ids, main_tags, strict=True):
+        for article_id, tag, article in zip(ids, main_tags, articles, strict=True):
             names = {tag, *self.rng.sample(TAGS, self.rng.randrange(0, 4))}
-            rows.extend({"article_id": article_id, "tag_id": tag_ids[name]}
-                        for name in sorted(names))
+            rows.extend({"article_id": article_id, "tag_id": tag_ids[name],
+                         "published_at": article["published_at"]} for name in sorted(names))
         return rows
 
     def _plan_likes(self, count, articles, popularity, members):

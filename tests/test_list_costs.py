@@ -1,0 +1,184 @@
+"""Lists whose cost does not grow with the site: the tag rows that carry their article's
+publication, a capped articlesCount, and (on SQLite, whose plans do not depend on
+statistics) an index that gives each list its order and its count."""
+
+import pytest
+from sqlalchemy import event, select
+
+from blog.domain import articles, listing, ranking, threads
+from blog.extensions import db
+from blog.models import Article, article_tags
+from page_helpers import card_titles
+
+
+def tag_rows(article):
+    """{tag name: the published_at its row carries}, read fresh."""
+    from blog.models import Tag
+
+    db.session.expire_all()
+    return dict(db.session.execute(
+        select(Tag.name, article_tags.c.published_at)
+        .join(article_tags, article_tags.c.tag_id == Tag.id)
+        .where(article_tags.c.article_id == article.id)
+    ).all())
+
+
+def test_tag_rows_carry_the_publication_while_the_article_is_published(
+    client, make_member, make_article
+):
+    author = make_member("author")
+    article = make_article(author=author, title="Tagged", tags="python web")
+    published = db.session.get(Article, article.id).published_at
+    assert tag_rows(article) == {"python": published, "web": published}
+
+    def save(tags, publish):
+        return articles.update_article(
+            article, author, "Tagged", "", article.body, tags, "", publish=publish
+        )
+
+    article = save("python rust", publish=True)  # the new tag's row has it too
+    assert tag_rows(article) == {"python": published, "rust": published}
+    article = save("python rust", publish=False)
+    assert tag_rows(article) == {"python": None, "rust": None}
+    assert card_titles(client.get("/t/python")) == []
+    article = save("rust", publish=True)  # the first publication's date comes back
+    assert tag_rows(article) == {"rust": published}
+    assert card_titles(client.get("/t/rust")) == ["Tagged"]
+
+
+def test_a_tag_page_is_newest_first_and_a_draft_is_not_on_it(client, make_articles, make_article):
+    make_articles(3, tags="python")
+    make_article(title="A draft", tags="python", publish=False)
+    assert card_titles(client.get("/t/python")) == ["Article 3", "Article 2", "Article 1"]
+
+
+@pytest.mark.parametrize(
+    "query", ["", "?tag=python", "?author=author", "?tag=python&author=author"]
+)
+def test_articles_count_is_exact_up_to_api_max_count(api, app, make_member, make_articles, query):
+    make_articles(4, author=make_member("author"), tags="python")
+    app.config["API_MAX_COUNT"] = 5
+    assert api.get(f"/api/articles{query}").get_json()["articlesCount"] == 4
+    app.config["API_MAX_COUNT"] = 3
+    # Another address than the first, which the page cache keeps.
+    answer = api.get(f"/api/articles{query}{'&' if query else '?'}limit=10").get_json()
+    assert answer["articlesCount"] == 3  # a list of more says the cap
+    assert len(answer["articles"]) == 4
+
+
+# --- the plans (SQLite) ----------------------------------------------------------------
+
+
+@pytest.fixture
+def plans(app):
+    """Run a function and return the SQLite query plan of each statement it ran."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's plans follow its statistics: checked on SQLite")
+
+    def run(function):
+        ran = []
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            ran.append((statement, parameters))
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            function()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        connection = db.session.connection()
+        return [
+            " / ".join(row[-1] for row in connection.exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + statement, parameters
+            ))
+            for statement, parameters in ran
+        ]
+
+    return run
+
+
+@pytest.mark.parametrize("period", ["week", "month", "year"])
+def test_top_of_a_period_reads_its_score_index_in_order(plans, period):
+    plan = plans(lambda: listing.article_page(listing.top(period), None))[0]
+    assert f"USING INDEX ix_articles_top_{period} " in plan
+    assert "TEMP B-TREE" not in plan
+
+
+@pytest.mark.parametrize("make_list, index", [
+    (lambda: listing.latest(), "ix_articles_status_published_at"),
+    (lambda: listing.top("all"), "ix_articles_status_likes_count"),
+    (lambda: listing.matching(tag="python"), "ix_article_tags_tag_id_published_at"),
+    (lambda: listing.matching(author="author"), "ix_articles_author_id_status_published_at"),
+])
+def test_lists_read_an_index_in_their_order(plans, make_member, make_article, make_list, index):
+    make_article(author=make_member("author"), tags="python")
+    plan = plans(lambda: listing.article_page(make_list(), None))[0]
+    assert index in plan
+    assert "TEMP B-TREE FOR ORDER BY" not in plan.split(" / SEARCH users")[0]
+
+
+@pytest.mark.parametrize("filters", [{}, {"tag": "python"}, {"author": "author"}])
+def test_counts_read_an_index_alone(plans, make_member, make_article, filters):
+    make_article(author=make_member("author"), tags="python")
+    [plan] = plans(lambda: listing.count(listing.matching_keys(**filters), 10_000))
+    assert "USING COVERING INDEX" in plan
+    assert "SEARCH articles USING INTEGER PRIMARY KEY" not in plan
+
+
+def test_the_sweep_reads_the_age_indexes(plans):
+    ran = plans(ranking.sweep)
+    assert [f"ix_articles_top_{period}_age" in plan for plan, period in zip(
+        ran, ("week", "month", "year"), strict=True)] == [True] * 3
+
+
+def test_comment_threads_read_only_their_first_replies(plans, make_member, make_article):
+    from blog.domain import comments
+
+    talker = make_member("talker")
+    article = make_article(author=talker, title="Busy")
+    root = comments.add_comment(talker, article, "Root")
+    for n in range(5):
+        comments.add_comment(talker, article, f"Reply {n}", root.id)
+    [plan] = plans(lambda: threads.page_of_threads(article, per_page=30, replies_shown=2))
+    # Replies are found by their thread, from the first one shown to the last one read,
+    # never by going through the article's comments.
+    assert "ix_comments_parent_id_id (parent_id=? AND id>? AND id<?)" in plan
+    assert "ix_comments_article_id_parent_id_id (article_id=? AND parent_id=?)" in plan
+    assert "(article_id=?)" not in plan
+
+
+# --- rendering ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/?tab=latest", "/t/python", "/@author"])
+@pytest.mark.parametrize("logged_in", [False, True])
+def test_a_list_page_builds_as_many_addresses_for_1_or_20_cards(
+    app, client, auth, make_member, make_article, url, logged_in
+):
+    author = make_member("author")
+    if logged_in:
+        auth.login("author")
+    built = []
+    url_for = app.jinja_env.globals["url_for"]
+    app.jinja_env.globals["url_for"] = lambda *a, **k: built.append(a) or url_for(*a, **k)
+    made, counts = 0, []
+    for total in (1, 20):
+        for _ in range(total - made):
+            make_article(author=author, title="Card", tags="python web")
+        made = total
+        built.clear()
+        assert len(card_titles(client.get(url))) == total
+        counts.append(len(built))
+    assert counts[0] == counts[1]
+
+
+def test_url_before_is_the_address_without_its_last_value(app):
+    from flask import url_for
+
+    from blog.web.templating import url_before
+
+    with app.test_request_context():
+        assert url_before("article.show", "slug") + "a-b" == url_for("article.show", slug="a-b")
+        assert url_before("profile.show", "username") == "/@"
+        with pytest.raises(ValueError, match="does not end with its slug"):
+            url_before("article.edit", "slug")
