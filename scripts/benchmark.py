@@ -22,7 +22,6 @@ comparing changes, and the shares for comparing with the ceiling, not promises.
 import contextlib
 import os
 import re
-import secrets
 import sys
 import tempfile
 import time
@@ -34,7 +33,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
 from bench import endpoints as listed  # noqa: E402 - found through the path above
-from bench import targets  # noqa: E402
 from bench.load import Clients  # noqa: E402
 from bench.options import parse_args, sizes  # noqa: E402
 from bench.report import (  # noqa: E402
@@ -44,8 +42,10 @@ from bench.report import (  # noqa: E402
     print_tables,
     save,
 )
-from bench.server import plan_servers  # noqa: E402
-from bench.wire import Connection, LoginFailed, log_in_api, log_in_page  # noqa: E402
+from bench.run import Site, make_site, measure, serve, stop  # noqa: E402
+from bench.server import Server  # noqa: E402
+from bench.targets import datasets, summary  # noqa: E402
+from bench.wire import Connection  # noqa: E402
 
 
 def targets_from_html(host, port):
@@ -61,146 +61,62 @@ def targets_from_html(host, port):
                           slug, None, slug, None)
 
 
-def log_in(port, members, targets):
-    """Each member logged in on a page (cookie, CSRF token) and through the API (token)."""
-    from blog.cli import DEMO_PASSWORD
-
-    connection, credentials = Connection("127.0.0.1", port), {}
-    for index, (username, email) in enumerate(members):
-        jar, csrf = log_in_page(connection, username, DEMO_PASSWORD, f"/articles/{targets.short}")
-        token = log_in_api(connection, email, DEMO_PASSWORD)
-        credentials[index] = {"jar": jar, "csrf": csrf, "token": token}
-    connection.close()
-    return credentials
-
-
-def warm_up(port, endpoint, credential):
-    """One request to each read (it fills the page cache); writes are not warmed up."""
-    if endpoint.group == "write":
-        return
-    step = endpoint.steps[0]
-    headers = {}
-    if endpoint.who == "member":
-        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in credential["jar"].items())
-    elif endpoint.who == "token":
-        headers["Authorization"] = f"Token {credential['token']}"
-    with contextlib.suppress(OSError):
-        Connection("127.0.0.1", port).request("GET", step.path, headers)
-
-
-def measure(servers, groups, credentials, clients, args, results):
-    """Every endpoint (or group, with --mix) on every server that serves its group."""
-    ceiling = [listed.ceiling()]
-    for server in servers:
-        if server.ceiling:
-            results.add(server.label, ceiling, *_run(clients, server.port, ceiling, None,
-                                                     args)[::2])
-    for turn in range(args.rounds):
-        for group, endpoints in groups.items():
-            for batch in [endpoints] if args.mix else [[e] for e in endpoints]:
-                for server in servers if turn % 2 == 0 else servers[::-1]:
-                    if group not in server.groups:
-                        continue
-                    for endpoint in batch:
-                        warm_up(server.port, endpoint, credentials.get(0))
-                    tallies, jars, elapsed = _run(clients, server.port, batch,
-                                                  credentials if group != "visitor" else None,
-                                                  args)
-                    for index, jar in jars.items():
-                        if index in credentials:
-                            credentials[index]["jar"] = jar
-                    results.add(server.label, batch, tallies, elapsed)
-                    answered = sum(len(t.seconds) for t in tallies.values())
-                    errors = sum(t.errors for t in tallies.values())
-                    name = batch[0].name if len(batch) == 1 else f"all {len(batch)}"
-                    print(f"  [{server.label}] {group:<7} {name[:36]:<36} "
-                          f"{answered / elapsed:>8.1f} req/s"
-                          + (f"  {errors} ERRORS" if errors else ""), flush=True)
-    for server in servers:
-        if server.ceiling:
-            results.add(server.label, ceiling, *_run(clients, server.port, ceiling, None,
-                                                     args)[::2])
-
-
-def _run(clients, port, batch, credentials, args):
-    return clients.run(port, batch, credentials, args.duration)
-
-
-def serve_and_measure(database_url, targets, args):
-    """Start the servers and the clients, log the members in, measure: the Results."""
-    servers = plan_servers(args.page_cache, args.flow_inspector)
-    groups = {group: listed.chosen(found, args.pages) for group, found
-              in listed.every_endpoint(targets, args.groups).items()}
-    secret_key = secrets.token_urlsafe(32)
-    results, credentials = Results(), {}
-    clients = Clients(args.clients, args.client_processes)
-    try:
-        for server in servers:
-            server.start(database_url, secret_key, args.threads)
-            print(f"Serving: {server.label} at http://127.0.0.1:{server.port} "
-                  f"({args.threads} threads; {', '.join(server.groups)})")
-        if "member" in groups or "write" in groups:
-            from bench.database import find_members
-
-            members = find_members(database_url, args.clients, targets.author)
-            try:
-                credentials = log_in(servers[0].port, members, targets)
-            except LoginFailed as error:
-                print(f"Members and writes left out: {error} (not a seeded database?)")
-                groups = {g: e for g, e in groups.items() if g == "visitor"}
-        print(f"{args.clients} clients ({args.client_processes} processes), "
-              f"{args.duration:g} s per {'group' if args.mix else 'endpoint'}, "
-              f"{args.rounds} round(s); load average {os.getloadavg()[0]:.2f}", flush=True)
-        measure(servers, groups, credentials, clients, args, results)
-        for server in servers:
-            if server.died():
-                print(f"THE SERVER ({server.label}) DIED during the run "
-                      f"(exit code {server.process.exitcode}).")
-                results.tallies[(server.label, "server", "died")].errors += 1
-    finally:
-        clients.close()
-        for server in servers:
-            server.stop()
-    return results, servers
-
-
-def measure_running_site(args):
+def running_site(args):
     """--url: a site on this machine, as a visitor (no ceiling: it is not served by us)."""
-    from bench.server import Server
-
     parts = urlsplit(args.url)
     if parts.hostname not in ("127.0.0.1", "localhost", "::1"):
         sys.exit("--url: a site on this machine only (loopback)")
-    site = Server(args.url, {}, ("visitor",), ceiling=False)
-    site.port = parts.port or 80
-    targets = targets_from_html("127.0.0.1", site.port)
-    groups = {"visitor": listed.chosen(listed.visitor_reads(targets), args.pages)}
-    results, clients = Results(), Clients(args.clients, args.client_processes)
-    try:
-        measure([site], groups, {}, clients, args, results)
-    finally:
-        clients.close()
-    return results, [site]
+    server = Server(args.url, {}, ("visitor",), ceiling=False)
+    server.port = parts.port or 80
+    targets = targets_from_html("127.0.0.1", server.port)
+    return Site(args.url, args.url, targets,
+                {"visitor": listed.chosen(listed.visitor_reads(targets), args.pages)}, [server])
 
 
-def measure_seeded_site(args, meta):
-    """Seed (or take --database-url), serve and measure."""
+def size_name(articles):
+    return f"{articles // 1000}k" if articles >= 1000 and articles % 1000 == 0 else str(articles)
+
+
+def seeded_sites(args, meta, stack):
+    """A site per dataset: seeded in a throw-away database, or --database-url's."""
     from bench.database import find_targets, seed, throwaway
 
-    with contextlib.ExitStack() as stack:
-        if args.database_url:
-            database_url, discussions = args.database_url, None
-        else:
-            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="blog-bench-"))
-            database_url = stack.enter_context(throwaway(args.postgres, folder))
-            discussions = seed(database_url, sizes(args), args.discussions)
-            meta["seeded"] = sizes(args)
-        meta["database"] = database_url.split(":", 1)[0].split("+", 1)[0]
-        targets = find_targets(database_url, discussions)
-        meta["targets"] = targets.__dict__
-        print(f"Measuring: tag {targets.tag!r}, @{targets.author}, articles with "
+    if args.database_url:
+        found = [("database", args.database_url, None, find_targets(args.database_url))]
+    else:
+        folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="blog-bench-"))
+        found = []
+        for articles in args.seed_articles:
+            name = size_name(articles)
+            url = stack.enter_context(throwaway(args.postgres, f"{folder}/{name}.sqlite3"))
+            discussions = seed(url, sizes(args, articles), args.discussions)
+            found.append((name, url, sizes(args, articles), find_targets(url, discussions)))
+    sites = []
+    for name, url, seeded, targets in found:
+        sites.append(make_site(name, url, targets, args, prefix=len(found) > 1))
+        meta["datasets"][name] = {"seeded": seeded, "targets": targets.__dict__,
+                                  "database": url.split(":", 1)[0].split("+", 1)[0]}
+        print(f"Measuring {name}: tag {targets.tag!r}, @{targets.author}, articles with "
               f"{targets.short_comments:,} and {targets.long_comments:,} comments", flush=True)
-        return serve_and_measure(database_url, targets, args)
+    return sites
+
+
+def measure_everything(args, meta, results):
+    """Seed, serve, measure; everything started is stopped, every database dropped."""
+    with contextlib.ExitStack() as stack:
+        if args.url:
+            sites = [running_site(args)]
+        else:
+            sites = seeded_sites(args, meta, stack)
+            stack.callback(stop, sites, results)
+            serve(sites, args)
+        clients = Clients(args.clients, args.client_processes)
+        stack.callback(clients.close)
+        print(f"{args.clients} clients ({args.client_processes} processes), "
+              f"{args.duration:g} s per {'group' if args.mix else 'endpoint'}, "
+              f"{args.rounds} round(s); load average {os.getloadavg()[0]:.2f}", flush=True)
+        measure(sites, clients, args, results)
+    return sites
 
 
 def main(argv=None):
@@ -208,16 +124,18 @@ def main(argv=None):
     started, load_before = time.perf_counter(), os.getloadavg()
     meta = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "clients": args.clients,
             "threads": args.threads, "duration": args.duration, "mix": args.mix,
-            "rounds": args.rounds, "python": sys.version.split()[0], "cores": os.cpu_count()}
-    if args.url:
-        results, servers = measure_running_site(args)
-    else:
-        results, servers = measure_seeded_site(args, meta)
+            "rounds": args.rounds, "python": sys.version.split()[0], "cores": os.cpu_count(),
+            "datasets": {}}
+    results = Results()
+    sites = measure_everything(args, meta, results)
+    meta["servers"] = {server.label: {"dataset": site.name, "server": server.kind}
+                       for site in sites for server in site.servers}
     print_tables(results)
     if args.flow_inspector == "both":
-        print_comparison(results, servers[0].label, servers[1].label)
+        for site in sites:
+            print_comparison(results, site.servers[0].label, site.servers[1].label)
     if results.ceilings:
-        print("\n" + "\n".join(targets.summary({"meta": meta} | results.as_json())))
+        print("\n" + "\n".join(summary(datasets({"meta": meta} | results.as_json()))))
     errors = print_errors(results)
     meta |= {"load_before": load_before, "load_after": os.getloadavg(), "errors": errors,
              "seconds": round(time.perf_counter() - started)}

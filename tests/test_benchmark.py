@@ -39,7 +39,7 @@ def test_every_endpoint_answers_with_no_errors_against_the_ceiling(tmp_path):
     for server in ("cached", "miss"):
         assert results["ceiling"][server] > 0
         assert f"Ceiling, {server}: hello-world WSGI app on the same waitress" in out
-    targets = Targets(**results["meta"]["targets"])
+    targets = Targets(**results["meta"]["datasets"]["60"]["targets"])
     assert (targets.short_comments, targets.long_comments) == (10, 100)
     measured = {(row["server"], row["group"], row["row"]): row for row in results["rows"]}
     expected = [("cached", endpoint) for group in every_endpoint(targets).values()

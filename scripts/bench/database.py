@@ -12,10 +12,11 @@ from .server import make_app
 
 
 @contextlib.contextmanager
-def throwaway(postgres_server, folder):
-    """A new, empty database's URL; it is deleted (or dropped) afterwards."""
+def throwaway(postgres_server, sqlite_file):
+    """A new, empty database's URL; it is dropped afterwards (SQLite: the caller deletes
+    the file's folder)."""
     if not postgres_server:
-        yield f"sqlite:///{folder}/bench.sqlite3"
+        yield f"sqlite:///{sqlite_file}"
         return
     from sqlalchemy import create_engine, make_url, text
 

@@ -29,7 +29,8 @@ def parse_args(description, argv=None):
                        "run`), or both, the page cache off, and compare (off)")
 
     data = parser.add_argument_group("the demo data (a seeded database)")
-    data.add_argument("--seed-articles", type=int, default=1_000, help="(1,000)")
+    data.add_argument("--seed-articles", default="1000", help="1000 (the default), or two "
+                      "datasets served side by side and measured in turns: 1000,100000")
     data.add_argument("--seed-users", type=int, help="(articles / 100, at least 200)")
     data.add_argument("--seed-comments", type=int, help="(2 per article)")
     data.add_argument("--seed-likes", type=int, help="(5 per article)")
@@ -52,15 +53,15 @@ def parse_args(description, argv=None):
                      "(scripts/bench/targets.py makes the README's table from them)")
     args = parser.parse_args(argv)
     args.groups = tuple(g for g in GROUPS if g in args.groups.split(","))
+    args.seed_articles = tuple(int(n) for n in args.seed_articles.split(","))
     args.discussions = tuple(int(n) for n in args.discussions.split(","))
     if len(args.discussions) != 2:
         parser.error("--discussions takes two numbers, e.g. 10,10000")
     return args
 
 
-def sizes(args):
-    """How many of each row to seed: what was asked, the rest in proportion."""
-    articles = args.seed_articles
+def sizes(args, articles):
+    """How many of each row to seed with `articles`: what was asked, the rest in proportion."""
     users = args.seed_users or max(200, articles // 100)
     return {"users": users, "articles": articles,
             "comments": 2 * articles if args.seed_comments is None else args.seed_comments,

@@ -67,6 +67,7 @@ class Server:
 
     def __init__(self, label, settings, groups, ceiling=True):
         self.label, self.settings, self.groups = label, settings, groups
+        self.kind = label  # what it is, when the label also names the dataset
         self.ceiling = ceiling  # whether it serves CEILING_PATH
         self.process = self.port = None
 
