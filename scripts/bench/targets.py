@@ -102,7 +102,7 @@ def cell(figures):
     if figures is None:
         return ""
     share = f" · {figures['share']:.1f} %" if figures["share"] is not None else ""
-    return f"{figures['rps']:,.0f}{share} · {figures['p99']:.0f} ms"
+    return f"{figures['rps']:,.0f}{share} · {figures['p50']:.0f}/{figures['p99']:.0f} ms"
 
 
 def verdict(results, brief):
@@ -117,7 +117,7 @@ def verdict(results, brief):
 def table(runs, brief=False):
     """The Markdown table's lines, and (targets met, targets checked)."""
     names = [f"{size_name(run)} ({run['meta'].get('database', '?')})" for run in runs]
-    lines = ["| Endpoint | Server | " + " | ".join(f"{n}: req/s · ceiling · p99" for n in names)
+    lines = ["| Endpoint | Server | " + " | ".join(f"{n}: req/s · ceiling · p50/p99" for n in names)
              + (" | growth: req/s, p99 |" if len(runs) > 1 else " |") + " Targets |",
              "|" + " --- |" * (3 + len(runs) + (len(runs) > 1))]
     ceilings = [f"{run['ceiling'].get('cached') or next(iter(run['ceiling'].values()), 0):,.0f}"
