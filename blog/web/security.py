@@ -99,13 +99,21 @@ def request_may_share():
     never from the database: a member's (or a flashed message's) request is not.
     """
     return not (
-        request.method not in ("GET", "HEAD")  # logins, registrations, changes
+        request.method not in ("GET", "HEAD")
         or request.endpoint == "static"
-        or "Authorization" in request.headers
+        or _asked_by_someone()
+        or "flow_ring" in current_app.extensions  # the inspector's bar tells this browser's story
+    )
+
+
+def _asked_by_someone():
+    """The request names one person: a member's token or cookie, an emailed link, a
+    session holding more than a visitor's (Flask-Login's _user_id, a flashed message)."""
+    return bool(
+        "Authorization" in request.headers
         or carries_emailed_links()
         or current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
-        or not VISITOR_SESSION_KEYS.issuperset(session.keys())  # Flask-Login's _user_id...
-        or "flow_ring" in current_app.extensions  # the inspector's bar tells this browser's story
+        or not VISITOR_SESSION_KEYS.issuperset(session.keys())
     )
 
 
@@ -117,10 +125,7 @@ def is_personal(response):
     """
     return bool(
         request.method not in ("GET", "HEAD", "OPTIONS")  # logins, registrations, changes
-        or "Authorization" in request.headers
-        or carries_emailed_links()
-        or current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
-        or not VISITOR_SESSION_KEYS.issuperset(session.keys())  # Flask-Login's _user_id...
+        or _asked_by_someone()
         # A cookie set now (the session's is written after this hook) is this browser's alone.
         or session.modified
         # A form's CSRF token is this browser's (Flask-WTF keeps the one it made in g).
