@@ -17,7 +17,10 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from flask import has_app_context
 from waitress.server import create_server
+
+from blog.extensions import db
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,7 +123,12 @@ class LiveServer:
         self.thread.start()
 
     def stop(self):
+        """Stop serving; the test's session then reads what the server wrote, not what it kept."""
         stop_waitress(self.server, self.thread)
+        if has_app_context():
+            # Objects a test loaded before keep their old columns in the identity map
+            # (while a reference cycle keeps them alive), so a count read would be stale.
+            db.session.expire_all()
 
 
 def stop_when_idle(server, timeout=5):

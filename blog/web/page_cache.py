@@ -152,6 +152,11 @@ def _tick(database):
             store.tick()
 
 
+def close(app):
+    """Stop moving this app's clock (its database may outlive it, e.g. in tests)."""
+    _stores.discard(app.extensions.pop("page_store", None))
+
+
 def init_app(app):
     """Serve and keep shared pages; call after security.init_app (its hook must see ours first)."""
     if not app.config["PAGE_CACHE"]:
