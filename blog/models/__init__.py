@@ -1,0 +1,13 @@
+"""The tables. Rules about who may do what live in the domain modules, not here."""
+
+from .articles import Article, ArticleSlug, Tag, article_tags
+from .clock import utcnow
+from .comments import Comment
+from .members import LoginSession, User
+from .outbox import OutboxEmail
+from .reactions import Bookmark, Follow, Like, TagFollow
+
+__all__ = [
+    "Article", "ArticleSlug", "Bookmark", "Comment", "Follow", "Like", "LoginSession",
+    "OutboxEmail", "Tag", "TagFollow", "User", "article_tags", "utcnow",
+]

@@ -1,0 +1,49 @@
+"""Comments and their threads."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .clock import utcnow
+from .members import User
+
+
+class Comment(db.Model):
+    """A comment in Markdown; a reply points at the first comment of its thread.
+
+    Deleting a comment that has replies keeps the row as a "[deleted]"
+    placeholder (deleted_at set, body emptied), so the thread stays readable.
+    """
+
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    # Replies by others outlive a deleted account: its comments lose their author.
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    # One level deep: always a top-level comment, never a reply.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deleted_at: Mapped[datetime | None]
+
+    author: Mapped[User | None] = relationship()
+
+    # An article's threads (parent_id IS NULL) and a thread's replies, in the order written.
+    __table_args__ = (
+        Index("ix_comments_article_id_parent_id_id", "article_id", "parent_id", "id"),
+        Index("ix_comments_parent_id_id", "parent_id", "id"),
+    )
+
+    @property
+    def is_deleted(self):
+        return self.deleted_at is not None
+
+    def __repr__(self):
+        return f"<Comment {self.id} on {self.article_id}>"
