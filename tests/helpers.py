@@ -240,7 +240,17 @@ def without_tokens(html):
 
 def seed_community(app):
     """Tens of rows in every table, written the way the site writes them (migrations, backups)."""
-    from blog.domain import accounts, articles, comments, follows, profiles, reactions, sessions
+    from blog.domain import (
+        accounts,
+        articles,
+        comments,
+        follows,
+        moderation,
+        profiles,
+        reactions,
+        reports,
+        sessions,
+    )
     from blog.models import Tag
     from blog.seed import Seeder
 
@@ -273,3 +283,9 @@ def seed_community(app):
         follows.follow(bob, alice)
         follows.follow_tag(carol, db.session.scalar(select(Tag).where(Tag.name == "sqlite")))
         follows.follow_tag(bob, db.session.scalar(select(Tag).where(Tag.name == "migrations")))
+        # A report, and a moderator who hides a reply: the log and the hidden columns have rows.
+        reply = comments.add_comment(carol, article, "Buy cheap watches!", parent_id=top.id)
+        reports.file_report(alice, "comment", reply, "spam", "An advert.")
+        reports.file_report(bob, "member", carol, "other")
+        bob.role = "moderator"
+        moderation.hide(bob, "comment", reply, "Advertising.")

@@ -323,7 +323,7 @@ def test_others_may_not_delete_but_an_admin_may(api, author, api_member):
     _, other = api_member("other")
     assert api_errors(api.delete("/api/articles/how-to-train-your-dragon", token=other), 403) == {
         "article": ["forbidden"]}
-    _, admin = api_member("boss", is_admin=True)
+    _, admin = api_member("boss", role="admin")
     assert api.delete("/api/articles/how-to-train-your-dragon", token=admin).status_code == 204
 
 

@@ -106,7 +106,7 @@ def test_commenting_needs_a_token_a_confirmed_email_and_a_known_article(
 def test_only_the_author_or_an_admin_deletes_a_comment(api, story, api_member):
     _, reader = api_member("reader")
     _, other = api_member("other")
-    _, admin = api_member("boss", is_admin=True)
+    _, admin = api_member("boss", role="admin")
     mine = post_comment(api, reader).get_json()["comment"]["id"]
     assert api_errors(api.delete(f"/api/articles/story/comments/{mine}", token=other), 403) == {
         "comment": ["forbidden"]}

@@ -159,7 +159,7 @@ def test_only_the_author_edits(client, writer, make_member, make_client, make_ar
 
 def test_admin_may_delete_but_not_edit(make_member, make_client, make_article):
     article = make_article()
-    make_member("boss", is_admin=True)
+    make_member("boss", role="admin")
     admin = logged_in(make_client, "boss")
     html = page(admin.get(f"/articles/{article.slug}"))
     assert ">Edit</a>" not in html and "Delete article" in html
@@ -180,7 +180,7 @@ def test_someone_elses_draft_cannot_be_edited_or_deleted(
     make_member, make_client, make_article
 ):
     article = make_article(publish=False)
-    make_member("boss", is_admin=True)
+    make_member("boss", role="admin")
     admin = logged_in(make_client, "boss")
     assert admin.get(f"/articles/{article.slug}/edit").status_code == 404
     assert admin.submit(f"/articles/{article.slug}/delete").status_code == 404

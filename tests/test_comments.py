@@ -125,7 +125,7 @@ def test_author_edits_their_comment(client, writer, article):
 
 def test_only_the_author_edits(client, writer, article, other, make_member, make_client):
     comment_id = posted_id(post_comment(client, article, "Mine"))
-    make_member("boss", is_admin=True)
+    make_member("boss", role="admin")
     for intruder in (other, logged_in(make_client, "boss")):
         assert intruder.get(f"/comments/{comment_id}/edit").status_code == 403
         assert intruder.submit(f"/comments/{comment_id}/edit", {"body": "Ha"}).status_code == 403
@@ -186,7 +186,7 @@ def test_admin_may_delete_others_may_not(client, writer, article, other, make_me
     assert make_client().submit(f"/comments/{comment_id}/delete").status_code == 302
     assert len(rows()) == 1
 
-    make_member("boss", is_admin=True)
+    make_member("boss", role="admin")
     admin = logged_in(make_client, "boss")
     assert "Delete comment" in comment_html(page(admin.get(f"/articles/{article.slug}")),
                                             comment_id)

@@ -80,7 +80,7 @@ def test_an_admin_deleting_someone_elses_article_or_comment_is_logged(
     from blog.domain import comments
 
     author = make_member("author")
-    admin = make_member("boss", is_admin=True)
+    admin = make_member("boss", role="admin")
     first, second = make_article(author=author, title="First"), make_article(author=author,
                                                                              title="Second")
     comment = comments.add_comment(author, second, "A comment")

@@ -149,7 +149,7 @@ def test_another_member_is_only_a_demo_member_with_the_public_password(
         member, make_member, make_article):
     article = make_article(author=make_member("author"), title="Liked")
     make_member("alice")  # a real member named alice: her password is her own
-    make_member("bob", password=DEMO_PASSWORD, is_admin=True)  # never an admin
+    make_member("bob", password=DEMO_PASSWORD, role="admin")  # never an admin
     page = refused(member, like(member, article), "other_member")
     assert "There is no demo member to act as" in page
     make_member("carol", password=DEMO_PASSWORD)

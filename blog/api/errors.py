@@ -2,7 +2,15 @@
 
 from flask import jsonify
 
-from ..domain.errors import Conflict, FieldError, Forbidden, NotFound, Unverified
+from ..domain.errors import (
+    Banned,
+    Conflict,
+    FieldError,
+    Forbidden,
+    NotFound,
+    Suspended,
+    Unverified,
+)
 from ..extensions import db
 from .blueprint import bp
 
@@ -64,6 +72,23 @@ def unverified(error):
     """A member whose email is not confirmed yet may read but not write."""
     db.session.rollback()
     return jsonify(errors={"email": ["is not verified"]}), 403
+
+
+@bp.errorhandler(Suspended)
+def suspended(error):
+    """A suspended member reads but does not write: 403, saying until when and why."""
+    db.session.rollback()
+    why = f" ({error.why})" if error.why else ""
+    return jsonify(errors={"account": [
+        f"is suspended until {error.until:%Y-%m-%dT%H:%M:%SZ}{why}"]}), 403
+
+
+@bp.errorhandler(Banned)
+def banned(error):
+    """A banned member's correct password still logs nobody in."""
+    db.session.rollback()
+    why = f" ({error.why})" if error.why else ""
+    return jsonify(errors={"account": [f"is banned{why}"]}), 403
 
 
 @bp.errorhandler(NotFound)

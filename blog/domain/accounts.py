@@ -268,7 +268,7 @@ def create_user(email, username, password, *, verified=True, admin=False):
         username=username,
         password_hash=passwords.hash_password(password),
         email_verified_at=utcnow() if verified else None,
-        is_admin=admin,
+        role="admin" if admin else "member",
     )
     db.session.add(user)
     db.session.commit()

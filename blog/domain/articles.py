@@ -16,7 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..extensions import db
 from ..models import Article, Tag, article_tags, utcnow
 from . import permissions, ranking, slugs
-from .errors import FieldError
+from .errors import FieldError, Forbidden
 from .images import https_url_problem
 from .markdown import render_markdown
 from .races import gone, lock_article_to_edit
@@ -28,6 +28,8 @@ TAG_PATTERN = re.compile(r"[a-z0-9_-]{1,30}")
 WORDS_PER_MINUTE = 200
 LIMITS = {"title": 150, "description": 300, "cover_url": 500, "body": 100_000}
 SAVE_ATTEMPTS = 3
+HIDDEN_STAYS_UNPUBLISHED = ("Moderators hid this article. You can edit it, and it stays "
+                            "unpublished until they restore it.")
 
 
 class ArticleError(FieldError):
@@ -162,10 +164,10 @@ def _apply(article, fields, tag_names, publish):
     if publish and article.published_at is None:
         article.published_at = now
     article.updated_at = now
-    _keep_lists_in_step(article)
+    keep_lists_in_step(article)
 
 
-def _keep_lists_in_step(article):
+def keep_lists_in_step(article):
     """What the lists read besides the article's row: its Top scores, its tag rows' date.
 
     Each tag row carries the article's publication while it is published (NULL
@@ -208,6 +210,8 @@ def update_article(article, editor, title, description, body, tags, cover_url, p
             gone()  # deleted while being edited
         current = db.session.get(Article, article_id)
         db.session.expire(current)  # read again under the lock: another tab may have saved
+        if current.is_hidden and publish:
+            raise Forbidden("article", HIDDEN_STAYS_UNPUBLISHED)
         if fields["title"] != current.title:
             slugs.follow_title(current, fields["title"])
         _apply(current, fields, tag_names, publish)

@@ -46,6 +46,26 @@ class Unverified(Forbidden):
         super().__init__("email", reason)
 
 
+class Suspended(Forbidden):
+    """A moderator suspended the member: they read, but write nothing until `until`."""
+
+    def __init__(self, until, reason=""):
+        why = f" Reason: {reason}" if reason else ""
+        super().__init__(
+            "account", f"Your account is suspended until {until:%Y-%m-%d %H:%M} UTC.{why}")
+        self.until = until
+        self.why = reason
+
+
+class Banned(Forbidden):
+    """A moderator banned the member: no login, no session, no token."""
+
+    def __init__(self, reason=""):
+        why = f" Reason: {reason}" if reason else ""
+        super().__init__("account", f"This account has been banned by the moderators.{why}")
+        self.why = reason
+
+
 class NotFound(DomainError):
     """`resource` does not exist, or was deleted meanwhile; `reason` says which, if known."""
 

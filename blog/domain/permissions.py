@@ -7,11 +7,13 @@ inspector can tell which rule allowed or refused a request, and why.
 from functools import wraps
 
 from ..events import security_event
+from ..models import utcnow
 from ..runtime import settings
-from .errors import Forbidden, Unverified
+from .errors import Forbidden, Suspended, Unverified
 from .signals import decided
 
 MAY_NOT_WRITE = "Please confirm your email address first. We sent you a link."
+ROLES = ("member", "moderator", "admin")
 
 
 def rule(check):
@@ -27,8 +29,13 @@ def rule(check):
     return decide
 
 
+def is_suspended(user):
+    """True while a moderator's suspension of `user` lasts: they read, but do not write."""
+    return user.suspended_until is not None and user.suspended_until > utcnow()
+
+
 def _writes(user):
-    if not user.is_authenticated:
+    if not user.is_authenticated or is_suspended(user):
         return False
     return user.is_verified or not settings["REQUIRE_VERIFIED_EMAIL"]
 
@@ -45,15 +52,66 @@ def may_write(user):
 
 
 def require_may_write(user):
-    """Raise Unverified unless `user` may write at all (see may_write)."""
+    """Raise Suspended or Unverified unless `user` may write at all (see may_write)."""
     if not may_write(user):
+        if user.is_authenticated and is_suspended(user):
+            raise Suspended(user.suspended_until, user.suspension_reason)
         raise Unverified(MAY_NOT_WRITE)
+
+
+# --- roles ----------------------------------------------------------------------------
+
+
+@rule
+def may_moderate(user):
+    """Moderators and admins work the moderation queue and read the reports."""
+    return user.is_authenticated and user.is_moderator
+
+
+@rule
+def may_act_on(actor, member):
+    """A moderator acts on members (and what they wrote), never on staff or on themselves.
+
+    Admins act on moderators too, but on no admin: an admin is demoted by
+    another admin first (can_set_role).
+    """
+    if not may_moderate(actor) or member is None or actor.id == member.id:
+        return False
+    if member.is_admin:
+        return False
+    return actor.is_admin or not member.is_moderator
+
+
+@rule
+def may_read_moderation_log(user):
+    """Admins read the moderation log: what every moderator did, and why."""
+    return user.is_authenticated and user.is_admin
+
+
+@rule
+def can_set_role(actor, member):
+    """Admins appoint and dismiss moderators and admins; never their own role."""
+    return user_is_admin(actor) and member is not None and actor.id != member.id
+
+
+def user_is_admin(user):
+    return user.is_authenticated and user.is_admin
+
+
+def sees_hidden(user, author_id):
+    """Hidden content stays visible, marked, to its author and to moderators."""
+    return user.is_authenticated and (user.id == author_id or user.is_moderator)
 
 
 @rule
 def can_view(user, article):
-    """Published articles are public; a draft is seen only by its author."""
-    return article.is_published or (user.is_authenticated and user.id == article.author_id)
+    """Published articles are public; a draft is seen only by its author, a hidden
+    article by its author and the moderators."""
+    if article.is_published:
+        return True
+    if article.is_hidden:
+        return sees_hidden(user, article.author_id)
+    return user.is_authenticated and user.id == article.author_id
 
 
 @rule
@@ -64,10 +122,10 @@ def can_edit(user, article):
 
 @rule
 def can_delete(user, article):
-    """The author, or an administrator."""
+    """The author, or a moderator who may act on the author."""
     if not user.is_authenticated:
         return False
-    return user.id == article.author_id or user.is_admin
+    return user.id == article.author_id or may_act_on(user, article.author)
 
 
 @rule
@@ -84,10 +142,11 @@ def can_edit_comment(user, comment):
 
 @rule
 def can_delete_comment(user, comment):
-    """The author, or an administrator; a "[deleted]" placeholder goes by itself."""
+    """The author, or a moderator who may act on the author; a "[deleted]" placeholder
+    goes by itself."""
     if not user.is_authenticated or comment.is_deleted:
         return False
-    return user.id == comment.author_id or user.is_admin
+    return user.id == comment.author_id or may_act_on(user, comment.author)
 
 
 def require_delete(user, article):

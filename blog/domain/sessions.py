@@ -20,6 +20,7 @@ from ..events import security_event
 from ..extensions import db
 from ..models import LoginSession, User, utcnow
 from ..runtime import settings
+from .errors import Banned
 
 BROWSER, API = "browser", "api"
 
@@ -54,6 +55,9 @@ def start_session(user, remember=False, user_agent="", ip_address="", kind=BROWS
     SESSIONS_PER_MEMBER: a script that logs in over and over cannot fill the
     table or the member's Settings page.
     """
+    if user.banned_at is not None:
+        db.session.rollback()
+        raise Banned(user.ban_reason)
     now = utcnow()
     token = secrets.token_urlsafe(32)
     db.session.execute(
@@ -173,6 +177,8 @@ def resume_session(token, kind=BROWSER):
     if row is None:
         return None
     login_session, user = row
+    if user.banned_at is not None:  # a ban deletes the rows; this is the second lock
+        return None
     now = utcnow()
     # The cap is checked too, not only the row's end: a lifetime lowered in
     # the settings shortens logins that exist already.

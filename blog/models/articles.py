@@ -73,6 +73,14 @@ class Article(db.Model):
     top_week_likes: Mapped[int | None]
     top_month_likes: Mapped[int | None]
     top_year_likes: Mapped[int | None]
+    # Hidden by a moderator: taken out of publication (status "draft", so every list
+    # leaves it out by the index it already reads) until a moderator restores it.
+    hidden_at: Mapped[datetime | None]
+    hidden_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The action that hid it: undoing "remove as spam" restores what that action hid.
+    hidden_by_action_id: Mapped[int | None] = mapped_column(
+        ForeignKey("moderation_actions.id", ondelete="SET NULL"), index=True
+    )
 
     author: Mapped[User] = relationship()
     tags: Mapped[list[Tag]] = relationship(
@@ -96,6 +104,10 @@ class Article(db.Model):
     @property
     def is_published(self):
         return self.status == "published"
+
+    @property
+    def is_hidden(self):
+        return self.hidden_at is not None
 
     def __repr__(self):
         return f"<Article {self.slug}>"

@@ -32,6 +32,13 @@ class Comment(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     deleted_at: Mapped[datetime | None]
+    # Hidden by a moderator: shown as a placeholder to everyone but its author and
+    # the moderators, until restored (blog.domain.moderation).
+    hidden_at: Mapped[datetime | None]
+    hidden_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    hidden_by_action_id: Mapped[int | None] = mapped_column(
+        ForeignKey("moderation_actions.id", ondelete="SET NULL"), index=True
+    )
 
     author: Mapped[User | None] = relationship()
 
@@ -44,6 +51,10 @@ class Comment(db.Model):
     @property
     def is_deleted(self):
         return self.deleted_at is not None
+
+    @property
+    def is_hidden(self):
+        return self.hidden_at is not None
 
     def __repr__(self):
         return f"<Comment {self.id} on {self.article_id}>"

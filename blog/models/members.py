@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, Text, func
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -21,7 +21,13 @@ class User(UserMixin, db.Model):
     bio: Mapped[str] = mapped_column(Text, default="")
     # An https address of a picture, or "" for none (the API's `image`).
     image_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
-    is_admin: Mapped[bool] = mapped_column(default=False)
+    # "member", "moderator" or "admin": what each may do is blog.domain.permissions'.
+    role: Mapped[str] = mapped_column(String(10), default="member", server_default="member")
+    # Set by moderators (blog.domain.moderation); the member sees the reason.
+    suspended_until: Mapped[datetime | None]
+    suspension_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    banned_at: Mapped[datetime | None]
+    ban_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     email_verified_at: Mapped[datetime | None]
     # Bumped on every password change: reset links and API tokens issued
     # before it stop working.
@@ -41,6 +47,7 @@ class User(UserMixin, db.Model):
     # Uniqueness that ignores case is the database's job, so two racing
     # sign-ups cannot both win.
     __table_args__ = (
+        CheckConstraint("role IN ('member', 'moderator', 'admin')", name="role"),
         Index("uq_users_email_lower", func.lower(email), unique=True),
         Index("uq_users_username_lower", func.lower(username), unique=True),
     )
@@ -51,6 +58,19 @@ class User(UserMixin, db.Model):
     def get_id(self):
         """Flask-Login stores this in the cookie: the login session's token, not the user id."""
         return self.current_session_token
+
+    @property
+    def is_admin(self):
+        return self.role == "admin"
+
+    @property
+    def is_moderator(self):
+        """Moderators and admins: both work the moderation queue."""
+        return self.role in ("moderator", "admin")
+
+    @property
+    def is_banned(self):
+        return self.banned_at is not None
 
     @property
     def is_verified(self):

@@ -79,7 +79,7 @@ class Seeder:
         return {
             "email": f"{username}@example.com", "username": username,
             "password_hash": self.password_hash, "display_name": name, "bio": bio,
-            "is_admin": False, "email_verified_at": joined,
+            "role": "member", "email_verified_at": joined,
             "password_changed_at": joined, "created_at": joined,
         }
 
