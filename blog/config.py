@@ -65,6 +65,8 @@ ENV_SETTINGS = {
     "RATELIMIT_LINKS_PER_NEW_MEMBER": str,
     "NEW_MEMBER_DAYS": int,
     "RATELIMIT_FOLLOWS_PER_IP": str,
+    "RATELIMIT_REPORTS_PER_MEMBER": str,
+    "RATELIMIT_REPORTS_PER_IP": str,
     "RATELIMIT_REPLAYS_PER_IP": str,
     "LOGIN_DEVICE_MAX_AGE": int,
     "LOGIN_LINK_MAX_AGE": int,
@@ -223,6 +225,10 @@ class DefaultConfig:
     RATELIMIT_REACTIONS_PER_IP = "60 per minute;1000 per hour"
     RATELIMIT_FOLLOWS_PER_MEMBER = "30 per minute;200 per hour"
     RATELIMIT_FOLLOWS_PER_IP = "60 per minute;500 per hour"
+    # Reports to the moderators: enough for a member who meets a wave of spam,
+    # too few to bury the queue.
+    RATELIMIT_REPORTS_PER_MEMBER = "10 per hour;30 per day"
+    RATELIMIT_REPORTS_PER_IP = "30 per hour;100 per day"
     # Newcomers (blog/domain/newcomers.py): for their first NEW_MEMBER_DAYS days
     # (None: 3 in production, 0 = nobody elsewhere, so that trying the site or
     # running a RealWorld suite meets no newcomer limit), fewer articles and

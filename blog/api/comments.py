@@ -5,7 +5,7 @@ so that one flooded article cannot make an answer of megabytes."""
 
 from flask import current_app, jsonify
 
-from ..domain import comments, follows, threads
+from ..domain import comments, follows, permissions, threads
 from ..web.write_limits import limit_writes
 from .articles import article_or_404
 from .auth import asking_user, token_required, writer_required
@@ -18,7 +18,8 @@ from .present import comment_json
 @bp.get("/articles/<slug>/comments")
 def list_comments(slug):
     article = article_or_404(slug)
-    flat = threads.in_reading_order(article, current_app.config["API_MAX_COMMENTS"])
+    flat = permissions.visible_comments(
+        asking_user(), threads.in_reading_order(article, current_app.config["API_MAX_COMMENTS"]))
     followed = follows.followed_among(asking_user(), {c.author_id for c in flat})
     return jsonify(comments=[comment_json(c, c.author_id in followed) for c in flat])
 

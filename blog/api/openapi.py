@@ -90,6 +90,7 @@ def _paths(max_comments):
         "login", "Users", "Log in with an email address (or username) and password",
         body="Login", answers=("200", "User"), errors=("401", "422", "429"))
     login["responses"]["401"] = ref("responses", "WrongCredentials")  # no token involved
+    login["responses"]["403"] = ref("responses", "Banned")
     return {
         "/users/login": {"post": login},
         "/users": {"post": operation(

@@ -245,8 +245,11 @@ def _responses(max_comments, max_count):
         "WrongCredentials": error("No member has this email address (or username) and password.",
                                   {"credentials": ["invalid"]}),
         "Forbidden": error("Not the member's article or comment (`article` or `comment`: "
-                           "`forbidden`), or their email is not confirmed yet.",
+                           "`forbidden`), their email is not confirmed yet, or the "
+                           "moderators suspended them (`account`: `is suspended until …`).",
                            {"email": ["is not verified"]}),
+        "Banned": error("The password is right, but the moderators banned this member.",
+                        {"account": ["is banned (Spam.)"]}),
         "Conflict": error("The username or email belongs to another member.",
                           {"username": ["has already been taken"]}),
         "NotFound": error("No such article, profile or comment.", {"article": ["not found"]}),

@@ -14,9 +14,11 @@ from sqlalchemy import select, update
 from ..events import security_event
 from ..extensions import db
 from ..models import Article, Comment, ModerationAction, User, utcnow
+from ..runtime import settings
 from . import articles, comments, permissions, sessions
 from .articles import keep_lists_in_step
 from .errors import FieldError
+from .outbox import queue_email
 from .races import gone, lock_article_to_edit
 from .reports import author_of, resolve_reports
 
@@ -57,7 +59,32 @@ def _log(moderator, action, kind, target, reason, until=None):
     db.session.flush()
     security_event(f"moderation.{action}", user=moderator, target=kind, target_id=target.id,
                    subject_id=entry.subject_id)
+    if member is not None and action in TOLD:
+        _tell(member, action, kind, target, reason, until)
     return entry
+
+
+# What the member reads about each action (by email, in the action's transaction).
+TOLD = {
+    "hide": "The moderators of {site} hid your {kind} “{label}”. Only you and they see it now.",
+    "restore": "The moderators of {site} restored your {kind} “{label}”: everyone sees it again.",
+    "delete": "The moderators of {site} deleted your {kind} “{label}”.",
+    "suspend": "The moderators of {site} suspended your account.",
+    "unsuspend": "The moderators of {site} lifted the suspension of your account.",
+    "ban": "The moderators of {site} banned your account: you can no longer log in.",
+    "remove_spam": "The moderators of {site} banned your account as a spammer and hid "
+                   "everything you wrote.",
+    "unban": "The moderators of {site} lifted the ban on your account: you can log in again.",
+    "undo_spam": "The moderators of {site} lifted the ban on your account and restored "
+                 "what you wrote.",
+}
+
+
+def _tell(member, action, kind, target, reason, until):
+    site = settings["SITE_NAME"]
+    what = TOLD[action].format(site=site, kind=kind, label=label_of(kind, target)[:80])
+    queue_email(member.email, f"A message from the moderators of {site}", "moderation_notice",
+                member=member, what=what, reason=reason, until=until)
 
 
 def _require_acting_on(moderator, kind, target):
@@ -254,6 +281,28 @@ def log_page(reader, limit=50, before_id=None):
         select(User.id, User.username).where(User.id.in_(ids - {None})))
         .all()) if entries else {}
     return entries, names
+
+
+def hidden_articles_of(member, limit=50):
+    """The member's articles the moderators hid, newest first (shown to them on their profile)."""
+    return db.session.scalars(
+        select(Article).where(Article.author_id == member.id, Article.hidden_at.is_not(None))
+        .order_by(Article.hidden_at.desc()).limit(limit)
+    ).all()
+
+
+def find_action(action_id):
+    return db.session.get(ModerationAction, action_id)
+
+
+def history_of(kind, target_id, limit=20):
+    """What moderators did to one target, newest first, with who did it."""
+    return db.session.execute(
+        select(ModerationAction, User.username)
+        .outerjoin(User, User.id == ModerationAction.moderator_id)
+        .where(ModerationAction.target_kind == kind, ModerationAction.target_id == target_id)
+        .order_by(ModerationAction.id.desc()).limit(limit)
+    ).all()
 
 
 def actions_on(member, limit=20):

@@ -98,6 +98,11 @@ def user_is_admin(user):
     return user.is_authenticated and user.is_admin
 
 
+def visible_comments(user, comments):
+    """`comments` without the hidden ones `user` may not see."""
+    return [c for c in comments if not c.is_hidden or sees_hidden(user, c.author_id)]
+
+
 def sees_hidden(user, author_id):
     """Hidden content stays visible, marked, to its author and to moderators."""
     return user.is_authenticated and (user.id == author_id or user.is_moderator)

@@ -15,6 +15,7 @@ from ..events import security_event
 from ..extensions import db
 from ..models import REPORT_REASONS, Article, Comment, Report, User, utcnow
 from . import permissions
+from .comments import article_of
 from .errors import Conflict, FieldError
 from .rows import insert_ignoring_duplicates
 
@@ -31,6 +32,35 @@ def target_column(kind):
     """The reports column that names a target of `kind` (article, comment, member)."""
     return {"article": Report.article_id, "comment": Report.comment_id,
             "member": Report.member_id}[kind]
+
+
+def find_target(kind, target_id, viewer=None):
+    """The article, comment or member a report or an action names, or None.
+
+    With `viewer`: only what that member may see (a reporter reports what they read).
+    """
+    model = {"article": Article, "comment": Comment, "member": User}.get(kind)
+    target = db.session.get(model, target_id) if model else None
+    if target is None or viewer is None:
+        return target
+    if kind == "article":
+        visible = permissions.can_view(viewer, target)
+    elif kind == "comment":
+        visible = not target.is_deleted and permissions.can_view(viewer, article_of(target))
+        visible = visible and (not target.is_hidden
+                               or permissions.sees_hidden(viewer, target.author_id))
+    else:
+        visible = not target.is_banned
+    return target if visible else None
+
+
+def open_reports_of(kind, target_id, limit=50):
+    """The open reports of one target, oldest first, with their reporters' names."""
+    return db.session.execute(
+        select(Report, User.username).join(User, User.id == Report.reporter_id)
+        .where(target_column(kind) == target_id, Report.resolved_at.is_(None))
+        .order_by(Report.created_at).limit(limit)
+    ).all()
 
 
 def author_of(kind, target):

@@ -84,4 +84,6 @@ class ModerationAction(db.Model):
         Index("ix_moderation_actions_created_at", "created_at"),
         Index("ix_moderation_actions_subject_id_created_at", "subject_id", "created_at"),
         Index("ix_moderation_actions_moderator_id", "moderator_id"),
+        # One target's history, on its moderation page.
+        Index("ix_moderation_actions_target_kind_target_id", "target_kind", "target_id", "id"),
     )

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, jsonify, render_template
 from flask_login import current_user, login_required
 
-from ..domain import accounts, follows, listing
+from ..domain import accounts, follows, listing, moderation, permissions
 from ..feed.atom import atom_feed
 from ..web.answers import answer_toggle
 from ..web.errors import wants_json
@@ -15,8 +15,9 @@ bp = Blueprint("profile", __name__)
 
 
 def member_or_404(username):
+    """The member, or 404; a banned member's profile is gone for all but the moderators."""
     member = accounts.find_by_username(username)
-    if member is None:
+    if member is None or (member.is_banned and not permissions.may_moderate(current_user)):
         abort(404)
     return member
 
@@ -33,6 +34,7 @@ def show(username):
         followers_count=follows.followers_count(member),
         following_count=follows.following_count(member),
         page=listing.article_page(listing.by_author(member), current_user, requested_page()),
+        hidden_articles=moderation.hidden_articles_of(member) if is_own else (),
     )
 
 

@@ -154,7 +154,9 @@ def _tick(database):
 
 def close(app):
     """Stop moving this app's clock (its database may outlive it, e.g. in tests)."""
-    _stores.discard(app.extensions.pop("page_store", None))
+    store = app.extensions.pop("page_store", None)
+    if store is not None:  # an app built with PAGE_CACHE off has none
+        _stores.discard(store)
 
 
 def init_app(app):

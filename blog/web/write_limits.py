@@ -34,6 +34,8 @@ KINDS = {
     "reaction": ("RATELIMIT_REACTIONS_PER_MEMBER", "RATELIMIT_REACTIONS_PER_IP", None),
     # Following members and tags.
     "follow": ("RATELIMIT_FOLLOWS_PER_MEMBER", "RATELIMIT_FOLLOWS_PER_IP", None),
+    # Reports of articles, comments and members to the moderators.
+    "report": ("RATELIMIT_REPORTS_PER_MEMBER", "RATELIMIT_REPORTS_PER_IP", None),
 }
 
 

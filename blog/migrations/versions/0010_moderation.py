@@ -60,6 +60,8 @@ def upgrade():
                     ["subject_id", "created_at"])
     op.create_index("ix_moderation_actions_moderator_id", "moderation_actions",
                     ["moderator_id"])
+    op.create_index("ix_moderation_actions_target_kind_target_id", "moderation_actions",
+                    ["target_kind", "target_id", "id"])
 
     op.create_table(
         "reports",
