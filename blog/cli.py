@@ -51,7 +51,7 @@ def seed_demo(if_empty, users, articles, comments, likes, follows, seed):
 
     Every demo member logs in with the demo password.
     """
-    from .seed import DEMO_USERS, Seeder, SeedError
+    from .seed import DEMO_STAFF, DEMO_USERS, Seeder, SeedError
 
     if current_app.config["BLOG_ENV"] == "production":
         raise click.ClickException("Demo data is for development sites; BLOG_ENV is production.")
@@ -79,7 +79,8 @@ def seed_demo(if_empty, users, articles, comments, likes, follows, seed):
         f"{counts.comments:,} comments, {counts.likes:,} likes and {counts.follows:,} follows "
         f"in {time.perf_counter() - started:.1f} s."
     )
-    click.echo(f"Demo members: {', '.join(u for u, _, _ in DEMO_USERS)}")
+    click.echo(f"Demo members: {', '.join(u for u, _, _ in DEMO_USERS)}; staff: "
+               f"{', '.join(f'{u} ({role})' for u, _, _, role in DEMO_STAFF)}")
     click.echo(f"Demo login: alice / {DEMO_PASSWORD} (every demo member has this password)")
 
 

@@ -32,12 +32,12 @@ def test_seed_demo_adds_verified_members_that_can_log_in(app):
     assert result.exit_code == 0, result.output
     assert f"Demo login: alice / {DEMO_PASSWORD}" in result.output
     users = db.session.scalars(select(User)).all()
-    assert {u.username for u in users} == {"alice", "bob", "carol"}
+    assert {u.username for u in users} == {"alice", "bob", "carol", "dana", "milo"}
     assert all(u.is_verified for u in users)
 
     again = runner.invoke(args=["seed-demo", "--if-empty"])
     assert "already has members" in again.output
-    assert db.session.scalar(select(func.count(User.id))) == 3
+    assert db.session.scalar(select(func.count(User.id))) == 5
 
     client = FormClient(app.test_client())
     response = client.submit("/auth/login", {"login": "alice", "password": DEMO_PASSWORD},
@@ -90,8 +90,8 @@ def _rows_in(*tables):
 def test_seed_demo_in_bulk_writes_consistent_data(app):
     result = app.test_cli_runner().invoke(args=[*BULK, "--seed", "1"])
     assert result.exit_code == 0, result.output
-    assert "Added 8 members, 30 articles" in result.output
-    assert _rows_in("users", "articles", "comments", "likes", "follows") == [8, 30, 60, 40, 10]
+    assert "Added 10 members, 30 articles" in result.output
+    assert _rows_in("users", "articles", "comments", "likes", "follows") == [10, 30, 60, 40, 10]
     # The counters equal the rows they count; deleted placeholders do not count.
     assert _count("""SELECT count(*) FROM articles a
         WHERE likes_count <> (SELECT count(*) FROM likes l WHERE l.article_id = a.id)
@@ -133,15 +133,17 @@ def test_seed_demo_twice_adds_more_without_collisions(app):
     for _ in range(2):
         result = runner.invoke(args=[*BULK, "--seed", "2"])
         assert result.exit_code == 0, result.output
-    assert _rows_in("users", "articles", "comments", "likes", "follows") == [13, 60, 120, 80, 20]
-    assert _count("SELECT count(DISTINCT lower(email)) FROM users") == 13
+    assert _rows_in("users", "articles", "comments", "likes", "follows") == [15, 60, 120, 80, 20]
+    assert _count("SELECT count(DISTINCT lower(email)) FROM users") == 15
     assert _count("SELECT count(DISTINCT name) FROM tags") == _count("SELECT count(*) FROM tags")
 
 
 def test_seed_demo_without_options_adds_only_the_demo_members(app):
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
-    assert _count("SELECT count(*) FROM users") == 3
+    assert _count("SELECT count(*) FROM users") == 5  # alice, bob, carol and the staff
+    assert _count("SELECT role FROM users WHERE username = 'dana'") == "admin"
+    assert _count("SELECT role FROM users WHERE username = 'milo'") == "moderator"
     assert _count("SELECT count(*) FROM articles") == 0
 
 

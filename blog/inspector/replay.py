@@ -100,11 +100,11 @@ def replay(record, change):
 
 
 def demo_member_other_than(member_id):
-    """A demo member (not `member_id`, not an admin) whose password is still the public one."""
+    """A demo member (not `member_id`, not staff) whose password is still the public one."""
     names = [username for username, *_ in DEMO_USERS]
     for user in db.session.scalars(select(User).where(User.username.in_(names))
                                    .order_by(User.id)):
-        if user.id != member_id and not user.is_admin and check_password(
+        if user.id != member_id and not user.is_moderator and check_password(
                 user.password_hash, DEMO_PASSWORD):
             return user
     return None

@@ -13,6 +13,6 @@ the names and texts they are made of.
 """
 
 from .seeder import SeedCounts, Seeder, SeedError
-from .words import DEMO_USERS
+from .words import DEMO_STAFF, DEMO_USERS
 
-__all__ = ["DEMO_USERS", "SeedCounts", "SeedError", "Seeder"]
+__all__ = ["DEMO_STAFF", "DEMO_USERS", "SeedCounts", "SeedError", "Seeder"]

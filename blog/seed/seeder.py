@@ -21,6 +21,7 @@ from .bulk import insert_rows, reserve_ids
 from .words import (
     BIOS,
     COMMENT_BODIES,
+    DEMO_STAFF,
     DEMO_USERS,
     FIRST_NAMES,
     LAST_NAMES,
@@ -74,12 +75,12 @@ class Seeder:
 
     # --- members -------------------------------------------------------------------
 
-    def _member_row(self, username, name, bio):
+    def _member_row(self, username, name, bio, role="member"):
         joined = self.now - HISTORY - timedelta(days=self.rng.uniform(1, 365))
         return {
             "email": f"{username}@example.com", "username": username,
             "password_hash": self.password_hash, "display_name": name, "bio": bio,
-            "role": "member", "email_verified_at": joined,
+            "role": role, "email_verified_at": joined,
             "password_changed_at": joined, "created_at": joined,
         }
 
@@ -92,6 +93,7 @@ class Seeder:
         """alice, bob and carol unless they exist, and `count` more with fresh names."""
         taken = self._taken_names()
         rows = [self._member_row(u, n, b) for u, n, b in DEMO_USERS if u not in taken]
+        rows += [self._member_row(*staff) for staff in DEMO_STAFF if staff[0] not in taken]
         wanted = len(rows) + count
         while len(rows) < wanted:
             first, last = self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)

@@ -6,6 +6,11 @@ DEMO_USERS = [
     ("bob", "Bob Builder", "Backend engineer. Databases, queues, things that scale."),
     ("carol", "Carol Danvers", "Frontend, accessibility and design systems."),
 ]
+# The demo's staff, to try moderation with (same password): (username, name, bio, role).
+DEMO_STAFF = [
+    ("dana", "Dana Scully", "Runs this demo site (an admin).", "admin"),
+    ("milo", "Milo Ward", "Keeps the demo community friendly (a moderator).", "moderator"),
+]
 FIRST_NAMES = [
     "Ada", "Alan", "Amara", "Ana", "Arjun", "Bea", "Chen", "Dara", "Diego", "Elif", "Emma",
     "Femi", "Grace", "Hana", "Ines", "Ivan", "Jin", "Joao", "Kai", "Kemal", "Lena", "Linus",
