@@ -68,7 +68,8 @@ def moderation_links():
 # --- reports --------------------------------------------------------------------------
 
 
-@bp.route("/report/<kind>/<int:target_id>", methods=["GET", "POST"])
+@bp.route("/report/<any(article, comment, member):kind>/<int:target_id>",
+          methods=["GET", "POST"])
 @login_required
 @limit_writes("report", counted=redirected)
 def report(kind, target_id):
@@ -116,14 +117,15 @@ def render_target(kind, target, form=None, status=200):
     ), status
 
 
-@bp.route("/mod/<kind>/<int:target_id>")
+@bp.route("/mod/<any(article, comment, member):kind>/<int:target_id>")
 @login_required
 def target(kind, target_id):
     permissions.require(permissions.may_moderate(me()), "moderation")
     return render_target(kind, target_or_404(kind, target_id))
 
 
-@bp.route("/mod/<kind>/<int:target_id>/<action>", methods=["POST"])
+@bp.route("/mod/<any(article, comment, member):kind>/<int:target_id>/<action>",
+          methods=["POST"])
 @login_required
 def act(kind, target_id, action):
     permissions.require(permissions.may_moderate(me()), "moderation")
