@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from blog.domain import comments, moderation, reports
+from blog.domain import comments, moderation_log, reports
 from blog.extensions import db
 from blog.models import Article, ModerationAction, utcnow
 from helpers import fresh, logged_in, page, text_of
@@ -272,4 +272,4 @@ def test_admins_appoint_moderators_and_find_members(make_client, cast):
     assert logged_in(make_client, "reader").get("/mod").status_code == 200
     assert logged_in(make_client, "mia").submit(
         f"/mod/members/{cast['spammer'].id}/role", {"role": "admin"}).status_code == 403
-    assert moderation.log_page(cast["admin"])[0][0].action == "role_moderator"
+    assert moderation_log.log_page(cast["admin"])[0][0].action == "role_moderator"

@@ -3,7 +3,7 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..domain import members, moderation, permissions
+from ..domain import members, moderation, moderation_log, permissions
 from ..domain.moderation import ModerationError
 from ..models import utcnow
 from ..web.pagination import requested_page
@@ -21,7 +21,7 @@ def me():
 @login_required
 def log():
     before = request.args.get("before", type=int)
-    entries, names = moderation.log_page(me(), before_id=before if before and before > 0
+    entries, names = moderation_log.log_page(me(), before_id=before if before and before > 0
                                          else None)
     return render_template("mod/log.html", entries=entries, names=names, form=ActionForm())
 

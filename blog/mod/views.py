@@ -5,7 +5,7 @@ from datetime import datetime, time
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..domain import comments, moderation, permissions, reports
+from ..domain import comments, moderation, moderation_log, permissions, reports
 from ..domain.errors import Conflict
 from ..domain.moderation import ModerationError
 from ..domain.reports import REASON_LABELS, ReportError
@@ -111,7 +111,7 @@ def render_target(kind, target, form=None, status=200):
         actions=ACTIONS[kind],
         may_act=permissions.may_act_on(me(), reports.author_of(kind, target)),
         open_reports=reports.open_reports_of(kind, target.id),
-        history=moderation.history_of(kind, target.id), labels=REASON_LABELS,
+        history=moderation_log.history_of(kind, target.id), labels=REASON_LABELS,
         shown_at=target_url(kind, target),
         now=utcnow(),
     ), status
@@ -162,7 +162,7 @@ def _take(action, kind, target, form):
 @bp.route("/mod/undo/<int:action_id>", methods=["POST"])
 @login_required
 def undo(action_id):
-    entry = moderation.find_action(action_id)
+    entry = moderation_log.find_action(action_id)
     if entry is None:
         abort(404)
     form = ActionForm()

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, jsonify, render_template
 from flask_login import current_user, login_required
 
-from ..domain import accounts, follows, listing, moderation, permissions
+from ..domain import accounts, follows, listing, moderation_log, permissions
 from ..feed.atom import atom_feed
 from ..web.answers import answer_toggle
 from ..web.errors import wants_json
@@ -34,7 +34,7 @@ def show(username):
         followers_count=follows.followers_count(member),
         following_count=follows.following_count(member),
         page=listing.article_page(listing.by_author(member), current_user, requested_page()),
-        hidden_articles=moderation.hidden_articles_of(member) if is_own else (),
+        hidden_articles=moderation_log.hidden_articles_of(member) if is_own else (),
     )
 
 
