@@ -66,6 +66,8 @@ ENV_SETTINGS = {
     "NEW_MEMBER_DAYS": int,
     "RATELIMIT_FOLLOWS_PER_IP": str,
     "RATELIMIT_REPORTS_PER_MEMBER": str,
+    "RATELIMIT_EDITS_PER_MEMBER": str,
+    "RATELIMIT_EDITS_PER_IP": str,
     "RATELIMIT_REPORTS_PER_IP": str,
     "RATELIMIT_REPLAYS_PER_IP": str,
     "LOGIN_DEVICE_MAX_AGE": int,
@@ -229,6 +231,10 @@ class DefaultConfig:
     # too few to bury the queue.
     RATELIMIT_REPORTS_PER_MEMBER = "10 per hour;30 per day"
     RATELIMIT_REPORTS_PER_IP = "30 per hour;100 per day"
+    # Edits of articles, comments and profiles (pages and API): plenty for writing,
+    # too few to make every reader's page be rebuilt all the time.
+    RATELIMIT_EDITS_PER_MEMBER = "30 per minute;300 per hour"
+    RATELIMIT_EDITS_PER_IP = "60 per minute;1000 per hour"
     # Newcomers (blog/domain/newcomers.py): for their first NEW_MEMBER_DAYS days
     # (None: 3 in production, 0 = nobody elsewhere, so that trying the site or
     # running a RealWorld suite meets no newcomer limit), fewer articles and

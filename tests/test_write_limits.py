@@ -288,3 +288,25 @@ def test_a_member_sending_many_comments_at_once_gets_exactly_the_limit_through(
         assert db.session.scalar(
             select(func.count()).select_from(Comment).where(Comment.article_id == article.id)
         ) == 5
+
+
+def test_edits_are_limited_on_the_pages_and_in_the_api(make_app, make_member, make_article):
+    """Every edit changes pages that readers get: a flood of them is refused with 429."""
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_EDITS_PER_MEMBER="2 per minute",
+                   RATELIMIT_LOGIN_PER_IP=PLENTY)
+    with app.app_context():
+        member = make_member("editor")
+        slug = make_article(author=member, title="Edited").slug
+        page = FormClient(app.test_client())
+        Auth(page).login("editor")
+        form = {"title": "Edited", "description": "", "tags": "", "cover_url": "",
+                "body": "Again", "publish": "y"}
+        statuses = [page.submit(f"/articles/{slug}/edit", form).status_code for _ in range(2)]
+        assert statuses == [302, 302]
+        assert page.submit(f"/articles/{slug}/edit", form).status_code == 429
+        assert page.submit("/settings", {"profile-display_name": "Ed"}).status_code == 429
+        api = ApiClient(app.test_client())
+        token = api.login(member.email)
+        answer = api.put(f"/api/articles/{slug}", {"article": {"body": "More"}}, token=token)
+        assert answer.status_code == 429 and "errors" in answer.json
+        assert api.put("/api/user", {"user": {"bio": "Hi"}}, token=token).status_code == 429

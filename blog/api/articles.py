@@ -114,6 +114,7 @@ def get_article(slug):
 
 @bp.put("/articles/<slug>")
 @writer_required
+@limit_writes("edit", member=asking_user, methods=("PUT",))
 def update_article(slug):
     article = article_or_404(slug)
     payload = read_payload("article")

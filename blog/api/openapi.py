@@ -131,7 +131,7 @@ def _paths(max_comments):
                              params=article),
             "put": operation("updateArticle", "Articles", "Change one's own article",
                              auth="required", params=article, body="ArticleChanges",
-                             errors=("403", "422")),
+                             errors=("403", "422", "429")),
             "delete": operation("deleteArticle", "Articles",
                                 "Delete one's own article (administrators: any)",
                                 auth="required", params=article, answers=("204", "Deleted"),

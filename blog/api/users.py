@@ -85,6 +85,7 @@ def asking_account_key():
     exempt_when=lambda: not throttle.submitted("password"),
 )
 @token_required
+@limit_writes("edit", member=asking_user, methods=("PUT",))
 def update_user():
     payload = read_payload("user")
     fields = text_fields(payload, optional=USER_FIELDS)

@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 
 from ..domain import comments, permissions
 from ..domain.comments import CommentError
-from ..web.write_limits import limit_writes
+from ..web.write_limits import limit_writes, redirected
 from .comment_forms import CommentForm, EditCommentForm
 from .views import render_article, visible_or_404
 
@@ -77,6 +77,7 @@ def create(slug):
 
 @bp.route("/comments/<id:comment_id>/edit", methods=["GET", "POST"])
 @login_required
+@limit_writes("edit", counted=redirected)
 def edit(comment_id):
     comment, article = comment_or_404(comment_id)
     user = current_user._get_current_object()

@@ -159,6 +159,7 @@ def show(slug):
 
 @bp.route("/articles/<slug>/edit", methods=["GET", "POST"])
 @login_required
+@limit_writes("edit", counted=redirected, exempt=previewing)
 def edit(slug):
     article = visible_or_404(slug)
     permissions.require(permissions.can_edit(current_user, article), "article")

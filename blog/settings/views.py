@@ -10,6 +10,7 @@ from ..domain.tokens import TokenError
 from ..extensions import limiter
 from ..web.limits import limit
 from ..web.login import log_out
+from ..web.write_limits import limit_writes, redirected
 from .forms import DeleteAccountForm, EmailChangeForm, PasswordForm, ProfileForm, settings_forms
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
@@ -34,6 +35,7 @@ def _locked(locked, field, **bound_forms):
 
 @bp.route("", methods=["GET", "POST"])
 @login_required
+@limit_writes("edit", counted=redirected)
 def index():
     form = ProfileForm(prefix="profile")
     if form.validate_on_submit():

@@ -34,6 +34,9 @@ KINDS = {
     "reaction": ("RATELIMIT_REACTIONS_PER_MEMBER", "RATELIMIT_REACTIONS_PER_IP", None),
     # Following members and tags.
     "follow": ("RATELIMIT_FOLLOWS_PER_MEMBER", "RATELIMIT_FOLLOWS_PER_IP", None),
+    # Edits of articles, comments and profiles: each one changes public pages (and moves
+    # the page cache's clock), so a flood of edits would cost every reader.
+    "edit": ("RATELIMIT_EDITS_PER_MEMBER", "RATELIMIT_EDITS_PER_IP", None),
     # Reports of articles, comments and members to the moderators.
     "report": ("RATELIMIT_REPORTS_PER_MEMBER", "RATELIMIT_REPORTS_PER_IP", None),
 }
@@ -73,8 +76,11 @@ def submitted_text():
     return request.form.get("body", "")
 
 
-def limit_writes(kind, member=_page_member, counted=went_through, exempt=lambda: False):
-    """Decorate a view that creates a `kind` of thing with its two limits (POST only).
+def limit_writes(kind, member=_page_member, counted=went_through, exempt=lambda: False,
+                 methods=("POST",)):
+    """Decorate a view that creates (or edits) a `kind` of thing with its two limits.
+
+    Only requests of `methods` count (POST, or the API's PUT for an edit).
 
     Put it under the decorator that requires a member (login_required, or
     the API's writer_required), so that `member` (the page's logged-in
@@ -106,15 +112,15 @@ def limit_writes(kind, member=_page_member, counted=went_through, exempt=lambda:
             # Each link a newcomer posts spends one from their budget of links.
             view = limiter.shared_limit(
                 limit("RATELIMIT_LINKS_PER_NEW_MEMBER"), scope=links_scope,
-                key_func=member_key, methods=["POST"], exempt_when=links_exempt,
+                key_func=member_key, methods=list(methods), exempt_when=links_exempt,
                 cost=lambda: newcomers.count_links(submitted_text()),
             )(view)
         view = limiter.shared_limit(
             member_limit, scope=member_scope, key_func=member_key,
-            methods=["POST"], exempt_when=exempt,
+            methods=list(methods), exempt_when=exempt,
         )(view)
         return limiter.shared_limit(
-            limit(per_ip), scope=f"write-{kind}-ip", methods=["POST"], exempt_when=exempt,
+            limit(per_ip), scope=f"write-{kind}-ip", methods=list(methods), exempt_when=exempt,
         )(view)
 
     return decorate
