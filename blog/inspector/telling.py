@@ -15,7 +15,11 @@ from .masking import mask_mapping
 PACKAGE = Path(__file__).resolve().parent.parent
 FROM = re.compile(r'\b(?:FROM|JOIN)\s+"?([a-z_]+)', re.IGNORECASE)
 RULE_WORDS = {
-    "may_write": "write at all (a member whose email is confirmed)",
+    "may_write": "write at all (a member whose email is confirmed, not suspended)",
+    "may_moderate": "work the moderation queue (a moderator or an admin)",
+    "may_act_on": "moderate this member or what they wrote (never staff, never oneself)",
+    "may_read_moderation_log": "read the moderation log (an admin)",
+    "can_set_role": "change this member's role (an admin, never their own)",
     "can_view": "see this article",
     "can_edit": "edit this article",
     "can_delete": "delete this article",
