@@ -64,8 +64,10 @@ def require_may_write(user):
 
 @rule
 def may_moderate(user):
-    """Moderators and admins work the moderation queue and read the reports."""
-    return user.is_authenticated and user.is_moderator
+    """Moderators and admins work the moderation queue and read the reports (while
+    neither suspended nor banned themselves)."""
+    return (user.is_authenticated and user.is_moderator and not user.is_banned
+            and not is_suspended(user))
 
 
 @rule
