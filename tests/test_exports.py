@@ -3,7 +3,6 @@
 import io
 import json
 import threading
-import time
 import zipfile
 
 import pytest
@@ -13,7 +12,15 @@ from blog.domain.export_contents import export_files
 from blog.domain.front_matter import split
 from blog.extensions import db
 from blog.models import Tag, utcnow
-from helpers import TEST_PASSWORD, FormClient, count_queries, link_in, page, path_of
+from helpers import (
+    TEST_PASSWORD,
+    FormClient,
+    count_queries,
+    link_in,
+    page,
+    path_of,
+    wait_for_email,
+)
 
 SUBJECT = "Your data is ready to download"
 
@@ -60,23 +67,11 @@ def logged_in(app, username):
     return client
 
 
-def email_for(deliver, to, timeout=20):
-    """The export email to `to`, once the background build has queued it and SMTP carried it."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = [m for m in deliver() if m["To"] == to and m["Subject"] == SUBJECT]
-        if found:
-            assert len(found) == 1
-            return found[0]
-        time.sleep(0.05)
-    raise AssertionError(f"no export email to {to}")
-
-
 def ask_and_download(client, deliver, to):
     """Press "Export my data", follow the emailed link; returns (response, link)."""
     response = client.submit("/settings/data/export")
     assert response.status_code == 302
-    link = path_of(link_in(email_for(deliver, to), "/settings/data/export/"))
+    link = path_of(link_in(wait_for_email(deliver, to, SUBJECT), "/settings/data/export/"))
     return download(client, link), link
 
 
@@ -210,7 +205,7 @@ def test_asking_twice_while_it_is_built_builds_once(app, community, deliver, mon
     again = ada.submit("/settings/data/export", follow_redirects=True)
     assert "being prepared already" in page(again)
     release.set()
-    email_for(deliver, "ada@example.com")
+    wait_for_email(deliver, "ada@example.com", SUBJECT)
     app.extensions["export_worker"].wait_idle()
     assert len(built) == 1
     assert "Your last export is kept until" in page(ada.get("/settings"))

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from ..domain import exports, imports
 from ..domain.tokens import TokenError
+from ..web.security import takes_files
 from ..web.write_limits import limit_writes, redirected
 from .forms import ImportForm
 from .views import render_settings
@@ -49,6 +50,7 @@ def download_export(token):
 
 
 @bp.route("/import", methods=["POST"])
+@takes_files
 @login_required
 @limit_writes("import", counted=redirected)
 def import_files():
