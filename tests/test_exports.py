@@ -223,6 +223,15 @@ def test_a_lost_build_does_not_block_the_next_request(app, community, deliver):
     assert response.status_code == 200
 
 
+def test_deleting_the_account_deletes_its_exports(app, community, deliver):
+    ada = logged_in(app, "ada")
+    ask_and_download(ada, deliver, "ada@example.com")
+    assert list(exports.export_folder().glob("*/*.zip"))
+    response = ada.submit("/settings/delete", {"delete-password": TEST_PASSWORD})
+    assert response.status_code == 302
+    assert list(exports.export_folder().glob("*/*.zip")) == []
+
+
 def test_asking_needs_a_member_and_the_form_token(app, community, make_client):
     assert make_client().submit("/settings/data/export").status_code == 302
     ada = logged_in(app, "ada")

@@ -112,6 +112,11 @@ def test_several_files_and_a_zip_in_one_import(client, member):
     assert [a.title for a in articles_of(member)] == ["Three", "One", "Two"]
 
 
+def test_a_zip_saved_without_its_extension_is_still_read(client, member):
+    upload(client, ("download", zipped(("one.md", "# One\n\nText one."))))
+    assert [a.title for a in articles_of(member)] == ["One"]
+
+
 def test_the_same_title_twice_gets_two_slugs(client, member, make_article):
     make_article(author=member, title="Hello")
     upload(client, ("a.md", "# Hello\n\nA."), ("b.md", "# Hello\n\nB."))

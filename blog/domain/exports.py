@@ -15,6 +15,7 @@ kept in logs), so the link alone is worth nothing to anyone else. A newer
 export, or the hours passing, deletes the file.
 """
 
+import contextlib
 import os
 import re
 import secrets
@@ -151,6 +152,17 @@ def build_export(job):
     finally:
         partial.unlink(missing_ok=True)
         (folder / LOCK).unlink(missing_ok=True)
+
+
+def forget_exports(member_id):
+    """Delete every export of a member whose account is gone."""
+    folder = _member_folder(member_id)
+    if not folder.exists():
+        return
+    for path in folder.iterdir():
+        path.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):  # a build finishing this instant; the sweep takes it
+        folder.rmdir()
 
 
 def sweep_expired():

@@ -25,6 +25,7 @@ from .errors import FieldError
 from .front_matter import FrontMatterError, split
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+ZIP_MAGIC = b"PK\x03\x04"
 HEADING = re.compile(r"#[ \t]+(.+?)[ \t#]*$")
 FENCE = re.compile(r"\s*(```|~~~)")
 # What each article field is called in a file, for error messages.
@@ -101,7 +102,8 @@ def markdown_files(uploads):
 def _unpacked(uploads):
     for upload in uploads:
         name = _base_name(upload.name)
-        if name.lower().endswith(".zip"):
+        # By its first bytes too: a file saved without its extension is still a zip.
+        if name.lower().endswith(".zip") or upload.data.startswith(ZIP_MAGIC):
             yield from _zip_members(name, upload.data)
         elif name.lower().endswith(MARKDOWN_SUFFIXES):
             yield name, upload.data
