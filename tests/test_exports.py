@@ -135,6 +135,17 @@ def test_the_export_holds_everything_the_member_wrote_and_nothing_of_anyone_else
         assert others not in everything
 
 
+def test_hidden_articles_are_marked_in_their_authors_export_and_left_out_of_others(
+        app, community, deliver):
+    for article in (community["published"], community["bobs"]):
+        article.hidden_at, article.hidden_reason = utcnow(), "Off-topic."
+    db.session.commit()
+    files = unzipped(ask_and_download(logged_in(app, "ada"), deliver, "ada@example.com")[0])
+    fields, _ = split(files[f"articles/{community['published'].slug}.md"])
+    assert fields["hidden"] == "Off-topic."
+    assert json.loads(files["likes.json"]) == json.loads(files["bookmarks.json"]) == []
+
+
 def test_the_download_is_an_attachment_never_kept_by_a_cache(app, community, deliver):
     response, _ = ask_and_download(logged_in(app, "ada"), deliver, "ada@example.com")
     assert response.headers["Cache-Control"] == "no-store"

@@ -51,6 +51,8 @@ def article_markdown(article):
         "updated": iso(article.updated_at),
         "published": iso(article.published_at),
         "cover_image": article.cover_url or None,
+        # Hidden by a moderator: the member sees why on the site, and here.
+        "hidden": (article.hidden_reason or "yes") if article.is_hidden else None,
     }
     # One blank line after the fence; an import drops exactly that line.
     return front_matter.dump(fields) + "\n" + article.body
@@ -108,12 +110,15 @@ def _comments(member):
 
 
 def _reactions(model, member):
-    """Likes or bookmarks: the article (and its author) each one is of, oldest first."""
+    """Likes or bookmarks: the article (and its author) each one is of, oldest first.
+
+    Articles a moderator hid are gone for everyone but their author: not named here.
+    """
     rows = db.session.execute(
         select(model.created_at, Article.slug, Article.title, User.username)
         .join(Article, Article.id == model.article_id)
         .join(User, User.id == Article.author_id)
-        .where(model.user_id == member.id)
+        .where(model.user_id == member.id, Article.hidden_at.is_(None))
         .order_by(model.created_at, Article.id)
     )
     return [
