@@ -80,9 +80,13 @@ def request_export(member):
     folder.mkdir(parents=True, exist_ok=True)
     if not _take_lock(folder):
         return False
-    file_id = secrets.token_urlsafe(24)
-    token = make_token(PURPOSE, member, f=file_id)
-    export_requested.send(ExportJob(member.id, file_id, page_link("export", token=token)))
+    try:
+        file_id = secrets.token_urlsafe(24)
+        token = make_token(PURPOSE, member, f=file_id)
+        export_requested.send(ExportJob(member.id, file_id, page_link("export", token=token)))
+    except Exception:
+        (folder / LOCK).unlink(missing_ok=True)  # nothing will build it: let the next ask try
+        raise
     return True
 
 
