@@ -4,7 +4,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import cli, database, events, mailer  # noqa: F401 - database: SQLite pragmas; mailer: wakes the worker
+# database: SQLite pragmas; mailer, export_worker: their workers listen to the domain's signals.
+from . import cli, database, events, export_worker, mailer  # noqa: F401
 from .config_loader import load_config
 from .extensions import csrf, db, limiter, login_manager, mail, migrate
 from .web import access_log, errors, links, page_cache, security, templating
@@ -71,10 +72,12 @@ def register_blueprints(app):
     from .feed.views import bp as feed_bp
     from .mod import bp as mod_bp
     from .profile.views import bp as profile_bp
+    from .settings.data import bp as your_data_bp
     from .settings.views import bp as settings_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(settings_bp)
+    app.register_blueprint(your_data_bp)
     app.register_blueprint(feed_bp)
     app.register_blueprint(article_bp)
     app.register_blueprint(comment_bp)

@@ -72,6 +72,15 @@ ENV_SETTINGS = {
     "RATELIMIT_REPLAYS_PER_IP": str,
     "LOGIN_DEVICE_MAX_AGE": int,
     "LOGIN_LINK_MAX_AGE": int,
+    "EXPORT_LINK_HOURS": int,
+    "EXPORT_FOLDER": str,
+    "RATELIMIT_EXPORTS_PER_MEMBER": str,
+    "RATELIMIT_EXPORTS_PER_IP": str,
+    "IMPORT_MAX_FILES": int,
+    "IMPORT_MAX_BYTES": int,
+    "RATELIMIT_IMPORTS_PER_MEMBER": str,
+    "RATELIMIT_IMPORTS_PER_IP": str,
+    "RATELIMIT_IMPORTS_PER_NEW_MEMBER": str,
 }
 
 
@@ -245,6 +254,25 @@ class DefaultConfig:
     RATELIMIT_LINKS_PER_NEW_MEMBER = "10 per hour;30 per day"
     # The flow inspector's "What if?" replays (development only), per IP address.
     RATELIMIT_REPLAYS_PER_IP = "20 per minute;200 per hour"
+    # --- Taking your data with you (blog/domain/exports.py, imports.py) ---
+    # An export's zip is kept, and its emailed link works, this many hours; asking
+    # again replaces it. Kept in EXPORT_FOLDER (None: instance/exports/).
+    EXPORT_LINK_HOURS = 24
+    EXPORT_FOLDER = None
+    # A build that has not finished after this many seconds is taken as lost
+    # (the process stopped): asking again starts a new one.
+    EXPORT_BUILD_TIMEOUT = 600
+    RATELIMIT_EXPORTS_PER_MEMBER = "3 per hour;10 per day"
+    RATELIMIT_EXPORTS_PER_IP = "10 per hour;30 per day"
+    # One import takes at most this many Markdown files (loose or in one zip),
+    # of at most this many bytes together once unzipped; the upload itself is
+    # bounded by MAX_CONTENT_LENGTH. Each import counts once against these limits
+    # (a newcomer's are lower), so one member adds at most files x imports drafts.
+    IMPORT_MAX_FILES = 20
+    IMPORT_MAX_BYTES = 2 * 1024 * 1024
+    RATELIMIT_IMPORTS_PER_MEMBER = "5 per hour;20 per day"
+    RATELIMIT_IMPORTS_PER_IP = "20 per hour;60 per day"
+    RATELIMIT_IMPORTS_PER_NEW_MEMBER = "1 per hour;3 per day"
     # The article page shows this many threads (top-level comments) at a time,
     # each with its first replies; "Show more" links lead to the rest.
     COMMENT_THREADS_PER_PAGE = 30

@@ -9,6 +9,7 @@ import contextlib
 import contextvars
 import json
 import re
+import time
 from urllib.parse import urlsplit
 
 from sqlalchemy import event, select
@@ -188,6 +189,19 @@ def move_account_with_stolen_token(api, make_client, deliver, owner_email, thief
     make_client().submit(path_of(link_in(confirm, "/settings/email/confirm/")))
     notice = only(deliver(), owner_email, "Your email address was changed")
     return stolen, notice
+
+
+def wait_for_email(deliver, to, subject, timeout=20):
+    """The one message to `to` with `subject`, once a background worker has queued it
+    (an export is built in its own thread) and `deliver` carried it through SMTP."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [m for m in deliver() if m["To"] == to and m["Subject"] == subject]
+        if found:
+            assert len(found) == 1, found
+            return found[0]
+        time.sleep(0.05)
+    raise AssertionError(f"No email {subject!r} to {to} within {timeout} s")
 
 
 def browser(app, ip="192.0.2.10"):

@@ -15,7 +15,7 @@ from ..events import security_event
 from ..extensions import db
 from ..models import User, utcnow
 from ..runtime import settings
-from . import passwords
+from . import exports, passwords
 from .comments import remove_comments_by
 from .errors import Conflict, FieldError
 from .links import page_link
@@ -245,8 +245,10 @@ def delete_account(user, password):
     """Delete the account and everything it owns (commits)."""
     if not passwords.check_password(user.password_hash, password):
         raise AccountError("password", "Your password is not correct.")
+    user_id = user.id
     remove_account(user)
     db.session.commit()
+    exports.forget_exports(user_id)  # files are no transaction's: only once the account is gone
 
 
 def remove_account(user):

@@ -110,6 +110,14 @@ def get_visible_article(slug, viewer, with_tags=True):
     return article
 
 
+def drafts_of(author, limit=10):
+    """The author's newest drafts (one query, on the author's index of articles)."""
+    return db.session.scalars(
+        select(Article).where(Article.author_id == author.id, Article.status == "draft")
+        .order_by(Article.created_at.desc(), Article.id.desc()).limit(limit)
+    ).all()
+
+
 def _tags_named(names):
     """Tag rows for `names` in that order, creating the missing ones (not committed).
 
@@ -187,14 +195,33 @@ def keep_lists_in_step(article):
 
 def create_article(author, title, description, body, tags, cover_url, publish):
     """Save a new article, published or as a draft (commits). Returns it."""
+    return create_articles(author, [(title, description, body, tags, cover_url)], publish)[0]
+
+
+def create_articles(author, drafts, publish):
+    """Save new articles, each (title, description, body, tags, cover_url), all or none (commits).
+
+    Every one is checked before any is saved: an ArticleError says which
+    (`error.draft`, its place in `drafts`). One transaction, so an import of
+    several files (blog.domain.imports) never stops half way.
+    """
     permissions.require_may_write(author)
-    fields, tag_names = _clean_fields(title, description, body, tags, cover_url)
+    checked = []
+    for place, draft in enumerate(drafts):
+        try:
+            checked.append(_clean_fields(*draft))
+        except ArticleError as error:
+            error.draft = place
+            raise
 
     def build():
-        article = Article(author_id=author.id, slug=slugs.slug_for_new(fields["title"]))
-        db.session.add(article)
-        _apply(article, fields, tag_names, publish)
-        return article
+        saved = []
+        for fields, tag_names in checked:
+            article = Article(author_id=author.id, slug=slugs.slug_for_new(fields["title"]))
+            db.session.add(article)
+            _apply(article, fields, tag_names, publish)
+            saved.append(article)
+        return saved
 
     return _commit_retrying(build)
 

@@ -12,3 +12,5 @@ _signals = Namespace()
 decided = _signals.signal("decided")
 # An email went into the outbox: sender is the message; template=.
 email_queued = _signals.signal("email-queued")
+# A member asked for an export of their data: sender is the blog.domain.exports.ExportJob.
+export_requested = _signals.signal("export-requested")

@@ -1,6 +1,7 @@
 """Forms of the settings page. Each has its own prefix so field ids never clash."""
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
 from wtforms import EmailField, PasswordField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length
 
@@ -71,6 +72,18 @@ class DeleteAccountForm(FlaskForm):
     submit = SubmitField("Delete my account")
 
 
+class ImportForm(FlaskForm):
+    # What the files may hold is the domain's business (blog.domain.imports): the
+    # form only carries them, and shows its refusal beside the field.
+    files = MultipleFileField(
+        "Markdown files",
+        render_kw={"accept": ".md,.markdown,.zip,text/markdown,application/zip"},
+        description="One or more .md files, or a .zip of them (an export's zip works too). "
+                    "Each becomes a draft.",
+    )
+    submit = SubmitField("Import as drafts")
+
+
 def settings_forms(user, **bound):
     """Every form of the page: those in `bound` carry the submitted data and errors."""
     forms = {
@@ -78,6 +91,7 @@ def settings_forms(user, **bound):
         "password_form": PasswordForm(prefix="password", formdata=None),
         "email_form": EmailChangeForm(prefix="email", formdata=None),
         "delete_form": DeleteAccountForm(prefix="delete", formdata=None),
+        "import_form": ImportForm(prefix="import", formdata=None),
     }
     forms.update(bound)
     return forms

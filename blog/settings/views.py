@@ -4,7 +4,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from ..auth import reauth, throttle
-from ..domain import account_changes, accounts, password_changes, profiles, sessions
+from ..domain import (
+    account_changes,
+    accounts,
+    articles,
+    exports,
+    password_changes,
+    profiles,
+    sessions,
+)
 from ..domain.accounts import AccountError
 from ..domain.tokens import TokenError
 from ..extensions import limiter
@@ -22,6 +30,8 @@ def render_settings(status=200, **bound_forms):
         "settings/index.html",
         sessions=sessions.active_sessions(current_user),
         is_current=lambda s: sessions.is_current(current_user, s),
+        export=exports.export_status(current_user),
+        drafts=articles.drafts_of(current_user),
         **settings_forms(current_user, **bound_forms),
     ), status
 

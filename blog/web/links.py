@@ -13,6 +13,7 @@ ENDPOINTS = {
     "confirm_email": "settings.confirm_email",
     "login_link": "auth.login_link",
     "not_me": "auth.not_me",
+    "export": "your_data.download_export",
 }
 assert set(ENDPOINTS) == set(PAGES), "every page the domain links to has a route"
 

@@ -179,16 +179,23 @@ def _page_body_problem(body):
 
     Pages take form fields. Flask-WTF reads a JSON object as if it were a form,
     and uploaded files as fields: either would hand a number, a list or a file
-    to a field that expects text. No page takes an upload (yet): one that does
-    must be let through here.
+    to a field that expects text. A page that takes an upload says so with
+    @takes_files (the import form in Settings).
     """
-    if request.files:
+    view = current_app.view_functions.get(request.endpoint)
+    if request.files and not getattr(view, "takes_files", False):
         return "This address takes no files."
     if body is not None and not (
         isinstance(body, dict) and all(isinstance(value, str) for value in body.values())
     ):
         return "Send the form's fields as text."
     return None
+
+
+def takes_files(view):
+    """Mark a page's view as one whose form uploads files (others refuse any file)."""
+    view.takes_files = True
+    return view
 
 
 def refuse_unstorable_input(app):

@@ -39,6 +39,11 @@ KINDS = {
     "edit": ("RATELIMIT_EDITS_PER_MEMBER", "RATELIMIT_EDITS_PER_IP", None),
     # Reports of articles, comments and members to the moderators.
     "report": ("RATELIMIT_REPORTS_PER_MEMBER", "RATELIMIT_REPORTS_PER_IP", None),
+    # Importing Markdown files as drafts: one import, up to IMPORT_MAX_FILES articles.
+    "import": ("RATELIMIT_IMPORTS_PER_MEMBER", "RATELIMIT_IMPORTS_PER_IP",
+               "RATELIMIT_IMPORTS_PER_NEW_MEMBER"),
+    # Asking for a zip of everything one wrote (built in the background, emailed).
+    "export": ("RATELIMIT_EXPORTS_PER_MEMBER", "RATELIMIT_EXPORTS_PER_IP", None),
 }
 
 
