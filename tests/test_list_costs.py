@@ -183,7 +183,7 @@ def test_comment_threads_read_only_their_first_replies(plans, crowd, make_member
     if on_postgres():
         # A page's threads come off the index in order: no sort of the article's threads,
         # and no walk through every comment's key.
-        in_order = r"Limit  \([^)]*\) / ->  Index Only Scan using ix_comments_article_id_parent_id_id"
+        in_order = r"Limit  \([^)]*\) / ->  Index Only Scan using ix_comments_article_id_parent_id"
         assert len(re.findall(in_order, plan)) == 2  # the threads, and their replies
         assert "ix_comments_parent_id_id" in plan
         assert not re.search(r"Filter: [^/]*article_id", plan)
