@@ -161,6 +161,25 @@ def test_counts_read_an_index_alone(plans, make_member, make_article, filters):
     assert "SEARCH articles USING INTEGER PRIMARY KEY" not in plan
 
 
+def test_the_feed_reads_what_the_followed_wrote_not_the_site(
+    plans, crowd, make_member, make_article
+):
+    from blog.domain import follows
+
+    reader, author = make_member("reader"), make_member("author")
+    follows.follow(reader, author)
+    make_article(author=author, tags="python")
+    crowd()
+    db.session.refresh(reader)
+    page_plan = plans(lambda: listing.article_page(listing.following(reader, 21), reader))[0]
+    count_plan, = plans(lambda: listing.count(listing.following_keys(reader, 10_000), 10_000))
+    for plan in (page_plan, count_plan):
+        assert "ix_articles_author_id_status_published_at" in plan
+        # Never the list of every published article, walked until enough matched.
+        assert "ix_articles_status_published_at" not in plan
+        assert "SCAN articles" not in plan and "Seq Scan on articles" not in plan
+
+
 def test_the_sweep_reads_the_age_indexes(plans):
     ran = plans(ranking.sweep)
     assert [f"ix_articles_top_{period}_age" in plan for plan, period in zip(
