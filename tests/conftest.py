@@ -13,4 +13,5 @@ pytest_plugins = [
     "fixtures.api",
     "fixtures.limits",
     "fixtures.redis",
+    "fixtures.crowd",
 ]

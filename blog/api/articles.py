@@ -90,8 +90,13 @@ def list_articles():
 @bp.get("/articles/feed")
 @token_required
 def feed():
-    statement = listing.following(asking_user())
-    return _many(statement, listing.keys(statement))
+    config = current_app.config
+    limit, offset = window_args(config["API_MAX_LIMIT"], config["API_MAX_OFFSET"])
+    reader = asking_user()
+    return _many(
+        listing.following(reader, offset + limit + 1),
+        listing.following_keys(reader, config["API_MAX_COUNT"]),
+    )
 
 
 @bp.post("/articles")

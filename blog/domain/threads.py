@@ -100,7 +100,9 @@ def page_of_threads(article, first_thread_id=None, *, per_page, replies_shown):
     roots = (
         select(Comment.id)
         .where(Comment.article_id == article.id, Comment.parent_id.is_(None))
-        .order_by(Comment.id)
+        # parent_id (NULL throughout) is the index's order (article_id, parent_id, id): by
+        # id alone, PostgreSQL sorted every thread of the article, or walked all comments.
+        .order_by(Comment.parent_id, Comment.id)
         .limit(per_page + 1)  # one more: where "Show more comments" starts
     )
     if first_thread_id:

@@ -30,9 +30,9 @@ def chosen_period():
     return period if period in listing.TOP_PERIODS else DEFAULT_PERIOD
 
 
-def tab_statement(tab, period):
+def tab_statement(tab, period, page_number):
     if tab == "following":
-        return listing.following(current_user)
+        return listing.following(current_user, page_number * listing.PER_PAGE + 1)
     if tab == "top":
         return listing.top(period)
     return listing.latest()
@@ -44,7 +44,8 @@ def index():
     if tab == "following" and not current_user.is_authenticated:
         return login_manager.unauthorized()
     period = chosen_period() if tab == "top" else None
-    page = listing.article_page(tab_statement(tab, period), current_user, requested_page())
+    number = listing.page_number(requested_page())
+    page = listing.article_page(tab_statement(tab, period, number), current_user, number)
     return render_template(
         "feed/index.html", tab=tab, period=period, periods=listing.TOP_PERIODS, page=page
     )
