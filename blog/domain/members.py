@@ -23,8 +23,11 @@ def search(admin, text="", status="", limit=50, offset=0):
                 .correlate(User).scalar_subquery())
     comments = (select(func.count()).where(Comment.author_id == User.id)
                 .correlate(User).scalar_subquery())
-    last_seen = (select(func.max(LoginSession.last_seen_at))
-                 .where(LoginSession.user_id == User.id).correlate(User).scalar_subquery())
+    # A live session's last use, else the last login (a ban deletes the sessions).
+    last_seen = func.coalesce(
+        select(func.max(LoginSession.last_seen_at))
+        .where(LoginSession.user_id == User.id).correlate(User).scalar_subquery(),
+        User.last_login_at)
     query = select(User, articles, comments, last_seen).order_by(User.id.desc())
     if text:
         pattern = _like(text)
