@@ -1,0 +1,167 @@
+"""The API's lists of articles: order, paging, filters, flags, the feed, and tags."""
+
+import pytest
+import test_api_articles
+from test_api_articles import slugs
+
+from helpers import api_errors, count_queries
+from page_helpers import set_published_at
+
+author = test_api_articles.author  # the fixture, shared with the articles one at a time
+
+
+# --- lists -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def three(api, author, api_member, make_article):
+    """Three articles, oldest first: two by jake (one tagged dragons), one by ana."""
+    ana, _ = api_member("ana")
+    first = make_article(author=author[0], title="First", tags="dragons")
+    second = make_article(author=ana, title="Second", tags="cats")
+    third = make_article(author=author[0], title="Third")
+    for days_ago, article in zip((3, 2, 1), (first, second, third), strict=True):
+        from datetime import timedelta
+
+        from blog.models import utcnow
+
+        set_published_at(article, utcnow() - timedelta(days=days_ago))
+    return first, second, third
+
+
+def test_list_is_newest_first_with_the_total_count(api, three):
+    response = api.get("/api/articles")
+    assert slugs(response) == ["third", "second", "first"]
+    assert response.get_json()["articlesCount"] == 3
+    assert "body" not in response.get_json()["articles"][0]
+
+
+def test_lists_are_in_the_order_of_the_createdat_they_show(api, author, make_article):
+    from datetime import timedelta
+
+    from blog.models import utcnow
+
+    drafted_first = make_article(author=author[0], title="Drafted first")
+    make_article(author=author[0], title="Written second")
+    set_published_at(drafted_first, utcnow() + timedelta(minutes=1))  # published last
+    articles = api.get("/api/articles").get_json()["articles"]
+    assert [a["slug"] for a in articles] == ["drafted-first", "written-second"]
+    assert articles[0]["createdAt"] > articles[1]["createdAt"]
+
+
+def test_limit_and_offset_page_through_while_the_count_stays_the_total(api, three):
+    response = api.get("/api/articles?limit=1&offset=1")
+    assert slugs(response) == ["second"]
+    assert response.get_json()["articlesCount"] == 3
+    assert slugs(api.get("/api/articles?offset=3")) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("tag=dragons", ["first"]),
+        ("tag=DRAGONS", ["first"]),
+        ("author=jake", ["third", "first"]),
+        ("author=JAKE&tag=dragons", ["first"]),
+        ("author=nobody", []),
+        ("tag=nothing", []),
+        ("unknown=1&tag=cats", ["second"]),
+        ("tag=&author=&favorited=", ["third", "second", "first"]),
+    ],
+)
+def test_filters(api, three, query, expected):
+    response = api.get(f"/api/articles?{query}")
+    assert slugs(response) == expected
+    assert response.get_json()["articlesCount"] == len(expected)
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("limit=0", "limit"), ("limit=abc", "limit"), ("offset=-1", "offset"), ("offset=x", "offset"),
+     ("offset=10001", "offset")],
+)
+def test_unusable_limit_or_offset_is_a_422(api, query, field):
+    assert list(api_errors(api.get(f"/api/articles?{query}"), 422)) == [field]
+
+
+def test_limit_is_capped(api, app, three):
+    app.config["API_MAX_LIMIT"] = 2
+    response = api.get("/api/articles?limit=1000")
+    assert slugs(response) == ["third", "second"]
+    assert response.get_json()["articlesCount"] == 3
+
+
+def test_favorited_filter_and_flags_are_the_askers(api, three, api_member):
+    first, second, third = three
+    _, reader = api_member("reader")
+    api.post("/api/articles/second/favorite", token=reader)
+    assert slugs(api.get("/api/articles?favorited=reader")) == ["second"]
+    flags = {
+        a["slug"]: (a["favorited"], a["favoritesCount"])
+        for a in api.get("/api/articles", token=reader).get_json()["articles"]
+    }
+    assert flags == {"first": (False, 0), "second": (True, 1), "third": (False, 0)}
+    anonymous = api.get("/api/articles").get_json()["articles"]
+    assert [a["favorited"] for a in anonymous] == [False, False, False]
+
+
+def test_following_flags_in_lists(api, three, api_member):
+    _, reader = api_member("reader")
+    api.post("/api/profiles/ana/follow", token=reader)
+    following = {
+        a["slug"]: a["author"]["following"]
+        for a in api.get("/api/articles", token=reader).get_json()["articles"]
+    }
+    assert following == {"first": False, "second": True, "third": False}
+
+
+def test_feed_shows_articles_of_followed_members(api, three, api_member):
+    _, reader = api_member("reader")
+    assert api_errors(api.get("/api/articles/feed"), 401)
+    assert slugs(api.get("/api/articles/feed", token=reader)) == []
+    api.post("/api/profiles/jake/follow", token=reader)
+    response = api.get("/api/articles/feed", token=reader)
+    assert slugs(response) == ["third", "first"]
+    assert response.get_json()["articlesCount"] == 2
+    assert all(a["author"]["following"] for a in response.get_json()["articles"])
+
+
+@pytest.mark.parametrize("url", ["/api/articles", "/api/articles/feed", "/api/articles?tag=python",
+                                 "/api/articles?favorited=reader", "/api/articles?author=author"])
+def test_lists_take_the_same_number_of_statements_for_1_or_20_articles(
+    api, api_member, make_article, url
+):
+    from blog.domain import follows, reactions
+
+    reader, token = api_member("reader")
+    author, _ = api_member("author")
+    follows.follow(reader, author)
+    counts = []
+    for total in (1, 20):
+        while len(api.get("/api/articles?limit=100").get_json()["articles"]) < total:
+            article = make_article(author=author, title="Counted", tags="python")
+            reactions.like(reader, article)
+        with count_queries() as queries:
+            response = api.get(f"{url}{'&' if '?' in url else '?'}limit=50", token=token)
+        assert len(response.get_json()["articles"]) == total
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+# --- tags ----------------------------------------------------------------------------------------
+
+
+def test_tags_lists_the_tags_in_use_most_used_first(api, author, make_article):
+    make_article(author=author[0], title="One", tags="python web")
+    make_article(author=author[0], title="Two", tags="python")
+    make_article(author=author[0], title="Draft", tags="secret", publish=False)
+    assert api.get("/api/tags").get_json() == {"tags": ["python", "web"]}
+
+
+def test_tags_come_from_the_latest_articles(api, author, make_article, monkeypatch):
+    from blog.domain import listing
+
+    monkeypatch.setattr(listing, "POPULAR_TAGS_SAMPLE", 2)
+    for title, tags in [("Old", "cobol"), ("Newer", "python"), ("Newest", "python rust")]:
+        make_article(author=author[0], title=title, tags=tags)
+    assert api.get("/api/tags").get_json() == {"tags": ["python", "rust"]}
