@@ -41,10 +41,33 @@ _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.
 public_content_changed = Namespace().signal("public-content-changed")
 
 
+# Columns of a public table that no visitor's page shows: a login (last_login_at) or a
+# new password must not make every kept page of the site stale.
+PRIVATE_COLUMNS = {
+    "users": frozenset({"password_hash", "password_changed_at", "email", "email_changed_at",
+                        "last_login_at"}),
+}
+_SET_CLAUSE = re.compile(r"\bSET\b(.*?)(?:\bWHERE\b|$)", re.IGNORECASE | re.DOTALL)
+_ASSIGNED = re.compile(r'"?(\w+)"?\s*=')
+
+
+def changes_public_rows(statement):
+    """Whether this SQL statement may change what a visitor sees (when unsure: yes)."""
+    match = _WRITE.match(statement)
+    if not match or match.group(1).lower() not in PUBLIC_TABLES:
+        return False
+    private = PRIVATE_COLUMNS.get(match.group(1).lower())
+    if private and statement.lstrip()[:6].upper() == "UPDATE":
+        assignments = _SET_CLAUSE.search(statement)
+        columns = set(_ASSIGNED.findall(assignments.group(1))) if assignments else set()
+        if columns and columns <= private:
+            return False
+    return True
+
+
 @event.listens_for(Engine, "after_cursor_execute")
 def _note_public_writes(connection, cursor, statement, parameters, context, executemany):
-    match = _WRITE.match(statement)
-    if match and match.group(1).lower() in PUBLIC_TABLES:
+    if changes_public_rows(statement):
         connection.info["public_write"] = True
 
 

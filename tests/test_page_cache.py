@@ -5,8 +5,8 @@ import threading
 import pytest
 from flask import template_rendered
 
-from blog.domain import comments, follows, profiles, reactions
-from helpers import FormClient, count_queries, page
+from blog.domain import comments, follows, password_changes, profiles, reactions
+from helpers import TEST_PASSWORD, FormClient, count_queries, page
 from server_helpers import read_page
 
 
@@ -146,3 +146,18 @@ def test_made_up_query_arguments_are_answered_but_not_kept(app, story):
     assert not kept(visit(app, "/?utm_source=n0")[0])
     visit(app, "/?tab=latest&page=1")
     assert kept(visit(app, "/?tab=latest&page=1")[0])
+
+
+def test_a_member_logging_in_or_changing_password_leaves_visitors_pages_kept(
+        app, client, auth, story):
+    """Only columns no visitor sees change (last_login_at, password_hash): the kept pages stay."""
+    visit(app, "/")
+    assert kept(visit(app, "/")[0])
+    auth.login("ada")
+    assert kept(visit(app, "/")[0])
+    with app.test_request_context():  # the notice email carries links
+        password_changes.change_password(story.author, TEST_PASSWORD,
+                                         "another-long-passphrase-9")
+    assert kept(visit(app, "/")[0])
+    profiles.update_profile(story.author, "Ada L.", "", "")
+    assert not kept(visit(app, "/")[0])
