@@ -285,3 +285,24 @@ def test_building_an_export_costs_the_same_few_queries_however_much_was_written(
     for number in range(5):
         make_article(author=ada, title=f"More {number}", tags="more")
     assert statements() == few <= 8
+
+
+def test_a_failed_build_tells_the_member_and_the_next_ask_works(
+        app, community, deliver, monkeypatch):
+    """Without a word, the member would wait for a link that never comes."""
+    real_files = exports.export_files
+
+    def broken(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(exports, "export_files", broken)
+    ada = logged_in(app, "ada")
+    ada.submit("/settings/data/export")
+    email = wait_for_email(deliver, "ada@example.com", "Your data export could not be built")
+    assert path_of(link_in(email, "/settings")) == "/settings"
+    app.extensions["export_worker"].wait_idle()
+    assert "could not be built" in page(ada.get("/settings"))
+    monkeypatch.setattr(exports, "export_files", real_files)
+    response, _ = ask_and_download(ada, deliver, "ada@example.com")
+    assert response.status_code == 200
+    assert "could not be built" not in page(ada.get("/settings"))

@@ -37,24 +37,31 @@ from .tokens import TokenError, make_token, read_token
 
 PURPOSE = "export"
 LOCK = "building"
+FAILED = "failed"  # marks the member's last build as failed, until they ask again
 FILE_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 @dataclass(frozen=True)
 class ExportJob:
-    """One export to build: whose, the file's random name, and the link to email."""
+    """One export to build: whose, the file's random name, and the links to email.
+
+    The links are made while the request that asked is answered: the worker
+    has no request to build them from.
+    """
 
     member_id: int
     file_id: str
     link: str
+    settings_link: str
 
 
 @dataclass(frozen=True)
 class ExportStatus:
-    """What Settings shows: an export being built, and until when the last one is kept."""
+    """What Settings shows: an export being built, until when the last one is kept, a failure."""
 
     building: bool
     ready_until: datetime | None
+    failed_at: datetime | None = None
 
 
 def link_lifetime():
@@ -80,10 +87,12 @@ def request_export(member):
     folder.mkdir(parents=True, exist_ok=True)
     if not _take_lock(folder):
         return False
+    (folder / FAILED).unlink(missing_ok=True)
     try:
         file_id = secrets.token_urlsafe(24)
         token = make_token(PURPOSE, member, f=file_id)
-        export_requested.send(ExportJob(member.id, file_id, page_link("export", token=token)))
+        export_requested.send(ExportJob(member.id, file_id, page_link("export", token=token),
+                                        page_link("settings")))
     except Exception:
         (folder / LOCK).unlink(missing_ok=True)  # nothing will build it: let the next ask try
         raise
@@ -120,42 +129,69 @@ def export_status(member):
         if folder.exists() else []
     until = None
     if ready:
-        made = datetime.fromtimestamp(ready[-1].stat().st_mtime, UTC).replace(tzinfo=None)
-        until = made + link_lifetime()
+        until = _modified_at(ready[-1]) + link_lifetime()
         if until <= utcnow():
             until = None
-    return ExportStatus(building=building, ready_until=until)
+    failed = folder / FAILED
+    failed_at = _modified_at(failed) if failed.exists() and not building else None
+    return ExportStatus(building=building, ready_until=until, failed_at=failed_at)
+
+
+def _modified_at(path):
+    return datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(tzinfo=None)
 
 
 # --- building (in the background) ------------------------------------------------------
 
 
 def build_export(job):
-    """Write the zip of `job`, delete the member's older one, queue the email (commits)."""
+    """Write the zip of `job`, delete the member's older one, queue the email (commits).
+
+    A build that fails tells the member (Settings, and an email) before the
+    error goes on to the worker's log: without that they would wait for a
+    link that never comes.
+    """
     folder = _member_folder(job.member_id)
     partial = folder / f"{job.file_id}.zip.part"
     try:
-        member = db.session.get(User, job.member_id)
-        if member is None:  # the account was deleted meanwhile
-            return None
-        made_at = utcnow()
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for name, text in export_files(member, settings["SITE_NAME"], made_at):
-                archive.writestr(name, text)
-        finished = folder / f"{job.file_id}.zip"
-        os.replace(partial, finished)
-        for older in folder.glob("*.zip"):
-            if older != finished:
-                older.unlink(missing_ok=True)
-        queue_email(
-            member.email, "Your data is ready to download", "export_ready",
-            user=member, download_url=job.link, hours=settings["EXPORT_LINK_HOURS"],
-        )
-        db.session.commit()
-        return finished
+        return _write_export(job, folder, partial)
+    except Exception:
+        db.session.rollback()
+        _tell_failure(job, folder)
+        raise
     finally:
         partial.unlink(missing_ok=True)
         (folder / LOCK).unlink(missing_ok=True)
+
+
+def _write_export(job, folder, partial):
+    member = db.session.get(User, job.member_id)
+    if member is None:  # the account was deleted meanwhile
+        return None
+    made_at = utcnow()
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, text in export_files(member, settings["SITE_NAME"], made_at):
+            archive.writestr(name, text)
+    finished = folder / f"{job.file_id}.zip"
+    os.replace(partial, finished)
+    for older in folder.glob("*.zip"):
+        if older != finished:
+            older.unlink(missing_ok=True)
+    queue_email(
+        member.email, "Your data is ready to download", "export_ready",
+        user=member, download_url=job.link, hours=settings["EXPORT_LINK_HOURS"],
+    )
+    db.session.commit()
+    return finished
+
+
+def _tell_failure(job, folder):
+    (folder / FAILED).touch()
+    member = db.session.get(User, job.member_id)
+    if member is not None:
+        queue_email(member.email, "Your data export could not be built", "export_failed",
+                    user=member, settings_url=job.settings_link)
+        db.session.commit()
 
 
 def forget_exports(member_id):

@@ -9,7 +9,7 @@ from ..runtime import running_app
 
 PAGES = (
     "login", "register", "reset_request", "reset_password", "verify",
-    "confirm_email", "login_link", "not_me", "export",
+    "confirm_email", "login_link", "not_me", "export", "settings",
 )
 
 

@@ -14,6 +14,7 @@ ENDPOINTS = {
     "login_link": "auth.login_link",
     "not_me": "auth.not_me",
     "export": "your_data.download_export",
+    "settings": "settings.index",
 }
 assert set(ENDPOINTS) == set(PAGES), "every page the domain links to has a route"
 
