@@ -3,7 +3,7 @@
 One thread per app, started by the first export asked of it, builds one
 export at a time from a queue: a zip of a prolific member takes a few
 seconds, and the request that asked answers at once. A build that fails is
-logged and its lock let go, so Settings offers to ask again; a process that
+logged, the member told, and its lock let go, so they can ask again; a process that
 stops mid-build leaves a lock that EXPORT_BUILD_TIMEOUT expires.
 """
 
