@@ -8,7 +8,7 @@ from flask import Flask
 from . import cli, database, events, export_worker, mailer  # noqa: F401
 from .config_loader import load_config
 from .extensions import csrf, db, limiter, login_manager, mail, migrate
-from .web import access_log, errors, links, page_cache, security, templating
+from .web import access_log, errors, links, page_cache, page_cache_wsgi, security, templating
 from .web.urls import RowIdConverter
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -35,6 +35,8 @@ def create_app(test_config=None):
     if app.config["FLOW_INSPECTOR"]:
         register_inspector(app)
     page_cache.init_app(app)  # last: its check runs after the others, its keeping before
+    page_cache_wsgi.init_app(app)  # kept pages answered before Flask...
+    security.trust_proxies(app)  # ...inside ProxyFix, which must see the request first
     return app
 
 
