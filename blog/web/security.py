@@ -232,6 +232,15 @@ def takes_files(view):
     return view
 
 
+def _query_arguments():
+    """The query's names and values; a query that is not UTF-8 (Werkzeug decodes it
+    strictly, and would fail every later reader with a 500) is refused the same way."""
+    try:
+        return list(request.args.items(multi=True))
+    except UnicodeDecodeError:
+        raise Unstorable from None
+
+
 def refuse_unstorable_input(app):
     """Answer a request whose path, query, form or JSON the database could not store with a 4xx.
 
@@ -243,7 +252,7 @@ def refuse_unstorable_input(app):
     def refuse_unstorable():
         body = None
         try:
-            _check_strings([request.path, *request.args.items(multi=True)])
+            _check_strings([request.path, *_query_arguments()])
             if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
                 _check_strings(list(request.form.items(multi=True)))
             if request.is_json:
