@@ -18,6 +18,7 @@ import logging
 import time
 
 from werkzeug.exceptions import SecurityError
+from werkzeug.http import HTTP_STATUS_CODES, http_date
 
 from ..events import new_request_id
 from . import access_log
@@ -25,6 +26,10 @@ from .page_cache import page_key
 from .security import request_may_share_before_flask
 
 log = logging.getLogger("blog.pages")
+
+# A request that makes its answer conditional: Werkzeug's make_conditional decides it.
+CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MATCH", "HTTP_IF_MODIFIED_SINCE",
+               "HTTP_IF_UNMODIFIED_SINCE", "HTTP_RANGE", "HTTP_IF_RANGE")
 
 
 class KeptPages:
@@ -37,18 +42,34 @@ class KeptPages:
     def __call__(self, environ, start_response):
         started = time.perf_counter()
         try:
-            answer = self._kept_answer(environ)
+            found = self._kept_entry(environ)
         except Exception as error:  # noqa: BLE001 - a cache that fails is a miss, never a 500
             log.warning("page served by Flask, the middleware failed: %r", error)
-            answer = None
-        if answer is None:
+            found = None
+        if found is None:
             return self.wsgi_app(environ, start_response)
-        response, request = answer
-        self._log(request, response, started)
-        return response(environ, start_response)
+        entry, request = found
+        rid = new_request_id(environ, self.app.config)
+        if any(name in environ for name in CONDITIONAL):
+            # As Flask does for the page it built: 304 (or 412) when the client already
+            # holds this ETag. Werkzeug decides, exactly as it did for Flask's answer.
+            response = self.app.response_class(entry["body"], status=entry["status"],
+                                               headers=entry["headers"])
+            response.headers["X-Request-Id"] = rid
+            response.headers["X-Page-Cache"] = "hit"
+            response.make_conditional(environ)
+            self._log(request, response.status_code, rid, started)
+            return response(environ, start_response)
+        # The common hit, without building a Response: the kept headers as they are.
+        body, status = entry["body"], entry["status"]
+        start_response(f"{status} {HTTP_STATUS_CODES[status]}", [
+            *entry["headers"], ("Content-Length", str(len(body))), ("Date", _date_now()),
+            ("X-Request-Id", rid), ("X-Page-Cache", "hit")])
+        self._log(request, status, rid, started)
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
-    def _kept_answer(self, environ):
-        """(response, request) for `environ` from a fresh kept page, or None."""
+    def _kept_entry(self, environ):
+        """(entry, request) of a fresh kept page that answers `environ`, or None."""
         config = self.app.config
         # An Origin gets CORS headers of its own: Flask adds them.
         if "HTTP_ORIGIN" in environ or not request_may_share_before_flask(environ, config):
@@ -65,25 +86,22 @@ class KeptPages:
             return None  # a query that is not UTF-8, a Host not trusted: Flask answers 400
         clock = store.clock()
         entry = store.peek(key, clock) if clock is not None else None
-        if entry is None:
-            return None
-        response = self.app.response_class(entry["body"], status=entry["status"],
-                                           headers=entry["headers"])
-        response.headers["X-Request-Id"] = new_request_id(environ, config)
-        response.headers["X-Page-Cache"] = "hit"
-        # As Flask does for the page it built: a Date, then 304 (or 412) when the client
-        # already holds this ETag; HEAD gets the headers alone.
-        return response.make_conditional(environ), request
+        return None if entry is None else (entry, request)
 
-    def _log(self, request, response, started):
+    def _log(self, request, status, rid, started):
         config = self.app.config
-        if not config["ACCESS_LOG"]:
-            return
-        rid = response.headers["X-Request-Id"]
-        # The line Flask would write: no SQL ran, and the request named nobody.
-        line = access_log.format_line(rid, request.method, request.path, request.query_string,
-                                      response.status_code, started, 0, "-")
-        access_log.write_line(config, line, rid)
+        if config["ACCESS_LOG"]:
+            # The line Flask would write: no SQL ran, and the request named nobody.
+            line = access_log.format_line(rid, request.method, request.path,
+                                          request.query_string, status, started, 0, "-")
+            access_log.write_line(config, line, rid)
+
+
+def _date_now(cache=[0, ""]):  # noqa: B006 - one formatted Date per second, for all threads
+    now = int(time.time())
+    if cache[0] != now:
+        cache[:] = [now, http_date(now)]
+    return cache[1]
 
 
 def init_app(app):
