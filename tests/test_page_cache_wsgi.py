@@ -111,16 +111,24 @@ def test_a_member_is_never_answered_before_flask(app, client, auth, story, make_
     assert seen and not hit(mine) and "@member1" in page(mine)
 
 
-@pytest.mark.parametrize("header", ["session", "remember", "authorization"])
-def test_a_request_naming_someone_goes_to_flask(app, story, header):
+@pytest.mark.parametrize("header", ["session", "remember", "authorization", "origin"])
+def test_a_request_naming_someone_or_from_a_web_app_goes_to_flask(app, story, header):
     visit(app, "/api/articles")
-    if header == "authorization":
-        _, flask_runs, _ = visit(app, "/api/articles", headers={"Authorization": "Token x"})
+    if header in ("authorization", "origin"):  # CORS answers an Origin with its own headers
+        sent = {"Authorization": "Token x"} if header == "authorization" else {
+            "Origin": "https://app.example"}
+        _, flask_runs, _ = visit(app, "/api/articles", headers=sent)
     else:
         name = (app.config["SESSION_COOKIE_NAME"] if header == "session"
                 else app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
         _, flask_runs, _ = visit(app, "/api/articles", cookies=[name])
     assert flask_runs == 1
+
+
+def test_a_cookie_of_no_account_still_gets_the_kept_page(app, story):
+    visit(app, "/")
+    response, flask_runs, _ = visit(app, "/", cookies=["theme"])
+    assert hit(response) and flask_runs == 0
 
 
 def test_a_hit_writes_its_access_log_line(app, story, caplog):
