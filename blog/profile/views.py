@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, jsonify, render_template, request
 from flask_login import current_user, login_required
 
-from ..domain import accounts, dashboard, follows, listing, moderation_log, permissions
+from ..domain import accounts, dashboard, follows, listing, moderation_log, permissions, tags
 from ..feed.atom import atom_feed
 from ..web.answers import answer_toggle
 from ..web.errors import wants_json
@@ -35,6 +35,8 @@ def show(username):
         following_count=follows.following_count(member),
         page=listing.article_page(listing.by_author(member), current_user, requested_page()),
         hidden_articles=moderation_log.hidden_articles_of(member) if is_own else (),
+        # Which tags a member reads is theirs to know: shown on their own profile only.
+        followed_tags=tags.followed_by(member) if is_own else (),
     )
 
 

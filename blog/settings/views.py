@@ -12,6 +12,7 @@ from ..domain import (
     password_changes,
     profiles,
     sessions,
+    tags,
 )
 from ..domain.accounts import AccountError
 from ..domain.tokens import TokenError
@@ -32,6 +33,7 @@ def render_settings(status=200, **bound_forms):
         is_current=lambda s: sessions.is_current(current_user, s),
         export=exports.export_status(current_user),
         drafts=articles.drafts_of(current_user),
+        followed_tags=tags.followed_by(current_user),
         **settings_forms(current_user, **bound_forms),
     ), status
 
