@@ -74,8 +74,10 @@ def verify(token):
         log_in(user)
         flash(f"Thanks, {user.username}: your email is confirmed and you are logged in.",
               "success")
+        return redirect(url_for("feed.welcome"))
     elif current_user.id == user.id:
         flash(f"Thanks, {user.username}: your email is confirmed.", "success")
+        return redirect(url_for("feed.welcome"))
     else:
         flash(f"The address {user.email} of @{user.username} is confirmed. "
               f"You are still logged in as @{current_user.username}.", "info")

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..domain import follows, listing, tags
+from ..domain.welcome import suggestions_for
 from ..extensions import login_manager
 from ..web.answers import answer_toggle
 from ..web.pagination import requested_page
@@ -49,6 +50,13 @@ def index():
     return render_template(
         "feed/index.html", tab=tab, period=period, periods=listing.TOP_PERIODS, page=page
     )
+
+
+@bp.route("/welcome")
+@login_required
+def welcome():
+    """Where a new member lands once their address is confirmed: what to follow, then the feed."""
+    return render_template("feed/welcome.html", offer=suggestions_for(current_user))
 
 
 # --- tags ------------------------------------------------------------------------------
