@@ -7,7 +7,7 @@ steps and browser fixtures come from test_browser.py and tests/fixtures/browser.
 
 import pytest
 from playwright.sync_api import expect
-from test_browser import flash, follow_link_in_email, nav, open_latest_email
+from test_browser import PHONE, flash, follow_link_in_email, log_in, nav, open_latest_email
 
 from helpers import TEST_PASSWORD
 
@@ -46,3 +46,28 @@ def test_a_new_member_follows_a_tag_on_the_welcome_page_and_reads_it(
     page.get_by_role("link", name="Go to my feed").click()
     expect(page.get_by_role("link", name="Ownership in practice")).to_be_visible()
     expect(page.get_by_role("link", name="Snakes all the way")).to_have_count(0)
+
+
+@pytest.mark.parametrize("path", ["/tags", "/welcome", "/dashboard"])
+def test_the_new_pages_keep_the_csp_and_fit_a_phone(
+    new_page, live_server, make_member, make_article, path
+):
+    username = "phone_reader_with_a_long_name"
+    with live_server.app.app_context():
+        member = make_member(username=username)
+        make_article(author=make_member(username="author"), tags="rust python-is-long")
+        make_article(author=member, title="A draft", publish=False)
+    page = new_page(viewport=PHONE, is_mobile=True, has_touch=True)
+    console = []
+    page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+    if path != "/tags":
+        page.goto(live_server.url + "/")
+        log_in(page, username, TEST_PASSWORD)
+    assert page.goto(live_server.url + path).ok
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert not [line for line in console if "Content Security Policy" in line
+                or "Refused to" in line], console
+    widths = page.evaluate(
+        "() => ({page: document.documentElement.scrollWidth, screen: window.innerWidth})"
+    )
+    assert widths["page"] <= widths["screen"], (path, widths)
