@@ -6,7 +6,7 @@ import pytest
 
 from blog.domain import follows, tags
 from blog.domain.listing import tag_named
-from helpers import count_queries, logged_in, page
+from helpers import FormClient, count_queries, logged_in, page
 
 TAG_ROW = re.compile(r'<h2 class="tag-name"><a href="/t/([^"]+)">#[^<]*</a></h2>\s*'
                      r'<p class="hint">([^<]*)</p>')
@@ -65,6 +65,14 @@ def test_a_visitor_s_list_is_shared_and_its_buttons_ask_to_log_in(client, tagged
     assert "public" in response.headers["Cache-Control"]
     assert 'title="Log in to follow"' in page(response)
     assert "csrf_token" not in page(response)
+
+
+@pytest.mark.parametrize("url", ["/tags", "/tags?sort=name", "/t/unused-yet"])
+def test_the_second_visitor_gets_the_page_the_first_one_had_built(app, url, tagged):
+    first, second = (FormClient(app.test_client()).get(url) for _ in range(2))
+    assert first.headers.get("X-Page-Cache") != "hit"
+    assert second.headers.get("X-Page-Cache") == "hit"
+    assert second.get_data() == first.get_data()
 
 
 def test_a_member_follows_a_tag_from_the_list_and_comes_back(client, reader, tagged):
