@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..domain import follows, listing, tags
+from ..domain import follows, listing, site, tags
 from ..domain.welcome import suggestions_for
 from ..extensions import login_manager
 from ..web.answers import answer_toggle
@@ -130,3 +130,23 @@ def tag_atom(name):
     tag = tag_or_404(name)
     articles = listing.feed_entries(listing.tagged(tag))
     return atom_feed(f"#{tag.name}", articles, "feed.tag", "feed.tag_atom", name=tag.name)
+
+
+# --- the admins' pages about the site ------------------------------------------------------
+
+
+@bp.route("/about")
+def about():
+    return _site_page("About", site.current().about_html)
+
+
+@bp.route("/code-of-conduct")
+def code_of_conduct():
+    return _site_page("Code of Conduct", site.current().conduct_html)
+
+
+def _site_page(title, html):
+    """A page the admins wrote (Markdown, sanitised when saved); 404 until they write it."""
+    if not html:
+        abort(404)
+    return render_template("feed/site_page.html", title=title, html=html)

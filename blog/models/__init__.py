@@ -7,9 +7,10 @@ from .members import LoginSession, User
 from .moderation import REPORT_REASONS, ModerationAction, Report
 from .outbox import OutboxEmail
 from .reactions import Bookmark, Follow, Like, TagFollow
+from .site import Invite, SiteSetting
 
 __all__ = [
-    "Article", "ArticleSlug", "Bookmark", "Comment", "Follow", "Like", "LoginSession",
+    "Article", "ArticleSlug", "Bookmark", "Comment", "Follow", "Invite", "Like", "LoginSession",
     "ModerationAction", "REPORT_REASONS", "Report",
-    "OutboxEmail", "Tag", "TagFollow", "User", "article_tags", "utcnow",
+    "OutboxEmail", "SiteSetting", "Tag", "TagFollow", "User", "article_tags", "utcnow",
 ]
