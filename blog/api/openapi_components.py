@@ -142,6 +142,8 @@ def _request_schemas():
             "email": text(format="email"),
             "password": text("8 to 128 characters, not a common password.",
                              minLength=8, maxLength=128),
+            "invite": text("The token of an invitation link (its `invite` query argument), "
+                           "needed while sign-ups are by invitation only."),
         }, required=("username", "email", "password")),
         "UserChanges": fields({
             "email": text("A new address: it is emailed a link, and used once the link is "
@@ -248,8 +250,15 @@ def _responses(max_comments, max_count):
                            "`forbidden`), their email is not confirmed yet, or the "
                            "moderators suspended them (`account`: `is suspended until …`).",
                            {"email": ["is not verified"]}),
-        "Banned": error("The password is right, but the moderators banned this member.",
+        "Banned": error("The password is right, but the moderators banned this member "
+                        "(`is banned`), or no admin has approved the new account yet "
+                        "(`is awaiting approval`).",
                         {"account": ["is banned (Spam.)"]}),
+        "SignupRefused": error(
+            "The site's sign-up mode refuses: `signup` is closed; `invite` is required (send "
+            "`user.invite`, the token of an invitation link) or is invalid or used; or the "
+            "account was made but waits for an admin's approval (`account`), so no token.",
+            {"invite": ["is required"]}),
         "Conflict": error("The username or email belongs to another member.",
                           {"username": ["has already been taken"]}),
         "NotFound": error("No such article, profile or comment.", {"article": ["not found"]}),

@@ -63,8 +63,8 @@ def register():
         # of the address has been emailed about the attempt).
         raise ApiError.on(409, "email", SPEC_WORDING["taken"])
     if user.awaiting_approval:
-        # No token before an admin approves the account: it cannot log in yet.
-        return jsonify(user=user_json(user, None)), 201
+        # Made, and its confirmation emailed; but no token (no login) until an admin approves.
+        raise ApiError.on(403, "account", "is awaiting approval")
     return jsonify(user=user_json(user, issue_token(user))), 201
 
 
