@@ -126,3 +126,15 @@ def test_an_empty_about_page_hides_its_link_again(client, set_site):
     set_site(about="")
     assert client.get("/about").status_code == 404
     assert 'href="/about"' not in page(client.get("/"))
+
+
+def test_hostile_values_on_the_settings_page_never_fail(make_client, staff):
+    from test_form_fuzz import HOSTILE_VALUES
+
+    admin = logged_in(make_client, "root")
+    for value in HOSTILE_VALUES:
+        data = {name: value for name in SITE_DEFAULTS}
+        assert admin.submit("/admin/site", data).status_code in (302, 422)
+        assert admin.submit("/admin/site", form(name="Ok", about=value,
+                                               conduct=value)).status_code in (302, 422)
+    assert admin.get("/").status_code == 200

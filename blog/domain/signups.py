@@ -1,13 +1,10 @@
-"""Who may join, and how: open sign-ups, by invitation only, or closed; and the admins'
-approval of new members when the site asks for it."""
+"""Who may join, and how: open sign-ups, by invitation only, or closed (the admins'
+approval of new members is blog.domain.approvals')."""
 
-from ..events import security_event
 from ..extensions import db
-from . import permissions, site
-from .errors import FieldError, Forbidden
+from . import site
+from .errors import FieldError
 from .invites import check_invite, use_invite
-from .links import page_link
-from .outbox import queue_email
 
 
 class SignupClosed(FieldError):
@@ -39,30 +36,3 @@ def spend_invite(settings, invite_token, account):
         except FieldError:
             db.session.rollback()  # the account goes too: no member without an invitation
             raise
-
-
-def _require_waiting(admin, member):
-    permissions.require(permissions.may_administer(admin), "member")
-    if member is None or not member.awaiting_approval:
-        raise Forbidden("member", "This member is not awaiting approval.")
-
-
-def approve(admin, member):
-    """Let a new member in, and tell them by email (commits)."""
-    _require_waiting(admin, member)
-    member.awaiting_approval = False
-    queue_email(member.email, f"Welcome to {site.current().name}", "approved",
-                member=member, login_url=page_link("login"), site_name=site.current().name)
-    db.session.commit()
-    security_event("member.approved", user=admin, member_id=member.id)
-
-
-def refuse(admin, member):
-    """Refuse a new member: their account goes, with everything it has (commits)."""
-    from .accounts import remove_account  # accounts calls admit() at sign-up
-
-    _require_waiting(admin, member)
-    member_id = member.id
-    remove_account(member)
-    db.session.commit()
-    security_event("member.refused", user=admin, member_id=member_id)

@@ -13,6 +13,7 @@ copy at once; other server processes see it when their copy ages out.
 import time
 from dataclasses import dataclass, fields, replace
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -117,8 +118,6 @@ def forget():
 
 def _clean(values):
     """The submitted values checked and trimmed; raises SiteSettingsError on the first bad one."""
-    from .accounts import AccountError, normalize_email  # accounts reads site settings
-
     cleaned = {}
     for key in EDITABLE:
         value = values.get(key, False if key in FLAGS else "")
@@ -135,9 +134,10 @@ def _clean(values):
         raise SiteSettingsError("signup_mode", "Choose open, invite-only or closed.")
     if cleaned["contact_email"]:
         try:
-            cleaned["contact_email"] = normalize_email(cleaned["contact_email"])
-        except AccountError as error:
-            raise SiteSettingsError("contact_email", error.message) from error
+            cleaned["contact_email"] = validate_email(
+                cleaned["contact_email"], check_deliverability=False).normalized
+        except EmailNotValidError as error:
+            raise SiteSettingsError("contact_email", str(error)) from error
     cleaned["logo_url"] = _logo(cleaned["logo_url"])
     return cleaned
 

@@ -4,7 +4,7 @@ the invitation links (which members may make too, when the site allows it)."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..domain import invites, permissions, signups, site
+from ..domain import approvals, invites, permissions, site
 from ..domain.errors import Forbidden
 from ..domain.site import SiteSettingsError
 from ..extensions import db
@@ -53,7 +53,7 @@ def _waiting_member(member_id):
 @login_required
 def approve(member_id):
     member = _waiting_member(member_id)
-    signups.approve(me(), member)
+    approvals.approve(me(), member)
     flash(f"@{member.username} is approved: we emailed them.", "success")
     return redirect(request.referrer or url_for("mod.member_list", status="awaiting"))
 
@@ -63,7 +63,7 @@ def approve(member_id):
 def refuse(member_id):
     member = _waiting_member(member_id)
     name = member.username
-    signups.refuse(me(), member)
+    approvals.refuse(me(), member)
     flash(f"@{name} is refused: the account is deleted.", "success")
     return redirect(url_for("mod.member_list", status="awaiting"))
 
