@@ -138,3 +138,11 @@ def test_hostile_values_on_the_settings_page_never_fail(make_client, staff):
         assert admin.submit("/admin/site", form(name="Ok", about=value,
                                                conduct=value)).status_code in (302, 422)
     assert admin.get("/").status_code == 200
+
+
+def test_kept_visitor_pages_show_a_new_name_at_once(client, set_site):
+    assert "Fresh" not in page(client.get("/"))
+    kept = client.get("/")
+    assert kept.headers.get("X-Page-Cache") == "hit" and "Fresh" not in page(kept)
+    set_site(name="Fresh")
+    assert "Fresh</a>" in page(client.get("/"))
