@@ -290,5 +290,7 @@ class DefaultConfig:
     COMMENT_REPLIES_SHOWN = 10
     # One thread on its own ("Show N more replies") shows this many replies a page.
     COMMENT_REPLIES_PER_PAGE = 50
-    # GET /api/articles/<slug>/comments answers at most this many comments.
-    API_MAX_COMMENTS = 500
+    # GET /api/articles/<slug>/comments answers at most this many comments (the
+    # first ones in reading order), read off an index: its cost stays the same
+    # however long the discussion grows.
+    API_MAX_COMMENTS = 100

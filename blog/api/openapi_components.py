@@ -235,10 +235,11 @@ def _responses(max_comments, max_count):
         "Comments": _answer(
             "The comments in reading order: a reply follows what it answers. The list is "
             f"complete up to {max_comments:,} comments; an article with more answers its "
-            f"first {max_comments:,} (the oldest threads), so one flooded article cannot "
-            "make an answer of megabytes. The article's page shows them all.",
+            f"first {max_comments:,} (the oldest threads), so a flooded article costs the "
+            "same to answer as a quiet one. The article's page shows them all.",
             wrapped("comments", {**many("Comment"), "maxItems": max_comments})),
-        "Tags": _answer("The tags of the latest 1,000 published articles, most used first "
+        "Tags": _answer("The tags used most by the latest published articles (their "
+                        "latest 3,000 tags: 750 to 3,000 articles), most used first "
                         "(at most 100 names).",
                         wrapped("tags", {"type": "array", "items": text()})),
         "Deleted": {"description": "Done; the answer is empty."},
