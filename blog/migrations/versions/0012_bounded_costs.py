@@ -9,7 +9,7 @@
 Follower counts need no index: they stop at 10,000 on the (followed_id) index.
 
 Revision ID: 0012_bounded_costs
-Revises: 0010_moderation
+Revises: 0011_site_settings
 Create Date: 2026-12-01
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_bounded_costs"
-down_revision = "0010_moderation"
+down_revision = "0011_site_settings"
 branch_labels = None
 depends_on = None
 
