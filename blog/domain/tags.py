@@ -3,8 +3,8 @@
 There is no per-tag counter of articles, and counting every tag's articles on
 each view would read all of article_tags. So:
 
-- "Popular" is how often a tag was used by the latest POPULAR_SAMPLE published
-  articles (read on the articles' status index), as GET /api/tags has it; the
+- "Popular" is blog.domain.trending's: how often a tag was used by the latest
+  published tag rows (read on their own index), as GET /api/tags has it; the
   other tags follow by name. The order reads the sample and the tags table,
   never all the articles.
 - The count shown beside a tag is counted on that tag's own index entries
@@ -18,12 +18,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import exists, func, literal, select
 
 from ..extensions import db
-from ..models import Article, Tag, TagFollow, article_tags
-from . import listing
+from ..models import Tag, TagFollow, article_tags
+from . import listing, trending
 from .articles import TAG_PATTERN
 
 SORTS = ("popular", "name")
-POPULAR_SAMPLE = 1000
 COUNT_CAP = 1000
 PER_PAGE = 30
 FOLLOWED_SHOWN = 200
@@ -51,23 +50,11 @@ def _published_uses(tag_id_column):
     )
 
 
-def _recent_uses():
-    """(tag_id, uses) among the tags of the latest POPULAR_SAMPLE published articles."""
-    recent = listing.latest().with_only_columns(Article.id).limit(POPULAR_SAMPLE)
-    recent = recent.subquery()
-    return (
-        select(article_tags.c.tag_id, func.count().label("uses"))
-        .join(recent, recent.c.id == article_tags.c.article_id)
-        .group_by(article_tags.c.tag_id)
-        .subquery()
-    )
-
-
 def _ordered(sort):
     listed = select(Tag).where(_published_uses(Tag.id))
     if sort == "name":
         return listed.order_by(Tag.name)
-    uses = _recent_uses()
+    uses = trending.recent_uses()
     return (
         listed.outerjoin(uses, uses.c.tag_id == Tag.id)
         .order_by(func.coalesce(uses.c.uses, 0).desc(), Tag.name)
@@ -126,10 +113,9 @@ def followed_by(user, limit=FOLLOWED_SHOWN):
 def popular(limit=10):
     """The tags most used by the latest published articles, most used first: one statement.
 
-    What a newcomer is offered to follow. (GET /api/tags has its own list of
-    popular tags; the two may become one function.)
+    What a newcomer is offered to follow: the same popularity as GET /api/tags.
     """
-    uses = _recent_uses()
+    uses = trending.recent_uses()
     return db.session.scalars(
         select(Tag).join(uses, uses.c.tag_id == Tag.id)
         .order_by(uses.c.uses.desc(), Tag.name)

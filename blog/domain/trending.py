@@ -24,11 +24,10 @@ POPULAR_TAGS_SAMPLE = 3000
 POPULAR_TAGS_SHOWN = 100
 
 
-def popular_tags(limit=None):
-    """Names of the tags the latest published articles use most, most used first.
+def recent_uses():
+    """A subquery of (tag_id, uses) over the latest POPULAR_TAGS_SAMPLE published tag rows.
 
-    Ties go by name. One SQL statement, reading POPULAR_TAGS_SAMPLE index
-    entries and one tag per name listed, however big the site.
+    The one definition of "popular" (the API's tags, the tag list, the welcome page).
     """
     recent = (
         select(article_tags.c.tag_id)
@@ -37,11 +36,20 @@ def popular_tags(limit=None):
         .limit(POPULAR_TAGS_SAMPLE)
         .subquery()
     )
-    uses = (
+    return (
         select(recent.c.tag_id, func.count().label("uses"))
         .group_by(recent.c.tag_id)
         .subquery()
     )
+
+
+def popular_tags(limit=None):
+    """Names of the tags the latest published articles use most, most used first.
+
+    Ties go by name. One SQL statement, reading POPULAR_TAGS_SAMPLE index
+    entries and one tag per name listed, however big the site.
+    """
+    uses = recent_uses()
     return list(db.session.scalars(
         select(Tag.name)
         .join(uses, uses.c.tag_id == Tag.id)
