@@ -19,7 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import Article, Comment, utcnow
-from . import permissions
+from . import notifications, permissions
 from .errors import FieldError
 from .markdown import render_markdown
 from .races import hold_member_or_gone, lock_article, lock_article_or_gone, unless_gone
@@ -84,9 +84,11 @@ def _lock_thread(root_id, article_id):
 
 
 def _thread_root_for_reply(article, parent_id):
-    """The top-level comment a reply to parent_id belongs under, locked; raises CommentError."""
+    """(The top-level comment a reply to parent_id belongs under, locked; the author of the
+    comment answered, None for a placeholder); raises CommentError."""
     parent = db.session.execute(
-        select(Comment.id, Comment.parent_id, Comment.article_id).where(Comment.id == parent_id)
+        select(Comment.id, Comment.parent_id, Comment.article_id, Comment.author_id)
+        .where(Comment.id == parent_id)
     ).one_or_none()
     if parent is not None and parent.article_id != article.id:
         raise CommentError("parent_id", "You can only reply to comments on this article.")
@@ -97,7 +99,7 @@ def _thread_root_for_reply(article, parent_id):
     root_id = parent.parent_id or parent.id
     if not _lock_thread(root_id, article.id):
         raise gone
-    return root_id
+    return root_id, parent.author_id
 
 
 def _move_count(article_id, change):
@@ -127,7 +129,8 @@ def add_comment(author, article, body, parent_id=None):
     # The member, the article, the thread: the order in which deleting them locks them.
     hold_member_or_gone(author.id)
     lock_article_or_gone(article.id)
-    root_id = None if parent_id is None else _thread_root_for_reply(article, parent_id)
+    root_id, answered_id = (None, None) if parent_id is None else _thread_root_for_reply(
+        article, parent_id)
     now = utcnow()
     comment = Comment(
         article_id=article.id,
@@ -142,6 +145,7 @@ def add_comment(author, article, body, parent_id=None):
     with unless_gone():  # the article may have been deleted meanwhile
         db.session.add(comment)
         set_committed_value(article, "comments_count", _move_count(article.id, 1))
+        notifications.commented(author, comment.id, article, answered_id, body)
         commit_keeping_loaded()
     return comment
 
@@ -205,6 +209,7 @@ def delete_comment(comment, actor):
         return
     if root_id is None and _has_replies(comment_id):
         removed = _make_placeholder([comment_id])
+        notifications.comment_removed(comment_id)  # the row stays: no cascade
     else:
         removed = db.session.execute(
             delete(Comment)

@@ -5,12 +5,14 @@ from .clock import utcnow
 from .comments import Comment
 from .members import LoginSession, User
 from .moderation import REPORT_REASONS, ModerationAction, Report
+from .notifications import NOTIFICATION_KINDS, Notification, NotificationPref
 from .outbox import OutboxEmail
 from .reactions import Bookmark, Follow, Like, TagFollow
 from .site import Invite, SiteSetting
 
 __all__ = [
     "Article", "ArticleSlug", "Bookmark", "Comment", "Follow", "Invite", "Like", "LoginSession",
-    "ModerationAction", "REPORT_REASONS", "Report",
+    "ModerationAction", "NOTIFICATION_KINDS", "Notification", "NotificationPref",
+    "REPORT_REASONS", "Report",
     "OutboxEmail", "SiteSetting", "Tag", "TagFollow", "User", "article_tags", "utcnow",
 ]

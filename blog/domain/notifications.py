@@ -1,0 +1,281 @@
+"""Notifications: written in the transaction of the action that causes them, read on the bell
+and at /notifications.
+
+Each writer is one INSERT ... SELECT (or one DELETE), whatever the member's
+choices: the choice of each recipient is read inside the statement
+(notification_prefs, or DEFAULTS without a row). Nobody is notified of their
+own actions (the SELECT leaves the actor out). A deleted member's notifications
+go with their row; a banned member's are left out when read.
+Emails about them are blog.domain.notification_emails' job.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import case, delete, exists, func, insert, literal, select, true, update
+from sqlalchemy.orm import aliased
+
+from ..extensions import db
+from ..models import Article, Follow, Notification, NotificationPref, User, utcnow
+
+# kind: (in the site, by email) when the member has not chosen.
+DEFAULTS = {
+    "comment": (True, True),
+    "reply": (True, True),
+    "mention": (True, True),
+    "follow": (True, False),
+    "like": (True, False),
+    "article": (False, False),
+}
+LABELS = {
+    "comment": "Comments on my articles",
+    "reply": "Replies to my comments",
+    "mention": "Mentions of @me",
+    "follow": "New followers",
+    "like": "Likes on my articles",
+    "article": "New articles by members I follow",
+}
+# A text names at most this many members: a comment of a hundred @names notifies ten.
+MAX_MENTIONS = 10
+MENTION = re.compile(r"(?<![\w@/.])@([A-Za-z0-9_-]{3,30})\b")
+PER_PAGE = 30
+BELL_CAP = 99
+
+
+# --- the members' choices ----------------------------------------------------------------
+
+
+def _wanted_in_site(recipient_id, kind):
+    """SQL: `recipient_id` wants `kind` in the site (their row, else the default)."""
+    pref = aliased(NotificationPref)
+    chosen = exists().where(pref.user_id == recipient_id, pref.kind == kind)
+    if DEFAULTS[kind][0]:
+        return ~chosen.where(~pref.in_site)  # on unless turned off
+    return chosen.where(pref.in_site)  # off unless turned on
+
+
+def preferences(user):
+    """{kind: (in_site, by_email)} for `user`: their choices over the defaults (one query)."""
+    chosen = dict(DEFAULTS)
+    for pref in db.session.scalars(select(NotificationPref).where(
+            NotificationPref.user_id == user.id)):
+        if pref.kind in chosen:
+            chosen[pref.kind] = (pref.in_site, pref.by_email)
+    return chosen
+
+
+def save_preferences(user, choices):
+    """Store {kind: (in_site, by_email)} for `user` (commits); unknown kinds are ignored."""
+    rows = {p.kind: p for p in db.session.scalars(
+        select(NotificationPref).where(NotificationPref.user_id == user.id))}
+    for kind, (in_site, by_email) in choices.items():
+        if kind not in DEFAULTS:
+            continue
+        pref = rows.get(kind) or NotificationPref(user_id=user.id, kind=kind)
+        pref.in_site, pref.by_email = bool(in_site), bool(by_email)
+        db.session.add(pref)
+    db.session.commit()
+
+
+# --- writing (none of these commits: the action's transaction does) ---------------------
+
+
+def _insert(rows):
+    """INSERT INTO notifications ... SELECT `rows` (recipient, kind, actor, article, comment)."""
+    columns = ["recipient_id", "kind", "actor_id", "article_id", "comment_id", "created_at"]
+    db.session.execute(insert(Notification).from_select(columns, rows))
+
+
+def liked(actor, article_id):
+    """`actor` liked the article: tell its author."""
+    _insert(
+        select(Article.author_id, literal("like"), literal(actor.id), Article.id,
+               literal(None), literal(utcnow()))
+        .where(Article.id == article_id, Article.author_id != actor.id,
+               _wanted_in_site(Article.author_id, "like"))
+    )
+
+
+def unliked(actor, article_id):
+    """The like was taken back: so is its notification, unless already read."""
+    _forget(actor, "like", Notification.article_id == article_id)
+
+
+def followed(actor, member_id):
+    """`actor` follows the member: tell them."""
+    _insert(
+        select(User.id, literal("follow"), literal(actor.id), literal(None), literal(None),
+               literal(utcnow()))
+        .where(User.id == member_id, User.id != actor.id, _wanted_in_site(User.id, "follow"))
+    )
+
+
+def unfollowed(actor, member_id):
+    _forget(actor, "follow", Notification.recipient_id == member_id)
+
+
+def _forget(actor, kind, which):
+    db.session.execute(
+        delete(Notification)
+        .where(Notification.actor_id == actor.id, Notification.kind == kind, which,
+               Notification.read_at.is_(None))
+        .execution_options(synchronize_session=False)
+    )
+
+
+def commented(actor, comment_id, article, replied_to_author_id, body):
+    """A new comment: the article's author hears of a comment, the comment answered of a
+    reply (one notification each, a reply wins), the members it names of a mention."""
+    kind = case((User.id == replied_to_author_id, "reply"), else_="comment")
+    _insert(
+        select(User.id, kind, literal(actor.id), literal(article.id), literal(comment_id),
+               literal(utcnow()))
+        .where(User.id.in_({article.author_id, replied_to_author_id} - {None}),
+               User.id != actor.id,
+               case((User.id == replied_to_author_id, _wanted_in_site(User.id, "reply")),
+                    else_=_wanted_in_site(User.id, "comment")))
+    )
+    told = {article.author_id, replied_to_author_id}
+    _mentioned(actor.id, body, article.id, comment_id, told)
+
+
+def published(article):
+    """An article went out for the first time: members it names, and followers who asked."""
+    author_id = article.author_id
+    _mentioned(author_id, article.body, article.id, None, set())
+    _insert(
+        select(Follow.follower_id, literal("article"), literal(author_id), literal(article.id),
+               literal(None), literal(utcnow()))
+        .where(Follow.followed_id == author_id,
+               _wanted_in_site(Follow.follower_id, "article"))
+    )
+
+
+def mentioned_names(text):
+    """The first MAX_MENTIONS distinct @usernames in `text`, lowercased."""
+    names = []
+    for name in MENTION.findall(text or ""):
+        name = name.lower()
+        if name not in names:
+            names.append(name)
+            if len(names) == MAX_MENTIONS:
+                break
+    return names
+
+
+def _mentioned(actor_id, text, article_id, comment_id, already_told):
+    names = mentioned_names(text)
+    if not names:
+        return  # no statement at all for the usual text
+    _insert(
+        select(User.id, literal("mention"), literal(actor_id), literal(article_id),
+               literal(comment_id), literal(utcnow()))
+        .where(func.lower(User.username).in_(names), User.id != actor_id,
+               User.id.not_in(already_told - {None}) if already_told - {None} else true(),
+               User.banned_at.is_(None), _wanted_in_site(User.id, "mention"))
+    )
+
+
+def comment_removed(comment_id):
+    """A comment became a "[deleted]" placeholder: its notifications go (deleted rows cascade)."""
+    db.session.execute(
+        delete(Notification).where(Notification.comment_id == comment_id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def _shown_to(user):
+    """The notifications `user` sees: theirs, from members who are not banned."""
+    return (
+        select(Notification)
+        .join(User, User.id == Notification.actor_id)
+        .where(Notification.recipient_id == user.id, User.banned_at.is_(None))
+    )
+
+
+def unread_count(user):
+    """The bell's number: one statement, on the unread index, at most BELL_CAP + 1."""
+    unread = (_shown_to(user).where(Notification.read_at.is_(None))
+              .with_only_columns(Notification.id).limit(BELL_CAP + 1).subquery())
+    return db.session.scalar(select(func.count()).select_from(unread))
+
+
+@dataclass
+class Item:
+    """One line of the page: one notification, or likes (follows) grouped."""
+
+    kind: str
+    actors: list = field(default_factory=list)
+    created_at: datetime | None = None
+    unread: bool = False
+    article_title: str | None = None
+    article_slug: str | None = None
+    comment_id: int | None = None
+
+    @property
+    def who(self):
+        """"ada", "ada and bob", "ada and 4 others"."""
+        first, others = self.actors[0], len(self.actors) - 1
+        if others == 0:
+            return f"@{first}"
+        if others == 1:
+            return f"@{first} and @{self.actors[1]}"
+        return f"@{first} and {others} others"
+
+
+@dataclass
+class Page:
+    items: list
+    number: int
+    has_prev: bool
+    has_next: bool
+
+
+def page_of(user, number=None):
+    """A page of `user`'s notifications, newest first, noisy kinds grouped (one statement).
+
+    Likes of one article and new followers, read or unread alike, become one
+    line on a page: "ada and 4 others liked …".
+    """
+    number = max(1, number or 1)
+    rows = db.session.execute(
+        select(Notification.kind, Notification.created_at, Notification.read_at,
+               Notification.comment_id, Notification.article_id,
+               User.username, Article.title, Article.slug)
+        .join(User, User.id == Notification.actor_id)
+        .outerjoin(Article, Article.id == Notification.article_id)
+        .where(Notification.recipient_id == user.id, User.banned_at.is_(None))
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(PER_PAGE + 1).offset((number - 1) * PER_PAGE)
+    ).all()
+    items, groups = [], {}
+    for row in rows[:PER_PAGE]:
+        unread = row.read_at is None
+        key = (row.kind, row.article_id, unread) if row.kind in ("like", "follow") else None
+        item = groups.get(key) if key else None
+        if item is None:
+            item = Item(row.kind, [], row.created_at, unread, row.title, row.slug,
+                        row.comment_id)
+            items.append(item)
+            if key:
+                groups[key] = item
+        if row.username not in item.actors:
+            item.actors.append(row.username)
+    return Page(items, number, number > 1, len(rows) > PER_PAGE)
+
+
+def mark_all_read(user):
+    """Every unread notification of `user` is read now (commits); how many were."""
+    marked = db.session.execute(
+        update(Notification)
+        .where(Notification.recipient_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return marked
+

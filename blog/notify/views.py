@@ -1,0 +1,45 @@
+"""/notifications: the list behind the bell, "Mark all read", the choices, and unsubscribing."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from ..domain import notifications
+from ..web.pagination import requested_page
+from ..web.write_limits import limit_writes, redirected
+from .forms import choices_form, chosen
+
+bp = Blueprint("notify", __name__, url_prefix="/notifications")
+
+
+def personal(body, status=200):
+    """A page for one member: no cache keeps it."""
+    return body, status, {"Cache-Control": "private, no-store"}
+
+
+@bp.route("")
+@login_required
+def index():
+    page = notifications.page_of(current_user, requested_page())
+    return personal(render_template("notify/index.html", page=page))
+
+
+@bp.route("/read", methods=["POST"])
+@login_required
+def mark_all_read():
+    notifications.mark_all_read(current_user)
+    flash("All your notifications are marked read.", "success")
+    return redirect(url_for("notify.index"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+@limit_writes("edit", counted=redirected)
+def settings():
+    form = choices_form(notifications.preferences(current_user))
+    if form.validate_on_submit():
+        notifications.save_preferences(current_user, chosen(form))
+        flash("Your notification choices are saved.", "success")
+        return redirect(url_for("notify.settings"))
+    status = 422 if form.is_submitted() else 200
+    return personal(render_template("notify/settings.html", form=form,
+                                    kinds=notifications.DEFAULTS), status)
