@@ -12,7 +12,7 @@ bp = Blueprint("notify", __name__, url_prefix="/notifications")
 
 
 def personal(body, status=200):
-    """A page for one member: no cache keeps it."""
+    """A page for one member: no cache keeps it (blog.web.security makes it no-store too)."""
     return body, status, {"Cache-Control": "private, no-store"}
 
 
