@@ -226,6 +226,16 @@ class Item:
             return f"@{first} and @{self.actors[1]}"
         return f"@{first} and {others} others"
 
+    @property
+    def what(self):
+        """What they did, after who did it: "liked “Title”"."""
+        title = f"“{self.article_title}”"
+        return {
+            "like": f"liked {title}", "comment": f"commented on {title}",
+            "reply": f"replied to your comment on {title}", "mention": f"mentioned you in {title}",
+            "article": f"published {title}", "follow": "followed you",
+        }[self.kind]
+
 
 @dataclass
 class Page:
@@ -243,17 +253,18 @@ def page_of(user, number=None):
     """
     number = max(1, number or 1)
     rows = db.session.execute(
-        select(Notification.kind, Notification.created_at, Notification.read_at,
-               Notification.comment_id, Notification.article_id,
-               User.username, Article.title, Article.slug)
-        .join(User, User.id == Notification.actor_id)
-        .outerjoin(Article, Article.id == Notification.article_id)
-        .where(Notification.recipient_id == user.id, User.banned_at.is_(None))
+        details().where(Notification.recipient_id == user.id, User.banned_at.is_(None))
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(PER_PAGE + 1).offset((number - 1) * PER_PAGE)
     ).all()
+    return Page(grouped(rows[:PER_PAGE]), number, number > 1, len(rows) > PER_PAGE)
+
+
+def grouped(rows):
+    """Items from rows (kind, created_at, read_at, comment_id, article_id, username, title,
+    slug), newest first: likes of one article and follows each made one line."""
     items, groups = [], {}
-    for row in rows[:PER_PAGE]:
+    for row in rows:
         unread = row.read_at is None
         key = (row.kind, row.article_id, unread) if row.kind in ("like", "follow") else None
         item = groups.get(key) if key else None
@@ -265,7 +276,16 @@ def page_of(user, number=None):
                 groups[key] = item
         if row.username not in item.actors:
             item.actors.append(row.username)
-    return Page(items, number, number > 1, len(rows) > PER_PAGE)
+    return items
+
+
+def details():
+    """The columns grouped() reads, joined from a notification."""
+    return (select(Notification.kind, Notification.created_at, Notification.read_at,
+                   Notification.comment_id, Notification.article_id,
+                   User.username, Article.title, Article.slug)
+            .join(User, User.id == Notification.actor_id)
+            .outerjoin(Article, Article.id == Notification.article_id))
 
 
 def mark_all_read(user):
