@@ -94,8 +94,9 @@ def test_comment_pages_take_the_same_statements_as_the_first(
         with count_queries() as queries:
             assert client.get(url).status_code == 200
         counts.append(len(queries))
-    # One of them is the menu's count of the member's drafts (blog.domain.dashboard).
-    assert counts == [7, 7, 7]
+    # Two of them are the menu's count of the member's drafts (blog.domain.dashboard)
+    # and the bell's unread count (blog.domain.notifications).
+    assert counts == [8, 8, 8]
 
 
 def test_article_page_takes_the_same_statements_for_1_or_20_comments(
@@ -115,6 +116,6 @@ def test_article_page_takes_the_same_statements_for_1_or_20_comments(
         counts.append(len(queries))
     # login session, article with author, tags, the reader's like/bookmark marks,
     # whether the reader follows the author, and all comments with their
-    # authors (blog.domain.comments.thread_for), and the menu's count of the
-    # member's drafts (blog.domain.dashboard.drafts_count).
-    assert counts == [7, 7]
+    # authors (blog.domain.comments.thread_for), the menu's count of the
+    # member's drafts (blog.domain.dashboard.drafts_count) and the bell's unread count.
+    assert counts == [8, 8]
