@@ -218,7 +218,7 @@ class Item:
 
     @property
     def who(self):
-        """"ada", "ada and bob", "ada and 4 others"."""
+        """Who did it: '@ada', '@ada and @bob', '@ada and 4 others'."""
         first, others = self.actors[0], len(self.actors) - 1
         if others == 0:
             return f"@{first}"
@@ -248,8 +248,8 @@ class Page:
 def page_of(user, number=None):
     """A page of `user`'s notifications, newest first, noisy kinds grouped (one statement).
 
-    Likes of one article and new followers, read or unread alike, become one
-    line on a page: "ada and 4 others liked …".
+    Likes of one article, and new followers, become one line on a page (the
+    unread ones apart from the read ones): "@ada and 4 others liked …".
     """
     number = max(1, number or 1)
     rows = db.session.execute(
