@@ -144,3 +144,24 @@ def test_the_choices_page_turns_email_on(make_client, make_member, alice, story,
     comments.add_comment(make_member("cy"), story, "No email for this one now.")
     [message] = send()
     assert message["Subject"] == "@bob followed you"
+
+
+def test_send_mail_queues_what_is_due_and_sends_it(app, make_member, alice, story, mailbox):
+    comments.add_comment(make_member("bob"), story, "From the command line.")
+    result = app.test_cli_runner().invoke(args=["send-mail"])
+    assert result.exit_code == 0, result.output
+    assert "Sent 1, failed 0 (through SMTP)." in result.output
+    assert [m["Subject"] for m in mailbox.messages] == ["@bob commented on “Tea and tests”"]
+
+
+def test_the_mail_worker_sends_them_by_itself(app, make_member, alice, story, mailbox):
+    from blog.mailer import start_worker
+
+    app.config["MAIL_POLL_SECONDS"] = 0.2
+    worker = start_worker(app)
+    try:
+        comments.add_comment(make_member("bob"), story, "No one ran a command.")
+        [message] = mailbox.wait_for(1)
+    finally:
+        worker.stop()
+    assert message["Subject"] == "@bob commented on “Tea and tests”"
