@@ -22,7 +22,7 @@ from ..models import Article, Comment, utcnow
 from . import notifications, permissions
 from .errors import FieldError
 from .markdown import render_markdown
-from .races import hold_member_or_gone, lock_article, lock_article_or_gone, unless_gone
+from .races import lock_article, lock_article_or_gone, unless_gone
 from .rows import commit_keeping_loaded
 
 MAX_BODY = 10_000
@@ -84,11 +84,9 @@ def _lock_thread(root_id, article_id):
 
 
 def _thread_root_for_reply(article, parent_id):
-    """(The top-level comment a reply to parent_id belongs under, locked; the author of the
-    comment answered, None for a placeholder); raises CommentError."""
+    """The top-level comment a reply to parent_id belongs under, locked; raises CommentError."""
     parent = db.session.execute(
-        select(Comment.id, Comment.parent_id, Comment.article_id, Comment.author_id)
-        .where(Comment.id == parent_id)
+        select(Comment.id, Comment.parent_id, Comment.article_id).where(Comment.id == parent_id)
     ).one_or_none()
     if parent is not None and parent.article_id != article.id:
         raise CommentError("parent_id", "You can only reply to comments on this article.")
@@ -99,7 +97,7 @@ def _thread_root_for_reply(article, parent_id):
     root_id = parent.parent_id or parent.id
     if not _lock_thread(root_id, article.id):
         raise gone
-    return root_id, parent.author_id
+    return root_id
 
 
 def _move_count(article_id, change):
@@ -127,10 +125,10 @@ def add_comment(author, article, body, parent_id=None):
     require_may_comment(author, article)
     body = clean_body(body)
     # The member, the article, the thread: the order in which deleting them locks them.
-    hold_member_or_gone(author.id)
+    # The writer's row and those of the members told (notifications.hold) come first.
+    told = notifications.hold(author.id, article.author_id, parent_id, body)
     lock_article_or_gone(article.id)
-    root_id, answered_id = (None, None) if parent_id is None else _thread_root_for_reply(
-        article, parent_id)
+    root_id = None if parent_id is None else _thread_root_for_reply(article, parent_id)
     now = utcnow()
     comment = Comment(
         article_id=article.id,
@@ -145,7 +143,7 @@ def add_comment(author, article, body, parent_id=None):
     with unless_gone():  # the article may have been deleted meanwhile
         db.session.add(comment)
         set_committed_value(article, "comments_count", _move_count(article.id, 1))
-        notifications.commented(author, comment.id, article, answered_id, body)
+        notifications.commented(author, comment.id, article.id, told)
         commit_keeping_loaded()
     return comment
 

@@ -63,7 +63,8 @@ def _move_likes_count(article, change):
 def like(user, article):
     """`user` likes `article` (commits). Returns the new LikeState."""
     _require_reactable(user, article)
-    hold_member_or_gone(user.id)  # before the article: see blog.domain.races
+    # Before the article, the liker's row and the author's: see notifications.hold.
+    notifications.hold(user.id, article.author_id)
     lock_article_or_gone(article.id)
     with unless_gone():
         inserted = insert_ignoring_duplicates(
