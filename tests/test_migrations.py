@@ -67,9 +67,11 @@ def rows_of(connection):
 
 
 def indexes_of(connection):
-    """{index name: (table, definition)}: the SQL the database keeps for each index."""
+    """{index name: (table, definition)}: the SQL the database keeps for each index
+    (and, on SQLite, each trigger: the search index's, which batch mode must not lose)."""
     if connection.dialect.name == "sqlite":
-        query = "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index'"
+        query = ("SELECT name, tbl_name, sql FROM sqlite_master "
+                 "WHERE type IN ('index', 'trigger')")
     else:
         query = ("SELECT indexname, tablename, indexdef FROM pg_indexes "
                  "WHERE schemaname = current_schema()")

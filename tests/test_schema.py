@@ -11,6 +11,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy.exc import SAWarning
 
 from blog.extensions import db
+from blog.models.search import include_object
 
 
 def schema_differences():
@@ -20,7 +21,8 @@ def schema_differences():
         # guard checks those exist (blog/migrations/safety.py).
         warnings.filterwarnings("ignore", "Skipped unsupported reflection", SAWarning)
         warnings.filterwarnings("ignore", "autogenerate skipping metadata-specified", UserWarning)
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True,
+                                                               "include_object": include_object})
         return compare_metadata(context, db.metadata)
 
 

@@ -7,6 +7,7 @@ from alembic import context
 from flask import current_app
 
 from blog.migrations.safety import guarded
+from blog.models.search import include_object
 
 config = context.config
 # Keep the app's loggers alive when migrations run inside the app (tests, init-db).
@@ -43,6 +44,7 @@ def run_migrations_online():
 
     configure_args = dict(current_app.extensions["migrate"].configure_args)
     configure_args.setdefault("process_revision_directives", skip_empty_revisions)
+    configure_args.setdefault("include_object", include_object)
     # True on SQLite too: guarded() wraps the run in one transaction of its own.
     configure_args.setdefault("transactional_ddl", True)
     with database.engine.connect() as connection, guarded(connection, database.metadata) as guard:

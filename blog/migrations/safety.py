@@ -6,11 +6,12 @@ that goes wrong twice unless someone steps in:
 
 - blog.database turns foreign keys on for every connection, so dropping the
   old table fires ON DELETE CASCADE and empties every table that points at it;
-- expression indexes such as lower(email) are not reflected, so the copy lacks them.
+- expression indexes such as lower(email) are not reflected, so the copy lacks them;
+- triggers (the search index's, migration 0013) go with the dropped table.
 
 So on SQLite the whole run is one explicit transaction with foreign keys off;
-after each revision, an expression index that vanished without a DROP INDEX is
-created again from the SQL SQLite kept for it; at the end PRAGMA
+after each revision, an expression index or a trigger that vanished without a
+DROP INDEX or DROP TRIGGER is created again from the SQL SQLite kept for it; at the end PRAGMA
 foreign_key_check must find nothing, or the run is rolled back. On both
 databases an upgrade that ends at head must leave every index the models declare.
 """
@@ -26,7 +27,8 @@ from sqlalchemy.exc import DBAPIError, SAWarning
 
 logger = logging.getLogger("alembic.env")
 
-DROP_INDEX = re.compile(r'^\s*DROP\s+INDEX\s+(?:IF\s+EXISTS\s+)?(?:"?\w+"?\.)?"?(\w+)"?', re.I)
+DROP_INDEX = re.compile(
+    r'^\s*DROP\s+(?:INDEX|TRIGGER)\s+(?:IF\s+EXISTS\s+)?(?:"?\w+"?\.)?"?(\w+)"?', re.I)
 # Batch mode reflects the table; SQLAlchemy says it skips these, and we put them back.
 SKIPPED_INDEX = "Skipped unsupported reflection of expression-based index"
 # Index columns that are expressions have cid -2 in index_xinfo.
@@ -35,11 +37,18 @@ EXPRESSION_INDEXES = """
     FROM sqlite_master AS m, pragma_index_xinfo(m.name) AS x
     WHERE m.type = 'index' AND x.cid = -2
 """
+TRIGGERS = "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'"
 SHOWN_VIOLATIONS = 5
 
 
 class MigrationSafetyError(CommandError):
     """A migration would have lost rows or indexes; nothing of the run was kept."""
+
+
+def _trigger_names(connection):
+    return set(connection.exec_driver_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+    ).scalars())
 
 
 def _index_names(connection):
@@ -64,11 +73,12 @@ class Guard:
         self.metadata = metadata
         self.sqlite = connection.dialect.name == "sqlite"
         self.upgraded = False
-        self.dropped = set()  # indexes a migration dropped on purpose, this revision
+        self.dropped = set()  # indexes and triggers a migration dropped on purpose
         self.expression_indexes = {}  # name: (table, sql), as the revision found them
+        self.triggers = {}  # name: (table, sql), as the revision found them
 
     def note_drop_index(self, conn, cursor, statement, parameters, context, executemany):
-        """Listener: remember DROP INDEX statements, so we never undo them."""
+        """Listener: remember DROP INDEX and DROP TRIGGER statements, never to undo them."""
         match = DROP_INDEX.match(statement)
         if match:
             self.dropped.add(match.group(1))
@@ -77,6 +87,8 @@ class Guard:
         if self.sqlite:
             rows = self.connection.exec_driver_sql(EXPRESSION_INDEXES)
             self.expression_indexes = {name: (table, sql) for name, table, sql in rows}
+            rows = self.connection.exec_driver_sql(TRIGGERS)
+            self.triggers = {name: (table, sql) for name, table, sql in rows}
         self.dropped.clear()
 
     def after_revision(self, ctx, step, heads, run_args):
@@ -86,6 +98,7 @@ class Guard:
         self.upgraded = self.upgraded or step.is_upgrade
         if self.sqlite:
             self._restore_expression_indexes(step)
+            self._restore_triggers(step)
         self.take_stock()
 
     def _restore_expression_indexes(self, step):
@@ -104,6 +117,14 @@ class Guard:
                 ) from error
             logger.info("Kept the expression index %s on %s (batch mode had dropped it)",
                         name, table)
+
+    def _restore_triggers(self, step):
+        tables, present = _table_names(self.connection), _trigger_names(self.connection)
+        for name, (table, sql) in self.triggers.items():
+            if name in present or name in self.dropped or table not in tables:
+                continue
+            self.connection.exec_driver_sql(sql)
+            logger.info("Kept the trigger %s on %s (batch mode had dropped it)", name, table)
 
     def finish(self, current_heads, script_heads):
         """Checks at the end of the run, still inside its transaction."""

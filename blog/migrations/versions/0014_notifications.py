@@ -7,7 +7,7 @@
 - outbox_emails.headers: extra headers as JSON (List-Unsubscribe), "" for none.
 
 Revision ID: 0014_notifications
-Revises: 0012_bounded_costs (0013 is written in parallel: re-point at merge)
+Revises: 0013_search
 Create Date: 2026-12-01
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014_notifications"
-down_revision = "0012_bounded_costs"
+down_revision = "0013_search"
 branch_labels = None
 depends_on = None
 
