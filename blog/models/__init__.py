@@ -8,11 +8,13 @@ from .moderation import REPORT_REASONS, ModerationAction, Report
 from .notifications import NOTIFICATION_KINDS, Notification, NotificationPref
 from .outbox import OutboxEmail
 from .reactions import Bookmark, Follow, Like, TagFollow
+from .search import articles_fts, search_vector
 from .site import Invite, SiteSetting
 
 __all__ = [
     "Article", "ArticleSlug", "Bookmark", "Comment", "Follow", "Invite", "Like", "LoginSession",
     "ModerationAction", "NOTIFICATION_KINDS", "Notification", "NotificationPref",
     "REPORT_REASONS", "Report",
-    "OutboxEmail", "SiteSetting", "Tag", "TagFollow", "User", "article_tags", "utcnow",
+    "OutboxEmail", "SiteSetting", "Tag", "TagFollow", "User", "article_tags", "articles_fts",
+    "search_vector", "utcnow",
 ]

@@ -1,0 +1,228 @@
+"""Search: published articles by their words, members and tags by the start of a name.
+
+Articles are found by the database's own full-text index (migration 0013_search):
+FTS5 on SQLite, a tsvector with a GIN index on PostgreSQL. Both index the same
+words and get the same query (blog.domain.search_query), so they find the same
+articles. A match in the title weighs more than one in the description, which
+weighs more than one in the body; newer articles get a small nudge up.
+
+The cost is fixed: the index gives the newest CANDIDATES matches (newest by id,
+which the index walks in order) and only those are ranked. A page of results is
+then read like any list of cards (blog.domain.listing), plus one statement for the
+snippets' text.
+"""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, bindparam, extract, func, literal_column, or_, select, text
+
+from ..extensions import db
+from ..models import Article, Tag, User, article_tags, articles_fts, search_vector, utcnow
+from . import listing
+from .search_query import clean, fts5, parse, tsquery
+from .snippets import highlight, snippet
+
+CANDIDATES = 1000
+# bm25 weights of title, description and body (ts_rank's are in RANK_WEIGHTS).
+FTS_WEIGHTS = (10.0, 4.0, 1.0)
+# ts_rank's weights of D (unused), C (body), B (description) and A (title).
+RANK_WEIGHTS = "{0, 0.1, 0.4, 1.0}"
+# A new article's score is up to 1 + RECENCY_NUDGE times its relevance; the nudge
+# halves after RECENCY_DAYS days.
+RECENCY_NUDGE = 0.5
+RECENCY_DAYS = 30
+SNIPPET_SOURCE = 5000  # the snippet is looked for in the body's first characters
+UNINDEX = text("UPDATE articles SET search_vector = NULL WHERE id BETWEEN :first AND :last")
+PUBLISHED = literal_column("'published'")  # a literal: PostgreSQL's partial index needs it
+
+
+@dataclass
+class Hit:
+    """One article found, with its title and snippet highlighted (Markup)."""
+
+    article: object
+    title: object
+    snippet: object
+
+
+@dataclass
+class ArticleResults:
+    """A page of articles found; `page` is a listing.Page whose items are Hits."""
+
+    query: object
+    page: listing.Page
+    tag: str | None = None
+    hits: list = field(default_factory=list)
+
+
+def _visible(statement):
+    """Published, not hidden by a moderator, by a member who is not banned."""
+    return statement.join(User, User.id == Article.author_id).where(
+        Article.status == PUBLISHED, Article.hidden_at.is_(None), User.banned_at.is_(None),
+    )
+
+
+def _filtered(statement, tag, author):
+    if author:
+        statement = statement.where(Article.author_id == listing._user_id_named(author))
+    if tag:
+        statement = statement.where(Article.id.in_(
+            select(article_tags.c.article_id)
+            .where(article_tags.c.tag_id == listing._tag_id_named(tag))
+        ))
+    return statement
+
+
+def _age_in_days():
+    now = bindparam("now", utcnow(), type_=db.DateTime)
+    if db.engine.dialect.name == "postgresql":
+        return extract("epoch", now - Article.published_at) / 86400
+    return func.julianday(now) - func.julianday(Article.published_at)
+
+
+def _nudged(relevance):
+    return relevance * (1 + RECENCY_NUDGE / (1 + _age_in_days() / RECENCY_DAYS))
+
+
+def _candidates(query, tag, author):
+    """(id, score) of the newest CANDIDATES visible articles matching `query`."""
+    if db.engine.dialect.name == "postgresql":
+        matched = func.to_tsquery(literal_column("'simple'::regconfig"),
+                                  bindparam("words", tsquery(query)))
+        relevance = func.ts_rank(literal_column(f"'{RANK_WEIGHTS}'::float4[]"),
+                                 search_vector, matched, 1)
+        statement = select(Article.id, _nudged(relevance).label("score")).where(
+            search_vector.op("@@")(matched))
+    else:
+        relevance = -func.bm25(literal_column("articles_fts"), *FTS_WEIGHTS)
+        statement = (
+            select(Article.id, _nudged(relevance).label("score"))
+            .select_from(articles_fts)
+            .join(Article, Article.id == articles_fts.c.rowid)
+            .where(literal_column("articles_fts").op("MATCH")(bindparam("words", fts5(query))))
+        )
+    statement = _filtered(_visible(statement), tag, author)
+    return statement.order_by(Article.id.desc()).limit(CANDIDATES).subquery()
+
+
+def article_statement(query, tag=None, author=None):
+    """The ordered select of articles for a parsed `query`, or None if it asks for nothing.
+
+    Without words, a tag or an author alone lists their articles, newest first.
+    """
+    tag = tag or (query.tags[0] if query.tags else None)
+    if query.searches_text:
+        found = _candidates(query, tag, author)
+        return (select(Article).join(found, found.c.id == Article.id)
+                .order_by(found.c.score.desc(), Article.id.desc()))
+    if tag or author:
+        return _visible(_filtered(select(Article), tag, author)).order_by(
+            Article.published_at.desc(), Article.id.desc())
+    return None
+
+
+def articles(text, number=1, tag=None, author=None):
+    """The page `number` of articles for what was typed: ArticleResults with Hits.
+
+    Results show no like or bookmark buttons, so the reader's own are not read.
+    """
+    query = parse(text)
+    tag = tag or (query.tags[0] if query.tags else None)
+    statement = article_statement(query, tag, author)
+    if statement is None:
+        return ArticleResults(query, listing.Page([], 1, False), tag)
+    page = listing.article_page(statement, None, number)
+    bodies = _snippet_sources([article.id for article in page.items])
+    hits = [Hit(a, highlight(a.title, query), snippet(bodies.get(a.id, ""), a.description, query))
+            for a in page.items]
+    return ArticleResults(query, page, tag, hits)
+
+
+def _snippet_sources(ids):
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        select(Article.id, func.substr(Article.body, 1, SNIPPET_SOURCE)).where(Article.id.in_(ids))
+    ).all())
+
+
+# --- members and tags ---------------------------------------------------------------------
+
+
+def _prefix(text, marks):
+    return clean(text).strip().lstrip(marks).strip().lower()[:80]
+
+
+def _starts_with(expression, prefix):
+    """`expression` starts with `prefix`: a range its index answers, checked by LIKE."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return and_(expression >= prefix, expression < prefix + "\U0010ffff",
+                expression.like(escaped + "%", escape="\\"))
+
+
+def members(text, number=1):
+    """Members (not banned) whose username or display name starts with `text`.
+
+    Alphabetical by username; a listing.Page of Users.
+    """
+    prefix = _prefix(text, "@")
+    if not prefix:
+        return listing.Page([], 1, False)
+    statement = (
+        select(User)
+        .where(or_(_starts_with(func.lower(User.username), prefix),
+                   _starts_with(func.lower(User.display_name), prefix)),
+               User.banned_at.is_(None))
+        .order_by(func.lower(User.username), User.id)
+    )
+    return listing.paginate(statement, listing.page_number(number))
+
+
+def tags(text, number=1):
+    """Tags whose name starts with `text`, alphabetical; a listing.Page of Tags."""
+    prefix = _prefix(text, "#")
+    if not prefix:
+        return listing.Page([], 1, False)
+    statement = select(Tag).where(_starts_with(Tag.name, prefix)).order_by(Tag.name)
+    return listing.paginate(statement, listing.page_number(number))
+
+
+# --- rebuilding the index ---------------------------------------------------------------
+
+
+def reindex_size():
+    """How many articles reindex() goes through."""
+    if db.engine.dialect.name == "postgresql":
+        return db.session.scalar(select(func.count()).select_from(Article))
+    return db.session.scalar(select(func.count()).where(Article.status == "published"))
+
+
+def reindex(batch=500):
+    """Build the search index again from the articles; yields how many each step did.
+
+    One transaction, committed at the end: searches meanwhile see the old index.
+    SQLite's index holds published articles only; PostgreSQL's trigger computes a
+    vector for any article whose vector is NULL.
+    """
+    postgresql = db.engine.dialect.name == "postgresql"
+    if not postgresql:  # FTS5's own command: empty the index
+        db.session.execute(articles_fts.insert().values({"articles_fts": "delete-all"}))
+    after = 0
+    while True:
+        ids = select(Article.id).where(Article.id > after).order_by(Article.id).limit(batch)
+        if not postgresql:
+            ids = ids.where(Article.status == "published")
+        ids = list(db.session.scalars(ids))
+        if not ids:
+            break
+        if postgresql:
+            db.session.execute(UNINDEX, {"first": ids[0], "last": ids[-1]})
+        else:
+            db.session.execute(articles_fts.insert().from_select(
+                ["rowid", "title", "description", "body"],
+                select(Article.id, Article.title, Article.description, Article.body)
+                .where(Article.id.in_(ids))))
+        after = ids[-1]
+        yield len(ids)
+    db.session.commit()
+

@@ -1,0 +1,113 @@
+"""What a member types into the search box, read into a query that cannot fail.
+
+Words are runs of letters and digits, lowercased, as both search engines index
+them (migration 0013_search): punctuation, operators and quotes of the engines'
+own syntax never reach them. What we understand:
+
+- words: every one must appear; each also matches longer words (`pyth` finds python);
+- "a quoted phrase": those words, next to each other, exactly;
+- -word or -"a phrase": articles with it are left out;
+- #tag: only articles with that tag.
+
+Anything else (stray quotes, AND/OR/NEAR, brackets, emoji) is read as words or
+dropped. Each engine gets its query written by us: FTS5 MATCH text for SQLite,
+to_tsquery text for PostgreSQL, with every word quoted.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .articles import TAG_PATTERN
+
+# A query longer than a long sentence is cut: more words only cost more.
+MAX_INPUT = 300
+MAX_CLAUSES = 8
+MAX_WORDS = 8
+MAX_WORD = 60
+WORD = re.compile(r"[^\W_]+")
+TOKEN = re.compile(r'(-?)(?:"([^"]*)"?|#([^\s"]+)|([^\s"]+))')
+
+
+@dataclass(frozen=True)
+class Clause:
+    """Words that must appear together; a lone bare word also matches as a prefix."""
+
+    words: tuple
+    prefix: bool
+
+    def matches(self, word):
+        """Whether the indexed `word` (lowercase) is one this clause looks for."""
+        return any(word == w or (self.prefix and word.startswith(w)) for w in self.words)
+
+
+@dataclass(frozen=True)
+class Query:
+    required: tuple = ()
+    excluded: tuple = ()
+    tags: tuple = ()
+
+    @property
+    def searches_text(self):
+        return bool(self.required)
+
+    def matches(self, word):
+        return any(clause.matches(word) for clause in self.required)
+
+
+def words_of(text):
+    """The indexed words of `text`, lowercased, as the engines split them."""
+    return [w for w in WORD.findall(text.lower()) if len(w) <= MAX_WORD]
+
+
+def clean(text):
+    """`text` cut to MAX_INPUT, composed (NFC), control characters turned into spaces."""
+    text = unicodedata.normalize("NFC", str(text or "")[:MAX_INPUT * 2])[:MAX_INPUT]
+    return "".join(c if c.isprintable() else " " for c in text)
+
+
+def parse(text):
+    """The Query that `text` (anything a browser sends) asks for. Never raises."""
+    text = clean(text)
+    required, excluded, tags = [], [], []
+    for negated, phrase, tag, word in TOKEN.findall(text):
+        if tag and not negated and TAG_PATTERN.fullmatch(tag.lower()):
+            tags.append(tag.lower())
+            continue
+        raw = phrase if phrase else (tag or word)
+        words = tuple(words_of(raw)[:MAX_WORDS])
+        if not words:
+            continue
+        clause = Clause(words, prefix=not phrase and len(words) == 1)
+        target = excluded if negated else required
+        if clause not in target and len(required) + len(excluded) < MAX_CLAUSES:
+            target.append(clause)
+    return Query(tuple(required), tuple(excluded), tuple(dict.fromkeys(tags)))
+
+
+# --- each engine's syntax ------------------------------------------------------------
+# Words hold letters and digits only (WORD), so quoting them cannot be escaped from.
+
+
+def _fts5(clause):
+    quoted = '"' + " ".join(clause.words) + '"'
+    return quoted + "*" if clause.prefix else quoted
+
+
+def fts5(query):
+    """The FTS5 MATCH text for `query` (which must search text)."""
+    text = "(" + " AND ".join(_fts5(c) for c in query.required) + ")"
+    return text + "".join(" NOT " + _fts5(c) for c in query.excluded)
+
+
+def _tsquery(clause):
+    if clause.prefix:
+        return f"'{clause.words[0]}':*"
+    return "(" + " <-> ".join(f"'{w}'" for w in clause.words) + ")"
+
+
+def tsquery(query):
+    """The to_tsquery('simple', ...) text for `query` (which must search text)."""
+    parts = [_tsquery(c) for c in query.required]
+    parts += ["!" + _tsquery(c) for c in query.excluded]
+    return " & ".join(parts)

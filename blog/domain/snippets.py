@@ -1,0 +1,69 @@
+"""Highlighted snippets of search results, built here rather than by the database.
+
+Every piece of an article's text is escaped; the only markup is our own <mark>
+around the words the query looked for. Built in Python, a snippet is the same on
+SQLite and PostgreSQL, and no database function decides what reaches the page.
+"""
+
+import re
+
+from markupsafe import Markup, escape
+
+from .search_query import WORD
+
+SNIPPET_CHARS = 220
+LEAD_CHARS = 60  # text kept before the first match, so it reads in context
+# Markdown marks that read as noise in a line of plain text.
+MARKDOWN_NOISE = re.compile(r"[*`~|]+|^\s*(?:[#>]+|[-+])\s+", re.M)
+MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+SPACES = re.compile(r"\s+")
+MARK_OPEN, MARK_CLOSE = Markup("<mark>"), Markup("</mark>")
+
+
+def plain(markdown):
+    """Markdown flattened into one line of text."""
+    text = MARKDOWN_LINK.sub(r"\1", markdown or "")
+    return SPACES.sub(" ", MARKDOWN_NOISE.sub(" ", text)).strip()
+
+
+def highlight(text, query):
+    """`text` escaped, with the words `query` looks for in <mark> (Markup)."""
+    out, at = Markup(""), 0
+    for match in WORD.finditer(text or ""):
+        if query.matches(match.group().lower()):
+            out += escape(text[at:match.start()]) + MARK_OPEN + escape(match.group()) + MARK_CLOSE
+            at = match.end()
+    return out + escape((text or "")[at:])
+
+
+def _first_match(text, query):
+    for match in WORD.finditer(text):
+        if query.matches(match.group().lower()):
+            return match.start()
+    return None
+
+
+def _cut(text, start, length):
+    """`text[start:start+length]`, widened or narrowed to whole words, with ellipses."""
+    if start > 0:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < start + 20 else start
+    end = start + length
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    piece = text[start:end]
+    return ("…" if start > 0 else "") + piece + ("…" if end < len(text) else "")
+
+
+def snippet(body, description, query):
+    """A line of the body around the first word `query` looks for (Markup).
+
+    The description (or the body's start) when the body does not have one.
+    """
+    text = plain(body)
+    at = _first_match(text, query) if query.searches_text else None
+    if at is None:
+        text = description or text
+        return highlight(_cut(text, 0, SNIPPET_CHARS), query)
+    return highlight(_cut(text, max(at - LEAD_CHARS, 0), SNIPPET_CHARS), query)
