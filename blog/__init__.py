@@ -77,6 +77,7 @@ def register_blueprints(app):
     from .mod import bp as mod_bp
     from .notify import bp as notify_bp
     from .profile.views import bp as profile_bp
+    from .search.views import bp as search_bp
     from .settings.data import bp as your_data_bp
     from .settings.views import bp as settings_bp
 
@@ -84,6 +85,7 @@ def register_blueprints(app):
     app.register_blueprint(settings_bp)
     app.register_blueprint(your_data_bp)
     app.register_blueprint(feed_bp)
+    app.register_blueprint(search_bp)
     app.register_blueprint(article_bp)
     app.register_blueprint(comment_bp)
     app.register_blueprint(profile_bp)

@@ -27,7 +27,7 @@ from .security import is_personal, request_may_share
 
 # The query arguments our pages and API read. A request with any other is answered but
 # not kept: made-up arguments (?x=1, ?x=2 ...) must not fill the cache with copies.
-KNOWN_ARGS = frozenset({"tab", "period", "page", "tag", "author", "favorited", "limit",
+KNOWN_ARGS = frozenset({"q", "tab", "period", "page", "tag", "author", "favorited", "limit",
                         "offset", "thread", "replies_from", "comments_from", "sort"})
 
 # Every app's store, by the database it shows: a write through any app of this process

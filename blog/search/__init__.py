@@ -1,0 +1,1 @@
+"""The search page: /search?q= with tabs for articles, members and tags."""

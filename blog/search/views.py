@@ -1,0 +1,34 @@
+"""/search?q=: articles, members or tags, one tab at a time (blog.domain.search)."""
+
+from flask import Blueprint, render_template, request
+
+from ..domain import search
+from ..web.pagination import requested_page
+
+bp = Blueprint("search", __name__)
+
+TABS = {"articles": "Articles", "members": "Members", "tags": "Tags"}
+MAX_FILTER = 80  # longer than any tag or username: such a filter matches nothing anyway
+
+
+def _arg(name):
+    return request.args.get(name, "").strip()[:MAX_FILTER] or None
+
+
+@bp.route("/search")
+def index():
+    text = request.args.get("q", "")
+    tab = request.args.get("tab")
+    tab = tab if tab in TABS else "articles"
+    number = requested_page()
+    found = members = tags = None
+    if tab == "members":
+        members = search.members(text, number)
+    elif tab == "tags":
+        tags = search.tags(text, number)
+    else:
+        found = search.articles(text, number, _arg("tag"), _arg("author"))
+    return render_template(
+        "search/index.html", q=text, tab=tab, tabs=TABS, found=found, members=members,
+        tags=tags, tag=_arg("tag"), author=_arg("author"),
+    )
