@@ -1,5 +1,5 @@
 """Command-line tasks: flask --app blog init-db | seed-demo | create-admin | send-mail |
-backup | restore | doctor."""
+backup | restore | doctor | search-reindex."""
 
 import time
 
@@ -18,7 +18,8 @@ DEMO_PASSWORD = "demo-password-2024"  # noqa: S105
 
 def init_app(app):
     """Register the commands."""
-    for command in (init_db, seed_demo, create_admin, send_mail, backup, restore, doctor):
+    for command in (init_db, seed_demo, create_admin, send_mail, backup, restore, doctor,
+                    search_reindex):
         app.cli.add_command(command)
 
 
@@ -184,3 +185,18 @@ def doctor():
     if failed:
         raise SystemExit(1)
 
+
+
+@click.command("search-reindex")
+@click.option("--batch", type=click.IntRange(min=1), default=500, show_default=True,
+              help="Articles per step.")
+@with_appcontext
+def search_reindex(batch):
+    """Build the search index again from the articles (searches keep working meanwhile)."""
+    from .domain import search
+
+    total = search.reindex_size()
+    with click.progressbar(length=total, label="Indexing articles") as bar:
+        for done in search.reindex(batch):
+            bar.update(done)
+    click.echo(f"Indexed {total} articles.")

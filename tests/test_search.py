@@ -178,3 +178,11 @@ def fresh_user(username):
 def test_the_article_model_has_no_search_column():
     # The index is the migration's: loading articles never reads the vectors.
     assert "search_vector" not in Article.__table__.c
+
+
+def test_the_reindex_command_shows_progress_and_keeps_answers(app, corpus):
+    before = titles(search.articles("tomatoes"))
+    result = app.test_cli_runner().invoke(args=["search-reindex", "--batch", "2"])
+    assert result.exit_code == 0, result.output
+    assert "Indexed 6 articles." in result.output
+    assert titles(search.articles("tomatoes")) == before
