@@ -90,8 +90,21 @@ def visitor_reads(t):
         *articles(t),
         ("Atom feed", "/feed.atom"),
         ("Atom feed of a tag", f"/t/{t.tag}/feed.atom"),
+        *searches(),
     ]
     return [read("visitor", name, path) for name, path in pages + api_reads(t)]
+
+
+def searches():
+    """The search page at its worst: a word of every seeded article ("assumptions"), two
+    common words, a phrase, and the members and tags tabs on a short prefix."""
+    return [
+        ("search, a word in every article", "/search?q=assumptions"),
+        ("search, two words", "/search?q=caching+python"),
+        ("search, a phrase", "/search?q=%22connection+pooling%22"),
+        ("search, members", "/search?q=a&tab=members"),
+        ("search, tags", "/search?q=p&tab=tags"),
+    ]
 
 
 def member_reads(t):
