@@ -85,7 +85,11 @@ def _nudged(relevance):
 
 
 def _candidates(query, tag, author):
-    """(id, score) of the newest CANDIDATES visible articles matching `query`."""
+    """(id, score) of the newest CANDIDATES visible articles matching `query`.
+
+    Newest by the index's own order (the FTS5 rowid, the primary key on PostgreSQL):
+    the engine stops after CANDIDATES matches and scores only those.
+    """
     if db.engine.dialect.name == "postgresql":
         matched = func.to_tsquery(literal_column("'simple'::regconfig"),
                                   bindparam("words", tsquery(query)))
@@ -93,6 +97,7 @@ def _candidates(query, tag, author):
                                  search_vector, matched, 1)
         statement = select(Article.id, _nudged(relevance).label("score")).where(
             search_vector.op("@@")(matched))
+        newest = Article.id.desc()
     else:
         relevance = -func.bm25(literal_column("articles_fts"), *FTS_WEIGHTS)
         statement = (
@@ -101,8 +106,9 @@ def _candidates(query, tag, author):
             .join(Article, Article.id == articles_fts.c.rowid)
             .where(literal_column("articles_fts").op("MATCH")(bindparam("words", fts5(query))))
         )
+        newest = articles_fts.c.rowid.desc()
     statement = _filtered(_visible(statement), tag, author)
-    return statement.order_by(Article.id.desc()).limit(CANDIDATES).subquery()
+    return statement.order_by(newest).limit(CANDIDATES).subquery()
 
 
 def article_statement(query, tag=None, author=None):
