@@ -67,6 +67,8 @@ def test_quoted_phrases_match_words_side_by_side_and_exactly(corpus):
 
 def test_minus_leaves_articles_out(corpus):
     assert titles(search.articles("tomatoes -kids -roast")) == ["Gardening for beginners"]
+    assert titles(search.articles('tomatoes -"first, then"')) == ["Cooking with kids",
+                                                                  "Gardening for beginners"]
     assert titles(search.articles("-tomatoes")) == []  # nothing left to look for
 
 
@@ -133,9 +135,10 @@ def test_whatever_is_typed_never_errors(corpus, text):
     search.members(text)
     search.tags(text)
     query = parse(text)
-    if query.searches_text:
-        assert '"' not in fts5(query).replace('"', "", 2 * len(query.required + query.excluded))
-        assert "'" not in tsquery(query).replace("'", "")
+    for clauses in (query.required, query.excluded):
+        # The only quotes are ours: around each clause (FTS5), around each word (PostgreSQL).
+        assert fts5(clauses).count('"') == 2 * len(clauses)
+        assert tsquery(clauses).count("'") == 2 * sum(len(c.words) for c in clauses)
 
 
 def test_snippets_are_escaped_and_marked(app, make_article):

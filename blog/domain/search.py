@@ -6,10 +6,12 @@ words and get the same query (blog.domain.search_query), so they find the same
 articles. A match in the title weighs more than one in the description, which
 weighs more than one in the body; newer articles get a small nudge up.
 
-The cost is fixed: the index gives the newest CANDIDATES matches (newest by id,
-which the index walks in order) and only those are ranked. A page of results is
-then read like any list of cards (blog.domain.listing), plus one statement for the
-snippets' text.
+The cost is fixed: the index gives the newest CANDIDATES matches of the words that
+must appear (newest by id, which the index walks in order), and only those are
+ranked; excluded words (-word) are taken out of those candidates afterwards, as a
+planner cannot guess how often two words go together (PostgreSQL's walked every
+article for "retry -python"). A page of results is then read like any list of
+cards (blog.domain.listing), plus one statement for the snippets' text.
 """
 
 from dataclasses import dataclass, field
@@ -85,30 +87,50 @@ def _nudged(relevance):
 
 
 def _candidates(query, tag, author):
-    """(id, score) of the newest CANDIDATES visible articles matching `query`.
+    """The newest CANDIDATES visible articles with every word `query` requires.
 
-    Newest by the index's own order (the FTS5 rowid, the primary key on PostgreSQL):
-    the engine stops after CANDIDATES matches and scores only those.
+    Newest by the index's own order (the FTS5 rowid, the primary key on PostgreSQL),
+    so the engine stops after CANDIDATES matches. Columns: id, and on SQLite the
+    relevance (bm25 reads the match it is computed in); PostgreSQL ranks outside,
+    where only the candidates are left (inside, it ranked every match, then sorted).
     """
     if db.engine.dialect.name == "postgresql":
-        matched = func.to_tsquery(literal_column("'simple'::regconfig"),
-                                  bindparam("words", tsquery(query)))
-        relevance = func.ts_rank(literal_column(f"'{RANK_WEIGHTS}'::float4[]"),
-                                 search_vector, matched, 1)
-        statement = select(Article.id, _nudged(relevance).label("score")).where(
-            search_vector.op("@@")(matched))
+        statement = select(Article.id).where(
+            search_vector.op("@@")(_tsquery(tsquery(query.required))))
         newest = Article.id.desc()
     else:
         relevance = -func.bm25(literal_column("articles_fts"), *FTS_WEIGHTS)
         statement = (
-            select(Article.id, _nudged(relevance).label("score"))
+            select(Article.id, relevance.label("relevance"))
             .select_from(articles_fts)
             .join(Article, Article.id == articles_fts.c.rowid)
-            .where(literal_column("articles_fts").op("MATCH")(bindparam("words", fts5(query))))
+            .where(_matches(fts5(query.required)))
         )
         newest = articles_fts.c.rowid.desc()
     statement = _filtered(_visible(statement), tag, author)
     return statement.order_by(newest).limit(CANDIDATES).subquery()
+
+
+def _relevance(found, query):
+    if db.engine.dialect.name == "postgresql":
+        return func.ts_rank(literal_column(f"'{RANK_WEIGHTS}'::float4[]"), search_vector,
+                            _tsquery(tsquery(query.required)), 1)
+    return found.c.relevance
+
+
+def _tsquery(text):
+    return func.to_tsquery(literal_column("'simple'::regconfig"), text)
+
+
+def _matches(text):
+    return literal_column("articles_fts").op("MATCH")(text)
+
+
+def _without(excluded):
+    """Articles with none of the `excluded` clauses."""
+    if db.engine.dialect.name == "postgresql":
+        return ~search_vector.op("@@")(_tsquery(tsquery(excluded, "|")))
+    return Article.id.not_in(select(articles_fts.c.rowid).where(_matches(fts5(excluded, "OR"))))
 
 
 def article_statement(query, tag=None, author=None):
@@ -119,8 +141,10 @@ def article_statement(query, tag=None, author=None):
     tag = tag or (query.tags[0] if query.tags else None)
     if query.searches_text:
         found = _candidates(query, tag, author)
-        return (select(Article).join(found, found.c.id == Article.id)
-                .order_by(found.c.score.desc(), Article.id.desc()))
+        statement = select(Article).join(found, found.c.id == Article.id)
+        if query.excluded:
+            statement = statement.where(_without(query.excluded))
+        return statement.order_by(_nudged(_relevance(found, query)).desc(), Article.id.desc())
     if tag or author:
         return _visible(_filtered(select(Article), tag, author)).order_by(
             Article.published_at.desc(), Article.id.desc())

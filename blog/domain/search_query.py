@@ -94,10 +94,9 @@ def _fts5(clause):
     return quoted + "*" if clause.prefix else quoted
 
 
-def fts5(query):
-    """The FTS5 MATCH text for `query` (which must search text)."""
-    text = "(" + " AND ".join(_fts5(c) for c in query.required) + ")"
-    return text + "".join(" NOT " + _fts5(c) for c in query.excluded)
+def fts5(clauses, joined_by="AND"):
+    """FTS5 MATCH text: every one of `clauses` (or, joined by "OR", any of them)."""
+    return f" {joined_by} ".join(_fts5(c) for c in clauses)
 
 
 def _tsquery(clause):
@@ -106,8 +105,6 @@ def _tsquery(clause):
     return "(" + " <-> ".join(f"'{w}'" for w in clause.words) + ")"
 
 
-def tsquery(query):
-    """The to_tsquery('simple', ...) text for `query` (which must search text)."""
-    parts = [_tsquery(c) for c in query.required]
-    parts += ["!" + _tsquery(c) for c in query.excluded]
-    return " & ".join(parts)
+def tsquery(clauses, joined_by="&"):
+    """to_tsquery('simple', ...) text: every one of `clauses` (or, joined by "|", any)."""
+    return f" {joined_by} ".join(_tsquery(c) for c in clauses)
