@@ -189,3 +189,8 @@ def test_the_reindex_command_shows_progress_and_keeps_answers(app, corpus):
     assert result.exit_code == 0, result.output
     assert "Indexed 6 articles." in result.output
     assert titles(search.articles("tomatoes")) == before
+
+
+def test_one_letter_is_a_word_not_a_prefix():
+    (clause,) = parse("a").required
+    assert not clause.prefix and parse("ab").required[0].prefix

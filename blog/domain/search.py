@@ -33,7 +33,7 @@ RANK_WEIGHTS = "{0, 0.1, 0.4, 1.0}"
 # halves after RECENCY_DAYS days.
 RECENCY_NUDGE = 0.5
 RECENCY_DAYS = 30
-SNIPPET_SOURCE = 5000  # the snippet is looked for in the body's first characters
+SNIPPET_SOURCE = 3000  # the snippet is looked for in the body's first characters
 UNINDEX = text("UPDATE articles SET search_vector = NULL WHERE id BETWEEN :first AND :last")
 PUBLISHED = literal_column("'published'")  # a literal: PostgreSQL's partial index needs it
 
@@ -75,33 +75,29 @@ def _filtered(statement, tag, author):
     return statement
 
 
-def _age_in_days():
+def _age_in_days(published_at):
     now = bindparam("now", utcnow(), type_=db.DateTime)
     if db.engine.dialect.name == "postgresql":
-        return extract("epoch", now - Article.published_at) / 86400
-    return func.julianday(now) - func.julianday(Article.published_at)
-
-
-def _nudged(relevance):
-    return relevance * (1 + RECENCY_NUDGE / (1 + _age_in_days() / RECENCY_DAYS))
+        return extract("epoch", now - published_at) / 86400
+    return func.julianday(now) - func.julianday(published_at)
 
 
 def _candidates(query, tag, author):
     """The newest CANDIDATES visible articles with every word `query` requires.
 
     Newest by the index's own order (the FTS5 rowid, the primary key on PostgreSQL),
-    so the engine stops after CANDIDATES matches. Columns: id, and on SQLite the
-    relevance (bm25 reads the match it is computed in); PostgreSQL ranks outside,
-    where only the candidates are left (inside, it ranked every match, then sorted).
+    so the engine stops after CANDIDATES matches. Columns: id, published_at, and the
+    relevance on SQLite (bm25 reads the match it is computed in) or the vector on
+    PostgreSQL, ranked outside, on the candidates alone (inside, it ranked every match).
     """
     if db.engine.dialect.name == "postgresql":
-        statement = select(Article.id).where(
+        statement = select(Article.id, Article.published_at, search_vector.label("vector")).where(
             search_vector.op("@@")(_tsquery(tsquery(query.required))))
         newest = Article.id.desc()
     else:
         relevance = -func.bm25(literal_column("articles_fts"), *FTS_WEIGHTS)
         statement = (
-            select(Article.id, relevance.label("relevance"))
+            select(Article.id, Article.published_at, relevance.label("relevance"))
             .select_from(articles_fts)
             .join(Article, Article.id == articles_fts.c.rowid)
             .where(_matches(fts5(query.required)))
@@ -111,11 +107,15 @@ def _candidates(query, tag, author):
     return statement.order_by(newest).limit(CANDIDATES).subquery()
 
 
-def _relevance(found, query):
+def _score(found, query):
+    """Relevance, nudged up for the recent."""
     if db.engine.dialect.name == "postgresql":
-        return func.ts_rank(literal_column(f"'{RANK_WEIGHTS}'::float4[]"), search_vector,
-                            _tsquery(tsquery(query.required)), 1)
-    return found.c.relevance
+        relevance = func.ts_rank(literal_column(f"'{RANK_WEIGHTS}'::float4[]"), found.c.vector,
+                                 _tsquery(tsquery(query.required)), 1)
+    else:
+        relevance = found.c.relevance
+    age = _age_in_days(found.c.published_at)
+    return relevance * (1 + RECENCY_NUDGE / (1 + age / RECENCY_DAYS))
 
 
 def _tsquery(text):
@@ -126,42 +126,48 @@ def _matches(text):
     return literal_column("articles_fts").op("MATCH")(text)
 
 
-def _without(excluded):
-    """Articles with none of the `excluded` clauses."""
+def _without(found, excluded):
+    """Candidates with none of the `excluded` clauses."""
     if db.engine.dialect.name == "postgresql":
-        return ~search_vector.op("@@")(_tsquery(tsquery(excluded, "|")))
-    return Article.id.not_in(select(articles_fts.c.rowid).where(_matches(fts5(excluded, "OR"))))
+        return ~found.c.vector.op("@@")(_tsquery(tsquery(excluded, "|")))
+    return found.c.id.not_in(select(articles_fts.c.rowid).where(_matches(fts5(excluded, "OR"))))
 
 
-def article_statement(query, tag=None, author=None):
-    """The ordered select of articles for a parsed `query`, or None if it asks for nothing.
+def ranked_page(query, tag, author, number):
+    """The select of page `number` of the articles `query` finds, best first.
 
-    Without words, a tag or an author alone lists their articles, newest first.
+    The candidates are ranked and the page cut out before any article is read:
+    only its articles are, not the thousand candidates.
     """
-    tag = tag or (query.tags[0] if query.tags else None)
-    if query.searches_text:
-        found = _candidates(query, tag, author)
-        statement = select(Article).join(found, found.c.id == Article.id)
-        if query.excluded:
-            statement = statement.where(_without(query.excluded))
-        return statement.order_by(_nudged(_relevance(found, query)).desc(), Article.id.desc())
-    if tag or author:
-        return _visible(_filtered(select(Article), tag, author)).order_by(
-            Article.published_at.desc(), Article.id.desc())
-    return None
+    found = _candidates(query, tag, author)
+    score = _score(found, query)
+    ranked = select(found.c.id, score.label("score")).order_by(score.desc(), found.c.id.desc())
+    if query.excluded:
+        ranked = ranked.where(_without(found, query.excluded))
+    ranked = ranked.limit(listing.PER_PAGE + 1).offset((number - 1) * listing.PER_PAGE)
+    ranked = ranked.subquery()
+    return (select(Article).join(ranked, ranked.c.id == Article.id)
+            .order_by(ranked.c.score.desc(), Article.id.desc()))
 
 
 def articles(text, number=1, tag=None, author=None):
     """The page `number` of articles for what was typed: ArticleResults with Hits.
 
+    Without words, a tag or an author alone lists their articles, newest first.
     Results show no like or bookmark buttons, so the reader's own are not read.
     """
     query = parse(text)
     tag = tag or (query.tags[0] if query.tags else None)
-    statement = article_statement(query, tag, author)
-    if statement is None:
+    number = listing.page_number(number)
+    if query.searches_text:
+        page = listing.article_page(ranked_page(query, tag, author, number), None, offset=0)
+        page.number = number
+    elif tag or author:
+        newest = _visible(_filtered(select(Article), tag, author)).order_by(
+            Article.published_at.desc(), Article.id.desc())
+        page = listing.article_page(newest, None, number)
+    else:
         return ArticleResults(query, listing.Page([], 1, False), tag)
-    page = listing.article_page(statement, None, number)
     bodies = _snippet_sources([article.id for article in page.items])
     hits = [Hit(a, highlight(a.title, query), snippet(bodies.get(a.id, ""), a.description, query))
             for a in page.items]

@@ -4,7 +4,8 @@ Words are runs of letters and digits, lowercased, as both search engines index
 them (migration 0013_search): punctuation, operators and quotes of the engines'
 own syntax never reach them. What we understand:
 
-- words: every one must appear; each also matches longer words (`pyth` finds python);
+- words: every one must appear; each also matches longer words (`pyth` finds python),
+  from two letters on;
 - "a quoted phrase": those words, next to each other, exactly;
 - -word or -"a phrase": articles with it are left out;
 - #tag: only articles with that tag.
@@ -25,6 +26,7 @@ MAX_INPUT = 300
 MAX_CLAUSES = 8
 MAX_WORDS = 8
 MAX_WORD = 60
+MIN_PREFIX = 2  # the FTS5 table keeps prefix indexes of 2 and 3 letters
 WORD = re.compile(r"[^\W_]+")
 TOKEN = re.compile(r'(-?)(?:"([^"]*)"?|#([^\s"]+)|([^\s"]+))')
 
@@ -78,7 +80,9 @@ def parse(text):
         words = tuple(words_of(raw)[:MAX_WORDS])
         if not words:
             continue
-        clause = Clause(words, prefix=not phrase and len(words) == 1)
+        # One letter as a prefix would be every word starting with it (no index has those).
+        prefix = not phrase and len(words) == 1 and len(words[0]) >= MIN_PREFIX
+        clause = Clause(words, prefix=prefix)
         target = excluded if negated else required
         if clause not in target and len(required) + len(excluded) < MAX_CLAUSES:
             target.append(clause)

@@ -59,11 +59,14 @@ def _cut(text, start, length):
 def snippet(body, description, query):
     """A line of the body around the first word `query` looks for (Markup).
 
-    The description (or the body's start) when the body does not have one.
+    The description (or the body's start) when the body does not have one. Only a
+    window of the body around the match is flattened: a page holds twenty bodies.
     """
-    text = plain(body)
-    at = _first_match(text, query) if query.searches_text else None
+    body = body or ""
+    at = _first_match(body, query) if query.searches_text else None
     if at is None:
-        text = description or text
+        text = description or plain(body[:SNIPPET_CHARS * 4])
         return highlight(_cut(text, 0, SNIPPET_CHARS), query)
-    return highlight(_cut(text, max(at - LEAD_CHARS, 0), SNIPPET_CHARS), query)
+    window = plain(body[max(at - 4 * LEAD_CHARS, 0):at + 4 * SNIPPET_CHARS])
+    at = _first_match(window, query) or 0
+    return highlight(_cut(window, max(at - LEAD_CHARS, 0), SNIPPET_CHARS), query)
