@@ -194,3 +194,10 @@ def test_the_reindex_command_shows_progress_and_keeps_answers(app, corpus):
 def test_one_letter_is_a_word_not_a_prefix():
     (clause,) = parse("a").required
     assert not clause.prefix and parse("ab").required[0].prefix
+
+
+def test_highlights_mark_whole_words_and_prefixes_in_any_case():
+    from blog.domain.snippets import highlight
+    marked = str(highlight("Tomatoes, TOMATO and atomato; tom's", parse('tomato "tom"')))
+    assert marked == ("<mark>Tomatoes</mark>, <mark>TOMATO</mark> and atomato; "
+                      "<mark>tom</mark>&#39;s")

@@ -15,6 +15,7 @@ dropped. Each engine gets its query written by us: FTS5 MATCH text for SQLite,
 to_tsquery text for PostgreSQL, with every word quoted.
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -55,6 +56,25 @@ class Query:
 
     def matches(self, word):
         return any(clause.matches(word) for clause in self.required)
+
+
+def pattern(query):
+    """A regular expression finding the words `query` looks for in any text (None if none).
+
+    Case is ignored; a prefix clause's word may go on. Built by the snippets, in C
+    rather than word by word in Python (a page holds twenty bodies).
+    """
+    return _pattern(tuple(dict.fromkeys(
+        (word, clause.prefix) for clause in query.required for word in clause.words)))
+
+
+@functools.lru_cache(maxsize=256)
+def _pattern(words):
+    if not words:
+        return None
+    alternatives = sorted((re.escape(w) + (r"[^\W_]*" if prefix else "") for w, prefix in words),
+                          key=len, reverse=True)
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + r")(?![^\W_])", re.I)
 
 
 def words_of(text):

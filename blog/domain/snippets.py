@@ -9,7 +9,7 @@ import re
 
 from markupsafe import Markup, escape
 
-from .search_query import WORD
+from .search_query import pattern
 
 SNIPPET_CHARS = 220
 LEAD_CHARS = 60  # text kept before the first match, so it reads in context
@@ -28,19 +28,18 @@ def plain(markdown):
 
 def highlight(text, query):
     """`text` escaped, with the words `query` looks for in <mark> (Markup)."""
-    out, at = Markup(""), 0
-    for match in WORD.finditer(text or ""):
-        if query.matches(match.group().lower()):
-            out += escape(text[at:match.start()]) + MARK_OPEN + escape(match.group()) + MARK_CLOSE
-            at = match.end()
-    return out + escape((text or "")[at:])
+    text, out, at = text or "", Markup(""), 0
+    found = pattern(query)
+    for match in found.finditer(text) if found else ():
+        out += escape(text[at:match.start()]) + MARK_OPEN + escape(match.group()) + MARK_CLOSE
+        at = match.end()
+    return out + escape(text[at:])
 
 
 def _first_match(text, query):
-    for match in WORD.finditer(text):
-        if query.matches(match.group().lower()):
-            return match.start()
-    return None
+    found = pattern(query)
+    match = found.search(text) if found else None
+    return match.start() if match else None
 
 
 def _cut(text, start, length):
