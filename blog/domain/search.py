@@ -6,12 +6,13 @@ words and get the same query (blog.domain.search_query), so they find the same
 articles. A match in the title weighs more than one in the description, which
 weighs more than one in the body; newer articles get a small nudge up.
 
-The cost is fixed: the index gives the newest CANDIDATES matches of the words that
+The cost is bounded: the index gives the newest CANDIDATES matches of the words that
 must appear (newest by id, which the index walks in order), and only those are
 ranked; excluded words (-word) are taken out of those candidates afterwards, as a
 planner cannot guess how often two words go together (PostgreSQL's walked every
-article for "retry -python"). A page of results is then read like any list of
-cards (blog.domain.listing), plus one statement for the snippets' text.
+article for "retry -python"). The page is cut out of the ranked candidates,
+then its 20 articles are read like any list of cards (blog.domain.listing), plus one
+statement for the snippets' text.
 """
 
 from dataclasses import dataclass, field
@@ -49,7 +50,7 @@ class Hit:
 
 @dataclass
 class ArticleResults:
-    """A page of articles found; `page` is a listing.Page whose items are Hits."""
+    """A page of articles found: `page` (a listing.Page of Articles) and one Hit each."""
 
     query: object
     page: listing.Page
