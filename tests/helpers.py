@@ -260,6 +260,7 @@ def seed_community(app):
         comments,
         follows,
         moderation,
+        mutes,
         profiles,
         reactions,
         reports,
@@ -293,6 +294,8 @@ def seed_community(app):
         comments.add_comment(carol, article, "A reply.", parent_id=top.id)
         reactions.like(carol, article)
         reactions.bookmark(bob, article)
+        mutes.mute(carol, bob)
+        mutes.mute_tag(carol, db.session.scalar(db.select(Tag).where(Tag.name == "sqlite")))
         reactions.bookmark(carol, article)
         follows.follow(bob, alice)
         follows.follow_tag(carol, db.session.scalar(select(Tag).where(Tag.name == "sqlite")))

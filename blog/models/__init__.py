@@ -5,11 +5,12 @@ from .clock import utcnow
 from .comments import Comment
 from .members import LoginSession, User
 from .moderation import REPORT_REASONS, ModerationAction, Report
+from .mutes import MemberMute, TagMute
 from .outbox import OutboxEmail
 from .reactions import Bookmark, Follow, Like, TagFollow
 
 __all__ = [
     "Article", "ArticleSlug", "Bookmark", "Comment", "Follow", "Like", "LoginSession",
-    "ModerationAction", "REPORT_REASONS", "Report",
-    "OutboxEmail", "Tag", "TagFollow", "User", "article_tags", "utcnow",
+    "MemberMute", "ModerationAction", "REPORT_REASONS", "Report",
+    "OutboxEmail", "Tag", "TagFollow", "TagMute", "User", "article_tags", "utcnow",
 ]
