@@ -1,5 +1,5 @@
 """Command-line tasks: flask --app blog init-db | seed-demo | create-admin | send-mail |
-backup | restore | doctor."""
+backup | restore | doctor | rerender."""
 
 import time
 
@@ -18,7 +18,8 @@ DEMO_PASSWORD = "demo-password-2024"  # noqa: S105
 
 def init_app(app):
     """Register the commands."""
-    for command in (init_db, seed_demo, create_admin, send_mail, backup, restore, doctor):
+    for command in (init_db, seed_demo, create_admin, send_mail, backup, restore, doctor,
+                    rerender):
         app.cli.add_command(command)
 
 
@@ -182,3 +183,15 @@ def doctor():
     if failed:
         raise SystemExit(1)
 
+
+
+@click.command("rerender")
+@with_appcontext
+def rerender():
+    """Render every article and comment again (after an upgrade of the Markdown renderer)."""
+    from .domain import rerendering
+
+    total = rerendering.rows_to_render()
+    with click.progressbar(length=total, label="Rendering articles and comments") as bar:
+        changed = rerendering.rerender_all(bar.update)
+    click.echo(f"Rendered {total} articles and comments again: {changed} changed.")
