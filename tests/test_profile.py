@@ -65,7 +65,7 @@ def test_own_profile_links_to_settings_instead_of_a_follow_button(client, reader
     assert 'href="/settings">Edit profile</a>' in text
     assert ">Follow<" not in text
     nav_link = text.split('class="nav-user" href="/@reader">', 1)[1].split("</a>", 1)[0]
-    assert nav_link.endswith(" @reader")  # the navigation links to it too, after the face
+    assert nav_link.endswith('<span class="nav-username">@reader</span>')  # after the face
 
 
 # --- following members -------------------------------------------------------------------
