@@ -7,8 +7,9 @@ from flask import Flask
 # database: SQLite pragmas; mailer, export_worker: their workers listen to the domain's signals.
 from . import cli, database, events, export_worker, mailer  # noqa: F401
 from .config_loader import load_config
+from .domain import site
 from .extensions import csrf, db, limiter, login_manager, mail, migrate
-from .web import access_log, errors, links, page_cache, security, templating
+from .web import access_log, errors, links, page_cache, page_cache_wsgi, security, templating
 from .web.urls import RowIdConverter
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -35,6 +36,9 @@ def create_app(test_config=None):
     if app.config["FLOW_INSPECTOR"]:
         register_inspector(app)
     page_cache.init_app(app)  # last: its check runs after the others, its keeping before
+    page_cache_wsgi.init_app(app)  # kept pages answered before Flask...
+    security.trust_proxies(app)  # ...inside ProxyFix, which must see the request first
+    site.load_at_start(app)  # the admins' settings: read now, not on a visitor's page
     return app
 
 
@@ -95,13 +99,16 @@ def register_blueprints(app):
 
 
 def register_template_helpers(app):
+    from .domain import site
     from .domain.permissions import may_write
     from .mailer import uses_dev_mailbox
 
     @app.context_processor
     def site_context():
+        chosen = site.current()  # the admins' settings (kept a while: no query per page)
         return {
-            "site_name": app.config["SITE_NAME"],
+            "site": chosen,
+            "site_name": chosen.name,
             "may_write": may_write,
             "dev_mailbox": app.config["BLOG_ENV"] != "production" and uses_dev_mailbox(app),
             # The flow inspector (when on) says whether this page gets its bar.

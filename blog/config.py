@@ -81,6 +81,10 @@ ENV_SETTINGS = {
     "RATELIMIT_IMPORTS_PER_MEMBER": str,
     "RATELIMIT_IMPORTS_PER_IP": str,
     "RATELIMIT_IMPORTS_PER_NEW_MEMBER": str,
+    "SITE_SETTINGS_MAX_AGE": int,
+    "INVITE_DAYS": int,
+    "RATELIMIT_INVITES_PER_MEMBER": str,
+    "RATELIMIT_INVITES_PER_IP": str,
 }
 
 
@@ -273,11 +277,20 @@ class DefaultConfig:
     RATELIMIT_IMPORTS_PER_MEMBER = "5 per hour;20 per day"
     RATELIMIT_IMPORTS_PER_IP = "20 per hour;60 per day"
     RATELIMIT_IMPORTS_PER_NEW_MEMBER = "1 per hour;3 per day"
+    # --- The admins' site settings and invitations (blog/domain/site.py, invites.py) ---
+    # Each server process reads the settings again after this many seconds (a save
+    # shows at once in the process that made it).
+    SITE_SETTINGS_MAX_AGE = 30
+    INVITE_DAYS = 7  # an invitation link works this many days, once
+    RATELIMIT_INVITES_PER_MEMBER = "10 per hour;30 per day"
+    RATELIMIT_INVITES_PER_IP = "20 per hour;60 per day"
     # The article page shows this many threads (top-level comments) at a time,
     # each with its first replies; "Show more" links lead to the rest.
     COMMENT_THREADS_PER_PAGE = 30
     COMMENT_REPLIES_SHOWN = 10
     # One thread on its own ("Show N more replies") shows this many replies a page.
     COMMENT_REPLIES_PER_PAGE = 50
-    # GET /api/articles/<slug>/comments answers at most this many comments.
-    API_MAX_COMMENTS = 500
+    # GET /api/articles/<slug>/comments answers at most this many comments (the
+    # first ones in reading order), read off an index: its cost stays the same
+    # however long the discussion grows.
+    API_MAX_COMMENTS = 100

@@ -33,7 +33,8 @@ def _configure_sqlite(dbapi_connection, connection_record):
 # Tables whose rows show on pages every visitor sees alike (articles, profiles, counts).
 # Sessions, the outbox and bookmarks (private) are not among them.
 PUBLIC_TABLES = frozenset({"users", "tags", "articles", "article_tags", "article_slugs",
-                           "likes", "follows", "tag_follows", "comments"})
+                           "likes", "follows", "tag_follows", "comments",
+                           "site_settings"})
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
 
 # Sent with the database's URL after a commit that changed a public table, however

@@ -41,10 +41,15 @@ def request_id():
     match its access log; otherwise a client could choose it, so we never read it.
     """
     if "request_id" not in g:
-        sent = request.headers.get("X-Request-Id", "")
-        trusted = current_app.config["TRUSTED_PROXIES"] and REQUEST_ID.fullmatch(sent)
-        g.request_id = sent if trusted else secrets.token_hex(8)
+        g.request_id = new_request_id(request.environ, current_app.config)
     return g.request_id
+
+
+def new_request_id(environ, config):
+    """The id of the request in `environ`: its proxy's, when trusted, or a new one."""
+    sent = environ.get("HTTP_X_REQUEST_ID", "")
+    trusted = config["TRUSTED_PROXIES"] and REQUEST_ID.fullmatch(sent)
+    return sent if trusted else secrets.token_hex(8)
 
 
 def security_event(action, user=None, **details):

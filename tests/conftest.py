@@ -14,4 +14,5 @@ pytest_plugins = [
     "fixtures.limits",
     "fixtures.redis",
     "fixtures.crowd",
+    "fixtures.site",
 ]

@@ -259,12 +259,14 @@ def seed_community(app):
         articles,
         comments,
         follows,
+        invites,
         moderation,
         mutes,
         profiles,
         reactions,
         reports,
         sessions,
+        site,
     )
     from blog.models import Tag
     from blog.seed import Seeder
@@ -306,3 +308,12 @@ def seed_community(app):
         reports.file_report(bob, "member", carol, "other")
         bob.role = "moderator"
         moderation.hide(bob, "comment", reply, "Advertising.")
+        # Site settings, invitations (one used, one revoked) and a member awaiting approval.
+        admin = accounts.create_user("root@example.org", "rootadmin", TEST_PASSWORD, admin=True)
+        chosen = {"name": "Seeded", "about": "We **seed**.", "signup_mode": "invite",
+                  "require_approval": True, "welcome": "Hello."}
+        site.save(admin, chosen)
+        _, token = invites.create_invite(admin)
+        accounts.register("invited@example.org", "invited", TEST_PASSWORD, invite=token)
+        invites.revoke(admin, invites.create_invite(admin)[0].id)
+        site.save(admin, {**chosen, "signup_mode": "open", "require_approval": False})

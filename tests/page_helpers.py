@@ -41,16 +41,17 @@ def card_titles(response):
 
 FOLLOW_BUTTON_PATTERN = re.compile(
     r'data-state-key="following".*?toggle-label">([^<]*)</span> '
-    r'<span class="toggle-count">(\d+)</span>',
+    r'<span class="toggle-count">([\d,]+\+?)</span>',
     re.DOTALL,
 )
 
 
 def follow_button(response):
-    """The Follow button on a page as (label, followers count)."""
+    """The Follow button on a page as (label, followers count: a number, or "10,000+")."""
     match = FOLLOW_BUTTON_PATTERN.search(response.get_data(as_text=True))
     assert match, "no Follow button on the page"
-    return match.group(1), int(match.group(2))
+    count = match.group(2)
+    return match.group(1), int(count) if count.isdigit() else count
 
 
 def parse_atom(response):

@@ -159,9 +159,9 @@ def test_tags_lists_the_tags_in_use_most_used_first(api, author, make_article):
 
 
 def test_tags_come_from_the_latest_articles(api, author, make_article, monkeypatch):
-    from blog.domain import listing
+    from blog.domain import trending
 
-    monkeypatch.setattr(listing, "POPULAR_TAGS_SAMPLE", 2)
+    monkeypatch.setattr(trending, "POPULAR_TAGS_SAMPLE", 2)  # tag rows: the newest article's
     for title, tags in [("Old", "cobol"), ("Newer", "python"), ("Newest", "python rust")]:
         make_article(author=author[0], title=title, tags=tags)
     assert api.get("/api/tags").get_json() == {"tags": ["python", "rust"]}

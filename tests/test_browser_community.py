@@ -3,9 +3,12 @@
 One member writes an article with a code block; a second member comments,
 likes it (the count changes without a page reload), follows the author and
 finds the article under Following. The same like is then done with
-JavaScript switched off, where the plain form posts and comes back.
+JavaScript switched off, where the plain form posts and comes back. A follower
+count past its cap ("10,000+") keeps its label through a click.
 The browser fixtures live in tests/fixtures/browser.py; the steps come from test_browser.py.
 """
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -172,3 +175,33 @@ def test_a_refused_like_restores_the_button_and_says_why(
     like_button(page).click()
     expect(page.get_by_role("alert")).to_contain_text("confirm your email address")
     expect(like_button(page)).to_contain_text("0")
+
+
+def test_a_follower_count_past_the_cap_stays_its_label_when_clicked(
+    new_page, live_server, make_member, monkeypatch
+):
+    from blog.domain import accounts, follows
+
+    monkeypatch.setattr(follows, "COUNTED_AT_MOST", 2)  # "2+" past two followers
+    members(live_server, make_member, "star", "reader", "fan0", "fan1", "fan2")
+    with live_server.app.app_context():
+        star = accounts.find_by_username("star")
+        for n in range(3):
+            follows.follow(accounts.find_by_username(f"fan{n}"), star)
+    page = new_page()
+    page.goto(live_server.url + "/")
+    log_in(page, "reader", TEST_PASSWORD)
+    page.goto(live_server.url + "/@star")
+    expect(page.get_by_role("button", name=re.compile("^Follow"))).to_contain_text("2+")
+    # Every text the count takes, from the click to the server's answer: the script
+    # cannot add one to "2+", so it must not guess a number.
+    page.evaluate("""() => {
+        const count = document.querySelector('[data-state-key="following"] .toggle-count');
+        window.shown = [];
+        new MutationObserver(() => window.shown.push(count.textContent))
+            .observe(count, {childList: true, characterData: true, subtree: true});
+    }""")
+    with page.expect_response(lambda r: r.url.endswith("/follow") and r.ok):
+        page.get_by_role("button", name=re.compile("^Follow")).click()
+    expect(page.get_by_role("button", name=re.compile("^Unfollow"))).to_contain_text("2+")
+    assert set(page.evaluate("() => window.shown")) <= {"2+"}

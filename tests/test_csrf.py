@@ -30,7 +30,7 @@ BUTTONS = {
 # Any value will do: the request is refused before a view could look anything up.
 PLACEHOLDERS = {"slug": "an-article", "username": "someone", "name": "python",
                 "token": "a-token", "comment_id": 1, "session_id": 1, "target_id": 1,
-                "action": "hide", "action_id": 1, "member_id": 1}
+                "action": "hide", "action_id": 1, "member_id": 1, "invite_id": 1}
 
 
 def test_only_the_macros_write_a_csrf_token_by_hand():

@@ -169,9 +169,11 @@ def test_tag_page_lists_its_articles_with_follower_count(client, make_article, m
     assert 'href="/t/web">#web</a>' in text
 
 
-def test_unknown_tag_is_not_found(client):
-    assert client.get("/t/nothing").status_code == 404
+def test_unknown_tag_has_an_empty_page_but_no_feed(client):
+    """A valid name nobody used yet is a page that says so (tests/test_tags_page.py)."""
+    assert client.get("/t/nothing").status_code == 200
     assert client.get("/t/nothing/feed.atom").status_code == 404
+    assert client.get("/t/no.thing").status_code == 404
 
 
 def test_tag_in_another_case_redirects_to_the_lowercase_page(client, make_article):

@@ -98,6 +98,7 @@ class World:
             "name": "fuzz", "session_id": login.id if login else 1,
             "token": tokens.make_token("reset", member),
             "target_id": article.id, "action": "hide", "action_id": 1, "member_id": other.id,
+            "invite_id": 1,
         }
 
 

@@ -6,12 +6,13 @@ articles (the crowd fixture)."""
 import re
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from blog.domain import articles, listing, ranking, threads
 from blog.extensions import db
 from blog.models import Article, article_tags
 from page_helpers import card_titles
+from plan_helpers import on_postgres, sorts_rows
 
 
 def tag_rows(article):
@@ -70,48 +71,6 @@ def test_articles_count_is_exact_up_to_api_max_count(api, app, make_member, make
 
 
 # --- the plans ----------------------------------------------------------------
-
-
-@pytest.fixture
-def plans(app, crowd):
-    """Run a function and return the query plan of each statement it ran, as text.
-
-    On PostgreSQL, in a site of 10,000 articles with fresh statistics (the crowd
-    fixture): there, the plan is the one a real site gets.
-    """
-    postgres = db.engine.dialect.name == "postgresql"
-
-    def run(function):
-        crowd()
-        ran = []
-
-        def record(conn, cursor, statement, parameters, context, executemany):
-            ran.append((statement, parameters))
-
-        event.listen(db.engine, "before_cursor_execute", record)
-        try:
-            function()
-        finally:
-            event.remove(db.engine, "before_cursor_execute", record)
-        connection = db.session.connection()
-        explain = "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN "
-        return [
-            " / ".join(str(row[-1]).strip() for row in connection.exec_driver_sql(
-                explain + statement, parameters
-            ))
-            for statement, parameters in ran
-        ]
-
-    return run
-
-
-def on_postgres():
-    return db.engine.dialect.name == "postgresql"
-
-
-def sorts_rows(plan):
-    """True when a PostgreSQL plan sorts rows it read (an Incremental Sort only orders ties)."""
-    return re.search(r"(^|/ )(->  )?Sort  \(cost", plan) is not None
 
 
 @pytest.mark.parametrize("period", ["week", "month", "year"])

@@ -10,7 +10,7 @@ articles, so it costs the same on a site of any size.
 
 from flask import current_app, jsonify, request
 
-from ..domain import articles, follows, listing, mutes, reactions
+from ..domain import articles, follows, listing, mutes, reactions, trending
 from ..web.write_limits import limit_writes
 from .auth import asking_user, token_required, writer_required
 from .blueprint import bp
@@ -163,4 +163,4 @@ def unfavorite(slug):
 
 @bp.get("/tags")
 def tags():
-    return jsonify(tags=listing.popular_tags())
+    return jsonify(tags=trending.popular_tags())

@@ -1,7 +1,8 @@
 """Comments on an article. The spec's comments are flat: replies come after
 the comment they answer, and "[deleted]" placeholders are left out. The list
-is complete for any ordinary discussion, and stops at API_MAX_COMMENTS (500)
-so that one flooded article cannot make an answer of megabytes."""
+is complete for any ordinary discussion, and stops at API_MAX_COMMENTS (100,
+the first in reading order) so that a flooded article costs the same to answer
+as a quiet one."""
 
 from flask import current_app, jsonify
 

@@ -3,6 +3,7 @@
 from flask import jsonify
 
 from ..domain.errors import (
+    AwaitingApproval,
     Banned,
     Conflict,
     FieldError,
@@ -89,6 +90,13 @@ def banned(error):
     db.session.rollback()
     why = f" ({error.why})" if error.why else ""
     return jsonify(errors={"account": [f"is banned{why}"]}), 403
+
+
+@bp.errorhandler(AwaitingApproval)
+def awaiting_approval(error):
+    """The password is right, but no admin has approved the new account yet."""
+    db.session.rollback()
+    return jsonify(errors={"account": ["is awaiting approval"]}), 403
 
 
 @bp.errorhandler(NotFound)

@@ -91,11 +91,13 @@ def _paths(max_comments):
         body="Login", answers=("200", "User"), errors=("401", "422", "429"))
     login["responses"]["401"] = ref("responses", "WrongCredentials")  # no token involved
     login["responses"]["403"] = ref("responses", "Banned")
+    register = operation(
+        "register", "Users", "Register; the address is confirmed by an emailed link",
+        body="Registration", answers=("201", "User"), errors=("409", "422", "429"))
+    register["responses"]["403"] = ref("responses", "SignupRefused")
     return {
         "/users/login": {"post": login},
-        "/users": {"post": operation(
-            "register", "Users", "Register; the address is confirmed by an emailed link",
-            body="Registration", answers=("201", "User"), errors=("409", "422", "429"))},
+        "/users": {"post": register},
         "/user": {
             "get": operation("getCurrentUser", "Users", "The member the token belongs to",
                              auth="required", answers=("200", "User")),

@@ -142,6 +142,8 @@ def _request_schemas():
             "email": text(format="email"),
             "password": text("8 to 128 characters, not a common password.",
                              minLength=8, maxLength=128),
+            "invite": text("The token of an invitation link (its `invite` query argument), "
+                           "needed while sign-ups are by invitation only."),
         }, required=("username", "email", "password")),
         "UserChanges": fields({
             "email": text("A new address: it is emailed a link, and used once the link is "
@@ -233,10 +235,11 @@ def _responses(max_comments, max_count):
         "Comments": _answer(
             "The comments in reading order: a reply follows what it answers. The list is "
             f"complete up to {max_comments:,} comments; an article with more answers its "
-            f"first {max_comments:,} (the oldest threads), so one flooded article cannot "
-            "make an answer of megabytes. The article's page shows them all.",
+            f"first {max_comments:,} (the oldest threads), so a flooded article costs the "
+            "same to answer as a quiet one. The article's page shows them all.",
             wrapped("comments", {**many("Comment"), "maxItems": max_comments})),
-        "Tags": _answer("The tags of the latest 1,000 published articles, most used first "
+        "Tags": _answer("The tags used most by the latest published articles (their "
+                        "latest 3,000 tags: 750 to 3,000 articles), most used first "
                         "(at most 100 names).",
                         wrapped("tags", {"type": "array", "items": text()})),
         "Deleted": {"description": "Done; the answer is empty."},
@@ -248,8 +251,15 @@ def _responses(max_comments, max_count):
                            "`forbidden`), their email is not confirmed yet, or the "
                            "moderators suspended them (`account`: `is suspended until …`).",
                            {"email": ["is not verified"]}),
-        "Banned": error("The password is right, but the moderators banned this member.",
+        "Banned": error("The password is right, but the moderators banned this member "
+                        "(`is banned`), or no admin has approved the new account yet "
+                        "(`is awaiting approval`).",
                         {"account": ["is banned (Spam.)"]}),
+        "SignupRefused": error(
+            "The site's sign-up mode refuses: `signup` is closed; `invite` is required (send "
+            "`user.invite`, the token of an invitation link) or is invalid or used; or the "
+            "account was made but waits for an admin's approval (`account`), so no token.",
+            {"invite": ["is required"]}),
         "Conflict": error("The username or email belongs to another member.",
                           {"username": ["has already been taken"]}),
         "NotFound": error("No such article, profile or comment.", {"article": ["not found"]}),

@@ -4,6 +4,8 @@ from flask import g, jsonify
 
 from ..auth import throttle
 from ..domain import account_changes, accounts, follows
+from ..domain.invites import InviteError
+from ..domain.signups import SignupClosed
 from ..extensions import limiter
 from ..web.limits import limit
 from ..web.links import external_url
@@ -47,14 +49,22 @@ def login():
     "RATELIMIT_SIGNUP_PER_IP", throttle.SIGNUP_SCOPE, deduct_when=throttle.emailed
 )
 def register():
-    fields = text_fields(read_payload("user"), required=("username", "email", "password"))
+    fields = text_fields(read_payload("user"), required=("username", "email", "password"),
+                         optional=("invite",))
     email = accounts.normalize_email(fields["email"])
-    user = accounts.register(email, fields["username"], fields["password"])
+    try:
+        user = accounts.register(email, fields["username"], fields["password"],
+                                 invite=fields.get("invite"))
+    except (SignupClosed, InviteError) as error:
+        raise ApiError.on(403, error.field, error.message) from error
     g.emailed = True  # a confirmation, or "you already have an account"
     if user is None:
         # Unlike the sign-up page, a RealWorld client must be told (the owner
         # of the address has been emailed about the attempt).
         raise ApiError.on(409, "email", SPEC_WORDING["taken"])
+    if user.awaiting_approval:
+        # Made, and its confirmation emailed; but no token (no login) until an admin approves.
+        raise ApiError.on(403, "account", "is awaiting approval")
     return jsonify(user=user_json(user, issue_token(user))), 201
 
 

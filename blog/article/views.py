@@ -77,9 +77,12 @@ def save(form, article=None):
         except ArticleError as error:
             form[error.field].errors.append(error.message)
         else:
-            flash("Your article is published." if article.is_published
-                  else "Your draft is saved.", "success")
-            return redirect(url_for("article.show", slug=article.slug))
+            if article.is_published:
+                flash("Your article is published.", "success")
+                return redirect(url_for("article.show", slug=article.slug))
+            # A draft is found again on the dashboard, with the member's other drafts.
+            flash(f"Your draft “{article.title}” is saved.", "success")
+            return redirect(url_for("profile.dashboard", tab="drafts"))
     return render_editor(form, article, status=422)
 
 

@@ -1,7 +1,14 @@
 """Forms of sign-up, login and password reset."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..web.validators import Email, NewPassword, NewUsername
@@ -30,6 +37,8 @@ class RegisterForm(FlaskForm):
         validators=[DataRequired(), EqualTo("password", message="The passwords do not match.")],
         render_kw={"autocomplete": "new-password"},
     )
+    # The token of an invitation link (sites where sign-ups are by invitation only).
+    invite = HiddenField(validators=[Length(max=100)])
     submit = SubmitField("Sign up")
 
 

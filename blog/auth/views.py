@@ -12,8 +12,10 @@ from flask import (
 )
 from flask_login import current_user, login_required, logout_user
 
-from ..domain import accounts, login_links, password_changes, recovery
+from ..domain import accounts, login_links, password_changes, recovery, signups
 from ..domain.accounts import AccountError
+from ..domain.invites import InviteError
+from ..domain.signups import SignupClosed
 from ..domain.tokens import TokenError
 from ..events import security_event
 from ..extensions import limiter
@@ -37,15 +39,19 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("feed.index"))
-    form = RegisterForm()
-    if form.validate_on_submit():
-        try:
-            accounts.register(form.email.data, form.username.data, form.password.data)
-        except AccountError as error:
-            form[error.field].errors.append(error.message)
-        else:
+    form = RegisterForm(invite=request.args.get("invite", ""))
+    try:
+        signups.admit(form.invite.data)  # closed, or invite-only without a usable link
+        if form.validate_on_submit():
+            accounts.register(form.email.data, form.username.data, form.password.data,
+                              invite=form.invite.data)
             session["check_email"] = form.email.data
             return redirect(url_for("auth.check_email"))
+    except AccountError as error:
+        form[error.field].errors.append(error.message)
+    except (SignupClosed, InviteError) as error:
+        return render_template("auth/register.html", form=form,
+                               refused=error.code), 403
     return render_template("auth/register.html", form=form)
 
 
@@ -70,12 +76,17 @@ def verify(token):
     user, verified_now = accounts.verify_email(token)
     if not verified_now:
         flash("Your email address was already confirmed.", "info")
+    elif user.awaiting_approval:
+        flash("Thanks: your email is confirmed. Your account is awaiting approval by the "
+              "admins; we will email you once they have approved it.", "info")
     elif not current_user.is_authenticated:
         log_in(user)
         flash(f"Thanks, {user.username}: your email is confirmed and you are logged in.",
               "success")
+        return redirect(url_for("feed.welcome"))
     elif current_user.id == user.id:
         flash(f"Thanks, {user.username}: your email is confirmed.", "success")
+        return redirect(url_for("feed.welcome"))
     else:
         flash(f"The address {user.email} of @{user.username} is confirmed. "
               f"You are still logged in as @{current_user.username}.", "info")

@@ -15,7 +15,7 @@ from ..events import security_event
 from ..extensions import db
 from ..models import User, utcnow
 from ..runtime import settings
-from . import exports, passwords
+from . import exports, passwords, signups
 from .comments import remove_comments_by
 from .errors import Conflict, FieldError
 from .links import page_link
@@ -112,13 +112,16 @@ def find_by_login(login):
 # --- sign-up and verification -------------------------------------------------
 
 
-def register(email, username, password):
+def register(email, username, password, invite=None):
     """Create an unverified account and queue its verification email (commits).
 
     Returns the new user, or None when the email already has an account: then
     the owner of that address is told instead, and the caller answers exactly
     as for a new account, so sign-up never reveals who is registered.
+    The site's sign-up mode may refuse first (blog.domain.signups: closed, or
+    no usable `invite` token); a new account spends the invitation.
     """
+    gate = signups.admit(invite)
     refuse_username(username_problem(username))
     problem = passwords.password_problem(password, username=username, email=email)
     refuse("password", problem)
@@ -126,13 +129,15 @@ def register(email, username, password):
     # insert attempt, a read, an email, a commit, a read back), so neither the
     # answer nor its timing tells who has an account.
     inserted = insert_ignoring_duplicates(
-        User, email=email, username=username, password_hash=passwords.hash_password(password)
+        User, email=email, username=username, password_hash=passwords.hash_password(password),
+        awaiting_approval=gate.require_approval,
     )
     account = find_by_email(email)
     if account is None:
         # Nothing went in and the address is free: another sign-up took the name first.
         raise AccountConflict("username", USERNAME_TAKEN)
     if inserted:
+        signups.spend_invite(gate, invite, account)
         _queue_verification(account)
     else:
         _notify_existing_account(email)

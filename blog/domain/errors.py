@@ -66,6 +66,14 @@ class Banned(Forbidden):
         self.why = reason
 
 
+class AwaitingApproval(Forbidden):
+    """The site asks admins to approve new members, and none has approved this one yet."""
+
+    def __init__(self):
+        super().__init__("account", "Your account is awaiting approval by the admins. "
+                                    "We will email you once they have approved it.")
+
+
 class NotFound(DomainError):
     """`resource` does not exist, or was deleted meanwhile; `reason` says which, if known."""
 

@@ -28,6 +28,7 @@ from pathlib import Path
 from ..extensions import db
 from ..models import User, utcnow
 from ..runtime import running_app, settings
+from . import site as site_settings
 from .errors import Forbidden
 from .export_contents import export_files
 from .links import page_link
@@ -170,7 +171,7 @@ def _write_export(job, folder, partial):
         return None
     made_at = utcnow()
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, text in export_files(member, settings["SITE_NAME"], made_at):
+        for name, text in export_files(member, site_settings.current().name, made_at):
             archive.writestr(name, text)
     finished = folder / f"{job.file_id}.zip"
     os.replace(partial, finished)
@@ -247,5 +248,5 @@ def export_file(member, token):
 def download_name(member, now=None):
     """The file name the browser saves: site, username and date."""
     day = (now or utcnow()).strftime("%Y-%m-%d")
-    site = re.sub(r"[^A-Za-z0-9_-]+", "-", settings["SITE_NAME"]).strip("-") or "blog"
+    site = re.sub(r"[^A-Za-z0-9_-]+", "-", site_settings.current().name).strip("-") or "blog"
     return f"{site}-{member.username}-{day}.zip"

@@ -21,31 +21,44 @@ class FollowError(FieldError):
     """A follow that makes no sense (following yourself)."""
 
 
+# Counts of follows stop here: past it a count says "10,000+". Counting every
+# follower of a member followed by 100,000 would read 100,000 index entries on
+# each view of their profile; this reads at most one more than the cap.
+COUNTED_AT_MOST = 10_000
+
+
 @dataclass(frozen=True)
 class FollowState:
     following: bool
-    followers_count: int
+    followers_count: int | str  # a number, or "10,000+" past COUNTED_AT_MOST
+
+
+def capped_count(statement):
+    """How many rows `statement` (of keys) finds: a number up to COUNTED_AT_MOST, else "10,000+".
+
+    One SQL statement, counting a subquery that stops one row past the cap. Give
+    it the column its index is searched by, so that the index alone answers.
+    """
+    at_most = COUNTED_AT_MOST
+    found = db.session.scalar(
+        select(func.count()).select_from(statement.limit(at_most + 1).subquery())
+    )
+    return found if found <= at_most else f"{at_most:,}+"
 
 
 def followers_count(user):
-    """How many members follow `user`."""
-    return db.session.scalar(
-        select(func.count()).select_from(Follow).where(Follow.followed_id == user.id)
-    )
+    """How many members follow `user` (capped: see capped_count)."""
+    return capped_count(select(Follow.followed_id).where(Follow.followed_id == user.id))
 
 
 def following_count(user):
-    """How many members `user` follows."""
-    return db.session.scalar(
-        select(func.count()).select_from(Follow).where(Follow.follower_id == user.id)
-    )
+    """How many members `user` follows (capped: see capped_count)."""
+    return capped_count(select(Follow.follower_id).where(Follow.follower_id == user.id))
 
 
 def tag_followers_count(tag):
-    """How many members follow `tag`."""
-    return db.session.scalar(
-        select(func.count()).select_from(TagFollow).where(TagFollow.tag_id == tag.id)
-    )
+    """How many members follow `tag` (capped: see capped_count)."""
+    return capped_count(select(TagFollow.tag_id).where(TagFollow.tag_id == tag.id))
 
 
 def is_following(follower, followed):

@@ -103,27 +103,6 @@ def feed_entries(statement, limit=PER_PAGE):
     return article_page(statement, None, number=1, per_page=limit, body_html=True).items
 
 
-POPULAR_TAGS_SAMPLE = 1000
-
-
-def popular_tags(limit=100):
-    """The tags of the latest 1,000 published articles, most used first: one SQL statement.
-
-    Counting every article's tags would grow with the site (180 ms at 100,000
-    articles on SQLite); the latest ones say what is popular now, at a fixed cost.
-    """
-    recent = latest().with_only_columns(Article.id).limit(POPULAR_TAGS_SAMPLE).subquery()
-    uses = func.count()
-    return list(db.session.scalars(
-        select(Tag.name)
-        .join(article_tags, article_tags.c.tag_id == Tag.id)
-        .join(recent, recent.c.id == article_tags.c.article_id)
-        .group_by(Tag.name)
-        .order_by(uses.desc(), Tag.name)
-        .limit(limit)
-    ))
-
-
 def tag_named(name):
     """The tag called `name` in any case, or None."""
     return db.session.scalar(select(Tag).where(Tag.name == name.lower()))

@@ -40,5 +40,7 @@ def search(admin, text="", status="", limit=50, offset=0):
         query = query.where(User.suspended_until > utcnow())
     elif status == "banned":
         query = query.where(User.banned_at.is_not(None))
+    elif status == "awaiting":
+        query = query.where(User.awaiting_approval)
     rows = db.session.execute(query.limit(limit + 1).offset(offset)).all()
     return rows[:limit], len(rows) > limit

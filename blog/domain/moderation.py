@@ -14,8 +14,8 @@ from sqlalchemy import select, update
 from ..events import security_event
 from ..extensions import db
 from ..models import Article, Comment, ModerationAction, User, utcnow
-from ..runtime import settings
 from . import articles, comments, permissions, sessions
+from . import site as site_settings
 from .articles import keep_lists_in_step
 from .errors import FieldError
 from .outbox import queue_email
@@ -81,7 +81,7 @@ TOLD = {
 
 
 def _tell(member, action, kind, target, reason, until):
-    site = settings["SITE_NAME"]
+    site = site_settings.current().name
     what = TOLD[action].format(site=site, kind=kind, label=label_of(kind, target)[:80])
     queue_email(member.email, f"A message from the moderators of {site}", "moderation_notice",
                 member=member, what=what, reason=reason, until=until)

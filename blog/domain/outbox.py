@@ -7,13 +7,14 @@ worker's job (blog/mailer.py), woken by the email_queued signal.
 
 from ..extensions import db
 from ..models import OutboxEmail
-from ..runtime import render, settings
+from ..runtime import render
+from . import site
 from .signals import email_queued
 
 
 def queue_email(recipient, subject, template, **context):
     """Render templates/email/<template>.txt and .html and add them to the outbox."""
-    context.setdefault("site_name", settings["SITE_NAME"])
+    context.setdefault("site_name", site.current().name)
     message = OutboxEmail(
         recipient=recipient,
         subject=subject,

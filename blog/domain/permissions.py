@@ -96,6 +96,21 @@ def can_set_role(actor, member):
     return user_is_admin(actor) and member is not None and actor.id != member.id
 
 
+@rule
+def may_administer(user):
+    """Admins change the site's settings and approve new members (while neither suspended
+    nor banned themselves)."""
+    return user_is_admin(user) and not user.is_banned and not is_suspended(user)
+
+
+@rule
+def may_invite(user, members_invite):
+    """Admins invite people; members who may write do too when the site allows it."""
+    if may_administer(user):
+        return True
+    return bool(members_invite) and _writes(user)
+
+
 def user_is_admin(user):
     return user.is_authenticated and user.is_admin
 

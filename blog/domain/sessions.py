@@ -20,7 +20,7 @@ from ..events import security_event
 from ..extensions import db
 from ..models import LoginSession, User, utcnow
 from ..runtime import settings
-from .errors import Banned
+from .errors import AwaitingApproval, Banned
 
 BROWSER, API = "browser", "api"
 
@@ -58,6 +58,9 @@ def start_session(user, remember=False, user_agent="", ip_address="", kind=BROWS
     if user.banned_at is not None:
         db.session.rollback()
         raise Banned(user.ban_reason)
+    if user.awaiting_approval:
+        db.session.rollback()
+        raise AwaitingApproval()
     now = utcnow()
     token = secrets.token_urlsafe(32)
     db.session.execute(

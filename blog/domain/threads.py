@@ -127,7 +127,9 @@ def one_thread(article, thread_id, replies_from=None, *, replies_shown):
 def in_reading_order(article, limit):
     """The article's comments without "[deleted]" placeholders, a reply after what it answers.
 
-    At most `limit` of them, the oldest threads first; one statement.
+    At most `limit` of them, the oldest threads first; one statement, whose
+    order is the index ix_comments_article_id_thread_id_id's (coalesce(parent_id,
+    id) is the thread's id): it reads `limit` rows however long the discussion.
     """
     if not article.comments_count:
         return []

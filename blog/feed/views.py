@@ -1,9 +1,10 @@
-"""The home page with its tabs, tag pages, and the Atom feeds of the site and of a tag."""
+"""The home page with its tabs, the list of tags, tag pages, and the site's and tags' Atom feeds."""
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..domain import follows, listing, mutes
+from ..domain import follows, listing, mutes, site, tags
+from ..domain.welcome import suggestions_for
 from ..extensions import login_manager
 from ..web.answers import answer_toggle
 from ..web.pagination import requested_page
@@ -52,6 +53,13 @@ def index():
     )
 
 
+@bp.route("/welcome")
+@login_required
+def welcome():
+    """Where a new member lands once their address is confirmed: what to follow, then the feed."""
+    return render_template("feed/welcome.html", offer=suggestions_for(current_user))
+
+
 # --- tags ------------------------------------------------------------------------------
 
 
@@ -62,14 +70,30 @@ def tag_or_404(name):
     return tag
 
 
+@bp.route("/tags")
+def tag_list():
+    """Every tag with published articles: popular first, or by name with ?sort=name."""
+    board = tags.directory(request.args.get("sort"), requested_page(), current_user)
+    return render_template("feed/tags.html", board=board, count_cap=tags.COUNT_CAP)
+
+
 @bp.route("/t/<name>")
 def tag(name):
-    tag = tag_or_404(name)
+    tag = listing.tag_named(name)
+    if tag is None:
+        if not tags.is_valid_name(name):
+            abort(404)
+        # A tag nobody used yet: a page that says so (a link may go round before the first article).
+        if name != name.lower():
+            return redirect(url_for("feed.tag", name=name.lower()), 301)
+        empty = listing.Page([], 1, False)
+        return render_template("feed/tag.html", tag=None, name=name, page=empty)
     if name != tag.name:
         return redirect(url_for("feed.tag", name=tag.name, page=request.args.get("page")), 301)
     return render_template(
         "feed/tag.html",
         tag=tag,
+        name=tag.name,
         following=follows.is_following_tag(current_user, tag),
         muted=mutes.is_muting_tag(current_user, tag),
         followers_count=follows.tag_followers_count(tag),
@@ -126,3 +150,23 @@ def tag_atom(name):
     tag = tag_or_404(name)
     articles = listing.feed_entries(listing.tagged(tag))
     return atom_feed(f"#{tag.name}", articles, "feed.tag", "feed.tag_atom", name=tag.name)
+
+
+# --- the admins' pages about the site ------------------------------------------------------
+
+
+@bp.route("/about")
+def about():
+    return _site_page("About", site.current().about_html)
+
+
+@bp.route("/code-of-conduct")
+def code_of_conduct():
+    return _site_page("Code of Conduct", site.current().conduct_html)
+
+
+def _site_page(title, html):
+    """A page the admins wrote (Markdown, sanitised when saved); 404 until they write it."""
+    if not html:
+        abort(404)
+    return render_template("feed/site_page.html", title=title, html=html)

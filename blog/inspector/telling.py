@@ -20,6 +20,8 @@ RULE_WORDS = {
     "may_act_on": "moderate this member or what they wrote (never staff, never oneself)",
     "may_read_moderation_log": "read the moderation log (an admin)",
     "can_set_role": "change this member's role (an admin, never their own)",
+    "may_administer": "change the site's settings and approve new members (an admin)",
+    "may_invite": "invite people (an admin, or a member when the site allows it)",
     "can_view": "see this article",
     "can_edit": "edit this article",
     "can_delete": "delete this article",

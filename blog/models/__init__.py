@@ -8,9 +8,11 @@ from .moderation import REPORT_REASONS, ModerationAction, Report
 from .mutes import MemberMute, TagMute
 from .outbox import OutboxEmail
 from .reactions import Bookmark, Follow, Like, TagFollow
+from .site import Invite, SiteSetting
 
 __all__ = [
-    "Article", "ArticleSlug", "Bookmark", "Comment", "Follow", "Like", "LoginSession",
+    "Article", "ArticleSlug", "Bookmark", "Comment", "Follow", "Invite", "Like", "LoginSession",
     "MemberMute", "ModerationAction", "REPORT_REASONS", "Report",
-    "OutboxEmail", "Tag", "TagFollow", "TagMute", "User", "article_tags", "utcnow",
+    "OutboxEmail", "SiteSetting", "Tag", "TagFollow", "TagMute", "User", "article_tags",
+    "utcnow",
 ]

@@ -20,6 +20,11 @@ article_tags = db.Table(
     db.Column("published_at", db.DateTime, nullable=True),
     # The primary key serves "tags of an article"; this serves "articles of a tag".
     Index("ix_article_tags_tag_id_published_at", "tag_id", "published_at", "article_id"),
+    # The latest tag uses of published articles, newest first: popular tags
+    # (blog.domain.trending) read this alone.
+    Index("ix_article_tags_published_at_tag_id", "published_at", "tag_id",
+          sqlite_where=text("published_at IS NOT NULL"),
+          postgresql_where=text("published_at IS NOT NULL")),
 )
 
 

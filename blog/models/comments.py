@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Text
+from sqlalchemy import ForeignKey, Index, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -46,6 +46,13 @@ class Comment(db.Model):
     __table_args__ = (
         Index("ix_comments_article_id_parent_id_id", "article_id", "parent_id", "id"),
         Index("ix_comments_parent_id_id", "parent_id", "id"),
+        # The API's flat list (blog.domain.threads.in_reading_order): each thread
+        # (coalesce(parent_id, id) is its top-level comment's id) followed by its replies,
+        # placeholders left out, so its first API_MAX_COMMENTS come off the index in order.
+        Index("ix_comments_article_id_thread_id_id",
+              "article_id", func.coalesce(parent_id, id), "id",
+              sqlite_where=text("deleted_at IS NULL"),
+              postgresql_where=text("deleted_at IS NULL")),
     )
 
     @property

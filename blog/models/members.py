@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, func
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -29,6 +29,9 @@ class User(UserMixin, db.Model):
     banned_at: Mapped[datetime | None]
     ban_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     email_verified_at: Mapped[datetime | None]
+    # Set at sign-up while the site asks admins to approve new members: until an
+    # admin does, the member confirms their address but cannot log in.
+    awaiting_approval: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Bumped on every password change: reset links and API tokens issued
     # before it stop working.
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)

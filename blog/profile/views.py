@@ -1,9 +1,9 @@
-"""Members' profiles, following members, a member's Atom feed, and your reading list."""
+"""Members' profiles, following members, a member's Atom feed, your reading list and dashboard."""
 
-from flask import Blueprint, abort, flash, jsonify, render_template
+from flask import Blueprint, abort, flash, jsonify, render_template, request
 from flask_login import current_user, login_required
 
-from ..domain import accounts, follows, listing, moderation_log, mutes, permissions
+from ..domain import accounts, dashboard, follows, listing, moderation_log, mutes, permissions, tags
 from ..feed.atom import atom_feed
 from ..web.answers import answer_toggle
 from ..web.errors import wants_json
@@ -36,6 +36,8 @@ def show(username):
         following_count=follows.following_count(member),
         page=listing.article_page(listing.by_author(member), current_user, requested_page()),
         hidden_articles=moderation_log.hidden_articles_of(member) if is_own else (),
+        # Which tags a member reads is theirs to know: shown on their own profile only.
+        followed_tags=tags.followed_by(member) if is_own else (),
     )
 
 
@@ -101,3 +103,11 @@ def reading_list():
         listing.reading_list(current_user), current_user, requested_page()
     )
     return render_template("profile/reading_list.html", page=page)
+
+
+@bp.route("/dashboard", endpoint="dashboard")
+@login_required
+def dashboard_page():
+    """My drafts (?tab=drafts, the default) or my published articles, with their counts."""
+    board = dashboard.dashboard(current_user, request.args.get("tab"), requested_page())
+    return render_template("profile/dashboard.html", board=board)

@@ -13,6 +13,7 @@ from ..domain import (
     password_changes,
     profiles,
     sessions,
+    tags,
 )
 from ..domain.accounts import AccountError
 from ..domain.tokens import TokenError
@@ -35,6 +36,7 @@ def render_settings(status=200, **bound_forms):
         drafts=articles.drafts_of(current_user),
         muted_members=mutes.muted_members(current_user),
         muted_tags=mutes.muted_tags(current_user),
+        followed_tags=tags.followed_by(current_user),
         **settings_forms(current_user, **bound_forms),
     ), status
 

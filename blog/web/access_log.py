@@ -50,18 +50,29 @@ def member_id():
 
 def line_for(response):
     """The log line of the request being answered."""
-    took = (time.perf_counter() - g.get("access_started", time.perf_counter())) * 1000
+    return format_line(request_id(), request.method, loggable_path(), request.query_string,
+                       response.status_code, g.get("access_started"), g.get("sql_count", 0),
+                       member_id())
+
+
+def format_line(rid, method, path, query_string, status, started, sql, member):
+    """One line: `started` is the perf_counter() at the request's start (None: now)."""
+    took = (time.perf_counter() - (started or time.perf_counter())) * 1000
     now = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-    query = request.query_string.decode("latin-1")
-    path = loggable_path() + (f"?{query}" if query else "")
-    return (f"{now} {request_id()} {request.method} {path} "
-            f"{response.status_code} {took:.0f}ms sql={g.get('sql_count', 0)} "
-            f"member={member_id()}")
+    query = query_string.decode("latin-1")
+    path += f"?{query}" if query else ""
+    return f"{now} {rid} {method} {path} {status} {took:.0f}ms sql={sql} member={member}"
+
+
+def write_line(config, line, rid):
+    """Log `line` as the app with `config` wants it (also outside any app context)."""
+    if config["ACCESS_LOG"]:
+        logger.info(line, extra={"request_id": rid,
+                                 "access_log_file": config.get("ACCESS_LOG_FILE")})
 
 
 def _finished(sender, response, **extra):
-    if current_app.config["ACCESS_LOG"]:
-        logger.info(line_for(response), extra={"request_id": request_id()})
+    write_line(current_app.config, line_for(response), request_id())
 
 
 class _Sink(logging.Handler):
@@ -70,7 +81,7 @@ class _Sink(logging.Handler):
     def emit(self, record):
         try:
             line = self.format(record) + "\n"
-            path = current_app.config.get("ACCESS_LOG_FILE")
+            path = getattr(record, "access_log_file", None)
             if path:
                 with open(path, "a", encoding="utf-8") as log:
                     log.write(line)

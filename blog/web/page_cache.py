@@ -19,7 +19,7 @@ import time
 import weakref
 
 from cachelib import RedisCache, SimpleCache
-from flask import current_app, g, request
+from flask import current_app, g, request, request_finished
 from redis.exceptions import RedisError
 
 from ..database import database_key, public_content_changed
@@ -28,7 +28,7 @@ from .security import is_personal, request_may_share
 # The query arguments our pages and API read. A request with any other is answered but
 # not kept: made-up arguments (?x=1, ?x=2 ...) must not fill the cache with copies.
 KNOWN_ARGS = frozenset({"tab", "period", "page", "tag", "author", "favorited", "limit",
-                        "offset", "thread", "replies_from", "comments_from"})
+                        "offset", "thread", "replies_from", "comments_from", "sort"})
 
 # Every app's store, by the database it shows: a write through any app of this process
 # (or a CLI command) moves the clock of every store on that database.
@@ -98,6 +98,18 @@ class PageStore:
         self.backend.inc("clock")
         self.owed = False
 
+    def _fresh(self, entry, clock):
+        return entry["clock"] == clock and time.time() - entry["at"] < self.fresh_for
+
+    @_tolerant
+    def peek(self, key, clock):
+        """The entry of `key` when it is fresh and has its headers (ready to send as it
+        is, before Flask), else None. Takes no lock: a stale page is Flask's to rebuild."""
+        entry = self.backend.get(f"page:{self._place(key)}")
+        if entry and entry.get("key") == key and "headers" in entry and self._fresh(entry, clock):
+            return entry
+        return None
+
     @_tolerant
     def lookup(self, key, clock):
         """(entry or None, whether this request should build the page)."""
@@ -105,18 +117,18 @@ class PageStore:
         entry = self.backend.get(f"page:{place}")
         if entry and entry.get("key") != key:
             entry = None  # another page's turn
-        if entry and entry["clock"] == clock and time.time() - entry["at"] < self.fresh_for:
+        if entry and self._fresh(entry, clock):
             return entry, False
         # Stale or missing: one request builds it; the rest serve what there is.
         building = self.backend.add(f"lock:{place}", 1, timeout=2)
         return (None if building else entry), building
 
     @_tolerant
-    def keep(self, key, clock, response):
-        self.backend.set(f"page:{self._place(key)}", {
-            "key": key, "clock": clock, "at": time.time(), "status": response.status_code,
-            "type": response.content_type, "body": response.get_data(),
-        }, timeout=self.fresh_for * 2)  # older ones are stale anyway: only lock-time copies
+    def keep(self, entry):
+        """Keep `entry` (key, clock, status, type, body and, when it may be sent before
+        Flask, the final headers)."""
+        self.backend.set(f"page:{self._place(entry['key'])}", dict(entry, at=time.time()),
+                         timeout=self.fresh_for * 2)  # older ones are stale anyway
 
     @_tolerant
     def forget(self, key):
@@ -167,10 +179,12 @@ def init_app(app):
         app.extensions["page_store"] = _store_for(app)
     app.before_request(_serve_kept_page)
     app.after_request(_keep_page)
+    request_finished.connect(_keep_built_page, app)
     app.teardown_request(_release)
 
 
-def _key():
+def page_key(request):
+    """The key of `request`'s page (a Flask request, or one the middleware made)."""
     # The Host too: a page that spelled it out would otherwise be kept as a client's
     # forged Host made it, for everyone (pages use BASE_URL; this is the second lock).
     variant = "json" if request.path.startswith("/api/") else "page"
@@ -182,7 +196,7 @@ def _serve_kept_page():
     if not request_may_share() or not KNOWN_ARGS.issuperset(request.args.keys()):
         return None
     store = current_app.extensions["page_store"]
-    key, clock = _key(), store.clock()
+    key, clock = page_key(request), store.clock()
     if clock is None:
         return None
     entry, building = store.lookup(key, clock) or (None, False)
@@ -202,12 +216,33 @@ def _keep_page(response):
         if (response.status_code == 200 and not response.is_streamed
                 and not is_personal(response)
                 and len(response.get_data()) <= current_app.config["PAGE_CACHE_PAGE_BYTES"]):
-            store.keep(*build, response)
+            key, clock = build
+            g.page_to_keep = {"key": key, "clock": clock, "status": response.status_code,
+                              "type": response.content_type, "body": response.get_data()}
         else:  # the kept copy is not the answer any more (a deleted article's 404)
             store.forget(build[0])
     if g.get("page_kept"):
         response.headers["X-Page-Cache"] = "hit"
     return response
+
+
+# Sent again by every answer, or made for each: not part of a kept page's headers.
+PER_ANSWER_HEADERS = frozenset({"date", "x-request-id", "content-length", "x-page-cache"})
+
+
+def _keep_built_page(sender, response, **extra):
+    """Keep the page built by this request, with the headers every hook has now added
+    (security headers, Vary, Cache-Control, ETag): the middleware sends them as they are."""
+    entry = g.pop("page_to_keep", None)
+    if entry is None:
+        return
+    headers = [(name, value) for name, value in response.headers.items()
+               if name.lower() not in PER_ANSWER_HEADERS]
+    # CORS answers an Origin with headers of its own; a cookie is one browser's. Such an
+    # entry is served by Flask only, which adds those anew for each request.
+    if "HTTP_ORIGIN" not in request.environ and "Set-Cookie" not in response.headers:
+        entry["headers"] = headers
+    sender.extensions["page_store"].keep(entry)
 
 
 def _release(exc=None):

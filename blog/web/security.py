@@ -3,6 +3,7 @@
 import re
 
 from flask import current_app, g, jsonify, request, session
+from werkzeug.http import parse_cookie
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .errors import error_response
@@ -23,9 +24,12 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
-def init_app(app):
-    """Add the security headers to every response; trust the configured proxies."""
-    https = app.config["BASE_URL"].startswith("https://")
+def trust_proxies(app):
+    """Read the client's address, scheme and host from the configured proxies' headers.
+
+    Called last in the factory: the proxy's view of the request must be the outermost
+    layer, seen by the page cache's middleware as well as by Flask.
+    """
     proxies = int(app.config["TRUSTED_PROXIES"])
     if proxies:
         # Behind nginx or Caddy the client's address is in X-Forwarded-For;
@@ -34,6 +38,11 @@ def init_app(app):
         app.wsgi_app = ProxyFix(
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
         )
+
+
+def init_app(app):
+    """Add the security headers to every response."""
+    https = app.config["BASE_URL"].startswith("https://")
 
     @app.after_request
     def set_security_headers(response):
@@ -92,6 +101,31 @@ def carries_emailed_links():
     return "token" in (request.view_args or {}) or request.blueprint == "dev"
 
 
+def request_may_share_before_flask(environ, config, session_cookie_allowed=False):
+    """The rule of shared answers that the request line and headers decide: a GET or HEAD
+    that names nobody (no Authorization, no remember-me cookie) and, before Flask has read
+    the session, carries no session cookie at all.
+
+    The page cache's middleware asks it as it is; `request_may_share` asks it with the
+    session cookie allowed, then looks inside the session itself.
+    """
+    if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or _names_someone(environ, config):
+        return False
+    return session_cookie_allowed or config["SESSION_COOKIE_NAME"] not in _cookies(environ)
+
+
+def _cookies(environ):
+    return parse_cookie(environ) if "HTTP_COOKIE" in environ else {}
+
+
+def _names_someone(environ, config):
+    """A member's token or remember-me cookie is in the request's headers."""
+    return bool(
+        "HTTP_AUTHORIZATION" in environ
+        or config.get("REMEMBER_COOKIE_NAME", "remember_token") in _cookies(environ)
+    )
+
+
 def request_may_share():
     """True when the answer to this request may be one every visitor shares.
 
@@ -99,7 +133,8 @@ def request_may_share():
     never from the database: a member's (or a flashed message's) request is not.
     """
     return not (
-        request.method not in ("GET", "HEAD")
+        not request_may_share_before_flask(request.environ, current_app.config,
+                                           session_cookie_allowed=True)
         or request.endpoint == "static"
         or _asked_by_someone()
         or "flow_ring" in current_app.extensions  # the inspector's bar tells this browser's story
@@ -110,9 +145,8 @@ def _asked_by_someone():
     """The request names one person: a member's token or cookie, an emailed link, a
     session holding more than a visitor's (Flask-Login's _user_id, a flashed message)."""
     return bool(
-        "Authorization" in request.headers
+        _names_someone(request.environ, current_app.config)
         or carries_emailed_links()
-        or current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
         or not VISITOR_SESSION_KEYS.issuperset(session.keys())
     )
 
@@ -198,6 +232,15 @@ def takes_files(view):
     return view
 
 
+def _query_arguments():
+    """The query's names and values; a query that is not UTF-8 (Werkzeug decodes it
+    strictly, and would fail every later reader with a 500) is refused the same way."""
+    try:
+        return list(request.args.items(multi=True))
+    except UnicodeDecodeError:
+        raise Unstorable from None
+
+
 def refuse_unstorable_input(app):
     """Answer a request whose path, query, form or JSON the database could not store with a 4xx.
 
@@ -209,7 +252,7 @@ def refuse_unstorable_input(app):
     def refuse_unstorable():
         body = None
         try:
-            _check_strings([request.path, *request.args.items(multi=True)])
+            _check_strings([request.path, *_query_arguments()])
             if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
                 _check_strings(list(request.form.items(multi=True)))
             if request.is_json:

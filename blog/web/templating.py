@@ -5,9 +5,11 @@ import re
 import zlib
 from dataclasses import dataclass
 
-from flask import request, url_for
+from flask import g, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
+
+from ..domain import dashboard
 
 BROWSERS = [("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"),
             ("HeadlessChrome/", "Headless Chrome"), ("Chrome/", "Chrome"), ("Safari/", "Safari")]
@@ -64,6 +66,18 @@ def this_page():
 def toggles_shared():
     """What every Like, Bookmark and Follow button of a page has alike, worked out once."""
     return {"visitor": is_visitor(), "login_url": url_for("auth.login"), "back": this_page()}
+
+
+def my_drafts_count():
+    """The logged-in member's number of drafts, for the navigation: one statement a page.
+
+    Asked only by the pages that show it, and once per request (kept in g).
+    """
+    if not current_user.is_authenticated:
+        return 0
+    if "my_drafts_count" not in g:
+        g.my_drafts_count = dashboard.drafts_count(current_user)
+    return g.my_drafts_count
 
 
 HOLE = "__value__"
@@ -126,6 +140,7 @@ def init_app(app):
     app.add_template_global(this_page, "this_page")
     app.add_template_global(toggles_shared, "toggles_shared")
     app.add_template_global(url_before, "url_before")
+    app.add_template_global(my_drafts_count, "my_drafts_count")
     app.add_template_filter(pretty_json, "pretty_json")
     app.add_template_filter(device_name, "device_name")
     app.add_template_filter(client_name, "client_name")

@@ -44,6 +44,8 @@ KINDS = {
                "RATELIMIT_IMPORTS_PER_NEW_MEMBER"),
     # Asking for a zip of everything one wrote (built in the background, emailed).
     "export": ("RATELIMIT_EXPORTS_PER_MEMBER", "RATELIMIT_EXPORTS_PER_IP", None),
+    # Invitation links, while sign-ups are by invitation only.
+    "invite": ("RATELIMIT_INVITES_PER_MEMBER", "RATELIMIT_INVITES_PER_IP", None),
 }
 
 

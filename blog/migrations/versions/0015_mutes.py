@@ -1,7 +1,7 @@
 """Mutes: members a member no longer wants to read (member_mutes) and tags (tag_mutes).
 
 Revision ID: 0015_mutes
-Revises: 0010_moderation
+Revises: 0012_bounded_costs
 Create Date: 2026-12-01
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015_mutes"
-down_revision = "0010_moderation"
+down_revision = "0012_bounded_costs"
 branch_labels = None
 depends_on = None
 

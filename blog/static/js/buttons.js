@@ -22,9 +22,10 @@
     }
   }
 
+  // A count past the site's cap reads "10,000+": it stays as it is until the answer.
   function readCount(form) {
     var counter = form.querySelector(".toggle-count");
-    return counter ? parseInt(counter.textContent, 10) : null;
+    return counter && /^\d+$/.test(counter.textContent) ? parseInt(counter.textContent, 10) : null;
   }
 
   function showError(form, message) {
