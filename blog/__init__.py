@@ -75,6 +75,7 @@ def register_blueprints(app):
     from .auth.views import bp as auth_bp
     from .feed.views import bp as feed_bp
     from .mod import bp as mod_bp
+    from .notify import bp as notify_bp
     from .profile.views import bp as profile_bp
     from .settings.data import bp as your_data_bp
     from .settings.views import bp as settings_bp
@@ -87,6 +88,7 @@ def register_blueprints(app):
     app.register_blueprint(comment_bp)
     app.register_blueprint(profile_bp)
     app.register_blueprint(mod_bp)
+    app.register_blueprint(notify_bp)
     # The API authenticates by token, never by cookie, so it needs no CSRF token.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)

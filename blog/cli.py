@@ -121,9 +121,11 @@ def create_admin(email, username, password):
 @click.command("send-mail")
 @with_appcontext
 def send_mail():
-    """Deliver every email that is due in the outbox, once."""
+    """Queue the notification emails that are due, then deliver every due email, once."""
+    from .domain.notification_emails import queue_due
     from .mailer import deliver_due, uses_dev_mailbox
 
+    queue_due()
     report = deliver_due()
     where = "the dev mailbox (/dev/mail)" if uses_dev_mailbox() else "SMTP"
     click.echo(f"Sent {report.sent}, failed {report.failed} (through {where}).")

@@ -9,6 +9,7 @@ are read at /dev/mail (development only).
 """
 
 import contextlib
+import json
 import smtplib
 import threading
 import time
@@ -19,6 +20,7 @@ from flask import current_app
 from flask_mail import Message
 from sqlalchemy import select, update
 
+from .domain import notification_emails
 from .domain.signals import email_queued
 from .extensions import db, mail
 from .models import OutboxEmail, utcnow
@@ -126,6 +128,7 @@ def _send(message, deadline):
         body=message.text_body,
         html=message.html_body,
         sender=mail.default_sender,
+        extra_headers=json.loads(message.headers) if message.headers else None,
     )
     # Flask-Mail builds the message; we talk SMTP ourselves because Flask-Mail
     # opens connections without a timeout, and a server that hangs would stop
@@ -217,6 +220,7 @@ class MailWorker(threading.Thread):
             self.stopping.wait(0.2)
             with self.app.app_context():
                 try:
+                    notification_emails.queue_due()  # then they go out in the same pass
                     deliver_due()
                 except Exception:  # noqa: BLE001 - keep the worker alive, say why
                     self.app.logger.exception("Mail worker could not read the outbox")

@@ -262,6 +262,7 @@ def seed_community(app):
         invites,
         moderation,
         mutes,
+        notifications,
         profiles,
         reactions,
         reports,
@@ -317,3 +318,5 @@ def seed_community(app):
         accounts.register("invited@example.org", "invited", TEST_PASSWORD, invite=token)
         invites.revoke(admin, invites.create_invite(admin)[0].id)
         site.save(admin, {**chosen, "signup_mode": "open", "require_approval": False})
+        # A choice about notifications (the rows themselves come from the writes above).
+        notifications.save_preferences(alice, {"like": (True, True), "article": (True, False)})

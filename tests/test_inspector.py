@@ -138,8 +138,10 @@ def test_a_like_by_fetch_and_its_browser_half(browser, make_member, make_article
 
     record = story(member, response)
     assert record["kind"] == "fetch"
+    # The author is told of the like in the same transaction (blog/domain/notifications.py).
     assert record["changes"] == {"likes": {"inserted unless already there": 1},
-                                 "articles": {"updated": "some"}}
+                                 "articles": {"updated": "some"},
+                                 "notifications": {"inserted": 1}}
     assert record["steps"][-1]["detail"]["JSON body"] == {"liked": True, "likes_count": 1}
     assert record["browser_half"]["before"] == "Like 0"
     assert record["browser_half"]["after"] == "Unlike 1"

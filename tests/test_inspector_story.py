@@ -98,7 +98,8 @@ def test_a_like_by_fetch_is_drawn_lane_by_lane(liker):
         "page: Like 0 → Unlike 1",
     ], rows), "\n".join(rows)
     assert [row for row in rows if "writes" in row] == [
-        "route → database: 4 statements: reads articles, users; writes articles, likes"]
+        "route → database: 5 statements: reads articles, users; "
+        "writes articles, likes, notifications"]
 
 
 def test_a_form_post_that_redirects_is_drawn_to_the_page_it_led_to(liker):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from blog.domain import comments, follows, mutes, reactions
+from blog.domain import comments, follows, mutes, notification_pages, reactions
 from blog.domain.listing import tag_named
 from helpers import count_queries, json_headers, page
 from page_helpers import card_titles
@@ -130,3 +130,19 @@ def test_mutes_cost_no_extra_statement_on_a_feed(client, auth, scene):
     with count_queries() as after:
         client.get("/?tab=latest")
     assert len(after) == len(before)
+
+
+def test_a_muted_member_rings_no_bell_until_unmuted(client, auth, scene, make_article):
+    carol, ada, bob = scene["carol"], scene["ada"], scene["bob"]
+    carols = make_article(author=carol, title="Carol writes")
+    mutes.mute(carol, ada)
+    comments.add_comment(ada, carols, "Hello @carol")
+    reactions.like(ada, carols)
+    reactions.like(bob, carols)
+    assert notification_pages.unread_count(carol) == 1  # bob's like alone
+    auth.login("carol")
+    listed = page(client.get("/notifications"))
+    assert "@bob" in listed and "@ada" not in listed
+    mutes.unmute(carol, ada)
+    # ada's comment (naming @carol in it makes no second one), her like, bob's like
+    assert notification_pages.unread_count(carol) == 3

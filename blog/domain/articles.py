@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from ..models import Article, Tag, article_tags, utcnow
-from . import permissions, ranking, slugs
+from . import notifications, permissions, ranking, slugs
 from .errors import FieldError, Forbidden
 from .images import https_url_problem
 from .markdown import render_markdown
@@ -169,10 +169,13 @@ def _apply(article, fields, tag_names, publish):
     article.reading_minutes = reading_time_minutes(fields["body"])
     article.tags = _tags_named(tag_names)
     article.status = "published" if publish else "draft"
-    if publish and article.published_at is None:
+    first_publication = publish and article.published_at is None
+    if first_publication:
         article.published_at = now
     article.updated_at = now
     keep_lists_in_step(article)
+    if first_publication:  # mentions and followers hear of it once, not at every edit
+        notifications.published(article)
 
 
 def keep_lists_in_step(article):

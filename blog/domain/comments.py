@@ -19,10 +19,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import Article, Comment, utcnow
-from . import permissions
+from . import notifications, permissions
 from .errors import FieldError
 from .markdown import render_markdown
-from .races import hold_member_or_gone, lock_article, lock_article_or_gone, unless_gone
+from .races import lock_article, lock_article_or_gone, unless_gone
 from .rows import commit_keeping_loaded
 
 MAX_BODY = 10_000
@@ -125,7 +125,8 @@ def add_comment(author, article, body, parent_id=None):
     require_may_comment(author, article)
     body = clean_body(body)
     # The member, the article, the thread: the order in which deleting them locks them.
-    hold_member_or_gone(author.id)
+    # The writer's row and those of the members told (notifications.hold) come first.
+    told = notifications.hold(author.id, article.author_id, parent_id, body)
     lock_article_or_gone(article.id)
     root_id = None if parent_id is None else _thread_root_for_reply(article, parent_id)
     now = utcnow()
@@ -142,6 +143,7 @@ def add_comment(author, article, body, parent_id=None):
     with unless_gone():  # the article may have been deleted meanwhile
         db.session.add(comment)
         set_committed_value(article, "comments_count", _move_count(article.id, 1))
+        notifications.commented(author, comment.id, article.id, told)
         commit_keeping_loaded()
     return comment
 
@@ -205,6 +207,7 @@ def delete_comment(comment, actor):
         return
     if root_id is None and _has_replies(comment_id):
         removed = _make_placeholder([comment_id])
+        notifications.comment_removed(comment_id)  # the row stays: no cascade
     else:
         removed = db.session.execute(
             delete(Comment)

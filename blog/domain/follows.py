@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select
 
 from ..extensions import db
 from ..models import Follow, TagFollow, utcnow
-from . import permissions
+from . import notifications, permissions
 from .errors import FieldError
 from .races import unless_gone
 from .rows import commit_keeping_loaded, insert_ignoring_duplicates
@@ -91,9 +91,10 @@ def follow(follower, followed):
     if follower.id == followed.id:
         raise FollowError("username", "You cannot follow yourself.")
     with unless_gone("profile"):  # the member may have deleted their account meanwhile
-        insert_ignoring_duplicates(
+        if insert_ignoring_duplicates(
             Follow, follower_id=follower.id, followed_id=followed.id, created_at=utcnow()
-        )
+        ):
+            notifications.followed(follower, followed.id)
         state = FollowState(following=True, followers_count=followers_count(followed))
         commit_keeping_loaded()
     return state
@@ -102,9 +103,11 @@ def follow(follower, followed):
 def unfollow(follower, followed):
     """Stop following `followed`, if `follower` did (commits)."""
     permissions.require(follower.is_authenticated, "profile")
-    db.session.execute(
+    removed = db.session.execute(
         delete(Follow).where(Follow.follower_id == follower.id, Follow.followed_id == followed.id)
-    )
+    ).rowcount
+    if removed:
+        notifications.unfollowed(follower, followed.id)
     state = FollowState(following=False, followers_count=followers_count(followed))
     commit_keeping_loaded()
     return state

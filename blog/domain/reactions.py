@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import Article, Bookmark, Like, utcnow
-from . import permissions, ranking
+from . import notifications, permissions, ranking
 from .races import hold_member_or_gone, lock_article_or_gone, unless_gone
 from .rows import commit_keeping_loaded, insert_ignoring_duplicates
 
@@ -63,13 +63,16 @@ def _move_likes_count(article, change):
 def like(user, article):
     """`user` likes `article` (commits). Returns the new LikeState."""
     _require_reactable(user, article)
-    hold_member_or_gone(user.id)  # before the article: see blog.domain.races
+    # Before the article, the liker's row and the author's: see notifications.hold.
+    notifications.hold(user.id, article.author_id)
     lock_article_or_gone(article.id)
     with unless_gone():
         inserted = insert_ignoring_duplicates(
             Like, user_id=user.id, article_id=article.id, created_at=utcnow()
         )
         count = _move_likes_count(article, 1 if inserted else 0)
+        if inserted:  # a like again tells nobody again
+            notifications.liked(user, article.id)
         commit_keeping_loaded()
     return LikeState(liked=True, likes_count=count)
 
@@ -83,6 +86,8 @@ def unlike(user, article):
         delete(Like).where(Like.user_id == user.id, Like.article_id == article.id)
     ).rowcount
     count = _move_likes_count(article, -removed)
+    if removed:
+        notifications.unliked(user, article.id)
     commit_keeping_loaded()
     return LikeState(liked=False, likes_count=count)
 

@@ -6,13 +6,15 @@ from .comments import Comment
 from .members import LoginSession, User
 from .moderation import REPORT_REASONS, ModerationAction, Report
 from .mutes import MemberMute, TagMute
+from .notifications import NOTIFICATION_KINDS, Notification, NotificationPref
 from .outbox import OutboxEmail
 from .reactions import Bookmark, Follow, Like, TagFollow
 from .site import Invite, SiteSetting
 
 __all__ = [
     "Article", "ArticleSlug", "Bookmark", "Comment", "Follow", "Invite", "Like", "LoginSession",
-    "MemberMute", "ModerationAction", "REPORT_REASONS", "Report",
+    "MemberMute", "ModerationAction", "NOTIFICATION_KINDS", "Notification", "NotificationPref",
+    "REPORT_REASONS", "Report",
     "OutboxEmail", "SiteSetting", "Tag", "TagFollow", "TagMute", "User", "article_tags",
     "utcnow",
 ]

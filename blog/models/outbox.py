@@ -24,5 +24,7 @@ class OutboxEmail(db.Model):
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # Extra headers as a JSON object (List-Unsubscribe), "" for none.
+    headers: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     __table_args__ = (Index("ix_outbox_emails_due", "sent_at", "next_attempt_at"),)

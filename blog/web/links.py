@@ -1,6 +1,6 @@
 """Where the pages that emails link to live: the builder blog.domain.links asks for."""
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 
 from ..domain.links import PAGES
 
@@ -15,13 +15,22 @@ ENDPOINTS = {
     "not_me": "auth.not_me",
     "export": "your_data.download_export",
     "settings": "settings.index",
+    "notifications": "notify.index",
+    "notification_choices": "notify.settings",
+    "unsubscribe": "notify.unsubscribe",
+    "article": "article.show",
+    "profile": "profile.show",
 }
 assert set(ENDPOINTS) == set(PAGES), "every page the domain links to has a route"
 
 
 def external_url(endpoint, **values):
     """An absolute link built on BASE_URL (not on the request's Host, which a client sets)."""
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+    if has_request_context():
+        path = url_for(endpoint, **values)
+    else:  # the mail worker's notification emails: no request, the same paths
+        path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return current_app.config["BASE_URL"].rstrip("/") + path
 
 
 def page_link(page, **values):

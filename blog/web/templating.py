@@ -9,7 +9,7 @@ from flask import g, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from ..domain import dashboard
+from ..domain import dashboard, notification_pages
 
 BROWSERS = [("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"),
             ("HeadlessChrome/", "Headless Chrome"), ("Chrome/", "Chrome"), ("Safari/", "Safari")]
@@ -80,6 +80,16 @@ def my_drafts_count():
     return g.my_drafts_count
 
 
+def unread_notifications():
+    """The bell's number for the member (one statement, once a page); None for visitors,
+    whose pages are kept and shared and so must not depend on who asks."""
+    if not current_user.is_authenticated:
+        return None
+    if "unread_notifications" not in g:
+        g.unread_notifications = notification_pages.unread_count(current_user)
+    return g.unread_notifications
+
+
 HOLE = "__value__"
 
 
@@ -141,6 +151,7 @@ def init_app(app):
     app.add_template_global(toggles_shared, "toggles_shared")
     app.add_template_global(url_before, "url_before")
     app.add_template_global(my_drafts_count, "my_drafts_count")
+    app.add_template_global(unread_notifications, "unread_notifications")
     app.add_template_filter(pretty_json, "pretty_json")
     app.add_template_filter(device_name, "device_name")
     app.add_template_filter(client_name, "client_name")

@@ -1,7 +1,7 @@
 """Mutes: members a member no longer wants to read (member_mutes) and tags (tag_mutes).
 
 Revision ID: 0015_mutes
-Revises: 0012_bounded_costs
+Revises: 0014_notifications
 Create Date: 2026-12-01
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015_mutes"
-down_revision = "0012_bounded_costs"
+down_revision = "0014_notifications"
 branch_labels = None
 depends_on = None
 

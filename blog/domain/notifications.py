@@ -1,0 +1,252 @@
+"""Notifications: written in the transaction of the action that causes them, read on the bell
+and at /notifications.
+
+Each writer is one INSERT ... SELECT (or one DELETE), whatever the member's
+choices: the choice of each recipient is read inside the statement
+(notification_prefs, or DEFAULTS without a row). Nobody is notified of their
+own actions (the SELECT leaves the actor out). A deleted member's notifications
+go with their row; a banned member's are left out when read.
+Reading them is blog.domain.notification_pages'; emails, blog.domain.notification_emails'.
+"""
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    case,
+    delete,
+    exists,
+    false,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.orm import aliased
+
+from ..extensions import db
+from ..models import (
+    Article,
+    Comment,
+    Follow,
+    Notification,
+    NotificationPref,
+    User,
+    utcnow,
+)
+from .races import gone
+
+# kind: (in the site, by email) when the member has not chosen.
+DEFAULTS = {
+    "comment": (True, True),
+    "reply": (True, True),
+    "mention": (True, True),
+    "follow": (True, False),
+    "like": (True, False),
+    "article": (False, False),
+}
+LABELS = {
+    "comment": "Comments on my articles",
+    "reply": "Replies to my comments",
+    "mention": "Mentions of @me",
+    "follow": "New followers",
+    "like": "Likes on my articles",
+    "article": "New articles by members I follow",
+}
+# A text names at most this many members: a comment of a hundred @names notifies ten.
+MAX_MENTIONS = 10
+MENTION = re.compile(r"(?<![\w@/.])@([A-Za-z0-9_-]{3,30})\b")
+
+
+# --- the members' choices ----------------------------------------------------------------
+
+
+def _wanted_in_site(recipient_id, kind):
+    """SQL: `recipient_id` wants `kind` in the site (their row, else the default)."""
+    pref = aliased(NotificationPref)
+    chosen = exists().where(pref.user_id == recipient_id, pref.kind == kind)
+    if DEFAULTS[kind][0]:
+        return ~chosen.where(~pref.in_site)  # on unless turned off
+    return chosen.where(pref.in_site)  # off unless turned on
+
+
+def preferences(user):
+    """{kind: (in_site, by_email)} for `user`: their choices over the defaults (one query)."""
+    chosen = dict(DEFAULTS)
+    for pref in db.session.scalars(select(NotificationPref).where(
+            NotificationPref.user_id == user.id)):
+        if pref.kind in chosen:
+            chosen[pref.kind] = (pref.in_site, pref.by_email)
+    return chosen
+
+
+def save_preferences(user, choices):
+    """Store {kind: (in_site, by_email)} for `user` (commits); unknown kinds are ignored."""
+    rows = {p.kind: p for p in db.session.scalars(
+        select(NotificationPref).where(NotificationPref.user_id == user.id))}
+    for kind, (in_site, by_email) in choices.items():
+        if kind not in DEFAULTS:
+            continue
+        pref = rows.get(kind) or NotificationPref(user_id=user.id, kind=kind)
+        pref.in_site, pref.by_email = bool(in_site), bool(by_email)
+        db.session.add(pref)
+    db.session.commit()
+
+
+# --- writing (none of these commits: the action's transaction does) ---------------------
+
+
+def _insert(rows):
+    """INSERT INTO notifications ... SELECT `rows` (recipient, kind, actor, article, comment)."""
+    columns = ["recipient_id", "kind", "actor_id", "article_id", "comment_id", "created_at"]
+    db.session.execute(insert(Notification).from_select(columns, rows))
+
+
+@dataclass(frozen=True)
+class Held:
+    """The members a write tells, held before the article is locked (hold())."""
+
+    author_id: int | None = None  # of the article
+    answered_id: int | None = None  # of the comment replied to
+    mentioned_ids: tuple = ()
+
+
+def hold(writer_id, article_author_id, answered_comment_id=None, text=""):
+    """Hold the writer's row and those of the members the write tells, in one statement.
+
+    Instead of blog.domain.races.hold_member_or_gone, before the article's lock:
+    the new notification's foreign key would take these locks anyway, but only
+    after the article's, while deleting one of those accounts locks the member
+    first and the articles after (a deadlock on PostgreSQL). NotFound when the
+    writer is gone.
+    """
+    names = mentioned_names(text)
+    answered = (select(Comment.author_id).where(Comment.id == answered_comment_id)
+                .scalar_subquery())
+    wanted = [User.id == writer_id, User.id == article_author_id]
+    if answered_comment_id is not None:
+        wanted.append(User.id == answered)
+    if names:
+        wanted.append(func.lower(User.username).in_(names))
+    rows = db.session.execute(
+        select(User.id, func.lower(User.username),
+               (User.id == answered) if answered_comment_id is not None else false(),
+               User.banned_at.is_(None))
+        .where(or_(*wanted)).order_by(User.id)
+        .with_for_update(read=True, key_share=True, of=User)
+    ).all()
+    if writer_id not in {row[0] for row in rows}:
+        db.session.rollback()
+        gone("user")
+    others = [row for row in rows if row[0] != writer_id]
+    author_id = article_author_id if any(r[0] == article_author_id for r in others) else None
+    answered_id = next((r[0] for r in others if r[2]), None)
+    mentioned = [r[0] for r in others if r[1] in names and r[3]
+                 and r[0] not in (author_id, answered_id)]
+    return Held(author_id, answered_id, tuple(mentioned))
+
+
+def liked(actor, article_id):
+    """`actor` liked the article: tell its author."""
+    _insert(
+        select(Article.author_id, literal("like"), literal(actor.id), Article.id,
+               literal(None), literal(utcnow()))
+        .where(Article.id == article_id, Article.author_id != actor.id,
+               _wanted_in_site(Article.author_id, "like"))
+    )
+
+
+def unliked(actor, article_id):
+    """The like was taken back: so is its notification, unless already read."""
+    _forget(actor, "like", Notification.article_id == article_id)
+
+
+def followed(actor, member_id):
+    """`actor` follows the member: tell them."""
+    _insert(
+        select(User.id, literal("follow"), literal(actor.id), literal(None), literal(None),
+               literal(utcnow()))
+        .where(User.id == member_id, User.id != actor.id, _wanted_in_site(User.id, "follow"))
+    )
+
+
+def unfollowed(actor, member_id):
+    _forget(actor, "follow", Notification.recipient_id == member_id)
+
+
+def _forget(actor, kind, which):
+    db.session.execute(
+        delete(Notification)
+        .where(Notification.actor_id == actor.id, Notification.kind == kind, which,
+               Notification.read_at.is_(None))
+        .execution_options(synchronize_session=False)
+    )
+
+
+def commented(actor, comment_id, article_id, held):
+    """A new comment: the article's author hears of a comment, the comment answered of a
+    reply (one notification each, a reply wins), the members it names of a mention.
+
+    One statement, whoever is told: `held` (from hold()) names them.
+    """
+    answered, mentioned = held.answered_id or 0, list(held.mentioned_ids)
+    recipients = {held.author_id, held.answered_id, *mentioned} - {None}
+    if not recipients:
+        return
+    kind = case((User.id == answered, "reply"), (User.id.in_(mentioned), "mention"),
+                else_="comment")
+    _insert(
+        select(User.id, kind, literal(actor.id), literal(article_id), literal(comment_id),
+               literal(utcnow()))
+        .where(User.id.in_(recipients), User.id != actor.id,
+               case((User.id == answered, _wanted_in_site(User.id, "reply")),
+                    (User.id.in_(mentioned), _wanted_in_site(User.id, "mention")),
+                    else_=_wanted_in_site(User.id, "comment")))
+    )
+
+
+def published(article):
+    """An article went out for the first time: members it names, and followers who asked."""
+    author_id = article.author_id
+    _mentioned(author_id, article.body, article.id, None, set())
+    _insert(
+        select(Follow.follower_id, literal("article"), literal(author_id), literal(article.id),
+               literal(None), literal(utcnow()))
+        .where(Follow.followed_id == author_id,
+               _wanted_in_site(Follow.follower_id, "article"))
+    )
+
+
+def mentioned_names(text):
+    """The first MAX_MENTIONS distinct @usernames in `text`, lowercased."""
+    names = []
+    for name in MENTION.findall(text or ""):
+        name = name.lower()
+        if name not in names:
+            names.append(name)
+            if len(names) == MAX_MENTIONS:
+                break
+    return names
+
+
+def _mentioned(actor_id, text, article_id, comment_id, already_told):
+    names = mentioned_names(text)
+    if not names:
+        return  # no statement at all for the usual text
+    _insert(
+        select(User.id, literal("mention"), literal(actor_id), literal(article_id),
+               literal(comment_id), literal(utcnow()))
+        .where(func.lower(User.username).in_(names), User.id != actor_id,
+               User.id.not_in(already_told - {None}) if already_told - {None} else true(),
+               User.banned_at.is_(None), _wanted_in_site(User.id, "mention"))
+    )
+
+
+def comment_removed(comment_id):
+    """A comment became a "[deleted]" placeholder: its notifications go (deleted rows cascade)."""
+    db.session.execute(
+        delete(Notification).where(Notification.comment_id == comment_id)
+        .execution_options(synchronize_session=False)
+    )
