@@ -1,5 +1,5 @@
 """Command-line tasks: flask --app blog init-db | seed-demo | create-admin | send-mail |
-backup | restore | doctor | search-reindex."""
+backup | restore | doctor | search-reindex | rerender."""
 
 import time
 
@@ -19,7 +19,7 @@ DEMO_PASSWORD = "demo-password-2024"  # noqa: S105
 def init_app(app):
     """Register the commands."""
     for command in (init_db, seed_demo, create_admin, send_mail, backup, restore, doctor,
-                    search_reindex):
+                    search_reindex, rerender):
         app.cli.add_command(command)
 
 
@@ -200,3 +200,15 @@ def search_reindex(batch):
         for done in search.reindex(batch):
             bar.update(done)
     click.echo(f"Indexed {total} articles.")
+
+
+@click.command("rerender")
+@with_appcontext
+def rerender():
+    """Render every article and comment again (after an upgrade of the Markdown renderer)."""
+    from .domain import rerendering
+
+    total = rerendering.rows_to_render()
+    with click.progressbar(length=total, label="Rendering articles and comments") as bar:
+        changed = rerendering.rerender_all(bar.update)
+    click.echo(f"Rendered {total} articles and comments again: {changed} changed.")

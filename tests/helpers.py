@@ -261,6 +261,7 @@ def seed_community(app):
         follows,
         invites,
         moderation,
+        mutes,
         notifications,
         profiles,
         reactions,
@@ -296,6 +297,8 @@ def seed_community(app):
         comments.add_comment(carol, article, "A reply.", parent_id=top.id)
         reactions.like(carol, article)
         reactions.bookmark(bob, article)
+        mutes.mute(carol, bob)
+        mutes.mute_tag(carol, db.session.scalar(db.select(Tag).where(Tag.name == "sqlite")))
         reactions.bookmark(carol, article)
         follows.follow(bob, alice)
         follows.follow_tag(carol, db.session.scalar(select(Tag).where(Tag.name == "sqlite")))

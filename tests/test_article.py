@@ -66,7 +66,7 @@ def test_publish_shows_the_rendered_article(client, writer):
 
     html = page(client.get(response.headers["Location"]))
     assert "<h1>Hello world</h1>" in html
-    assert '<pre><code class="language-python">print("hi")' in html
+    assert '<pre><code class="language-python"><span class="hl-nb">print</span>(' in html
     assert '<th class="align-right">Count</th>' in html and "<td>one</td>" in html
     assert "@member1" in html and "1 min read" in html
     assert "#python" in html and "#web-dev" in html

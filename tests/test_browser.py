@@ -51,8 +51,16 @@ def expect_logged_out(page):
     expect(nav(page).get_by_role("button", name="Log out")).to_have_count(0)
 
 
+def open_menu(page):
+    """On a phone the links sit behind the nav's Menu button: open it (elsewhere, nothing)."""
+    toggle = nav(page).locator(".nav-toggle")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+
+
 def log_in(page, login, password):
     """Log in from the nav's "Log in" link."""
+    open_menu(page)
     nav(page).get_by_role("link", name="Log in").click()
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
     page.get_by_label("Email or username").fill(login)
@@ -61,6 +69,7 @@ def log_in(page, login, password):
 
 
 def log_out(page):
+    open_menu(page)
     nav(page).get_by_role("button", name="Log out").click()
     expect(flash(page, "You are logged out.")).to_be_visible()
 

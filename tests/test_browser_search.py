@@ -3,7 +3,7 @@ on a phone, and lands on highlighted results; the tabs switch to members."""
 
 import pytest
 from playwright.sync_api import expect
-from test_browser import nav
+from test_browser import nav, open_menu
 
 pytestmark = pytest.mark.browser
 
@@ -21,6 +21,7 @@ def kitchen(live_server, make_member, make_article):
 
 def search_from_the_navigation(page, base_url, words):
     page.goto(base_url + "/")
+    open_menu(page)  # on a phone the box is behind the Menu button
     box = nav(page).get_by_role("searchbox", name="Search")
     expect(box).to_be_visible()
     box.fill(words)
@@ -46,6 +47,7 @@ def test_the_search_box_fits_a_phone(new_page, live_server, kitchen):
     page = new_page(**PHONE)
     search_from_the_navigation(page, live_server.url, '"sharp" -collard')
     expect(page.get_by_role("link", name="Knife skills")).to_be_visible()
+    open_menu(page)
     box = nav(page).get_by_role("searchbox", name="Search").bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["viewport"]["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]

@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from blog.domain import comments, exports, follows, reactions
+from blog.domain import comments, exports, follows, mutes, reactions
 from blog.domain.export_contents import export_files
 from blog.domain.front_matter import split
 from blog.extensions import db
@@ -57,6 +57,8 @@ def community(make_member, make_article):
     follows.follow(ada, bob)
     follows.follow(bob, ada)
     follows.follow_tag(ada, db.session.scalar(db.select(Tag).where(Tag.name == "python")))
+    mutes.mute(ada, make_member("carl"))
+    mutes.mute_tag(ada, db.session.scalar(db.select(Tag).where(Tag.name == "history")))
     return {"ada": ada, "bob": bob, "published": published, "draft": draft, "bobs": bobs}
 
 
@@ -98,7 +100,8 @@ def test_the_export_holds_everything_the_member_wrote_and_nothing_of_anyone_else
     published, draft = community["published"], community["draft"]
     assert sorted(files) == sorted([
         "README.txt", "profile.json", "comments.json", "likes.json", "bookmarks.json",
-        "follows.json", f"articles/{published.slug}.md", f"articles/{draft.slug}.md",
+        "follows.json", "mutes.json", f"articles/{published.slug}.md",
+        f"articles/{draft.slug}.md",
     ])
 
     fields, body = split(files[f"articles/{published.slug}.md"])
@@ -128,6 +131,9 @@ def test_the_export_holds_everything_the_member_wrote_and_nothing_of_anyone_else
     chosen = json.loads(files["follows.json"])
     assert [p["username"] for p in chosen["people"]] == ["bob"]
     assert [t["name"] for t in chosen["tags"]] == ["python"]
+    muted = json.loads(files["mutes.json"])
+    assert [p["username"] for p in muted["people"]] == ["carl"]
+    assert [t["name"] for t in muted["tags"]] == ["history"]
 
     everything = "".join(files.values())
     for others in ("Bob's own words", "Bob's draft", "Bob's unpublished", "Bob's comment",
@@ -284,7 +290,7 @@ def test_building_an_export_costs_the_same_few_queries_however_much_was_written(
     few = statements()
     for number in range(5):
         make_article(author=ada, title=f"More {number}", tags="more")
-    assert statements() == few <= 8
+    assert statements() == few <= 10
 
 
 def test_a_failed_build_tells_the_member_and_the_next_ask_works(

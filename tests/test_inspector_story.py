@@ -41,7 +41,7 @@ def story_page(client, response):
 
 def diagram(page):
     """The story page's SVG, parsed (so it is well-formed), and the sentence of each row."""
-    [markup] = re.findall(r"<svg.*?</svg>", page, re.DOTALL)
+    [markup] = re.findall(r"<svg [^>]*class=\"flow-diagram\".*?</svg>", page, re.DOTALL)
     svg = ET.fromstring(markup)  # noqa: S314 - our own output
     lanes = [text.text for text in svg.find(f"{SVG}g[@class='flow-lanes']").iter(f"{SVG}text")
              if text.get("font-weight") == "bold"]

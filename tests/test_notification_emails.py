@@ -5,7 +5,14 @@ from datetime import timedelta
 
 import pytest
 
-from blog.domain import comments, follows, notification_emails, notifications, reactions
+from blog.domain import (
+    comments,
+    follows,
+    notification_emails,
+    notification_pages,
+    notifications,
+    reactions,
+)
 from blog.domain.tokens import make_token
 from blog.extensions import db
 from blog.models import utcnow
@@ -73,7 +80,7 @@ def test_one_email_per_kind_an_hour_and_the_rest_comes_in_the_next(
 
 def test_what_was_read_on_the_site_is_not_emailed(make_member, alice, story, send):
     comments.add_comment(make_member("bob"), story, "Seen already.")
-    notifications.mark_all_read(alice)
+    notification_pages.mark_all_read(alice)
     assert send() == []
 
 

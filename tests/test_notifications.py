@@ -3,6 +3,7 @@
 import pytest
 from sqlalchemy import select
 
+from blog.domain import notification_pages
 from blog.extensions import db
 from blog.models import Notification, User, utcnow
 from helpers import count_queries, logged_in, page
@@ -54,10 +55,10 @@ def test_a_like_tells_the_author_once_and_unliking_takes_it_back(alice, bob, sto
 
 
 def test_a_read_like_stays_when_it_is_taken_back(alice, bob, story):
-    from blog.domain import notifications, reactions
+    from blog.domain import reactions
 
     reactions.like(bob, story)
-    notifications.mark_all_read(alice)
+    notification_pages.mark_all_read(alice)
     reactions.unlike(bob, story)
     assert told(alice) == [("like", "bob")]
 
@@ -157,7 +158,7 @@ def test_deleting_the_comment_or_the_article_takes_its_notifications(alice, bob,
 def test_a_deleted_member_notifies_no_one_and_a_banned_one_is_not_shown(
     alice, bob, carol, story, make_member
 ):
-    from blog.domain import accounts, notifications, reactions
+    from blog.domain import accounts, reactions
 
     reactions.like(bob, story)
     reactions.like(carol, story)
@@ -166,8 +167,8 @@ def test_a_deleted_member_notifies_no_one_and_a_banned_one_is_not_shown(
     assert ("like", "bob") not in told(alice)
     carol.banned_at = utcnow()
     db.session.commit()
-    assert notifications.unread_count(alice) == 0
-    assert notifications.page_of(alice).items == []
+    assert notification_pages.unread_count(alice) == 0
+    assert notification_pages.page_of(alice).items == []
 
 
 # --- the pages -----------------------------------------------------------------------------
@@ -214,14 +215,14 @@ def test_mark_all_read_needs_the_csrf_token(make_client, alice, bob, story):
 
 
 def test_the_page_is_paginated(make_client, make_member, alice, story):
-    from blog.domain import comments, notifications
+    from blog.domain import comments
 
     someone = make_member("someone")
-    for n in range(notifications.PER_PAGE + 2):
+    for n in range(notification_pages.PER_PAGE + 2):
         comments.add_comment(someone, story, f"Comment {n}")
     browser = logged_in(make_client, "alice")
     first, second = page(browser.get("/notifications")), page(browser.get("/notifications?page=2"))
-    assert first.count("@someone commented") == notifications.PER_PAGE
+    assert first.count("@someone commented") == notification_pages.PER_PAGE
     assert second.count("@someone commented") == 2 and 'rel="next"' not in second
     assert "No more notifications here" in page(browser.get("/notifications?page=9"))
 

@@ -64,7 +64,8 @@ def test_own_profile_links_to_settings_instead_of_a_follow_button(client, reader
     assert "1 follower</li>" in text and "0 following</li>" in text
     assert 'href="/settings">Edit profile</a>' in text
     assert ">Follow<" not in text
-    assert 'href="/@reader">@reader</a>' in text  # the navigation links to it too
+    nav_link = text.split('class="nav-user" href="/@reader">', 1)[1].split("</a>", 1)[0]
+    assert nav_link.endswith('<span class="nav-username">@reader</span>')  # after the face
 
 
 # --- following members -------------------------------------------------------------------

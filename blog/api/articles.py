@@ -10,7 +10,7 @@ articles, so it costs the same on a site of any size.
 
 from flask import current_app, jsonify, request
 
-from ..domain import articles, follows, listing, reactions, trending
+from ..domain import articles, follows, listing, mutes, reactions, trending
 from ..web.write_limits import limit_writes
 from .auth import asking_user, token_required, writer_required
 from .blueprint import bp
@@ -93,9 +93,10 @@ def feed():
     config = current_app.config
     limit, offset = window_args(config["API_MAX_LIMIT"], config["API_MAX_OFFSET"])
     reader = asking_user()
+    # What the member muted in the site leaves this feed too (and its count).
     return _many(
-        listing.following(reader, offset + limit + 1),
-        listing.following_keys(reader, config["API_MAX_COUNT"]),
+        mutes.without_muted(listing.following(reader, offset + limit + 1), reader),
+        mutes.without_muted_keys(listing.following_keys(reader, config["API_MAX_COUNT"]), reader),
     )
 
 

@@ -15,7 +15,7 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import ObjectDeletedError
 
-from ..domain import articles, follows, permissions, reactions, threads
+from ..domain import articles, follows, mutes, permissions, reactions, threads
 from ..domain.articles import ArticleError
 from ..domain.markdown import render_markdown
 from ..domain.races import GONE
@@ -125,6 +125,7 @@ def render_article(article, comment_form=None, status=200):
     is_author = current_user.is_authenticated and current_user.id == article.author_id
     following_author = not is_author and follows.is_following(current_user, article.author)
     shown = comments_shown(article)
+    authors = {c.author_id for thread in shown.threads for c in (thread.comment, *thread.replies)}
     return render_template(
         "article/show.html",
         article=article,
@@ -135,6 +136,8 @@ def render_article(article, comment_form=None, status=200):
         can_edit=permissions.can_edit,
         can_delete=permissions.can_delete,
         threads=shown.threads,
+        # Their comments show folded, behind a "Show" the reader may open.
+        muted_author_ids=mutes.muted_among(current_user, authors),
         next_thread_id=shown.next_thread_id,
         single_thread=row_id_arg("thread"),
         replies_from=row_id_arg("replies_from"),

@@ -3,11 +3,11 @@
 articles/<slug>.md   each article (drafts too) in Markdown, its facts in front matter
 comments.json        their comments, with the article each is on
 likes.json           the articles they liked; bookmarks.json: their reading list
-follows.json         the people and the tags they follow
+follows.json         the people and the tags they follow; mutes.json: those they muted
 profile.json         their profile and account facts
 README.txt           what the files are
 
-Seven queries, however much they wrote: one per kind of row (tags come
+Nine queries, however much they wrote: one per kind of row (tags come
 with the articles in one more).
 """
 
@@ -17,7 +17,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Article, Bookmark, Comment, Follow, Like, Tag, TagFollow, User
+from ..models import (
+    Article,
+    Bookmark,
+    Comment,
+    Follow,
+    Like,
+    MemberMute,
+    Tag,
+    TagFollow,
+    TagMute,
+    User,
+)
 from . import front_matter
 
 README = """\
@@ -30,6 +41,7 @@ articles/      one Markdown file per article, drafts included. The block between
 comments.json  your comments, each with the article it is on.
 likes.json     the articles you liked; bookmarks.json: your reading list.
 follows.json   the people and tags you follow.
+mutes.json     the people and tags you muted (nobody else ever saw this list).
 profile.json   your profile.
 """
 
@@ -71,6 +83,7 @@ def export_files(member, site_name, made_at):
     yield "likes.json", _json(_reactions(Like, member))
     yield "bookmarks.json", _json(_reactions(Bookmark, member))
     yield "follows.json", _json(_follows(member))
+    yield "mutes.json", _json(_mutes(member))
 
 
 def _json(data):
@@ -128,17 +141,26 @@ def _reactions(model, member):
 
 
 def _follows(member):
+    return _people_and_tags(member, Follow.followed_id, Follow.follower_id, Follow.created_at,
+                            TagFollow)
+
+
+def _mutes(member):
+    return _people_and_tags(member, MemberMute.muted_id, MemberMute.user_id,
+                            MemberMute.created_at, TagMute)
+
+
+def _people_and_tags(member, person, chooser, since, tag_model):
+    """{"people": [...], "tags": [...]} that `member` chose (followed, muted), oldest first."""
     people = db.session.execute(
-        select(User.username, Follow.created_at)
-        .join(Follow, Follow.followed_id == User.id)
-        .where(Follow.follower_id == member.id)
-        .order_by(Follow.created_at, User.id)
+        select(User.username, since).join(person.class_, person == User.id)
+        .where(chooser == member.id).order_by(since, User.id)
     )
     tags = db.session.execute(
-        select(Tag.name, TagFollow.created_at)
-        .join(TagFollow, TagFollow.tag_id == Tag.id)
-        .where(TagFollow.user_id == member.id)
-        .order_by(TagFollow.created_at, Tag.id)
+        select(Tag.name, tag_model.created_at)
+        .join(tag_model, tag_model.tag_id == Tag.id)
+        .where(tag_model.user_id == member.id)
+        .order_by(tag_model.created_at, Tag.id)
     )
     return {
         "people": [{"username": name, "since": iso(at)} for name, at in people],

@@ -16,7 +16,8 @@ from sqlalchemy import select, update
 from ..extensions import db
 from ..models import Notification, NotificationPref, User, utcnow
 from .links import page_link
-from .notifications import DEFAULTS, LABELS, details, grouped
+from .notification_pages import details, grouped, heard
+from .notifications import DEFAULTS, LABELS
 from .outbox import queue_email
 from .tokens import TokenError, make_token, read_token
 
@@ -61,8 +62,7 @@ def _queue_for(recipient_id, kind, now):
     if not wanted or not claimed:
         return 0
     rows = db.session.execute(
-        details().where(Notification.id.in_(claimed), Notification.read_at.is_(None),
-                        User.banned_at.is_(None))
+        details().where(Notification.id.in_(claimed), Notification.read_at.is_(None), heard())
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     ).all()
     items = grouped(rows)

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..domain import follows, listing, site, tags
+from ..domain import follows, listing, mutes, site, tags
 from ..domain.welcome import suggestions_for
 from ..extensions import login_manager
 from ..web.answers import answer_toggle
@@ -46,7 +46,8 @@ def index():
         return login_manager.unauthorized()
     period = chosen_period() if tab == "top" else None
     number = listing.page_number(requested_page())
-    page = listing.article_page(tab_statement(tab, period, number), current_user, number)
+    statement = mutes.without_muted(tab_statement(tab, period, number), current_user)
+    page = listing.article_page(statement, current_user, number)
     return render_template(
         "feed/index.html", tab=tab, period=period, periods=listing.TOP_PERIODS, page=page
     )
@@ -94,8 +95,10 @@ def tag(name):
         tag=tag,
         name=tag.name,
         following=follows.is_following_tag(current_user, tag),
+        muted=mutes.is_muting_tag(current_user, tag),
         followers_count=follows.tag_followers_count(tag),
-        page=listing.article_page(listing.tagged(tag), current_user, requested_page()),
+        page=listing.article_page(mutes.without_muted(listing.tagged(tag), current_user, tag),
+                                  current_user, requested_page()),
     )
 
 
@@ -113,6 +116,23 @@ def follow_tag(name):
 def unfollow_tag(name):
     tag = tag_or_404(name)
     state = follows.unfollow_tag(current_user._get_current_object(), tag)
+    return answer_toggle(state, "feed.tag", name=tag.name)
+
+
+@bp.route("/t/<name>/mute", methods=["POST"])
+@login_required
+@limit_writes("follow")
+def mute_tag(name):
+    tag = tag_or_404(name)
+    state = mutes.mute_tag(current_user._get_current_object(), tag)
+    return answer_toggle(state, "feed.tag", name=tag.name)
+
+
+@bp.route("/t/<name>/unmute", methods=["POST"])
+@login_required
+def unmute_tag(name):
+    tag = tag_or_404(name)
+    state = mutes.unmute_tag(current_user._get_current_object(), tag)
     return answer_toggle(state, "feed.tag", name=tag.name)
 
 

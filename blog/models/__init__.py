@@ -5,6 +5,7 @@ from .clock import utcnow
 from .comments import Comment
 from .members import LoginSession, User
 from .moderation import REPORT_REASONS, ModerationAction, Report
+from .mutes import MemberMute, TagMute
 from .notifications import NOTIFICATION_KINDS, Notification, NotificationPref
 from .outbox import OutboxEmail
 from .reactions import Bookmark, Follow, Like, TagFollow
@@ -13,8 +14,8 @@ from .site import Invite, SiteSetting
 
 __all__ = [
     "Article", "ArticleSlug", "Bookmark", "Comment", "Follow", "Invite", "Like", "LoginSession",
-    "ModerationAction", "NOTIFICATION_KINDS", "Notification", "NotificationPref",
+    "MemberMute", "ModerationAction", "NOTIFICATION_KINDS", "Notification", "NotificationPref",
     "REPORT_REASONS", "Report",
-    "OutboxEmail", "SiteSetting", "Tag", "TagFollow", "User", "article_tags", "articles_fts",
-    "search_vector", "utcnow",
+    "OutboxEmail", "SiteSetting", "Tag", "TagFollow", "TagMute", "User", "article_tags",
+    "articles_fts", "search_vector", "utcnow",
 ]

@@ -3,7 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..domain import notification_emails, notifications
+from ..domain import notification_emails, notification_pages, notifications
 from ..domain.tokens import TokenError
 from ..extensions import csrf, limiter
 from ..web.limits import limit
@@ -22,14 +22,14 @@ def personal(body, status=200):
 @bp.route("")
 @login_required
 def index():
-    page = notifications.page_of(current_user, requested_page())
+    page = notification_pages.page_of(current_user, requested_page())
     return personal(render_template("notify/index.html", page=page))
 
 
 @bp.route("/read", methods=["POST"])
 @login_required
 def mark_all_read():
-    notifications.mark_all_read(current_user)
+    notification_pages.mark_all_read(current_user)
     flash("All your notifications are marked read.", "success")
     return redirect(url_for("notify.index"))
 

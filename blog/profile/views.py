@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, jsonify, render_template, request
 from flask_login import current_user, login_required
 
-from ..domain import accounts, dashboard, follows, listing, moderation_log, permissions, tags
+from ..domain import accounts, dashboard, follows, listing, moderation_log, mutes, permissions, tags
 from ..feed.atom import atom_feed
 from ..web.answers import answer_toggle
 from ..web.errors import wants_json
@@ -31,6 +31,7 @@ def show(username):
         member=member,
         is_own=is_own,
         following=follows.is_following(current_user, member),
+        muted=not is_own and mutes.is_muting(current_user, member),
         followers_count=follows.followers_count(member),
         following_count=follows.following_count(member),
         page=listing.article_page(listing.by_author(member), current_user, requested_page()),
@@ -60,6 +61,29 @@ def follow(username):
 def unfollow(username):
     member = member_or_404(username)
     state = follows.unfollow(current_user._get_current_object(), member)
+    return answer_toggle(state, "profile.show", username=member.username)
+
+
+@bp.route("/@<username>/mute", methods=["POST"])
+@login_required
+@limit_writes("follow")
+def mute(username):
+    member = member_or_404(username)
+    try:
+        state = mutes.mute(current_user._get_current_object(), member)
+    except mutes.MuteError as error:
+        if wants_json():
+            return jsonify(errors={error.field: [error.message]}), 422
+        flash(error.message, "error")
+        return redirect_back("profile.show", username=member.username)
+    return answer_toggle(state, "profile.show", username=member.username)
+
+
+@bp.route("/@<username>/unmute", methods=["POST"])
+@login_required
+def unmute(username):
+    member = member_or_404(username)
+    state = mutes.unmute(current_user._get_current_object(), member)
     return answer_toggle(state, "profile.show", username=member.username)
 
 

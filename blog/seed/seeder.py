@@ -23,6 +23,7 @@ from .words import (
     COMMENT_BODIES,
     DEMO_STAFF,
     DEMO_USERS,
+    DESCRIPTIONS,
     FIRST_NAMES,
     LAST_NAMES,
     TAGS,
@@ -30,6 +31,7 @@ from .words import (
     TITLES,
     TOPICS,
     article_bodies,
+    capitalised,
 )
 
 DRAFT_SHARE = 0.02
@@ -148,7 +150,8 @@ class Seeder:
         """Article rows without ids (published first), and each one's main tag."""
         taken = set(self.connection.scalars(select(Article.slug)))
         slugs = {}
-        bodies = [(b, render_markdown(b), reading_time_minutes(b)) for b in article_bodies()]
+        bodies = [(b, render_markdown(b), reading_time_minutes(b))
+                  for b in article_bodies(self.rng)]
         # A few members write most of the articles, as on any community site.
         author_weights = list(accumulate(1 / (i + 1) ** 0.7 for i in range(len(members))))
         authors = self.rng.choices(members, cum_weights=author_weights, k=count)
@@ -156,7 +159,7 @@ class Seeder:
         for index, author_id in enumerate(authors):
             (tech, tag), topic = self.rng.choice(TECHS), self.rng.choice(TOPICS)
             n = self.rng.randint(3, 12)
-            title = self.rng.choice(TITLES).format(tech=tech, topic=topic, n=n)
+            title = capitalised(self.rng.choice(TITLES).format(tech=tech, topic=topic, n=n))
             base = slugs.setdefault(title, make_slug(title))
             slug, suffix = base, 1
             while slug in taken:
@@ -168,8 +171,8 @@ class Seeder:
             at = self.now - HISTORY * self.rng.random() ** 1.5
             articles.append({
                 "slug": slug, "author_id": author_id, "title": title,
-                "description": f"Notes on {topic} with {tech}: what worked, what did not, "
-                               "and what I would try next.",
+                "description": self.rng.choice(DESCRIPTIONS).format(
+                    topic=topic, Topic=capitalised(topic), tech=tech),
                 "body": body, "body_html": html, "cover_url": "",
                 "status": "published" if index < published else "draft",
                 "reading_minutes": minutes, "created_at": at, "updated_at": at,

@@ -9,6 +9,7 @@ from ..domain import (
     accounts,
     articles,
     exports,
+    mutes,
     password_changes,
     profiles,
     sessions,
@@ -33,6 +34,8 @@ def render_settings(status=200, **bound_forms):
         is_current=lambda s: sessions.is_current(current_user, s),
         export=exports.export_status(current_user),
         drafts=articles.drafts_of(current_user),
+        muted_members=mutes.muted_members(current_user),
+        muted_tags=mutes.muted_tags(current_user),
         followed_tags=tags.followed_by(current_user),
         **settings_forms(current_user, **bound_forms),
     ), status

@@ -2,12 +2,14 @@
 
 import json
 import re
+import zlib
+from dataclasses import dataclass
 
 from flask import g, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from ..domain import dashboard, notifications
+from ..domain import dashboard, notification_pages
 
 BROWSERS = [("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"),
             ("HeadlessChrome/", "Headless Chrome"), ("Chrome/", "Chrome"), ("Safari/", "Safari")]
@@ -84,7 +86,7 @@ def unread_notifications():
     if not current_user.is_authenticated:
         return None
     if "unread_notifications" not in g:
-        g.unread_notifications = notifications.unread_count(current_user)
+        g.unread_notifications = notification_pages.unread_count(current_user)
     return g.unread_notifications
 
 
@@ -104,6 +106,30 @@ def url_before(endpoint, name):
     return before
 
 
+# Backgrounds for the default avatars: each passes WCAG AA (4.5:1) under white initials.
+FACE_COLOURS = ("#b42318", "#b54708", "#8a5a00", "#4f7a12", "#1a7f37", "#0f766e",
+                "#0b6e8a", "#1f5fbf", "#4338ca", "#7a2fbf", "#a3219f", "#b4235f")
+
+
+@dataclass(frozen=True)
+class Face:
+    """A member's default avatar: up to two initials on a colour of their own."""
+
+    initials: str
+    colour: str
+
+
+def face_of(member):
+    """The default avatar of `member`, from their name: the same on every page, every day.
+
+    The colour follows the username (which never changes), the initials the name shown.
+    """
+    words = [word for word in re.split(r"[\s._-]+", member.name) if word]
+    initials = "".join(word[0] for word in words[:2]) or member.username[:1]
+    colour = FACE_COLOURS[zlib.crc32(member.username.lower().encode()) % len(FACE_COLOURS)]
+    return Face(initials.upper(), colour)
+
+
 def html_attributes(values):
     """` name="value"` for each item: Jinja's xmlattr without its per-name checks.
 
@@ -119,6 +145,7 @@ def html_attributes(values):
 def init_app(app):
     """Register the filters and helpers."""
     app.add_template_filter(html_attributes, "html_attributes")
+    app.add_template_global(face_of, "face_of")
     app.add_template_global(is_visitor, "is_visitor")
     app.add_template_global(this_page, "this_page")
     app.add_template_global(toggles_shared, "toggles_shared")

@@ -32,7 +32,7 @@ KINDS = {
                 "RATELIMIT_COMMENTS_PER_NEW_MEMBER"),
     # Likes (favorites in the API) and bookmarks.
     "reaction": ("RATELIMIT_REACTIONS_PER_MEMBER", "RATELIMIT_REACTIONS_PER_IP", None),
-    # Following members and tags.
+    # Following (and muting) members and tags.
     "follow": ("RATELIMIT_FOLLOWS_PER_MEMBER", "RATELIMIT_FOLLOWS_PER_IP", None),
     # Edits of articles, comments and profiles: each one changes public pages (and moves
     # the page cache's clock), so a flood of edits would cost every reader.
