@@ -44,7 +44,15 @@ def queue_due(now=None):
 
 def _queue_for(recipient_id, kind, now):
     """One email to the member about `kind`, if one is due; 1 when queued."""
-    recipient = db.session.get(User, recipient_id)
+    # The member's row first, as a comment's or a like's writer holds it: an account being
+    # deleted then waits for this pass, or this pass for it (and finds nobody), instead of
+    # each holding what the other needs (claimed notifications / the member's row).
+    recipient = db.session.scalar(
+        select(User).where(User.id == recipient_id)
+        .with_for_update(read=True, key_share=True, of=User)
+    )
+    if recipient is None:
+        return 0
     pref = db.session.get(NotificationPref, (recipient_id, kind))
     by_email = pref.by_email if pref else DEFAULTS[kind][1]
     wanted = by_email and recipient.is_verified and not recipient.is_banned
