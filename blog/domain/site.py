@@ -106,6 +106,10 @@ def load_at_start(app):
     """
     with app.app_context():
         current()
+        db.session.remove()
+        # Keep no connection open from here: an app only built (a command, a test) would
+        # leave it to the garbage collector. The first request connects again.
+        db.engine.dispose()
 
 
 def forget():
