@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, jsonify, render_template, request
 from flask_login import current_user, login_required
 
 from ..domain import accounts, dashboard, follows, listing, moderation_log, mutes, permissions, tags
+from ..domain.errors import FieldError
 from ..feed.atom import atom_feed
 from ..web.answers import answer_toggle
 from ..web.errors import wants_json
@@ -41,50 +42,47 @@ def show(username):
     )
 
 
-@bp.route("/@<username>/follow", methods=["POST"])
-@login_required
-@limit_writes("follow")
-def follow(username):
+def _toggle(username, change):
+    """Apply `change` (follow, mute ...) of the current member to `username`'s account.
+
+    The answer buttons.js reads (JSON), or back to the page; a change that makes no
+    sense (following or muting yourself) is a 422 with the field, or a flash.
+    """
     member = member_or_404(username)
     try:
-        state = follows.follow(current_user._get_current_object(), member)
-    except follows.FollowError as error:
+        state = change(current_user._get_current_object(), member)
+    except FieldError as error:
         if wants_json():
             return jsonify(errors={error.field: [error.message]}), 422
         flash(error.message, "error")
         return redirect_back("profile.show", username=member.username)
     return answer_toggle(state, "profile.show", username=member.username)
+
+
+@bp.route("/@<username>/follow", methods=["POST"])
+@login_required
+@limit_writes("follow")
+def follow(username):
+    return _toggle(username, follows.follow)
 
 
 @bp.route("/@<username>/unfollow", methods=["POST"])
 @login_required
 def unfollow(username):
-    member = member_or_404(username)
-    state = follows.unfollow(current_user._get_current_object(), member)
-    return answer_toggle(state, "profile.show", username=member.username)
+    return _toggle(username, follows.unfollow)
 
 
 @bp.route("/@<username>/mute", methods=["POST"])
 @login_required
-@limit_writes("follow")
+@limit_writes("follow")  # mutes share the follows' budget
 def mute(username):
-    member = member_or_404(username)
-    try:
-        state = mutes.mute(current_user._get_current_object(), member)
-    except mutes.MuteError as error:
-        if wants_json():
-            return jsonify(errors={error.field: [error.message]}), 422
-        flash(error.message, "error")
-        return redirect_back("profile.show", username=member.username)
-    return answer_toggle(state, "profile.show", username=member.username)
+    return _toggle(username, mutes.mute)
 
 
 @bp.route("/@<username>/unmute", methods=["POST"])
 @login_required
 def unmute(username):
-    member = member_or_404(username)
-    state = mutes.unmute(current_user._get_current_object(), member)
-    return answer_toggle(state, "profile.show", username=member.username)
+    return _toggle(username, mutes.unmute)
 
 
 @bp.route("/@<username>/feed.atom")
