@@ -198,3 +198,30 @@ def test_an_admin_refuses_and_the_account_is_gone(make_client, waiting, staff):
     assert admin.submit(f"/mod/members/{waiting_id}/refuse").status_code == 302
     db.session.expire_all()
     assert db.session.get(User, waiting_id) is None
+
+
+def test_the_admins_hear_of_a_waiting_member_once_an_hour(make_client, waiting, staff, deliver):
+    told = only(deliver(), "root@example.com", "A new member is waiting for your approval")
+    text = told.get_body(("plain",)).get_content()
+    assert "@jake confirmed their email address" in text
+    assert "/mod/members?status=awaiting" in text
+    assert all(m["To"] != "mod@example.com" for m in deliver())  # admins only
+    # A second newcomer within the hour joins the same list: no second email.
+    second = make_client()
+    Auth(second).register(email="kate@example.com", username="kate")
+    verify = only(deliver(), "kate@example.com", "Confirm your email address")
+    second.submit(path_of(link_in(verify, "/auth/verify/")), follow_redirects=True)
+    assert accounts_named("kate").awaiting_approval and accounts_named("kate").is_verified
+    admin_emails = [m for m in deliver() if m["To"] == "root@example.com"]
+    assert len(admin_emails) == 1
+    admin = logged_in(make_client, "root")
+    listed = page(admin.get(path_of(link_in(told, "/mod/members"))))
+    assert "@jake" in listed and "@kate" in listed
+
+
+def test_a_waiting_member_s_profile_is_seen_by_the_staff_only(client, api, make_client, waiting):
+    assert client.get("/@jake").status_code == 404
+    assert api.get("/api/profiles/jake").json == {"errors": {"profile": ["not found"]}}
+    assert logged_in(make_client, "member1").get("/@jake").status_code == 404
+    assert logged_in(make_client, "mod").get("/@jake").status_code == 200
+    assert logged_in(make_client, "root").get("/@jake").status_code == 200

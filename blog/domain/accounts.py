@@ -16,6 +16,7 @@ from ..extensions import db
 from ..models import User, utcnow
 from ..runtime import settings
 from . import exports, passwords, signups
+from .approval_notices import tell_admins_someone_waits
 from .comments import remove_comments_by
 from .errors import Conflict, FieldError
 from .links import page_link
@@ -208,6 +209,8 @@ def verify_email(token):
     if user.is_verified:
         return user, False
     user.email_verified_at = utcnow()
+    if user.awaiting_approval:
+        tell_admins_someone_waits(user)
     db.session.commit()
     security_event("email.confirmed", user=user)
     return user, True

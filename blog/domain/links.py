@@ -11,6 +11,7 @@ PAGES = (
     "login", "register", "reset_request", "reset_password", "verify",
     "confirm_email", "login_link", "not_me", "export", "settings",
     "notifications", "notification_choices", "unsubscribe", "article", "profile",
+    "members",
 )
 
 

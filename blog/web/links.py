@@ -20,6 +20,7 @@ ENDPOINTS = {
     "unsubscribe": "notify.unsubscribe",
     "article": "article.show",
     "profile": "profile.show",
+    "members": "mod.member_list",
 }
 assert set(ENDPOINTS) == set(PAGES), "every page the domain links to has a route"
 
