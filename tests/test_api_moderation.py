@@ -80,6 +80,10 @@ def test_a_banned_members_token_is_a_401_at_once(api, make_member):
     moderation.ban(mod, member, "Spam.")
     answer = api.get("/api/user", token=token)
     assert answer.status_code == 401 and list(answer.json["errors"]) == ["token"]
+    # Their profile is gone from the API as from the pages, but for the moderators.
+    assert api.get("/api/profiles/spammer").json == {"errors": {"profile": ["not found"]}}
+    moderator = api.login(mod.email)
+    assert api.get("/api/profiles/spammer", token=moderator).status_code == 200
 
 
 def test_hidden_comments_are_left_out_for_others_but_not_for_their_author(

@@ -3,7 +3,7 @@
 from flask import g, jsonify
 
 from ..auth import throttle
-from ..domain import account_changes, accounts, follows
+from ..domain import account_changes, accounts, follows, permissions
 from ..domain.invites import InviteError
 from ..domain.signups import SignupClosed
 from ..extensions import limiter
@@ -124,7 +124,7 @@ def _blank(value):
 
 def _profile_or_404(username):
     user = accounts.find_by_username(username)
-    if user is None:
+    if user is None or not permissions.can_see_member(asking_user(), user):
         raise not_found("profile")
     return user
 

@@ -126,6 +126,16 @@ def sees_hidden(user, author_id):
 
 
 @rule
+def can_see_member(user, member):
+    """Profiles are public, except a banned member's and one still awaiting the admins'
+    approval: those are seen by the moderators and admins only (nobody else can tell
+    the name is taken but by trying to sign up with it)."""
+    if not (member.is_banned or member.awaiting_approval):
+        return True
+    return may_moderate(user)
+
+
+@rule
 def can_view(user, article):
     """Published articles are public; a draft is seen only by its author, a hidden
     article by its author and the moderators."""

@@ -22,6 +22,7 @@ RULE_WORDS = {
     "can_set_role": "change this member's role (an admin, never their own)",
     "may_administer": "change the site's settings and approve new members (an admin)",
     "may_invite": "invite people (an admin, or a member when the site allows it)",
+    "can_see_member": "see this member (banned or awaiting approval: the staff only)",
     "can_view": "see this article",
     "can_edit": "edit this article",
     "can_delete": "delete this article",

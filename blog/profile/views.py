@@ -16,9 +16,9 @@ bp = Blueprint("profile", __name__)
 
 
 def member_or_404(username):
-    """The member, or 404; a banned member's profile is gone for all but the moderators."""
+    """The member, or 404 when there is none or they are not to be seen (can_see_member)."""
     member = accounts.find_by_username(username)
-    if member is None or (member.is_banned and not permissions.may_moderate(current_user)):
+    if member is None or not permissions.can_see_member(current_user, member):
         abort(404)
     return member
 
