@@ -68,6 +68,8 @@ ENV_SETTINGS = {
     "RATELIMIT_REPORTS_PER_MEMBER": str,
     "RATELIMIT_EDITS_PER_MEMBER": str,
     "RATELIMIT_EDITS_PER_IP": str,
+    "RATELIMIT_AUTOSAVES_PER_MEMBER": str,
+    "RATELIMIT_AUTOSAVES_PER_IP": str,
     "RATELIMIT_REPORTS_PER_IP": str,
     "RATELIMIT_REPLAYS_PER_IP": str,
     "LOGIN_DEVICE_MAX_AGE": int,
@@ -248,6 +250,10 @@ class DefaultConfig:
     # too few to make every reader's page be rebuilt all the time.
     RATELIMIT_EDITS_PER_MEMBER = "30 per minute;300 per hour"
     RATELIMIT_EDITS_PER_IP = "60 per minute;1000 per hour"
+    # A saved draft's words kept while its author types (the editor saves at most every
+    # few seconds): a whole afternoon of writing, not a flood of renders.
+    RATELIMIT_AUTOSAVES_PER_MEMBER = "20 per minute;600 per hour"
+    RATELIMIT_AUTOSAVES_PER_IP = "40 per minute;1200 per hour"
     # Newcomers (blog/domain/newcomers.py): for their first NEW_MEMBER_DAYS days
     # (None: 3 in production, 0 = nobody elsewhere, so that trying the site or
     # running a RealWorld suite meets no newcomer limit), fewer articles and

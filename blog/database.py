@@ -68,6 +68,9 @@ def changes_public_rows(statement):
 
 @event.listens_for(Engine, "after_cursor_execute")
 def _note_public_writes(connection, cursor, statement, parameters, context, executemany):
+    # A write that says it touches drafts only (blog.domain.drafts) changes no visitor's page.
+    if context is not None and context.execution_options.get("draft_only"):
+        return
     if changes_public_rows(statement):
         connection.info["public_write"] = True
 

@@ -7,6 +7,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -15,7 +16,7 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import ObjectDeletedError
 
-from ..domain import articles, follows, mutes, permissions, reactions, threads
+from ..domain import articles, drafts, follows, mutes, permissions, reactions, threads
 from ..domain.articles import ArticleError
 from ..domain.markdown import render_markdown
 from ..domain.races import GONE
@@ -206,3 +207,18 @@ def react(slug, action):
     article = visible_or_404(slug, with_tags=False)
     state = REACTIONS[action](current_user._get_current_object(), article)
     return answer_toggle(state, "article.show", slug=slug)
+
+
+@bp.route("/articles/<slug>/autosave", methods=["POST"])
+@login_required
+@limit_writes("autosave")
+def autosave(slug):
+    """The editor's script keeps a saved draft's words as they are typed: JSON in, JSON out."""
+    article = visible_or_404(slug, with_tags=False)
+    form = request.form
+    try:
+        saved_at = drafts.autosave(article, current_user, form.get("title"),
+                                   form.get("description"), form.get("body"), form.get("cover_url"))
+    except ArticleError as error:
+        return jsonify(errors={error.field: [error.message]}), 422
+    return jsonify(saved_at=saved_at.isoformat(timespec="seconds") + "Z")
