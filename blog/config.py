@@ -70,6 +70,8 @@ ENV_SETTINGS = {
     "RATELIMIT_EDITS_PER_IP": str,
     "RATELIMIT_AUTOSAVES_PER_MEMBER": str,
     "RATELIMIT_AUTOSAVES_PER_IP": str,
+    "RATELIMIT_PREVIEWS_PER_MEMBER": str,
+    "RATELIMIT_PREVIEWS_PER_IP": str,
     "RATELIMIT_REPORTS_PER_IP": str,
     "RATELIMIT_REPLAYS_PER_IP": str,
     "LOGIN_DEVICE_MAX_AGE": int,
@@ -254,6 +256,10 @@ class DefaultConfig:
     # few seconds): a whole afternoon of writing, not a flood of renders.
     RATELIMIT_AUTOSAVES_PER_MEMBER = "20 per minute;600 per hour"
     RATELIMIT_AUTOSAVES_PER_IP = "40 per minute;1200 per hour"
+    # The editors' Preview tabs (POST /preview): nothing is saved, but rendering
+    # costs CPU, so a script cannot keep a worker busy with it.
+    RATELIMIT_PREVIEWS_PER_MEMBER = "30 per minute;600 per hour"
+    RATELIMIT_PREVIEWS_PER_IP = "60 per minute;1200 per hour"
     # Newcomers (blog/domain/newcomers.py): for their first NEW_MEMBER_DAYS days
     # (None: 3 in production, 0 = nobody elsewhere, so that trying the site or
     # running a RealWorld suite meets no newcomer limit), fewer articles and

@@ -18,7 +18,6 @@ from sqlalchemy.orm.exc import ObjectDeletedError
 
 from ..domain import articles, drafts, follows, mutes, permissions, reactions, threads
 from ..domain.articles import ArticleError
-from ..domain.markdown import render_markdown
 from ..domain.races import GONE
 from ..extensions import db
 from ..web.answers import answer_toggle
@@ -60,14 +59,13 @@ def save(form, article=None):
     # The same test as the limit's exemption: a form the limit lets through
     # as a preview must not be saved (an empty preview= field once was).
     if previewing():
-        body, limit = form.body.data or "", articles.LIMITS["body"]
-        if len(body) > limit:
-            # Previews are free of the article limits and rendering costs CPU
-            # (900 kB of "_a" took 5 s): never more than a save would take.
-            form.body.errors = [f"Use at most {limit} characters."]
+        try:
+            # Nothing is saved: only the body is rendered, as it would be on save.
+            html = articles.preview_html(form.body.data or "")
+        except ArticleError as error:
+            form.body.errors = [error.message]
             return render_editor(form, article, status=422)
-        # Nothing is saved: only the body is rendered, as it would be on save.
-        return render_editor(form, article, preview=render_markdown(body))
+        return render_editor(form, article, preview=html)
     if form.validate_on_submit():
         user = current_user._get_current_object()
         try:
@@ -96,6 +94,24 @@ def new():
     if form.is_submitted():
         return save(form)
     return render_editor(form)
+
+
+@bp.route("/preview", methods=["POST"])
+@login_required
+@limit_writes("preview")
+def preview():
+    """{"html": ...}: the form's `body` rendered as it would be saved (the editors' Preview tabs).
+
+    Saves nothing. static/js/editor.js posts here with the CSRF token in a header.
+    """
+    body = request.form.get("body")
+    if body is None:
+        return jsonify(errors={"body": ["Send the Markdown to preview as body."]}), 422
+    try:
+        html = articles.preview_html(body)
+    except ArticleError as error:
+        return jsonify(errors={error.field: [error.message]}), 422
+    return jsonify(html=html)
 
 
 def row_id_arg(name):

@@ -67,6 +67,17 @@ def reading_time_minutes(body):
     return max(1, math.ceil(len(body.split()) / WORDS_PER_MINUTE))
 
 
+def preview_html(body):
+    """The HTML `body` (an article's or a comment's Markdown) would be saved as; saves nothing.
+
+    Raises ArticleError past an article's length: rendering costs CPU (900 kB
+    of "_a" took 5 s), so a preview never takes more than a save would.
+    """
+    if len(body) > LIMITS["body"]:
+        raise ArticleError("body", f"Use at most {LIMITS['body']} characters.", code="long")
+    return render_markdown(body)
+
+
 def _clean_fields(title, description, body, tags, cover_url):
     """The fields stripped and checked; raises ArticleError on the first problem."""
     fields = {

@@ -39,6 +39,8 @@ KINDS = {
     "edit": ("RATELIMIT_EDITS_PER_MEMBER", "RATELIMIT_EDITS_PER_IP", None),
     # A saved draft's words kept as its author types (the editor's script, every few seconds).
     "autosave": ("RATELIMIT_AUTOSAVES_PER_MEMBER", "RATELIMIT_AUTOSAVES_PER_IP", None),
+    # The Preview tabs of the article and comment editors: they save nothing, but render.
+    "preview": ("RATELIMIT_PREVIEWS_PER_MEMBER", "RATELIMIT_PREVIEWS_PER_IP", None),
     # Reports of articles, comments and members to the moderators.
     "report": ("RATELIMIT_REPORTS_PER_MEMBER", "RATELIMIT_REPORTS_PER_IP", None),
     # Importing Markdown files as drafts: one import, up to IMPORT_MAX_FILES articles.
