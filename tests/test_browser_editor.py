@@ -64,6 +64,7 @@ def test_toolbar_preview_in_place_and_a_draft_restored_after_a_reload(
     expect(body).to_be_visible()
 
     page.wait_for_function(f"() => localStorage.getItem({DRAFT_KEY!r}) !== null")
+    page.on("dialog", lambda dialog: dialog.accept())  # "Leave site?" (static/js/draft.js): yes
     page.reload()  # a closed tab, come back
     expect(page.get_by_label("Body")).to_have_value("")
     offer = page.get_by_role("status").filter(has_text="Restore the unsaved draft from")

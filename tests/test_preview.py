@@ -95,7 +95,7 @@ def test_previews_are_rate_limited_per_address(make_app, make_member):
 
 
 def test_the_editor_works_without_javascript(client, writer):
-    """The tabs, toolbar and draft note are hidden until editor.js shows them; the plain
+    """The tabs, toolbar and draft note are hidden until the scripts show them; the plain
     Preview button and the form keep working."""
     html = page(client.get("/new"))
     for hidden in ('class="md-tabs"', 'class="md-toolbar"', 'class="hint draft-note" hidden',

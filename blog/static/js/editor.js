@@ -2,17 +2,11 @@
 // every form works as it is; with it:
 // - the toolbar (article/_toolbar.html) and Ctrl/Cmd+B, I, K edit the Markdown in the box;
 // - the Write/Preview tabs (article/_write_tabs.html) show the text rendered by the server
-//   (POST data-preview-url, the CSRF token in a header, JSON back) in place;
-// - the article editor (form[data-draft]) keeps title, description, tags and body in this
-//   browser as you type, offers them back after a closed tab, and forgets them once the
-//   server says the article is saved (a success message on the page its redirect leads to).
+//   (POST data-preview-url, the CSRF token in a header, JSON back) in place.
+// The article's unsaved text is kept by static/js/unsaved.js (in this browser) and
+// static/js/draft.js (a saved draft's words, on the server).
 (function () {
   "use strict";
-
-  var DRAFT_PREFIX = "blog-draft:";
-  var SAVING = "blog-draft-saving";  // sessionStorage: the draft whose form was just sent
-  var SAVING_MAX_AGE_MS = 10 * 60 * 1000;
-  var DRAFT_FIELDS = ["title", "description", "tags", "body"];
 
   // --- the toolbar --------------------------------------------------------------------
 
@@ -165,101 +159,5 @@
 
   document.querySelectorAll("form[data-preview-url]").forEach(function (form) {
     form.querySelectorAll(".md-tabs[data-for]").forEach(function (tabs) { setUpTabs(form, tabs); });
-  });
-
-  // --- Drafts kept in this browser ------------------------------------------------------
-
-  function storage(kind) {
-    try { return window[kind]; } catch (error) { return null; }  // blocked by the browser
-  }
-
-  function read(store, key) {
-    try { return JSON.parse(store.getItem(key)); } catch (error) { return null; }
-  }
-
-  function write(store, key, value) {
-    try { store.setItem(key, JSON.stringify(value)); } catch (error) { /* full or blocked */ }
-  }
-
-  var local = storage("localStorage"), session = storage("sessionStorage");
-
-  // Back from sending a draft's form: forget the draft when the server said it is saved.
-  // The editor page again (a refusal, or the plain Preview button) keeps it.
-  var sent = session && read(session, SAVING);
-  if (sent && session) {
-    session.removeItem(SAVING);
-    var saved = document.querySelector(".flash-success");
-    var back = document.querySelector("form[data-draft]");
-    if (saved && !back && local && Date.now() - sent.at < SAVING_MAX_AGE_MS) {
-      local.removeItem(DRAFT_PREFIX + sent.key);
-    }
-  }
-
-  var form = local && document.querySelector("form[data-draft]");
-  if (!form) { return; }
-  var key = DRAFT_PREFIX + form.dataset.draft;
-  var offer = form.querySelector(".draft-offer");
-  var note = form.querySelector(".draft-note");
-
-  function values() {
-    var found = {};
-    DRAFT_FIELDS.forEach(function (name) {
-      if (form.elements[name]) { found[name] = form.elements[name].value; }
-    });
-    return found;
-  }
-
-  function same(a, b) {
-    return DRAFT_FIELDS.every(function (name) { return (a[name] || "") === (b[name] || ""); });
-  }
-
-  var asServed = values();
-  var stored = read(local, key);
-  var offering = Boolean(stored && stored.fields && !same(stored.fields, asServed));
-  var timer = null;
-
-  function keep() {
-    timer = null;
-    if (offering) { return; }  // the older draft waits for Restore or Discard
-    var now = values();
-    if (same(now, asServed)) { local.removeItem(key); } else { write(local, key, {fields: now, at: Date.now()}); }
-  }
-
-  if (note) { note.hidden = false; }
-  if (offering && offer) {
-    var when = new Date(stored.at);
-    offer.querySelector(".draft-offer-text").textContent =
-      "Restore the unsaved draft from " + when.toLocaleString([], {dateStyle: "medium", timeStyle: "short"}) + "?";
-    offer.hidden = false;
-    offer.addEventListener("click", function (event) {
-      var button = event.target.closest("button[data-draft-action]");
-      if (!button) { return; }
-      if (button.dataset.draftAction === "restore") {
-        DRAFT_FIELDS.forEach(function (name) {
-          if (form.elements[name] && typeof stored.fields[name] === "string") {
-            form.elements[name].value = stored.fields[name];
-          }
-        });
-      } else {
-        local.removeItem(key);
-      }
-      offering = false;
-      offer.hidden = true;
-      keep();
-    });
-  } else {
-    offering = false;
-  }
-
-  form.addEventListener("input", function () {
-    clearTimeout(timer);
-    timer = setTimeout(keep, 500);
-  });
-  form.addEventListener("submit", function (event) {
-    var button = event.submitter;
-    if (button && button.name === "preview") { return; }
-    clearTimeout(timer);
-    keep();  // a refused form comes back with this text; the draft stays until it is saved
-    if (session) { write(session, SAVING, {key: form.dataset.draft, at: Date.now()}); }
   });
 })();
