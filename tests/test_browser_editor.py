@@ -3,7 +3,7 @@ and, without JavaScript, the plain forms as before."""
 
 import pytest
 from playwright.sync_api import expect
-from test_browser import flash, log_in
+from test_browser import flash, log_in, log_out
 
 from helpers import TEST_PASSWORD
 
@@ -39,7 +39,7 @@ def test_toolbar_preview_in_place_and_a_draft_restored_after_a_reload(
         new_page, live_server, make_member):
     page, problems = member_logged_in(new_page, live_server, make_member)
     page.goto(live_server.url + "/new")
-    expect(page.get_by_text("Kept in this browser until you save.")).to_be_visible()
+    expect(page.get_by_text("Kept in this browser until you save or log out.")).to_be_visible()
     page.get_by_label("Title").fill("Kept safe")
     body = page.get_by_label("Body")
     body.fill("Hello ")
@@ -89,6 +89,17 @@ def test_toolbar_preview_in_place_and_a_draft_restored_after_a_reload(
     assert [p for p in problems if "status of 422" not in p] == []
 
 
+def test_logging_out_forgets_the_drafts_kept_in_this_browser(new_page, live_server, make_member):
+    page, problems = member_logged_in(new_page, live_server, make_member)
+    page.goto(live_server.url + "/new")
+    page.get_by_label("Body").fill("Words for nobody else.")
+    page.wait_for_function(f"() => localStorage.getItem({DRAFT_KEY!r}) !== null")
+    page.on("dialog", lambda dialog: dialog.accept())  # "Leave site?": yes
+    log_out(page)
+    assert kept_draft(page) is None
+    assert problems == []
+
+
 def test_a_comment_previews_in_place(new_page, live_server, make_member, make_article):
     with live_server.app.app_context():
         slug = make_article(author=make_member("bob"), title="Talk to me").slug
@@ -112,7 +123,7 @@ def test_without_javascript_the_editor_is_the_plain_form(new_page, live_server, 
     page.goto(live_server.url + "/new")
     expect(page.get_by_role("toolbar", name="Formatting")).to_be_hidden()
     expect(page.get_by_role("tab", name="Preview")).to_be_hidden()
-    expect(page.get_by_text("Kept in this browser until you save.")).to_be_hidden()
+    expect(page.get_by_text("Kept in this browser until you save or log out.")).to_be_hidden()
     page.get_by_label("Title").fill("No scripts")
     page.get_by_label("Body").fill("Plain *words*.")
     page.get_by_role("button", name="Preview").click()

@@ -2,8 +2,9 @@
 // typed: title, description, tags and body in localStorage, per member and article. When
 // the editor opens with other text, it offers them back ("Restore the unsaved draft from
 // ...?"); once the server says the article is saved (a success message on the page its
-// redirect leads to: this script runs on every page for that), it forgets them. A refused
-// save comes back to the editor and keeps them. Without JavaScript nothing is kept.
+// redirect leads to: this script runs on every page for that), it forgets them; logging
+// out forgets them all. A refused save comes back to the editor and keeps them. Without
+// JavaScript nothing is kept.
 (function () {
   "use strict";
 
@@ -38,6 +39,17 @@
       local.removeItem(DRAFT_PREFIX + sent.key);
     }
   }
+
+  // Logging out forgets every draft kept here: the next person at this computer finds none.
+  document.addEventListener("submit", function (event) {
+    var action = new URL(event.target.action, window.location.href).pathname;
+    if (!local || action !== "/auth/logout") { return; }
+    var keys = [];
+    for (var index = 0; index < local.length; index += 1) { keys.push(local.key(index)); }
+    keys.forEach(function (name) {
+      if (name && name.indexOf(DRAFT_PREFIX) === 0) { local.removeItem(name); }
+    });
+  });
 
   var form = local && document.querySelector("form[data-draft]");
   if (!form) { return; }
