@@ -69,6 +69,7 @@ def seed_demo(if_empty, users, articles, comments, likes, follows, seed):
             seeder.add_articles(articles, comments, likes)
         if follows:
             seeder.add_follows(follows)
+        seeder.add_notifications([u for u, _, _ in DEMO_USERS])
         seeder.refresh_statistics()
     except SeedError as exc:
         db.session.rollback()
@@ -77,8 +78,8 @@ def seed_demo(if_empty, users, articles, comments, likes, follows, seed):
     counts = seeder.counts
     click.echo(
         f"Added {counts.users:,} members, {counts.articles:,} articles ({counts.drafts:,} drafts), "
-        f"{counts.comments:,} comments, {counts.likes:,} likes and {counts.follows:,} follows "
-        f"in {time.perf_counter() - started:.1f} s."
+        f"{counts.comments:,} comments, {counts.likes:,} likes, {counts.follows:,} follows "
+        f"and {counts.notifications:,} notifications in {time.perf_counter() - started:.1f} s."
     )
     click.echo(f"Demo members: {', '.join(u for u, _, _ in DEMO_USERS)}; staff: "
                f"{', '.join(f'{u} ({role})' for u, _, _, role in DEMO_STAFF)}")

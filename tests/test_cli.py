@@ -147,6 +147,31 @@ def test_seed_demo_without_options_adds_only_the_demo_members(app):
     assert _count("SELECT count(*) FROM articles") == 0
 
 
+MAKE_RUN = ["seed-demo", "--if-empty", "--users", "12", "--articles", "60", "--comments", "150",
+            "--likes", "300", "--follows", "40", "--seed", "1"]  # as the Makefile's run
+
+
+def test_the_demo_bell_rings_for_alice_with_comments_likes_and_a_follow(app):
+    result = app.test_cli_runner().invoke(args=MAKE_RUN)
+    assert result.exit_code == 0, result.output
+    kinds = dict(db.session.execute(db.text(
+        "SELECT kind, count(*) FROM notifications n JOIN users u ON u.id = n.recipient_id "
+        "WHERE u.username = 'alice' GROUP BY kind")).all())
+    assert kinds.keys() >= {"comment", "like", "follow"}
+    # Nobody is told of their own doing, and no email goes out about the demo's past.
+    assert _count("SELECT count(*) FROM notifications WHERE recipient_id = actor_id") == 0
+    assert _count("SELECT count(*) FROM notifications WHERE emailed_at IS NULL") == 0
+    client = FormClient(app.test_client())
+    client.submit("/auth/login", {"login": "alice", "password": DEMO_PASSWORD})
+    home = client.get("/").get_data(as_text=True)
+    assert '<span class="bell-count">6</span>' in home
+    assert "notifications" in result.output
+    again = app.test_cli_runner().invoke(args=MAKE_RUN[:1] + MAKE_RUN[2:-2])  # more, not twice
+    assert again.exit_code == 0, again.output
+    assert _count("SELECT count(*) FROM notifications n JOIN users u ON u.id = n.recipient_id "
+                  "WHERE u.username = 'alice'") == sum(kinds.values())
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--articles", "-1"], "-1 is not in the range x>=0"),
     (["--comments", "5"], "add --articles"),

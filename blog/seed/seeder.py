@@ -17,6 +17,7 @@ from ..domain.ranking import scores
 from ..domain.slugs import make_slug
 from ..extensions import db
 from ..models import Article, Comment, Follow, Like, Tag, User, article_tags, utcnow
+from .bell import add_notifications
 from .bulk import insert_rows, reserve_ids
 from .words import (
     BIOS,
@@ -49,6 +50,7 @@ class SeedCounts:
     comments: int = 0
     likes: int = 0
     follows: int = 0
+    notifications: int = 0
 
 
 class SeedError(Exception):
@@ -261,6 +263,10 @@ class Seeder:
                 "ANALYZE users, articles, tags, article_tags, comments, likes, follows"
             ))
 
+    def add_notifications(self, usernames):
+        """What the seeded comments, likes and follows tell the members `usernames` (bell.py)."""
+        self.counts.notifications += add_notifications(self.connection, usernames)
+
     # --- follows ---------------------------------------------------------------------
 
     def add_follows(self, count):
@@ -270,11 +276,15 @@ class Seeder:
         existing = set(self.connection.execute(select(Follow.follower_id, Follow.followed_id)))
         _check_room(count, pairs - len(existing), "follows (one per pair of members)")
         rows = []
-        # Codes number the ordered pairs of different members; a sample has no repeats.
-        for code in self.rng.sample(range(pairs), min(count + len(existing), pairs)):
+        # The first member (alice on the demo) is followed by the second first: her bell
+        # tells of a follow. Codes number the ordered pairs of different members (code 0
+        # is that pair again: no repeat either way).
+        codes = self.rng.sample(range(pairs), min(count + len(existing), pairs))
+        for code in ([len(members) - 1] if count else []) + codes:
             follower, other = divmod(code, len(members) - 1)
             pair = (members[follower], members[other + (other >= follower)])
             if pair not in existing and len(rows) < count:
+                existing.add(pair)
                 rows.append({"follower_id": pair[0], "followed_id": pair[1],
                              "created_at": self._moment(self.now - HISTORY)})
         insert_rows(self.connection, Follow.__table__, rows)
