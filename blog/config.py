@@ -74,6 +74,7 @@ ENV_SETTINGS = {
     "RATELIMIT_PREVIEWS_PER_IP": str,
     "RATELIMIT_REPORTS_PER_IP": str,
     "RATELIMIT_REPLAYS_PER_IP": str,
+    "RATELIMIT_SEARCHES_PER_IP": str,
     "LOGIN_DEVICE_MAX_AGE": int,
     "LOGIN_LINK_MAX_AGE": int,
     "EXPORT_LINK_HOURS": int,
@@ -268,6 +269,9 @@ class DefaultConfig:
     RATELIMIT_ARTICLES_PER_NEW_MEMBER = "2 per hour;5 per day"
     RATELIMIT_COMMENTS_PER_NEW_MEMBER = "3 per minute;50 per day"
     RATELIMIT_LINKS_PER_NEW_MEMBER = "10 per hour;30 per day"
+    # Searches (/search, any tab) per IP address: far more than a person types, too few
+    # for a script to make the database rank matches all day. The API has no search.
+    RATELIMIT_SEARCHES_PER_IP = "60 per minute;1000 per hour"
     # The flow inspector's "What if?" replays (development only), per IP address.
     RATELIMIT_REPLAYS_PER_IP = "20 per minute;200 per hour"
     # --- Taking your data with you (blog/domain/exports.py, imports.py) ---

@@ -109,3 +109,16 @@ def test_member_and_tag_tabs_run_a_fixed_number_of_statements(client, make_membe
     with count_queries() as queries:
         assert client.get("/search?q=cook&tab=members").status_code == 200
     assert len(queries) <= 2
+
+
+def test_searches_are_limited_per_ip_with_a_clear_page_and_the_api_is_not(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_SEARCHES_PER_IP="3 per minute")
+    client = app.test_client()
+    tabs = ("articles", "members", "tags")  # every tab spends the same budget
+    assert [client.get("/search", query_string={"q": "x", "tab": t}).status_code
+            for t in tabs] == [200, 200, 200]
+    refused = client.get("/search?q=more")
+    assert refused.status_code == 429 and "Retry-After" in refused.headers
+    assert "You have searched a lot" in page(refused)
+    assert client.get("/api/articles").status_code == 200
+    assert client.get("/t/python").status_code == 200

@@ -3,12 +3,15 @@
 from flask import Blueprint, render_template, request
 
 from ..domain import search
+from ..extensions import limiter
+from ..web.limits import limit
 from ..web.pagination import requested_page
 
 bp = Blueprint("search", __name__)
 
 TABS = {"articles": "Articles", "members": "Members", "tags": "Tags"}
 MAX_FILTER = 80  # longer than any tag or username: such a filter matches nothing anyway
+TOO_MANY = "You have searched a lot in the last minutes. Please wait a minute and search again."
 
 
 def _arg(name):
@@ -16,6 +19,7 @@ def _arg(name):
 
 
 @bp.route("/search")
+@limiter.limit(limit("RATELIMIT_SEARCHES_PER_IP"), error_message=TOO_MANY)
 def index():
     text = request.args.get("q", "")
     tab = request.args.get("tab")

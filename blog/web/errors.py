@@ -80,8 +80,11 @@ def init_app(app):
         if error.code == 429:
             log_rate_limit_hit(error)
         # abort(403, "why") keeps its own words; a bare abort(403) gets ours.
-        # Flask-Limiter describes a 429 by its limit ("5 per 1 minute"): ours reads better.
-        custom = error.code != 429 and error.description != type(error).description
+        # Flask-Limiter describes a 429 by its limit ("5 per 1 minute"): ours reads better,
+        # unless the limit has its own words (error_message).
+        own_words = getattr(getattr(error, "limit", None), "error_message", None)
+        custom = (error.code != 429 and error.description != type(error).description
+                  or bool(own_words))
         message = error.description if custom else MESSAGES.get(error.code, error.description)
         response = app.make_response(error_response(error.code, message))
         # Keep what the exception had to say in headers (Allow on 405, for one).
