@@ -121,6 +121,45 @@ def test_the_recency_nudge_breaks_even_matches(app, make_article):
     assert titles(search.articles("same words")) == [new.title, old.title]
 
 
+def test_the_count_says_how_many_were_found(corpus):
+    assert search.articles("tomatoes").count == "3"
+    assert search.articles("tomatoes -kids").count == "2"
+    assert search.articles('"borrow checker"').count == "1"
+    assert search.articles("nothing").count is None and search.articles("#food").count is None
+
+
+@pytest.fixture
+def two_candidates(corpus, monkeypatch):
+    """Only the newest two articles with the words are candidates (CANDIDATES is 1,000)."""
+    monkeypatch.setattr(search, "CANDIDATES", 2)
+    return corpus
+
+
+def test_only_the_newest_candidates_are_ranked_and_the_count_says_there_are_more(
+    two_candidates,
+):
+    # Newest by id: "Cooking with kids" (the description) and "Tomato soup" (a body word);
+    # "Gardening for beginners", the oldest, is not a candidate.
+    found = search.articles("tomatoes")
+    assert titles(found) == ["Cooking with kids", "Tomato soup"] and found.count == "2+"
+
+
+def test_phrases_and_excluded_words_are_checked_on_the_candidates(
+    two_candidates, make_article, monkeypatch
+):
+    # Candidates have a phrase's words anywhere; then it must be there, side by side.
+    make_article(title="Like rain, tomatoes grow")
+    make_article(title="Tomatoes? I like them")
+    assert titles(search.articles('"tomatoes like"')) == []  # the newest two lack it
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    assert titles(search.articles('"tomatoes like"')) == ["Gardening for beginners"]
+    # The newest three with "tomatoes" are the two above and Cooking; -kids leaves two,
+    # and says more may exist: Tomato soup is never looked at.
+    found = search.articles("tomatoes -kids")
+    assert titles(found) == ["Tomatoes? I like them", "Like rain, tomatoes grow"]
+    assert found.count == "2+"
+
+
 HOSTILE = [
     '"', '""', '"unclosed phrase', "-", "--", "*", "AND", "OR NOT", "NEAR(a b)", "a OR",
     "(", ")", "title:x", "{title}: x", "^x", "x:*", "'", "''", "\\", "!x", "x & y | z",

@@ -122,3 +122,13 @@ def test_searches_are_limited_per_ip_with_a_clear_page_and_the_api_is_not(make_a
     assert "You have searched a lot" in page(refused)
     assert client.get("/api/articles").status_code == 200
     assert client.get("/t/python").status_code == 200
+
+
+def test_the_count_of_results_stops_at_the_candidates(client, make_articles, monkeypatch):
+    from blog.domain import search
+
+    make_articles(3, title="Pancake")
+    assert '<p class="search-count">3 results</p>' in page(client.get("/search?q=pancake"))
+    monkeypatch.setattr(search, "CANDIDATES", 2)  # 1,000: "1,000+ results"
+    html = page(client.get("/search?q=Pancake"))  # another address: not the kept page
+    assert '<p class="search-count">2+ results</p>' in html and html.count("<mark>") == 2

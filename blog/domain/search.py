@@ -6,18 +6,30 @@ words and get the same query (blog.domain.search_query), so they find the same
 articles. A match in the title weighs more than one in the description, which
 weighs more than one in the body; newer articles get a small nudge up.
 
-The cost is bounded: the index gives the newest CANDIDATES matches of the words that
-must appear (newest by id, which the index walks in order), and only those are
-ranked; excluded words (-word) are taken out of those candidates afterwards, as a
-planner cannot guess how often two words go together (PostgreSQL's walked every
-article for "retry -python"). The page is cut out of the ranked candidates,
-then its 20 articles are read like any list of cards (blog.domain.listing), plus one
-statement for the snippets' text.
+The cost is bounded, by one rule on both databases: the index gives the newest
+CANDIDATES articles with every word that must appear (a phrase's words anywhere;
+newest by id, which the index walks in order). Only those candidates are read
+further: a phrase must be there side by side, excluded words (-word) must not be
+(checked afterwards: PostgreSQL's GIN index keeps no positions, so a phrase read the
+vector of every match, and a planner cannot guess how often two words go together:
+it walked every article for "retry -python"); then they are ranked and counted. The
+page is cut out of the ranked candidates, then its 20 articles are read with their
+authors and tags, plus one statement for the snippets' text.
 """
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, bindparam, extract, func, literal_column, or_, select, text
+from sqlalchemy import (
+    and_,
+    bindparam,
+    extract,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+    true,
+)
 
 from ..extensions import db
 from ..models import Article, Tag, User, article_tags, articles_fts, search_vector, utcnow
@@ -50,12 +62,14 @@ class Hit:
 
 @dataclass
 class ArticleResults:
-    """A page of articles found: `page` (a listing.Page of Articles) and one Hit each."""
+    """A page of articles found: `page` (a listing.Page of Articles), one Hit each, and
+    their `count` (None without words)."""
 
     query: object
     page: listing.Page
     tag: str | None = None
     hits: list = field(default_factory=list)
+    count: str | None = None  # how many were found: "12", or "1,000+" past the candidates
 
 
 def _visible(statement):
@@ -86,14 +100,16 @@ def _age_in_days(published_at):
 def _candidates(query, tag, author):
     """The newest CANDIDATES visible articles with every word `query` requires.
 
-    Newest by the index's own order (the FTS5 rowid, the primary key on PostgreSQL),
-    so the engine stops after CANDIDATES matches. Columns: id, published_at, and the
-    relevance on SQLite (bm25 reads the match it is computed in) or the vector on
-    PostgreSQL, ranked outside, on the candidates alone (inside, it ranked every match).
+    A phrase counts here as its words, anywhere: the indexes answer that alone
+    (PostgreSQL's GIN index checks no position, so a phrase made it read every
+    article it found). Newest by the index's own order (the FTS5 rowid, the primary
+    key on PostgreSQL), so the engine stops after CANDIDATES. Columns: id,
+    published_at, and the relevance on SQLite (bm25 reads the match it is computed
+    in) or the vector on PostgreSQL, ranked outside, on the candidates alone.
     """
     if db.engine.dialect.name == "postgresql":
         statement = select(Article.id, Article.published_at, search_vector.label("vector")).where(
-            search_vector.op("@@")(_tsquery(tsquery(query.required))))
+            search_vector.op("@@")(_tsquery(tsquery(query.words))))
         newest = Article.id.desc()
     else:
         relevance = -func.bm25(literal_column("articles_fts"), *FTS_WEIGHTS)
@@ -101,7 +117,7 @@ def _candidates(query, tag, author):
             select(Article.id, Article.published_at, relevance.label("relevance"))
             .select_from(articles_fts)
             .join(Article, Article.id == articles_fts.c.rowid)
-            .where(_matches(fts5(query.required)))
+            .where(_matches(fts5(query.words)))
         )
         newest = articles_fts.c.rowid.desc()
     statement = _filtered(_visible(statement), tag, author)
@@ -112,7 +128,7 @@ def _score(found, query):
     """Relevance, nudged up for the recent."""
     if db.engine.dialect.name == "postgresql":
         relevance = func.ts_rank(literal_column(f"'{RANK_WEIGHTS}'::float4[]"), found.c.vector,
-                                 _tsquery(tsquery(query.required)), 1)
+                                 _tsquery(tsquery(query.words)), 1)
     else:
         relevance = found.c.relevance
     age = _age_in_days(found.c.published_at)
@@ -127,28 +143,58 @@ def _matches(text):
     return literal_column("articles_fts").op("MATCH")(text)
 
 
-def _without(found, excluded):
-    """Candidates with none of the `excluded` clauses."""
+def _having(found, clauses, joined_by):
+    """Candidates with every one of `clauses` ("AND") or any of them ("OR")."""
     if db.engine.dialect.name == "postgresql":
-        return ~found.c.vector.op("@@")(_tsquery(tsquery(excluded, "|")))
-    return found.c.id.not_in(select(articles_fts.c.rowid).where(_matches(fts5(excluded, "OR"))))
+        return found.c.vector.op("@@")(_tsquery(tsquery(clauses, "&" if joined_by == "AND"
+                                                        else "|")))
+    return found.c.id.in_(select(articles_fts.c.rowid).where(_matches(fts5(clauses, joined_by))))
+
+
+def _kept(found, query):
+    """SQL: a candidate has the query's phrases, side by side, and none of its -words."""
+    kept = []
+    if query.phrases:
+        kept.append(_having(found, query.phrases, "AND"))
+    if query.excluded:
+        kept.append(~_having(found, query.excluded, "OR"))
+    return and_(*kept) if kept else true()
 
 
 def ranked_page(query, tag, author, number):
-    """The select of page `number` of the articles `query` finds, best first.
+    """The select of page `number` of the articles `query` finds, best first: rows of
+    (Article, found, candidates), `found` counting the candidates kept, of `candidates`.
 
-    The candidates are ranked and the page cut out before any article is read:
-    only its articles are, not the thousand candidates.
+    Phrases and excluded words are checked on the candidates alone, which are then
+    ranked and the page cut out before any article is read: only its own are.
     """
     found = _candidates(query, tag, author)
     score = _score(found, query)
-    ranked = select(found.c.id, score.label("score")).order_by(score.desc(), found.c.id.desc())
-    if query.excluded:
-        ranked = ranked.where(_without(found, query.excluded))
-    ranked = ranked.limit(listing.PER_PAGE + 1).offset((number - 1) * listing.PER_PAGE)
-    ranked = ranked.subquery()
-    return (select(Article).join(ranked, ranked.c.id == Article.id)
+    checked = select(found.c.id, score.label("score"), _kept(found, query).label("kept"),
+                     func.count().over().label("candidates")).subquery()
+    ranked = (
+        select(checked.c.id, checked.c.score, checked.c.candidates,
+               func.count().over().label("found"))
+        .where(checked.c.kept)
+        .order_by(checked.c.score.desc(), checked.c.id.desc())
+        .limit(listing.PER_PAGE + 1).offset((number - 1) * listing.PER_PAGE)
+    ).subquery()
+    return (select(Article, ranked.c.found, ranked.c.candidates)
+            .join(ranked, ranked.c.id == Article.id)
             .order_by(ranked.c.score.desc(), Article.id.desc()))
+
+
+def _found_page(query, tag, author, number):
+    """A listing.Page of the articles found, and how many (a string: "1,000+" when the
+    candidates ran out before the matches did)."""
+    rows = db.session.execute(
+        ranked_page(query, tag, author, number).options(*listing.CARD_OPTIONS)).unique().all()
+    page = listing.Page([row[0] for row in rows[:listing.PER_PAGE]], number,
+                        len(rows) > listing.PER_PAGE)
+    if not rows:
+        return page, None
+    _, kept, candidates = rows[0]
+    return page, f"{kept:,}+" if candidates >= CANDIDATES else f"{kept:,}"
 
 
 def articles(text, number=1, tag=None, author=None):
@@ -160,9 +206,9 @@ def articles(text, number=1, tag=None, author=None):
     query = parse(text)
     tag = tag or (query.tags[0] if query.tags else None)
     number = listing.page_number(number)
+    count = None
     if query.searches_text:
-        page = listing.article_page(ranked_page(query, tag, author, number), None, offset=0)
-        page.number = number
+        page, count = _found_page(query, tag, author, number)
     elif tag or author:
         newest = _visible(_filtered(select(Article), tag, author)).order_by(
             Article.published_at.desc(), Article.id.desc())
@@ -172,7 +218,7 @@ def articles(text, number=1, tag=None, author=None):
     bodies = _snippet_sources([article.id for article in page.items])
     hits = [Hit(a, highlight(a.title, query), snippet(bodies.get(a.id, ""), a.description, query))
             for a in page.items]
-    return ArticleResults(query, page, tag, hits)
+    return ArticleResults(query, page, tag, hits, count)
 
 
 def _snippet_sources(ids):

@@ -54,6 +54,22 @@ class Query:
     def searches_text(self):
         return bool(self.required)
 
+    @property
+    def words(self):
+        """The required clauses with each phrase taken apart into its words, unordered:
+        what the indexes answer alone (PostgreSQL's checks a phrase in every row it finds)."""
+        loose = []
+        for clause in self.required:
+            parts = [clause] if len(clause.words) == 1 else [
+                Clause((word,), prefix=False) for word in clause.words]
+            loose += [part for part in parts if part not in loose]
+        return tuple(loose)
+
+    @property
+    def phrases(self):
+        """The required clauses of more than one word, side by side."""
+        return tuple(clause for clause in self.required if len(clause.words) > 1)
+
     def matches(self, word):
         return any(clause.matches(word) for clause in self.required)
 
