@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from blog.domain import articles as article_rules
-from blog.domain import moderation, search
+from blog.domain import moderation, name_search, search
 from blog.domain.search_query import fts5, parse, tsquery
 from blog.extensions import db
 from blog.models import Article, utcnow
@@ -171,8 +171,8 @@ HOSTILE = [
 @pytest.mark.parametrize("text", HOSTILE)
 def test_whatever_is_typed_never_errors(corpus, text):
     search.articles(text)
-    search.members(text)
-    search.tags(text)
+    name_search.members(text)
+    name_search.tags(text)
     query = parse(text)
     for clauses in (query.required, query.excluded):
         # The only quotes are ours: around each clause (FTS5), around each word (PostgreSQL).
@@ -189,20 +189,39 @@ def test_snippets_are_escaped_and_marked(app, make_article):
     assert "<mark>tomatoes</mark> &amp; &lt;img" in str(hit.snippet)
 
 
-def test_members_by_the_start_of_username_or_display_name(corpus, make_member):
+def test_members_by_the_start_of_any_word_of_username_or_display_name(corpus, make_member):
     make_member("anabel", display_name="Zed")
     make_member("zoe", display_name="anastasia")
     make_member("ban", display_name="Ana banned")
+    make_member("grace_h", display_name="Grace Hopper-Lovelace")
     moderation.ban(make_member("mo2", role="moderator"), fresh_user("ban"), "Spam.")
-    assert [u.username for u in search.members("ana").items] == ["ana", "anabel", "zoe"]
-    assert [u.username for u in search.members("@Bobby t").items] == ["bob"]
-    assert search.members("%").items == [] and search.members("").items == []
+    assert [u.username for u in name_search.members("ana").items] == ["ana", "anabel", "zoe"]
+    assert [u.username for u in name_search.members("@Bobby t").items] == ["bob"]
+    # A word inside a name, in any case; every word typed must start one.
+    assert [u.username for u in name_search.members("lovelace").items] == ["ana", "grace_h"]
+    assert [u.username for u in name_search.members("LOVE ana").items] == ["ana"]
+    assert [u.username for u in name_search.members("hopp").items] == ["grace_h"]
+    assert [u.username for u in name_search.members("h").items] == ["grace_h"]  # @grace_h
+    assert name_search.members("velace").items == []  # the start of a word, not its middle
+    assert name_search.members("%").items == [] and name_search.members("").items == []
+
+
+def test_renamed_and_deleted_members_are_found_by_their_new_names(corpus, make_member):
+    ana = fresh_user("ana")
+    ana.display_name = "Ada Byron"
+    db.session.commit()
+    assert [u.username for u in name_search.members("byron").items] == ["ana"]
+    assert name_search.members("lovelace").items == []
+    make_member("gone", display_name="Byron Gone")
+    db.session.delete(fresh_user("gone"))
+    db.session.commit()
+    assert [u.username for u in name_search.members("byron").items] == ["ana"]
 
 
 def test_tags_by_the_start_of_their_name(corpus):
-    assert [t.name for t in search.tags("#FO").items] == ["food"]
-    assert [t.name for t in search.tags("r").items] == ["rust"]
-    assert search.tags("_").items == []
+    assert [t.name for t in name_search.tags("#FO").items] == ["food"]
+    assert [t.name for t in name_search.tags("r").items] == ["rust"]
+    assert name_search.tags("_").items == []
 
 
 def test_reindex_builds_the_same_index_again(corpus):

@@ -31,11 +31,12 @@ def test_articles_are_found_with_highlighted_titles_and_snippets(client, article
     assert "Draft sourdough" not in html
 
 
-def test_tabs_find_members_and_tags_by_the_start_of_a_name(client, articles):
+def test_tabs_find_members_by_a_word_of_their_name_and_tags_by_its_start(client, articles):
     members = page(client.get("/search?q=bob&tab=members"))
     assert 'href="/@bob"' in members or "@bob" in members
     assert "Ana Lovelace" not in members
     assert "Ana Lovelace" in page(client.get("/search?q=ana+lov&tab=members"))
+    assert "Ana Lovelace" in page(client.get("/search?q=lovelace&tab=members"))
     tags = page(client.get("/search?q=ba&tab=tags"))
     assert "#baking" in tags and "#bread" not in tags
     assert "No tags found" in page(client.get("/search?q=zzz&tab=tags"))

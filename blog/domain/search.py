@@ -25,16 +25,15 @@ from sqlalchemy import (
     extract,
     func,
     literal_column,
-    or_,
     select,
     text,
     true,
 )
 
 from ..extensions import db
-from ..models import Article, Tag, User, article_tags, articles_fts, search_vector, utcnow
+from ..models import Article, User, article_tags, articles_fts, search_vector, utcnow
 from . import listing
-from .search_query import clean, fts5, parse, tsquery
+from .search_query import fts5, parse, tsquery
 from .snippets import highlight, snippet
 
 CANDIDATES = 1000
@@ -227,47 +226,6 @@ def _snippet_sources(ids):
     return dict(db.session.execute(
         select(Article.id, func.substr(Article.body, 1, SNIPPET_SOURCE)).where(Article.id.in_(ids))
     ).all())
-
-
-# --- members and tags ---------------------------------------------------------------------
-
-
-def _prefix(text, marks):
-    return clean(text).strip().lstrip(marks).strip().lower()[:80]
-
-
-def _starts_with(expression, prefix):
-    """`expression` starts with `prefix`: a range its index answers, checked by LIKE."""
-    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return and_(expression >= prefix, expression < prefix + "\U0010ffff",
-                expression.like(escaped + "%", escape="\\"))
-
-
-def members(text, number=1):
-    """Members (not banned) whose username or display name starts with `text`.
-
-    Alphabetical by username; a listing.Page of Users.
-    """
-    prefix = _prefix(text, "@")
-    if not prefix:
-        return listing.Page([], 1, False)
-    statement = (
-        select(User)
-        .where(or_(_starts_with(func.lower(User.username), prefix),
-                   _starts_with(func.lower(User.display_name), prefix)),
-               User.banned_at.is_(None))
-        .order_by(func.lower(User.username), User.id)
-    )
-    return listing.paginate(statement, listing.page_number(number))
-
-
-def tags(text, number=1):
-    """Tags whose name starts with `text`, alphabetical; a listing.Page of Tags."""
-    prefix = _prefix(text, "#")
-    if not prefix:
-        return listing.Page([], 1, False)
-    statement = select(Tag).where(_starts_with(Tag.name, prefix)).order_by(Tag.name)
-    return listing.paginate(statement, listing.page_number(number))
 
 
 # --- rebuilding the index ---------------------------------------------------------------

@@ -9,7 +9,7 @@ from .mutes import MemberMute, TagMute
 from .notifications import NOTIFICATION_KINDS, Notification, NotificationPref
 from .outbox import OutboxEmail
 from .reactions import Bookmark, Follow, Like, TagFollow
-from .search import articles_fts, search_vector
+from .search import articles_fts, member_words, members_fts, search_vector
 from .site import Invite, SiteSetting
 
 __all__ = [
@@ -17,5 +17,5 @@ __all__ = [
     "MemberMute", "ModerationAction", "NOTIFICATION_KINDS", "Notification", "NotificationPref",
     "REPORT_REASONS", "Report",
     "OutboxEmail", "SiteSetting", "Tag", "TagFollow", "TagMute", "User", "article_tags",
-    "articles_fts", "search_vector", "utcnow",
+    "articles_fts", "member_words", "members_fts", "search_vector", "utcnow",
 ]

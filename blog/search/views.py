@@ -1,8 +1,9 @@
-"""/search?q=: articles, members or tags, one tab at a time (blog.domain.search)."""
+"""/search?q=: articles, members or tags, one tab at a time (blog.domain.search and
+blog.domain.name_search)."""
 
 from flask import Blueprint, render_template, request
 
-from ..domain import search
+from ..domain import name_search, search
 from ..extensions import limiter
 from ..web.limits import limit
 from ..web.pagination import requested_page
@@ -27,9 +28,9 @@ def index():
     number = requested_page()
     found = members = tags = None
     if tab == "members":
-        members = search.members(text, number)
+        members = name_search.members(text, number)
     elif tab == "tags":
-        tags = search.tags(text, number)
+        tags = name_search.tags(text, number)
     else:
         found = search.articles(text, number, _arg("tag"), _arg("author"))
     return render_template(
