@@ -203,6 +203,11 @@ def test_members_by_the_start_of_any_word_of_username_or_display_name(corpus, ma
     assert [u.username for u in name_search.members("hopp").items] == ["grace_h"]
     assert [u.username for u in name_search.members("h").items] == ["grace_h"]  # @grace_h
     assert name_search.members("velace").items == []  # the start of a word, not its middle
+    # One who still waits for the admins' approval is not listed either.
+    waiting = make_member("anaw")
+    waiting.awaiting_approval = True
+    db.session.commit()
+    assert [u.username for u in name_search.members("ana").items] == ["ana", "anabel", "zoe"]
     assert name_search.members("%").items == [] and name_search.members("").items == []
 
 

@@ -1,10 +1,16 @@
 """The members list for admins: find members by name or email, with what they wrote."""
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from ..extensions import db
 from ..models import Article, Comment, LoginSession, User, utcnow
 from . import permissions
+
+
+def listed():
+    """The members a list may show anyone: neither banned nor awaiting approval (the SQL
+    spelling of permissions.can_see_member for a visitor)."""
+    return and_(User.banned_at.is_(None), User.awaiting_approval.is_(False))
 
 
 def _like(text):

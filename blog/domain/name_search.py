@@ -13,6 +13,7 @@ from sqlalchemy import and_, func, literal_column, select
 from ..extensions import db
 from ..models import Tag, User, member_words, members_fts
 from . import listing
+from .members import listed
 from .search_query import MAX_WORDS, Clause, clean, fts5, tsquery, words_of
 
 MEMBER_CANDIDATES = 1000
@@ -29,7 +30,7 @@ def _name_words(text):
 
 
 def _newest_named(clauses):
-    """The ids of the newest MEMBER_CANDIDATES members (not banned) with every word."""
+    """The ids of the newest MEMBER_CANDIDATES listed members with every word."""
     if db.engine.dialect.name == "postgresql":
         query = func.to_tsquery(literal_column("'simple'::regconfig"), tsquery(clauses))
         statement = select(User.id).where(member_words.op("@@")(query))
@@ -39,13 +40,13 @@ def _newest_named(clauses):
                      .join(User, User.id == members_fts.c.rowid)
                      .where(literal_column("members_fts").op("MATCH")(fts5(clauses))))
         newest = members_fts.c.rowid.desc()
-    return (statement.where(User.banned_at.is_(None))
+    return (statement.where(listed())
             .order_by(newest).limit(MEMBER_CANDIDATES).subquery())
 
 
 def members(text, number=1):
-    """Members (not banned) with a word of their username or display name starting with
-    each word of `text`: alphabetical by username, a listing.Page of Users."""
+    """Listed members (members.listed) with a word of their username or display name
+    starting with each word of `text`: alphabetical by username, a listing.Page of Users."""
     clauses = _name_words(text)
     if not clauses:
         return listing.Page([], 1, False)

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import Article, User
 from . import follows, listing, tags
+from .members import listed
 
 TAGS_SUGGESTED = 12
 MEMBERS_SUGGESTED = 8
@@ -41,7 +42,7 @@ def active_members(user, limit=MEMBERS_SUGGESTED):
     return db.session.scalars(
         select(User)
         .join(latest_of_each, latest_of_each.c.author_id == User.id)
-        .where(User.id != user.id, User.banned_at.is_(None))
+        .where(User.id != user.id, listed())
         .order_by(latest_of_each.c.last.desc(), User.id)
         .limit(limit)
     ).all()
