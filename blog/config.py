@@ -90,6 +90,13 @@ ENV_SETTINGS = {
     "INVITE_DAYS": int,
     "RATELIMIT_INVITES_PER_MEMBER": str,
     "RATELIMIT_INVITES_PER_IP": str,
+    "UPLOAD_FOLDER": str,
+    "UPLOAD_MAX_BYTES": int,
+    "UPLOAD_MAX_PIXELS": int,
+    "UPLOAD_MAX_FRAMES": int,
+    "UPLOAD_QUOTA_BYTES": int,
+    "RATELIMIT_UPLOADS_PER_MEMBER": str,
+    "RATELIMIT_UPLOADS_PER_IP": str,
 }
 
 
@@ -293,6 +300,22 @@ class DefaultConfig:
     RATELIMIT_IMPORTS_PER_MEMBER = "5 per hour;20 per day"
     RATELIMIT_IMPORTS_PER_IP = "20 per hour;60 per day"
     RATELIMIT_IMPORTS_PER_NEW_MEMBER = "1 per hour;3 per day"
+    # --- Uploaded pictures (blog/domain/uploads.py, pictures.py, upload_storage.py) ---
+    # Kept in UPLOAD_FOLDER (None: instance/uploads/, the folder backups take), named
+    # by their content's hash. UPLOAD_STORAGE: another object with put/open/delete/
+    # exists (blog/domain/upload_storage.py) to keep them elsewhere; None: the folder.
+    UPLOAD_FOLDER = None
+    UPLOAD_STORAGE = None
+    # One picture as sent, before it is re-encoded (a request may be a little larger).
+    UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+    # Width x height (all frames together for an animation): a decompression bomb,
+    # a few kB that decode to gigabytes, is refused from its header.
+    UPLOAD_MAX_PIXELS = 25_000_000
+    UPLOAD_MAX_FRAMES = 100
+    # What one member may store in all (after re-encoding).
+    UPLOAD_QUOTA_BYTES = 100 * 1024 * 1024
+    RATELIMIT_UPLOADS_PER_MEMBER = "20 per hour;100 per day"
+    RATELIMIT_UPLOADS_PER_IP = "60 per hour;300 per day"
     # --- The admins' site settings and invitations (blog/domain/site.py, invites.py) ---
     # Each server process reads the settings again after this many seconds (a save
     # shows at once in the process that made it).

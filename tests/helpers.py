@@ -8,7 +8,9 @@ server, chromium) and page_helpers.py (articles, lists, feeds).
 import contextlib
 import contextvars
 import json
+import os
 import re
+import tempfile
 import time
 from urllib.parse import urlsplit
 
@@ -39,6 +41,8 @@ def _test_config(database_url, **overrides):
         "MAIL_SERVER": None,
         "MAIL_SUPPRESS_SEND": False,  # Flask-Mail would swallow mail when TESTING
         "MAIL_DEFAULT_SENDER": "blog tests <no-reply@blog.test>",
+        # Never the work tree's instance/uploads; tests that look at files give their own.
+        "UPLOAD_FOLDER": os.path.join(tempfile.gettempdir(), "blog-test-uploads"),
     }
     config.update(overrides)
     return config
@@ -271,6 +275,7 @@ def seed_community(app):
     )
     from blog.models import Tag
     from blog.seed import Seeder
+    from picture_helpers import picture
 
     with app.test_request_context(headers={"User-Agent": "migration test"}):
         seeder = Seeder(TEST_PASSWORD, seed=9)
@@ -282,6 +287,7 @@ def seed_community(app):
         # Mixed case: the case-insensitive unique indexes have something to guard.
         accounts.register("Mixed.Case@Example.org", "MixedCase", TEST_PASSWORD)  # + an email
         profiles.update_profile(alice, "Alice L.", "Writes.", "https://img.example.org/a.png")
+        profiles.update_profile(carol, "Carol", "", picture=picture())  # an upload
         sessions.start_session(alice, remember=True)
         sessions.start_session(bob)
         sessions.start_session(bob, kind=sessions.API, user_agent="curl/8.5.0")

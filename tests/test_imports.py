@@ -96,7 +96,7 @@ def test_no_module_in_blog_imports_its_way_back_to_itself():
 WIRING = {"blog.models", "blog.extensions", "blog.events", "blog.config", "blog.config_loader",
           "blog.database", "blog.runtime"}
 BLUEPRINTS = {"auth", "settings", "article", "feed", "profile", "dev", "api", "mod", "notify",
-              "search"}
+              "search", "media"}
 # Names that only mean something while answering an HTTP request.
 HTTP_NAMES = {
     "flask": {"request", "abort", "flash", "url_for", "redirect", "jsonify", "session", "g",

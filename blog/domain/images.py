@@ -1,13 +1,15 @@
 """Pictures given by address: which addresses a profile picture or a cover may use."""
 
+import re
+
 
 def https_url_problem(url, max_length):
     """Why `url` cannot be used as the address of an image, or None ("" means none).
 
-    Only https (pages are served with a CSP that allows https images) and
-    nothing that could break out of an attribute.
+    Only https (pages are served with a CSP that allows https images) or the path of
+    a picture uploaded here, and nothing that could break out of an attribute.
     """
-    if not url:
+    if not url or is_own_media(url):
         return None
     if not url.startswith("https://") or len(url) <= len("https://") or any(
         c.isspace() or c in "\"'<>" or ord(c) < 32 or ord(c) == 127 for c in url
@@ -16,3 +18,13 @@ def https_url_problem(url, max_length):
     if len(url) > max_length:
         return f"Use at most {max_length} characters."
     return None
+
+
+# The site's own uploads (blog/domain/uploads.py) are served under this path.
+MEDIA_PREFIX = "/media/"
+OWN_MEDIA = re.compile(r"/media/[0-9a-f]{64}\.(png|jpg|gif|webp)")
+
+
+def is_own_media(url):
+    """True for the address of a picture uploaded to this site."""
+    return bool(OWN_MEDIA.fullmatch(url or ""))

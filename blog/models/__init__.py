@@ -11,11 +11,12 @@ from .outbox import OutboxEmail
 from .reactions import Bookmark, Follow, Like, TagFollow
 from .search import articles_fts, member_words, members_fts, search_vector
 from .site import Invite, SiteSetting
+from .uploads import UPLOAD_KINDS, Upload
 
 __all__ = [
     "Article", "ArticleSlug", "Bookmark", "Comment", "Follow", "Invite", "Like", "LoginSession",
     "MemberMute", "ModerationAction", "NOTIFICATION_KINDS", "Notification", "NotificationPref",
     "REPORT_REASONS", "Report",
-    "OutboxEmail", "SiteSetting", "Tag", "TagFollow", "TagMute", "User", "article_tags",
-    "articles_fts", "member_words", "members_fts", "search_vector", "utcnow",
+    "OutboxEmail", "SiteSetting", "Tag", "TagFollow", "TagMute", "UPLOAD_KINDS", "Upload", "User",
+    "article_tags", "articles_fts", "member_words", "members_fts", "search_vector", "utcnow",
 ]
