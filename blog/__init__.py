@@ -74,6 +74,7 @@ def register_blueprints(app):
     from .article.views import bp as article_bp
     from .auth.views import bp as auth_bp
     from .feed.views import bp as feed_bp
+    from .media import bp as media_bp
     from .mod import bp as mod_bp
     from .notify import bp as notify_bp
     from .profile.views import bp as profile_bp
@@ -91,6 +92,7 @@ def register_blueprints(app):
     app.register_blueprint(profile_bp)
     app.register_blueprint(mod_bp)
     app.register_blueprint(notify_bp)
+    app.register_blueprint(media_bp)
     # The API authenticates by token, never by cookie, so it needs no CSRF token.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)

@@ -15,4 +15,5 @@ pytest_plugins = [
     "fixtures.redis",
     "fixtures.crowd",
     "fixtures.site",
+    "fixtures.uploads",
 ]

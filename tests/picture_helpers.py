@@ -1,4 +1,5 @@
-"""Pictures made with Pillow for the upload tests, and what the tests read back."""
+"""Pictures made with Pillow for the upload tests, how the tests send them, and what they
+read back. The fixtures are in tests/fixtures/uploads.py."""
 
 import io
 import os
@@ -6,6 +7,32 @@ import struct
 import zlib
 
 from PIL import Image
+from sqlalchemy import func, select
+
+from blog.extensions import db
+from blog.models import Upload
+
+
+def send(client, data, name="photo.png"):
+    """The editor's upload (as static/js/editor.js sends it): its JSON answer."""
+    return client.post("/uploads", data={"image": (io.BytesIO(data), name)},
+                       headers={"Accept": "application/json",
+                                "X-CSRFToken": client.csrf_token()})
+
+
+def fetched(client, url):
+    """The bytes GET `url` answers (the response closed: it streams a file)."""
+    response = client.get(url)
+    try:
+        assert response.status_code == 200
+        return response.data
+    finally:
+        response.close()
+
+
+def rows():
+    """How many uploads are recorded."""
+    return db.session.scalar(select(func.count()).select_from(Upload))
 
 
 def picture(fmt="PNG", size=(40, 30), colour=(200, 30, 60), **options):

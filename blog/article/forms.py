@@ -1,11 +1,14 @@
 """The editor's form. The rules themselves live in blog.domain.articles."""
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..domain import articles
 from ..domain.articles import LIMITS, ArticleError
+
+PICTURE_TYPES = "image/png,image/jpeg,image/gif,image/webp"
 
 
 class Tags:
@@ -40,6 +43,12 @@ class ArticleForm(FlaskForm):
         validators=[CoverUrl()],
         description="Optional: an https:// address of an image.",
     )
+    # Pictures are checked by their content (blog.domain.pictures), never by their
+    # name: `accept` only helps the browser's file chooser.
+    cover_file = FileField(
+        "Or upload a cover", render_kw={"accept": PICTURE_TYPES},
+        description="PNG, JPEG, GIF or WebP; at most 1600 pixels wide are kept.",
+    )
     tags = StringField(
         "Tags",
         validators=[Tags()],
@@ -51,6 +60,11 @@ class ArticleForm(FlaskForm):
         validators=[DataRequired("Write something in the body."), Length(max=LIMITS["body"])],
         description="Markdown: code blocks with ```, tables with | pipes |.",
     )
+    # "Upload image" stores the picture and adds its Markdown to the body (nothing
+    # else is saved); with JavaScript, static/js/editor.js does it in place, and a
+    # picture dropped or pasted on the body too.
+    image = FileField("Image for the body", render_kw={"accept": PICTURE_TYPES})
+    upload_image = SubmitField("Upload image")
     publish = SubmitField("Publish")
     save_draft = SubmitField("Save draft")
     preview = SubmitField("Preview")

@@ -16,14 +16,23 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import ObjectDeletedError
 
-from ..domain import articles, drafts, follows, mutes, permissions, reactions, threads
+from ..domain import articles, drafts, follows, mutes, permissions, reactions, threads, uploads
 from ..domain.articles import ArticleError
+from ..domain.errors import FieldError
 from ..domain.races import GONE
 from ..extensions import db
 from ..web.answers import answer_toggle
 from ..web.errors import error_response
+from ..web.security import takes_pictures
 from ..web.urls import MAX_ROW_ID
-from ..web.write_limits import limit_writes, previewing, redirected, undoing
+from ..web.write_limits import (
+    limit_writes,
+    no_picture_sent,
+    previewing,
+    redirected,
+    undoing,
+    uploading_image,
+)
 from .comment_forms import SectionForms
 from .forms import ArticleForm
 
@@ -54,8 +63,43 @@ def visible_or_404(slug, with_tags=True):
     return article
 
 
+def picture_sent(name):
+    """The bytes of the picture in file field `name`, or None when none was chosen."""
+    sent = request.files.get(name)
+    return sent.read() if sent and sent.filename else None
+
+
+def insert_image(form, article):
+    """"Upload image" without JavaScript: the picture stored, its Markdown added to the body.
+
+    Nothing else is saved: the editor comes back with the longer body.
+    """
+    sent = request.files.get("image")
+    try:
+        stored = uploads.store(current_user._get_current_object(),
+                               picture_sent("image") or b"", "inline")
+    except FieldError as error:
+        form.image.errors = [error.message]
+        return render_editor(form, article, status=422)
+    markdown = uploads.markdown_for(stored, sent.filename)
+    form.body.data = f"{(form.body.data or '').rstrip()}\n\n{markdown}\n".lstrip()
+    return render_editor(form, article)
+
+
+def with_cover(form):
+    """The form's article fields, the cover uploaded (if one was chosen) as its address."""
+    fields = form.article_fields()
+    cover = picture_sent("cover_file")
+    if cover is not None:
+        stored = uploads.store(current_user._get_current_object(), cover, "cover")
+        fields["cover_url"] = uploads.media_url(stored)
+    return fields
+
+
 def save(form, article=None):
     """Preview, or save through blog.domain.articles; the response either way."""
+    if uploading_image():
+        return insert_image(form, article)
     # The same test as the limit's exemption: a form the limit lets through
     # as a preview must not be saved (an empty preview= field once was).
     if previewing():
@@ -69,12 +113,14 @@ def save(form, article=None):
     if form.validate_on_submit():
         user = current_user._get_current_object()
         try:
+            fields = with_cover(form)
             if article is None:
-                article = articles.create_article(user, **form.article_fields())
+                article = articles.create_article(user, **fields)
             else:
-                article = articles.update_article(article, user, **form.article_fields())
-        except ArticleError as error:
-            form[error.field].errors.append(error.message)
+                article = articles.update_article(article, user, **fields)
+        except FieldError as error:  # an ArticleError, or the cover's picture refused
+            form["cover_file" if error.field == "image" else error.field].errors.append(
+                error.message)
         else:
             if article.is_published:
                 flash("Your article is published.", "success")
@@ -85,9 +131,16 @@ def save(form, article=None):
     return render_editor(form, article, status=422)
 
 
+def saves_nothing():
+    """Preview and "Upload image" save no article."""
+    return previewing() or uploading_image()
+
+
 @bp.route("/new", methods=["GET", "POST"])
+@takes_pictures
 @login_required
-@limit_writes("article", counted=redirected, exempt=previewing)
+@limit_writes("article", counted=redirected, exempt=saves_nothing)
+@limit_writes("upload", exempt=no_picture_sent)
 def new():
     permissions.require_may_write(current_user)
     form = ArticleForm()
@@ -181,8 +234,10 @@ def show(slug):
 
 
 @bp.route("/articles/<slug>/edit", methods=["GET", "POST"])
+@takes_pictures
 @login_required
-@limit_writes("edit", counted=redirected, exempt=previewing)
+@limit_writes("edit", counted=redirected, exempt=saves_nothing)
+@limit_writes("upload", exempt=no_picture_sent)
 def edit(slug):
     article = visible_or_404(slug)
     permissions.require(permissions.can_edit(current_user, article), "article")

@@ -15,7 +15,7 @@ from ..events import security_event
 from ..extensions import db
 from ..models import User, utcnow
 from ..runtime import settings
-from . import exports, passwords, signups
+from . import exports, passwords, signups, uploads
 from .approval_notices import tell_admins_someone_waits
 from .comments import remove_comments_by
 from .errors import Conflict, FieldError
@@ -254,9 +254,12 @@ def delete_account(user, password):
     if not passwords.check_password(user.password_hash, password):
         raise AccountError("password", "Your password is not correct.")
     user_id = user.id
+    pictures = uploads.names_of(user_id)
     remove_account(user)
     db.session.commit()
-    exports.forget_exports(user_id)  # files are no transaction's: only once the account is gone
+    # Files are no transaction's: only once the account is gone.
+    exports.forget_exports(user_id)
+    uploads.forget_files(pictures)  # but those someone else uses too
 
 
 def remove_account(user):

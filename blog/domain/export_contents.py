@@ -29,7 +29,7 @@ from ..models import (
     TagMute,
     User,
 )
-from . import front_matter
+from . import front_matter, uploads
 
 README = """\
 Everything you wrote on {site_name}, as of {made_at}.
@@ -43,6 +43,8 @@ likes.json     the articles you liked; bookmarks.json: your reading list.
 follows.json   the people and tags you follow.
 mutes.json     the people and tags you muted (nobody else ever saw this list).
 profile.json   your profile.
+images/        the pictures you uploaded (profile picture, covers, images in
+               articles), named as the site serves them: /media/<name>.
 """
 
 
@@ -71,7 +73,7 @@ def article_markdown(article):
 
 
 def export_files(member, site_name, made_at):
-    """(path in the zip, text) of every file of `member`'s export, one at a time."""
+    """(path in the zip, text or bytes) of every file of `member`'s export, one at a time."""
     yield "README.txt", README.format(site_name=site_name, made_at=iso(made_at))
     yield "profile.json", _json(_profile(member))
     for article in db.session.scalars(
@@ -84,6 +86,7 @@ def export_files(member, site_name, made_at):
     yield "bookmarks.json", _json(_reactions(Bookmark, member))
     yield "follows.json", _json(_follows(member))
     yield "mutes.json", _json(_mutes(member))
+    yield from uploads.export_images(member)  # bytes: their pictures as the site serves them
 
 
 def _json(data):

@@ -1,6 +1,7 @@
 """The public profile: display name, bio and picture, as a member sets them."""
 
 from ..extensions import db
+from . import uploads
 from .accounts import refuse
 from .images import https_url_problem
 
@@ -20,10 +21,16 @@ def image_url_problem(url):
     return https_url_problem(url, MAX_IMAGE_URL)
 
 
-def update_profile(user, display_name, bio, image_url=""):
-    """Save the public profile fields (commits)."""
+def update_profile(user, display_name, bio, image_url="", picture=None):
+    """Save the public profile fields (commits).
+
+    `picture`: the bytes of an uploaded picture, which becomes the profile picture
+    (stored first; FieldError("image", why) when refused, and nothing is saved).
+    """
     refuse("image_url", image_url_problem(image_url))
     refuse("bio", bio_problem(bio))
+    if picture is not None:
+        image_url = uploads.media_url(uploads.store(user, picture, "avatar"))
     user.display_name = display_name.strip()
     user.bio = bio.strip()
     user.image_url = image_url

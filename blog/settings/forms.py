@@ -1,12 +1,14 @@
 """Forms of the settings page. Each has its own prefix so field ids never clash."""
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import MultipleFileField
+from flask_wtf.file import FileField, MultipleFileField
 from wtforms import EmailField, PasswordField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..domain.profiles import MAX_BIO
 from ..web.validators import Email, ImageUrl, NewPassword
+
+PICTURE_TYPES = "image/png,image/jpeg,image/gif,image/webp"
 
 
 def stripped(text):
@@ -26,6 +28,13 @@ class ProfileForm(FlaskForm):
         "Picture",
         validators=[ImageUrl()],
         description="The https:// address of a square picture, or leave empty.",
+    )
+    # Checked by its content, not its name (blog.domain.pictures): `accept` only
+    # helps the browser's file chooser.
+    picture = FileField(
+        "Or upload a picture",
+        render_kw={"accept": PICTURE_TYPES},
+        description="PNG, JPEG, GIF or WebP; it is cropped square.",
     )
     submit = SubmitField("Save profile")
 

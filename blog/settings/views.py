@@ -16,11 +16,13 @@ from ..domain import (
     tags,
 )
 from ..domain.accounts import AccountError
+from ..domain.errors import FieldError
 from ..domain.tokens import TokenError
 from ..extensions import limiter
 from ..web.limits import limit
 from ..web.login import log_out
-from ..web.write_limits import limit_writes, redirected
+from ..web.security import takes_pictures
+from ..web.write_limits import limit_writes, no_picture_sent, redirected
 from .forms import DeleteAccountForm, EmailChangeForm, PasswordForm, ProfileForm, settings_forms
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
@@ -48,17 +50,29 @@ def _locked(locked, field, **bound_forms):
     return html, status, {"Retry-After": str(locked.retry_after)}
 
 
+def picture_sent(form_field="profile-picture"):
+    """The bytes of the picture the form carries, or None when it carries none."""
+    sent = request.files.get(form_field)
+    return sent.read() if sent and sent.filename else None
+
+
 @bp.route("", methods=["GET", "POST"])
+@takes_pictures
 @login_required
 @limit_writes("edit", counted=redirected)
+@limit_writes("upload", counted=redirected, exempt=no_picture_sent)
 def index():
     form = ProfileForm(prefix="profile")
     if form.validate_on_submit():
-        profiles.update_profile(
-            current_user, form.display_name.data, form.bio.data, form.image_url.data
-        )
-        flash("Your profile is saved.", "success")
-        return redirect(url_for("settings.index"))
+        try:
+            profiles.update_profile(current_user, form.display_name.data, form.bio.data,
+                                    form.image_url.data, picture=picture_sent())
+        except FieldError as error:
+            form["picture" if error.field == "image" else error.field].errors.append(
+                error.message)
+        else:
+            flash("Your profile is saved.", "success")
+            return redirect(url_for("settings.index"))
     if form.is_submitted():
         return render_settings(422, profile_form=form)
     return render_settings()

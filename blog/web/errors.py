@@ -1,6 +1,6 @@
 """The pages (or JSON) that answer HTTP errors and the domain's refusals."""
 
-from flask import jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -39,6 +39,11 @@ def error_response(code, message):
 def _member():
     """The logged-in member, if any (an event's "who")."""
     return current_user if current_user.is_authenticated else None
+
+
+def _takes_pictures():
+    view = current_app.view_functions.get(request.endpoint)
+    return getattr(view, "takes_pictures", False)
 
 
 def log_rate_limit_hit(error):
@@ -86,6 +91,9 @@ def init_app(app):
         custom = (error.code != 429 and error.description != type(error).description
                   or bool(own_words))
         message = error.description if custom else MESSAGES.get(error.code, error.description)
+        if error.code == 413 and _takes_pictures():
+            megabytes = app.config["UPLOAD_MAX_BYTES"] / 1024 / 1024
+            message = f"This image is too big: use one of at most {megabytes:g} MB."
         response = app.make_response(error_response(error.code, message))
         # Keep what the exception had to say in headers (Allow on 405, for one).
         for header, value in error.get_headers():

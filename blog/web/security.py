@@ -13,7 +13,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        # Article covers (later) may point at any https image.
+        # Uploaded pictures are our own (/media/); covers and profile pictures
+        # given by address may point at any https image.
         "img-src 'self' https: data:",
         "connect-src 'self'",
         "form-action 'self'",
@@ -22,6 +23,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+# Files that are the same for everyone and carry their own caching headers: the
+# app's static files and uploaded pictures (/media/, named by their content).
+SHARED_FILES = frozenset({"static", "media.picture"})
 
 
 def trust_proxies(app):
@@ -57,7 +62,7 @@ def init_app(app):
 
     @app.after_request
     def keep_personal_answers_out_of_caches(response):
-        if request.endpoint == "static" and "Set-Cookie" not in response.headers:
+        if request.endpoint in SHARED_FILES and "Set-Cookie" not in response.headers:
             return response  # the same file for everyone, logged in or not
         # An API answer depends on the token, a page on the cookie: say so to shared caches.
         response.vary.add("Authorization" if is_api_request() else "Cookie")
@@ -135,7 +140,7 @@ def request_may_share():
     return not (
         not request_may_share_before_flask(request.environ, current_app.config,
                                            session_cookie_allowed=True)
-        or request.endpoint == "static"
+        or request.endpoint in SHARED_FILES
         or _asked_by_someone()
         or "flow_ring" in current_app.extensions  # the inspector's bar tells this browser's story
     )
@@ -232,6 +237,22 @@ def takes_files(view):
     return view
 
 
+def takes_pictures(view):
+    """Mark a view (a page's or the API's) that takes an uploaded picture: its requests
+    may be UPLOAD_MAX_BYTES larger than MAX_CONTENT_LENGTH (the rest of the form)."""
+    view.takes_files = True
+    view.takes_pictures = True
+    return view
+
+
+def _allow_pictures():
+    """Raise this request's size limit when its view takes a picture (before any read)."""
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(view, "takes_pictures", False):
+        config = current_app.config
+        request.max_content_length = config["MAX_CONTENT_LENGTH"] + config["UPLOAD_MAX_BYTES"]
+
+
 def _query_arguments():
     """The query's names and values; a query that is not UTF-8 (Werkzeug decodes it
     strictly, and would fail every later reader with a 500) is refused the same way."""
@@ -251,6 +272,7 @@ def refuse_unstorable_input(app):
     @app.before_request
     def refuse_unstorable():
         body = None
+        _allow_pictures()
         try:
             _check_strings([request.path, *_query_arguments()])
             if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):

@@ -48,6 +48,8 @@ KINDS = {
                "RATELIMIT_IMPORTS_PER_NEW_MEMBER"),
     # Asking for a zip of everything one wrote (built in the background, emailed).
     "export": ("RATELIMIT_EXPORTS_PER_MEMBER", "RATELIMIT_EXPORTS_PER_IP", None),
+    # Pictures (profile pictures, covers, images in articles): pages and API.
+    "upload": ("RATELIMIT_UPLOADS_PER_MEMBER", "RATELIMIT_UPLOADS_PER_IP", None),
     # Invitation links, while sign-ups are by invitation only.
     "invite": ("RATELIMIT_INVITES_PER_MEMBER", "RATELIMIT_INVITES_PER_IP", None),
 }
@@ -70,6 +72,16 @@ def _page_member():
 def undoing():
     """A button that takes something back (unlike, unbookmark) creates nothing."""
     return (request.view_args or {}).get("action", "").startswith("un")
+
+
+def no_picture_sent():
+    """A form with a file field left empty uploads nothing."""
+    return not any(sent.filename for sent in request.files.values())
+
+
+def uploading_image():
+    """The editor's "Upload image" (without JavaScript) adds to the form, saves no article."""
+    return "upload_image" in request.form
 
 
 def previewing():
