@@ -137,7 +137,7 @@ def saves_nothing():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@takes_pictures
+@takes_pictures("cover_file", "image")
 @login_required
 @limit_writes("article", counted=redirected, exempt=saves_nothing)
 @limit_writes("upload", exempt=no_picture_sent)
@@ -234,7 +234,7 @@ def show(slug):
 
 
 @bp.route("/articles/<slug>/edit", methods=["GET", "POST"])
-@takes_pictures
+@takes_pictures("cover_file", "image")
 @login_required
 @limit_writes("edit", counted=redirected, exempt=saves_nothing)
 @limit_writes("upload", exempt=no_picture_sent)

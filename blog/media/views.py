@@ -33,7 +33,7 @@ def picture(name):
 
 
 @bp.route("/uploads", methods=["POST"])
-@takes_pictures
+@takes_pictures("image")
 @login_required
 @limit_writes("upload")
 def upload():

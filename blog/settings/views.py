@@ -57,7 +57,7 @@ def picture_sent(form_field="profile-picture"):
 
 
 @bp.route("", methods=["GET", "POST"])
-@takes_pictures
+@takes_pictures("profile-picture")
 @login_required
 @limit_writes("edit", counted=redirected)
 @limit_writes("upload", counted=redirected, exempt=no_picture_sent)

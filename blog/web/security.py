@@ -224,6 +224,9 @@ def _page_body_problem(body):
     view = current_app.view_functions.get(request.endpoint)
     if request.files and not getattr(view, "takes_files", False):
         return "This address takes no files."
+    file_fields = getattr(view, "file_fields", None)
+    if file_fields is not None and not file_fields.issuperset(request.files):
+        return "Send a file only in a file's field."
     if body is not None and not (
         isinstance(body, dict) and all(isinstance(value, str) for value in body.values())
     ):
@@ -237,12 +240,18 @@ def takes_files(view):
     return view
 
 
-def takes_pictures(view):
-    """Mark a view (a page's or the API's) that takes an uploaded picture: its requests
-    may be UPLOAD_MAX_BYTES larger than MAX_CONTENT_LENGTH (the rest of the form)."""
-    view.takes_files = True
-    view.takes_pictures = True
-    return view
+def takes_pictures(*fields):
+    """Mark a view (a page's or the API's) whose `fields` take an uploaded picture: its
+    requests may be UPLOAD_MAX_BYTES larger than MAX_CONTENT_LENGTH (the rest of the
+    form), and a file sent in any other field is refused (it would reach a text field)."""
+
+    def mark(view):
+        view.takes_files = True
+        view.takes_pictures = True
+        view.file_fields = frozenset(fields)
+        return view
+
+    return mark
 
 
 def _allow_pictures():
