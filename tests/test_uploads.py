@@ -3,6 +3,8 @@
 import io
 
 import pytest
+
+from helpers import Auth, FormClient, page
 from picture_helpers import (
     animated_gif,
     fetched,
@@ -15,8 +17,6 @@ from picture_helpers import (
     send,
     stored_files,
 )
-
-from helpers import Auth, FormClient, page
 
 
 @pytest.fixture

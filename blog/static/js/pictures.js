@@ -38,8 +38,9 @@
   function insert(markdown) {
     var start = body.selectionStart, end = body.selectionEnd, text = body.value;
     var before = text.slice(0, start), after = text.slice(end);
-    var lead = before && !before.endsWith("\n") ? "\n\n" : "";
-    var trail = after && !after.startsWith("\n") ? "\n\n" : "";
+    // A picture is its own paragraph: a blank line on either side of it.
+    var lead = !before ? "" : before.endsWith("\n\n") ? "" : before.endsWith("\n") ? "\n" : "\n\n";
+    var trail = !after ? "" : after.startsWith("\n\n") ? "" : after.startsWith("\n") ? "\n" : "\n\n";
     body.value = before + lead + markdown + trail + after;
     var cursor = (before + lead + markdown).length;
     body.setSelectionRange(cursor, cursor);
