@@ -6,7 +6,7 @@ this package only reads JSON, checks the token, and shapes the answers.
 """
 
 # Importing the route modules registers their routes on bp.
-from . import articles, comments, docs, errors, users  # noqa: F401
+from . import articles, comments, docs, errors, uploads, users  # noqa: F401
 from .blueprint import bp
 
 __all__ = ["bp"]

@@ -15,6 +15,7 @@ from .openapi import document
 
 METHOD_ORDER = ("get", "post", "put", "delete")
 JSON = "application/json"
+MULTIPART = "multipart/form-data"
 
 
 def served_document():
@@ -104,8 +105,29 @@ def _token_need(security):
     return "optional" if {} in security else "required"
 
 
+def _form_body(media):
+    """A multipart body's fields (a picture upload), with curl's -F as its example."""
+    schema = media["schema"]
+    required = set(schema.get("required", ()))
+    return {
+        "root": None,
+        "fields": [
+            {"name": name, "type": "file" if field.get("format") == "binary" else field["type"],
+             "required": name in required, "description": field.get("description", "")}
+            for name, field in schema["properties"].items()
+        ],
+        "example": " ".join(
+            f"-F {name}=@picture.png" if field.get("format") == "binary"
+            else f"-F {name}={field.get('default', '')}"
+            for name, field in schema["properties"].items()
+        ),
+    }
+
+
 def _body(spec, body):
     """The request body's root name, its fields and an example."""
+    if MULTIPART in body["content"]:
+        return _form_body(body["content"][MULTIPART])
     media = body["content"][JSON]
     [(root, schema)] = media["schema"]["properties"].items()
     schema = _resolve(spec, schema)

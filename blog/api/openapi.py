@@ -8,7 +8,7 @@ renders it for people. The schemas and other parts are in openapi_components.py.
 """
 
 from ..config import DefaultConfig
-from .openapi_components import SCHEME, components, ref
+from .openapi_components import SCHEME, _answer, components, record, ref, text, wrapped
 
 OVERVIEW = """\
 The JSON API of this site, in the shape of the RealWorld ("Conduit") API.
@@ -159,7 +159,43 @@ def _paths(max_comments):
             errors=("403",))},
         "/tags": {"get": operation("listTags", "Tags", "The tags in use",
                                    answers=("200", "Tags"))},
+        "/uploads": {"post": operation(
+            "uploadPicture", "Uploads", "Upload a picture (profile, cover, or for a body)",
+            auth="required", body="Upload", answers=("201", "Upload"),
+            errors=("403", "422", "429"))},
     }
+
+
+# A picture is sent as multipart/form-data, the one body that is not JSON.
+UPLOAD_BODY = {
+    "required": True,
+    "description": (
+        "`image`: a PNG, JPEG, GIF or WebP file, recognised by its content, of at most "
+        "UPLOAD_MAX_BYTES (5 MiB unless the site says otherwise; the request may be 1 MiB "
+        "larger). It is re-encoded without its metadata: an avatar cropped square (400 px), "
+        "a cover or a body's picture at most 1600 px wide. A file that is also HTML or a "
+        "script, a damaged one, too many pixels or frames, or a full quota: 422 on `image`."
+    ),
+    "content": {"multipart/form-data": {"schema": {
+        "type": "object",
+        "required": ["image"],
+        "properties": {
+            "image": {"type": "string", "format": "binary"},
+            "kind": {"type": "string", "enum": ["inline", "cover", "avatar"],
+                     "default": "inline", "description": "What the picture is for."},
+        },
+    }}},
+}
+UPLOAD_ANSWER = _answer("The stored picture: `url` for PUT /user's `image`, `markdown` for a "
+                        "body. The same picture twice answers the same address.",
+                        wrapped("upload", record({
+                            "url": text("Its full address on this site."),
+                            "markdown": text("![name](/media/...), named after the file."),
+                            "contentType": text(enum=["image/png", "image/jpeg", "image/gif",
+                                                      "image/webp"]),
+                            "width": {"type": "integer", "minimum": 1},
+                            "height": {"type": "integer", "minimum": 1},
+                        })))
 
 
 def document(max_limit=DefaultConfig.API_MAX_LIMIT, max_offset=DefaultConfig.API_MAX_OFFSET,
@@ -175,7 +211,13 @@ def document(max_limit=DefaultConfig.API_MAX_LIMIT, max_offset=DefaultConfig.API
         "info": {"title": "blog API", "version": "1.0.0", "description": OVERVIEW},
         "servers": [{"url": "/api"}],
         "tags": [{"name": name} for name in
-                 ("Users", "Profiles", "Articles", "Favorites", "Comments", "Tags")],
+                 ("Users", "Profiles", "Articles", "Favorites", "Comments", "Tags", "Uploads")],
         "paths": _paths(max_comments),
-        "components": components(max_limit, max_offset, max_comments, max_count),
+        "components": _with_uploads(components(max_limit, max_offset, max_comments, max_count)),
     }
+
+
+def _with_uploads(parts):
+    parts["requestBodies"]["Upload"] = UPLOAD_BODY
+    parts["responses"]["Upload"] = UPLOAD_ANSWER
+    return parts

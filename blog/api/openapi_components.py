@@ -95,7 +95,8 @@ def _person():
     return {
         "username": text(pattern=r"^[A-Za-z0-9_-]{3,30}$"),
         "bio": nullable(text("null when the member wrote none.")),
-        "image": nullable(text("The https address of a picture, or null.")),
+        "image": nullable(text("The address of a picture (https, or one uploaded to this "
+                               "site: its BASE_URL/media/...), or null.")),
     }
 
 
@@ -155,7 +156,8 @@ def _request_schemas():
                              minLength=8, maxLength=128),
             "bio": nullable(text("Up to 500 characters; null or empty clears it.",
                                  maxLength=500)),
-            "image": nullable(text("An https address; null or empty for none.", maxLength=500)),
+            "image": nullable(text("An https address, or an upload's address as the API "
+                                   "answers it; null or empty for none.", maxLength=500)),
         }, minProperties=1, description="At least one field; the ones left out stay as they are."),
         "NewArticle": fields({
             "title": text("Up to 150 characters.", pattern=NOT_BLANK, maxLength=150),

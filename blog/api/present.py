@@ -1,5 +1,17 @@
 """What the API answers: users, profiles, articles and comments as the spec shapes them."""
 
+from flask import current_app
+
+from ..domain.images import MEDIA_PREFIX
+
+
+def picture_address(url):
+    """A picture's full address, or None: an upload's path gets the site's BASE_URL (a front
+    end on another origin must reach it); an https address stays as it is."""
+    if url and url.startswith(MEDIA_PREFIX):
+        return current_app.config["BASE_URL"].rstrip("/") + url
+    return url or None
+
 def timestamp(moment):
     """ISO 8601 in UTC with milliseconds and Z: 2026-11-25T09:30:00.000Z."""
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
@@ -12,7 +24,7 @@ def user_json(user, token):
         "token": token,
         "username": user.username,
         "bio": user.bio or None,
-        "image": user.image_url or None,
+        "image": picture_address(user.image_url),
     }
 
 
@@ -20,7 +32,7 @@ def profile_json(user, following):
     return {
         "username": user.username,
         "bio": user.bio or None,  # RealWorld 2.0: null when unset, never ""
-        "image": user.image_url or None,
+        "image": picture_address(user.image_url),
         "following": following,
     }
 

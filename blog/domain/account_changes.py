@@ -23,6 +23,7 @@ from .accounts import (
     refuse_username,
     username_change_problem,
 )
+from .images import as_own_media
 from .links import page_link
 from .outbox import queue_email
 from .password_changes import store_password
@@ -139,7 +140,7 @@ def update_account(user, *, username=None, email=None, password=None, bio=None, 
         refuse("bio", bio_problem(bio))
         changes["bio"] = bio.strip()
     if image is not None:
-        image = image.strip()
+        image = as_own_media(image.strip())
         refuse("image", image_url_problem(image))
         changes["image_url"] = image
 

@@ -2,6 +2,8 @@
 
 import re
 
+from ..runtime import settings
+
 
 def https_url_problem(url, max_length):
     """Why `url` cannot be used as the address of an image, or None ("" means none).
@@ -28,3 +30,12 @@ OWN_MEDIA = re.compile(r"/media/[0-9a-f]{64}\.(png|jpg|gif|webp)")
 def is_own_media(url):
     """True for the address of a picture uploaded to this site."""
     return bool(OWN_MEDIA.fullmatch(url or ""))
+
+
+def as_own_media(url):
+    """This site's own upload given by its full address (BASE_URL/media/...), as its path;
+    any other address unchanged. The API answers full addresses, and clients send them back."""
+    base = settings["BASE_URL"].rstrip("/")
+    if url and url.startswith(base + MEDIA_PREFIX) and is_own_media(url[len(base):]):
+        return url[len(base):]
+    return url
