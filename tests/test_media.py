@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from blog.domain import articles, profiles
+from blog.domain import approvals, articles, profiles, uploads
 from blog.domain.export_contents import export_files
 from helpers import TEST_PASSWORD, Auth, page
 from picture_helpers import fetched, opened, picture, rows, send, stored_files
@@ -109,7 +109,6 @@ def test_a_deleted_account_takes_its_pictures_but_not_those_others_use(
     uploads_of_other = picture(colour=(2, 2, 2))  # the same picture, uploaded by them too
     profiles.update_profile(other, "Other", "", picture=uploads_of_other)
     assert other.image_url != shared  # an avatar is its own use (cropped, re-encoded)
-    from blog.domain import uploads
     uploads.store(other, picture(colour=(2, 2, 2)), "inline")
     make_article(author=other, title="Quoting", body=f"![borrowed]({quoted})")
     assert len(stored_files(uploads_folder)) == 4
@@ -136,3 +135,12 @@ def test_pictures_are_kept_per_member_in_both_ways_of_uploading(client, writer, 
     second.submit("/settings", profile_form(**{
         "profile-picture": (io.BytesIO(picture()), "same.png")}))
     assert rows() == 2
+
+
+def test_a_refused_newcomer_s_pictures_go_with_their_account(app, make_member, uploads_folder):
+    admin = make_member("admin", role="admin")
+    newcomer = make_member("newcomer", awaiting_approval=True)
+    uploads.store(newcomer, picture(), "avatar")
+    assert len(stored_files(uploads_folder)) == 1
+    approvals.refuse(admin, newcomer)
+    assert stored_files(uploads_folder) == [] and rows() == 0

@@ -3,7 +3,7 @@ until approved, a new member confirms their address but cannot log in."""
 
 from ..events import security_event
 from ..extensions import db
-from . import permissions, site
+from . import permissions, site, uploads
 from .accounts import remove_account
 from .errors import Forbidden
 from .links import page_link
@@ -30,6 +30,8 @@ def refuse(admin, member):
     """Refuse a new member: their account goes, with everything it has (commits)."""
     _require_waiting(admin, member)
     member_id = member.id
+    pictures = uploads.names_of(member_id)
     remove_account(member)
     db.session.commit()
+    uploads.forget_files(pictures)
     security_event("member.refused", user=admin, member_id=member_id)

@@ -27,7 +27,7 @@ from ..events import security_event
 from ..extensions import db
 from ..models import User, utcnow
 from ..runtime import settings
-from . import accounts, password_changes, passwords, sessions
+from . import accounts, password_changes, passwords, sessions, uploads
 from .tokens import TokenError, account_stamp, email_change_stamp, read_token
 
 STAMPS = {"password": account_stamp, "email": email_change_stamp}
@@ -89,6 +89,7 @@ def _restore_email(user, address):
         if holder.id == user.id or holder.is_verified:
             return False
         removed = {"removed_user_id": holder.id, "removed_username": holder.username}
+        pictures = uploads.names_of(holder.id)
         accounts.remove_account(holder)
     user.email = address
     user.email_verified_at = utcnow()  # the link was read at that address
@@ -98,5 +99,6 @@ def _restore_email(user, address):
         db.session.rollback()
         return False
     if holder is not None:
+        uploads.forget_files(pictures)
         security_event("account.unconfirmed_removed", user=user, **removed)
     return True
