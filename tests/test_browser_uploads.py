@@ -40,7 +40,7 @@ def test_the_editor_inserts_an_uploaded_picture_where_the_cursor_is(
     body.fill("First line.\nLast line.")
     body.evaluate("e => e.setSelectionRange(11, 11)")  # after "First line."
 
-    page.get_by_label("Image for the body").set_input_files(files=[{
+    page.get_by_label("Image to insert").set_input_files(files=[{
         "name": "chart.png", "mimeType": "image/png", "buffer": picture()}])
     page.get_by_role("button", name="Upload image").click()
     expect(body).to_have_value(
@@ -48,7 +48,7 @@ def test_the_editor_inserts_an_uploaded_picture_where_the_cursor_is(
                                  r"\nLast line\.$"))
     assert page.url.endswith("/new")  # fetch: the page stayed, nothing was posted
 
-    page.get_by_label("Image for the body").set_input_files(files=[{
+    page.get_by_label("Image to insert").set_input_files(files=[{
         "name": "notes.png", "mimeType": "image/png", "buffer": b"<html>not a picture"}])
     page.get_by_role("button", name="Upload image").click()
     expect(page.locator("#image-error")).to_have_text(

@@ -63,7 +63,7 @@ class ArticleForm(FlaskForm):
     # "Upload image" stores the picture and adds its Markdown to the body (nothing
     # else is saved); with JavaScript, static/js/editor.js does it in place, and a
     # picture dropped or pasted on the body too.
-    image = FileField("Image for the body", render_kw={"accept": PICTURE_TYPES})
+    image = FileField("Image to insert", render_kw={"accept": PICTURE_TYPES})
     upload_image = SubmitField("Upload image")
     publish = SubmitField("Publish")
     save_draft = SubmitField("Save draft")

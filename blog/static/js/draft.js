@@ -41,7 +41,7 @@
       say("Saving…");
       fetch(url, {
         method: "POST",
-        body: new FormData(form),
+        body: wordsOnly(form),
         headers: {"Accept": "application/json", "X-CSRFToken": token ? token.value : ""},
         credentials: "same-origin"
       }).then(function (response) {
@@ -84,6 +84,16 @@
         parts.push(field.name + "=" + value);
       });
     return parts.join("\u0000");
+  }
+
+  // The words, without the editor's file fields: pictures are uploaded on their own
+  // (static/js/editor.js), and the autosave takes no files.
+  function wordsOnly(form) {
+    var data = new FormData(form);
+    Array.prototype.forEach.call(form.querySelectorAll("input[type=file]"), function (input) {
+      data.delete(input.name);
+    });
+    return data;
   }
 
   function firstMessage(body, status) {
