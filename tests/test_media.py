@@ -54,6 +54,11 @@ def test_a_member_s_uploaded_picture_replaces_their_face(client, writer, make_cl
     profile = page(make_client().get("/@member1"))
     assert f'<img class="avatar" src="{writer.image_url}"' in profile
     assert ">M</text>" not in profile.split("<h1>")[0]
+    # Small faces (the navigation, cards, comments) load the picture's small square copy.
+    small = writer.image_url.replace(".jpg", "-96.jpg")
+    nav = page(client.get("/")).split('class="nav-user"')[1].split("</a>")[0]
+    assert f'<img class="avatar" src="{small}"' in nav
+    assert opened(fetched(client, small)).size == (96, 96)
 
 
 def test_an_https_picture_still_works(client, writer):
@@ -111,11 +116,12 @@ def test_a_deleted_account_takes_its_pictures_but_not_those_others_use(
     assert other.image_url != shared  # an avatar is its own use (cropped, re-encoded)
     uploads.store(other, picture(colour=(2, 2, 2)), "inline")
     make_article(author=other, title="Quoting", body=f"![borrowed]({quoted})")
-    assert len(stored_files(uploads_folder)) == 4
+    assert len(stored_files(uploads_folder)) == 8  # each with its small copy
     response = client.submit("/settings/delete", {"delete-password": TEST_PASSWORD})
     assert response.status_code == 302
     kept = {f"/media/{name}" for name in stored_files(uploads_folder)}
-    assert mine not in kept and shared in kept and quoted in kept and other.image_url in kept
+    assert mine not in kept and kept == {shared, quoted, other.image_url} | {
+        url.replace(".png", "-96.png") for url in (shared, quoted, other.image_url)}
 
 
 def test_the_export_holds_the_member_s_pictures(client, writer):
@@ -141,6 +147,6 @@ def test_a_refused_newcomer_s_pictures_go_with_their_account(app, make_member, u
     admin = make_member("admin", role="admin")
     newcomer = make_member("newcomer", awaiting_approval=True)
     uploads.store(newcomer, picture(), "avatar")
-    assert len(stored_files(uploads_folder)) == 1
+    assert len(stored_files(uploads_folder)) == 2  # the picture and its small copy
     approvals.refuse(admin, newcomer)
     assert stored_files(uploads_folder) == [] and rows() == 0

@@ -111,7 +111,7 @@ def test_the_same_picture_twice_is_stored_once(
     other = make_client()
     Auth(other).login("other")
     assert send(other, picture()).json["url"] == first.json["url"]
-    assert rows() == 2 and len(stored_files(uploads_folder)) == 1
+    assert rows() == 2 and len(stored_files(uploads_folder)) == 2  # and its small copy
 
 
 def test_a_member_s_quota_is_kept(make_app, uploads_folder, make_member):
@@ -124,7 +124,7 @@ def test_a_member_s_quota_is_kept(make_app, uploads_folder, make_member):
         refused = send(client, noisy("PNG", (80, 80)))
         assert refused.status_code == 422
         assert "You have used your 0.0286102 MB of pictures" in refused.json["errors"]["image"][0]
-        assert rows() == 1 and len(stored_files(uploads_folder)) == 1
+        assert rows() == 1 and len(stored_files(uploads_folder)) == 2
 
 
 def test_uploads_are_rate_limited(make_app, uploads_folder, make_member):

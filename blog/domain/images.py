@@ -39,3 +39,11 @@ def as_own_media(url):
     if url and url.startswith(base + MEDIA_PREFIX) and is_own_media(url[len(base):]):
         return url[len(base):]
     return url
+
+
+def small_copy(url):
+    """The address of the small square copy of one of our uploads (for faces), or `url`."""
+    if is_own_media(url):
+        stem, extension = url.rsplit(".", 1)
+        return f"{stem}-96.{extension}"
+    return url

@@ -40,6 +40,9 @@ POLYGLOT_MARKERS = re.compile(
 )
 # The largest side of what we keep, per use; an avatar is cropped square.
 AVATAR_SIDE = 400
+# Every picture also gets a small square copy, "<hash>-96.<ext>": the faces beside names
+# (24 to 48 px, sharp on a screen of double density) load it instead of the whole picture.
+SMALL_SIDE = 96
 MAX_WIDTH = {"cover": 1600, "inline": 1600}
 MAX_HEIGHT = 4000
 
@@ -58,6 +61,7 @@ class Encoded:
     content_type: str
     width: int
     height: int
+    small: bytes  # the square copy for faces (SMALL_SIDE)
 
 
 def refused(message):
@@ -141,7 +145,14 @@ def _still(picture, kind):
     fmt, extension, content_type = STILL_OUTPUT[picture.format]
     if fmt == "JPEG" and clean.mode == "RGBA":
         clean = clean.convert("RGB")
-    return Encoded(_saved(clean, fmt), extension, content_type, *clean.size)
+    return Encoded(_saved(clean, fmt), extension, content_type, *clean.size,
+                   small=_small(clean, fmt))
+
+
+def _small(still, fmt):
+    """The square copy for faces, in the format of the stored picture."""
+    side = min(SMALL_SIDE, *still.size)
+    return _saved(ImageOps.fit(still, (side, side), Image.Resampling.LANCZOS), fmt)
 
 
 def _saved(picture, fmt, **options):
@@ -171,4 +182,4 @@ def _animated(picture, frames):
         durations.append(int(frame.info.get("duration", 100)) or 100)
     data = _saved(kept[0], fmt, save_all=True, append_images=kept[1:], duration=durations,
                   loop=int(picture.info.get("loop", 0)))
-    return Encoded(data, extension, content_type, width, height)
+    return Encoded(data, extension, content_type, width, height, small=_small(kept[0], fmt))

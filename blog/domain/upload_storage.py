@@ -13,8 +13,9 @@ from pathlib import Path
 
 from ..runtime import running_app, settings
 
-# <64 hex digits>.<extension>: the only names ever stored or served.
-STORED_NAME = re.compile(r"[0-9a-f]{64}\.(png|jpg|gif|webp)")
+# <64 hex digits>.<extension>, and its small copy <64 hex digits>-96.<extension>:
+# the only names ever stored or served.
+STORED_NAME = re.compile(r"[0-9a-f]{64}(-96)?\.(png|jpg|gif|webp)")
 
 
 class LocalFolderStorage:

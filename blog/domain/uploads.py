@@ -25,6 +25,12 @@ def media_url(upload):
     return MEDIA_PREFIX + upload.name
 
 
+def small_name(name):
+    """The stored name of a picture's small square copy (blog.domain.pictures.SMALL_SIDE)."""
+    stem, extension = name.rsplit(".", 1)
+    return f"{stem}-96.{extension}"
+
+
 def usage_of(owner):
     """The bytes `owner` has stored (each upload counted, even when shared)."""
     return db.session.scalar(
@@ -59,6 +65,7 @@ def store(owner, data, kind):
                     height=encoded.height, bytes=len(encoded.data))
     # The file first: a row never names a missing file. A file whose row fails to
     # commit is an orphan the next upload of the same picture takes back.
+    storage().put(small_name(upload.name), encoded.small)
     storage().put(upload.name, encoded.data)
     db.session.add(upload)
     try:
@@ -136,6 +143,7 @@ def forget_files(names):
     for name in sorted(names):
         if not _still_used(name):
             storage().delete(name)
+            storage().delete(small_name(name))
 
 
 def export_images(member):

@@ -10,6 +10,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 
 from ..domain import dashboard, notification_pages
+from ..domain.images import small_copy
 
 BROWSERS = [("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"),
             ("HeadlessChrome/", "Headless Chrome"), ("Chrome/", "Chrome"), ("Safari/", "Safari")]
@@ -146,6 +147,7 @@ def init_app(app):
     """Register the filters and helpers."""
     app.add_template_filter(html_attributes, "html_attributes")
     app.add_template_global(face_of, "face_of")
+    app.add_template_global(small_copy, "small_copy")
     app.add_template_global(is_visitor, "is_visitor")
     app.add_template_global(this_page, "this_page")
     app.add_template_global(toggles_shared, "toggles_shared")
