@@ -14,7 +14,7 @@ from blog.models import Upload
 
 
 def send(client, data, name="photo.png"):
-    """The editor's upload (as static/js/editor.js sends it): its JSON answer."""
+    """The editor's upload (as static/js/pictures.js sends it): its JSON answer."""
     return client.post("/uploads", data={"image": (io.BytesIO(data), name)},
                        headers={"Accept": "application/json",
                                 "X-CSRFToken": client.csrf_token()})

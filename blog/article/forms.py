@@ -61,7 +61,7 @@ class ArticleForm(FlaskForm):
         description="Markdown: code blocks with ```, tables with | pipes |.",
     )
     # "Upload image" stores the picture and adds its Markdown to the body (nothing
-    # else is saved); with JavaScript, static/js/editor.js does it in place, and a
+    # else is saved); with JavaScript, static/js/pictures.js does it in place, and a
     # picture dropped or pasted on the body too.
     image = FileField("Image to insert", render_kw={"accept": PICTURE_TYPES})
     upload_image = SubmitField("Upload image")

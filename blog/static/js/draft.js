@@ -87,7 +87,7 @@
   }
 
   // The words, without the editor's file fields: pictures are uploaded on their own
-  // (static/js/editor.js), and the autosave takes no files.
+  // (static/js/pictures.js), and the autosave takes no files.
   function wordsOnly(form) {
     var data = new FormData(form);
     Array.prototype.forEach.call(form.querySelectorAll("input[type=file]"), function (input) {
