@@ -160,3 +160,13 @@ def test_the_settings_picture_is_checked_beside_its_field(client, writer, upload
     text = page(response)
     assert 'id="profile-picture-error">This file holds HTML or script code' in text
     assert rows() == 0 and stored_files(uploads_folder) == []
+
+
+def test_a_turned_photo_is_kept_upright_and_its_turn_forgotten(client, writer):
+    exif = opened(picture("JPEG", (8, 8))).getexif()
+    exif[0x0112] = 6  # the camera was held sideways: show it a quarter turn round
+    sent = picture("JPEG", (3600, 2000), exif=exif.tobytes())
+    answer = send(client, sent, "sideways.jpg").json
+    assert (answer["width"], answer["height"]) == (1600, 2880)  # upright, at most 1600 wide
+    kept = opened(fetched(client, answer["url"]))
+    assert kept.size == (1600, 2880) and 0x0112 not in kept.getexif()
