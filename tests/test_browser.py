@@ -53,6 +53,9 @@ def expect_logged_out(page):
 
 def open_menu(page):
     """On a phone the links sit behind the nav's Menu button: open it (elsewhere, nothing)."""
+    # nav.js (deferred) shows the button: until it has run, the button looks absent,
+    # and on a busy machine the links were folded away just after this looked.
+    page.wait_for_load_state("domcontentloaded")
     toggle = nav(page).locator(".nav-toggle")
     if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
         toggle.click()
