@@ -47,7 +47,9 @@ COUNT = click.IntRange(min=0)
 @click.option("--likes", type=COUNT, default=0, help="Likes on the new articles.")
 @click.option("--follows", type=COUNT, default=0, help="Follows between members.")
 @click.option("--seed", type=int, default=None, help="Random seed, for the same data again.")
-def seed_demo(if_empty, users, articles, comments, likes, follows, seed):
+@click.option("--pictures/--no-pictures", default=True,
+              help="With new articles: upload drawn covers, images and profile pictures.")
+def seed_demo(if_empty, users, articles, comments, likes, follows, seed, pictures):
     """Add the verified demo members alice, bob and carol, and optionally bulk demo data.
 
     Every demo member logs in with the demo password.
@@ -75,12 +77,20 @@ def seed_demo(if_empty, users, articles, comments, likes, follows, seed):
         db.session.rollback()
         raise click.UsageError(str(exc)) from None
     db.session.commit()
+    drawn = None
+    if articles and pictures:
+        from .seed.pictures import add_pictures
+
+        drawn = add_pictures(seed)
     counts = seeder.counts
     click.echo(
         f"Added {counts.users:,} members, {counts.articles:,} articles ({counts.drafts:,} drafts), "
         f"{counts.comments:,} comments, {counts.likes:,} likes, {counts.follows:,} follows "
         f"and {counts.notifications:,} notifications in {time.perf_counter() - started:.1f} s."
     )
+    if drawn:
+        click.echo(f"Uploaded {drawn.avatars} profile pictures, {drawn.covers} covers and "
+                   f"{drawn.inline} images in articles (drawn here, no download).")
     click.echo(f"Demo members: {', '.join(u for u, _, _ in DEMO_USERS)}; staff: "
                f"{', '.join(f'{u} ({role})' for u, _, _, role in DEMO_STAFF)}")
     click.echo(f"Demo login: alice / {DEMO_PASSWORD} (every demo member has this password)")

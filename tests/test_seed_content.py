@@ -1,11 +1,13 @@
-"""The demo community reads like one: varied articles, real titles, code in several languages."""
+"""The demo community reads like one: varied articles, real titles, code in several languages,
+pictures."""
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from blog.domain.images import is_own_media
 from blog.extensions import db
-from blog.models import Article
+from blog.models import Article, Upload, User
 
 
 def seeded_articles(app):
@@ -40,3 +42,25 @@ def test_code_in_several_languages_comes_highlighted_and_some_have_tables(app):
     assert len(languages) >= 5
     assert all('<span class="hl-' in a.body_html for a in articles)
     assert any("<table>" in a.body_html for a in articles)
+
+
+def test_the_demo_has_pictures_drawn_here_and_uploaded_like_a_member_s(app, client):
+    articles = seeded_articles(app)
+    faces = db.session.scalars(select(User.image_url).where(User.image_url != "")).all()
+    covers = [a.cover_url for a in articles if a.cover_url]
+    assert len(faces) >= 3 and len(covers) >= 10
+    assert all(is_own_media(url) for url in [*faces, *covers])
+    assert db.session.scalar(select(func.count(Upload.id))) == len(faces) + len(covers) + sum(
+        '<img src="/media/' in a.body_html for a in articles)
+    assert any('<img src="/media/' in a.body_html for a in articles)
+    with client.get(covers[0]) as served:
+        assert served.status_code == 200 and served.mimetype in ("image/png", "image/webp")
+    # Not one picture for everything: each cover is its own drawing.
+    assert len(set(covers)) == len(covers)
+
+
+def test_no_pictures_when_asked(app):
+    result = app.test_cli_runner().invoke(args=[
+        "seed-demo", "--users", "2", "--articles", "5", "--seed", "3", "--no-pictures"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(func.count(Upload.id))) == 0
