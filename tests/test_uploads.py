@@ -170,3 +170,13 @@ def test_a_turned_photo_is_kept_upright_and_its_turn_forgotten(client, writer):
     assert (answer["width"], answer["height"]) == (1600, 2880)  # upright, at most 1600 wide
     kept = opened(fetched(client, answer["url"]))
     assert kept.size == (1600, 2880) and 0x0112 not in kept.getexif()
+
+
+def test_an_uploaded_picture_in_a_body_keeps_its_room_while_it_loads(client, writer):
+    upload = send(client, picture("JPEG", (2400, 600))).json
+    body = f"Before.\n\n{upload['markdown']}\n\n![elsewhere](https://example.org/x.png)"
+    client.submit("/new", {"title": "Pictured", "body": body, "publish": "Publish"})
+    shown = page(client.get("/articles/pictured"))
+    assert f'<img src="{upload["url"]}" alt="photo" width="1600" height="400">' in shown
+    # Another site's picture has no size we know: none is made up.
+    assert '<img src="https://example.org/x.png" alt="elsewhere">' in shown

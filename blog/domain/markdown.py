@@ -11,6 +11,8 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from ..runtime import settings
+from .images import is_own_media
+from .uploads import dimensions_of
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "code",
@@ -19,7 +21,7 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "rel"},
-    "img": {"src", "alt", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
     "ol": {"start"},
     "code": {"class"},
     "th": {"class"},
@@ -68,7 +70,9 @@ def render_markdown(text, site_host=None):
     if site_host is None:
         site_host = urlsplit(settings["BASE_URL"]).hostname
     tokens = _md.parse(text or "")
-    _adjust_tokens(tokens, site_host)
+    images = []
+    _adjust_tokens(tokens, site_host, images)
+    _size_own_pictures(images)
     html = _md.renderer.render(tokens, _md.options, {})
     return nh3.clean(
         html,
@@ -81,11 +85,28 @@ def render_markdown(text, site_host=None):
     )
 
 
-def _adjust_tokens(tokens, site_host):
-    """Mark outside links, and turn table alignment into classes (the CSP blocks style="")."""
+def _size_own_pictures(images):
+    """width and height on the pictures uploaded here, so the page keeps their room while
+    they load (no jump); one query at save time, none when the text has no such picture."""
+    own = [token for token in images if is_own_media(str(token.attrGet("src") or ""))]
+    if not own:
+        return
+    sizes = dimensions_of({str(token.attrGet("src")) for token in own})
+    for token in own:
+        size = sizes.get(str(token.attrGet("src")))
+        if size:
+            token.attrSet("width", str(size[0]))
+            token.attrSet("height", str(size[1]))
+
+
+def _adjust_tokens(tokens, site_host, images):
+    """Mark outside links, turn table alignment into classes (the CSP blocks style=""),
+    and collect the images."""
     for token in tokens:
         if token.children:
-            _adjust_tokens(token.children, site_host)
+            _adjust_tokens(token.children, site_host, images)
+        if token.type == "image":
+            images.append(token)
         if token.type == "link_open":
             token.attrs.pop("rel", None)
             if is_outside_link(str(token.attrGet("href") or ""), site_host):
@@ -115,6 +136,6 @@ def _keep_attribute(tag, attribute, value):
         return value if HIGHLIGHT_CLASSES.fullmatch(value) else None
     if attribute == "class":
         return value if value in ALIGN_CLASSES else None
-    if tag == "ol" and attribute == "start":
+    if tag == "ol" and attribute == "start" or tag == "img" and attribute in ("width", "height"):
         return value if value.isdigit() else None
     return value

@@ -97,9 +97,12 @@ def dimensions_of(urls):
                if url and url.startswith(MEDIA_PREFIX)}
     if not by_hash:
         return {}
-    rows = db.session.execute(
-        select(Upload.sha256, Upload.width, Upload.height).where(Upload.sha256.in_(by_hash))
-    )
+    # Asked while an article is being saved (blog.domain.markdown): its row is not
+    # complete yet, and must not be flushed by this query.
+    with db.session.no_autoflush:
+        rows = db.session.execute(
+            select(Upload.sha256, Upload.width, Upload.height).where(Upload.sha256.in_(by_hash))
+        ).all()
     return {by_hash[sha]: (width, height) for sha, width, height in rows}
 
 
