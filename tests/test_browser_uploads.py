@@ -68,3 +68,20 @@ def test_the_editor_inserts_an_uploaded_picture_where_the_cursor_is(
     expect(body).to_have_value(re.compile(r"!\[pasted\]\(/media/[0-9a-f]{64}"))
     expect(page.locator("#image-error")).to_have_count(0)  # the error went with the success
     assert [text for text in problems if refused not in text] == []  # no CSP or script error
+
+
+def test_the_toolbar_s_image_button_chooses_and_uploads_at_once(new_page, live_server,
+                                                                 make_member):
+    with live_server.app.app_context():
+        make_member("ada")
+    page = new_page()
+    log_in(page, live_server.url, "ada")
+    page.goto(f"{live_server.url}/new")
+    body = page.get_by_role("textbox", name="Body")
+    body.fill("Intro.")
+    toolbar = page.get_by_role("toolbar", name="Formatting")
+    with page.expect_file_chooser() as chooser:
+        toolbar.get_by_role("button", name="Upload an image").click()
+    chooser.value.set_files(files=[{"name": "sketch.png", "mimeType": "image/png",
+                                    "buffer": picture(colour=(1, 2, 3))}])
+    expect(body).to_have_value(re.compile(r"^Intro\.\n\n!\[sketch\]\(/media/[0-9a-f]{64}\.png\)$"))

@@ -80,6 +80,21 @@
     upload(input.files[0]);
   });
 
+  // The toolbar's Image button: choose a file, and it goes up at once.
+  var pick = form.querySelector("[data-pick-image]");
+  var picking = false;
+  if (pick) {
+    pick.hidden = false;
+    pick.addEventListener("click", function () {
+      picking = true;
+      input.click();
+    });
+    input.addEventListener("change", function () {
+      if (picking && input.files.length) { upload(input.files[0]); }
+      picking = false;
+    });
+  }
+
   function images(list) {
     return Array.prototype.filter.call(list || [], function (file) {
       return file.type.indexOf("image/") === 0;
