@@ -1,5 +1,6 @@
 """Filters and helpers the templates use."""
 
+import functools
 import json
 import re
 import zlib
@@ -125,9 +126,16 @@ def face_of(member):
 
     The colour follows the username (which never changes), the initials the name shown.
     """
-    words = [word for word in re.split(r"[\s._-]+", member.name) if word]
-    initials = "".join(word[0] for word in words[:2]) or member.username[:1]
-    colour = FACE_COLOURS[zlib.crc32(member.username.lower().encode()) % len(FACE_COLOURS)]
+    return _face(member.name, member.username)
+
+
+@functools.lru_cache(maxsize=4096)
+def _face(name, username):
+    # Worked out once per name in this process: a list page draws 20 to 40 faces, and
+    # a name changes rarely (a new name is a new key; the old one ages out).
+    words = [word for word in re.split(r"[\s._-]+", name) if word]
+    initials = "".join(word[0] for word in words[:2]) or username[:1]
+    colour = FACE_COLOURS[zlib.crc32(username.lower().encode()) % len(FACE_COLOURS)]
     return Face(initials.upper(), colour)
 
 
