@@ -67,3 +67,17 @@ def test_it_can_be_turned_off(make_app, access_lines):
     quiet = make_app(ACCESS_LOG=False)
     quiet.test_client().get("/")
     assert access_lines() == []
+
+
+def test_a_log_file_moved_away_is_started_again(make_app, tmp_path):
+    # The file stays open between lines; logrotate moving it must not lose later lines.
+    path = tmp_path / "access.log"
+    client = make_app(ACCESS_LOG_FILE=str(path)).test_client()
+    client.get("/tags")
+    path.rename(tmp_path / "access.log.1")
+    client.get("/no/such/page")
+
+    [before] = (tmp_path / "access.log.1").read_text().splitlines()
+    [after] = path.read_text().splitlines()
+    assert LINE.match(before)["path"] == "/tags"
+    assert LINE.match(after)["status"] == "404"

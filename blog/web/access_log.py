@@ -9,9 +9,9 @@ off; ACCESS_LOG_FILE sends it to a file instead of stderr.
 """
 
 import logging
+import os
 import sys
 import time
-from datetime import UTC, datetime
 
 from flask import current_app, g, has_request_context, request, request_finished, request_started
 from flask.logging import default_handler
@@ -58,10 +58,18 @@ def line_for(response):
 def format_line(rid, method, path, query_string, status, started, sql, member):
     """One line: `started` is the perf_counter() at the request's start (None: now)."""
     took = (time.perf_counter() - (started or time.perf_counter())) * 1000
-    now = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    now = _now_text()
     query = query_string.decode("latin-1")
     path += f"?{query}" if query else ""
     return f"{now} {rid} {method} {path} {status} {took:.0f}ms sql={sql} member={member}"
+
+
+def _now_text(cache=[0, ""]):  # noqa: B006 - one formatted second, for all threads
+    """Now in UTC to the second, 2026-11-30T13:56:20Z: formatted once a second."""
+    now = int(time.time())
+    if cache[0] != now:
+        cache[:] = [now, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now))]
+    return cache[1]
 
 
 def write_line(config, line, rid):
@@ -75,20 +83,53 @@ def _finished(sender, response, **extra):
     write_line(current_app.config, line_for(response), request_id())
 
 
+KEPT_FILES = 8
+
+
 class _Sink(logging.Handler):
-    """Each line to the ACCESS_LOG_FILE of the app that served it, or to stderr."""
+    """Each line to the ACCESS_LOG_FILE of the app that served it, or to stderr.
+
+    A file stays open between lines (opening it for each line was most of the
+    log's cost); like logging's WatchedFileHandler, a file that was moved or
+    deleted (rotated) is opened again by the next line. Lines are appended
+    whole (O_APPEND), so several processes may share one file.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.files = {}  # path: (open file, its device and inode)
 
     def emit(self, record):
+        # Handler.handle holds the handler's lock around emit: one writer at a time.
         try:
             line = self.format(record) + "\n"
             path = getattr(record, "access_log_file", None)
             if path:
-                with open(path, "a", encoding="utf-8") as log:
-                    log.write(line)
+                log = self._open(path)
+                log.write(line)
+                log.flush()
             else:
                 sys.stderr.write(line)
         except Exception:  # noqa: BLE001 - logging must never break the request
             self.handleError(record)
+
+    def _open(self, path):
+        kept = self.files.get(path)
+        try:
+            status = os.stat(path)
+            now = (status.st_dev, status.st_ino)
+        except FileNotFoundError:
+            now = None
+        if kept is not None and kept[1] == now:
+            return kept[0]
+        if kept is not None:
+            kept[0].close()
+        elif len(self.files) >= KEPT_FILES:  # apps with files of their own (tests): close one
+            self.files.pop(next(iter(self.files)))[0].close()
+        log = open(path, "a", encoding="utf-8")  # noqa: SIM115 - kept open, closed on a rotation
+        status = os.fstat(log.fileno())
+        self.files[path] = (log, (status.st_dev, status.st_ino))
+        return log
 
 
 def init_app(app):
