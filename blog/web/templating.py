@@ -12,6 +12,8 @@ from markupsafe import Markup, escape
 
 from ..domain import dashboard, notification_pages
 from ..domain.images import small_copy
+from .buttons import toggle_button
+from .fragments import fragment
 
 BROWSERS = [("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"),
             ("HeadlessChrome/", "Headless Chrome"), ("Chrome/", "Chrome"), ("Safari/", "Safari")]
@@ -154,6 +156,8 @@ def html_attributes(values):
 def init_app(app):
     """Register the filters and helpers."""
     app.add_template_filter(html_attributes, "html_attributes")
+    app.add_template_global(fragment, "fragment")
+    app.add_template_global(toggle_button, "toggle_button")
     app.add_template_global(face_of, "face_of")
     app.add_template_global(small_copy, "small_copy")
     app.add_template_global(is_visitor, "is_visitor")

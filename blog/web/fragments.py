@@ -1,0 +1,39 @@
+"""Pieces of a page drawn once and reused, for anyone who sees them alike.
+
+A template wraps a piece in a call block whose arguments are everything the piece
+shows (a name for the piece first):
+
+    {% call fragment('card', article.id, article.title, ...) %} ... {% endcall %}
+
+The first time a key is seen, the block is drawn and kept; the next page with the same
+key gets the kept markup. Nothing needs to be forgotten on a write: a changed title, a
+new comment count or a renamed author is a new key, and the old one ages out. So a
+block must show nothing that is not in its key (no member's own state, no CSRF token,
+no url_for of the request), and what changes per reader stays outside it.
+
+Kept per process, at most ENTRIES of them, the least recently drawn dropped first.
+"""
+
+import threading
+from collections import OrderedDict
+
+ENTRIES = 4096
+
+_kept = OrderedDict()
+_lock = threading.Lock()
+
+
+def fragment(*key, caller):
+    """The markup of the call block for `key`: kept from before, or drawn now and kept."""
+    with _lock:
+        markup = _kept.get(key)
+        if markup is not None:
+            _kept.move_to_end(key)
+            return markup
+    markup = caller()  # Markup (autoescaped); drawn unlocked: two threads may draw it alike
+    with _lock:
+        _kept[key] = markup
+        if len(_kept) > ENTRIES:
+            _kept.popitem(last=False)
+    return markup
+

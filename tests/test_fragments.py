@@ -1,0 +1,31 @@
+"""Pieces of pages drawn once and reused (blog/web/fragments.py): a change is seen at once."""
+
+from blog.domain.articles import update_article
+from blog.domain.profiles import update_profile
+
+
+def test_a_card_shows_the_article_and_author_as_they_are_now(client, make_member, make_article):
+    author = make_member("fragmented")
+    article = make_article(author=author, title="First title", description="First words",
+                           tags="one, two")
+    first = client.get("/?tab=latest").get_data(as_text=True)
+    assert "First title" in first and "#two" in first
+
+    update_article(article, author, "Second title", "Second words", article.body, "three",
+                   "", publish=True)
+    update_profile(author, "Renamed Writer", "")
+    again = client.get("/?tab=latest").get_data(as_text=True)
+
+    assert "Second title" in again and "Second words" in again and "#three" in again
+    assert "First title" not in again and "#two" not in again
+    assert "Renamed Writer" in again and ">RW</text>" in again  # the name and its face
+
+
+def test_a_card_is_the_same_drawn_anew_or_kept(make_app, make_article):
+    client = make_app(PAGE_CACHE=False).test_client()  # both pages built, not kept whole
+    make_article(title="Kept <b>safe</b>", tags="kept")
+    drawn = client.get("/?tab=latest").get_data(as_text=True)
+    kept = client.get("/?tab=latest").get_data(as_text=True)
+    start, end = drawn.index('<div class="article-list">'), drawn.index("</main>")
+    assert kept[start:end] == drawn[start:end]
+    assert "Kept &lt;b&gt;safe&lt;/b&gt;" in kept
