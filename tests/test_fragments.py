@@ -29,3 +29,20 @@ def test_a_card_is_the_same_drawn_anew_or_kept(make_app, make_article):
     start, end = drawn.index('<div class="article-list">'), drawn.index("</main>")
     assert kept[start:end] == drawn[start:end]
     assert "Kept &lt;b&gt;safe&lt;/b&gt;" in kept
+
+
+def test_a_comment_shows_its_author_and_edit_as_they_are_now(client, make_member, make_article):
+    from blog.domain.comments import add_comment, edit_comment
+
+    talker = make_member("talker")
+    article = make_article(title="Talked about")
+    comment = add_comment(talker, article, "Said once")
+    first = client.get(f"/articles/{article.slug}").get_data(as_text=True)
+    assert "Said once" in first and "· edited" not in first
+
+    edit_comment(comment, talker, "Said twice")
+    update_profile(talker, "Quiet Talker", "")
+    again = client.get(f"/articles/{article.slug}").get_data(as_text=True)
+
+    assert "Said twice" in again and "· edited" in again
+    assert "Quiet Talker" in again and ">QT</text>" in again

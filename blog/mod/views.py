@@ -54,10 +54,20 @@ def target_url(kind, target):
     return url_for("profile.show", username=target.username)
 
 
+def report_prefix(kind):
+    """The report address of a `kind` up to its id ("/report/comment/"): a page of
+    comments adds each id to it instead of building every address."""
+    address = url_for("mod.report", kind=kind, target_id=0)
+    if not address.endswith("/0"):
+        raise ValueError(f"the report address of a {kind} does not end with its id")
+    return address[:-1]
+
+
 @bp.app_context_processor
 def moderation_links():
     return {"report_url": lambda kind, target: url_for("mod.report", kind=kind,
                                                         target_id=target.id),
+            "report_prefix": report_prefix,
             "moderate_url": lambda kind, target: url_for("mod.target", kind=kind,
                                                           target_id=target.id),
             "may_moderate": permissions.may_moderate,
