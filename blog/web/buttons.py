@@ -45,7 +45,16 @@ def toggle_button(active, on_url, off_url, on_label, off_label, state_key, count
         action=escape(off_url if active else on_url), on_url=escape(on_url),
         off_url=escape(off_url), on_label=escape(on_label), off_label=escape(off_label),
         state_key=escape(state_key), count_key=escape(count_key),
-        login_url=escape(shared["login_url"]), csrf=escape(generate_csrf()),
+        login_url=escape(shared["login_url"]), csrf=_csrf_token(shared),
         pressed="true" if active else "false",
         title=f' title="{escape(count_label)}"' if count_label else "",
         label=escape(off_label if active else on_label), count=shown))
+
+
+def _csrf_token(shared):
+    """The page's CSRF token, escaped, asked of Flask-WTF once for all its buttons (kept in
+    `shared`; never for a visitor, whose page must hold none)."""
+    token = shared.get("csrf_token")
+    if token is None:
+        token = shared["csrf_token"] = escape(generate_csrf())
+    return token
