@@ -21,3 +21,17 @@ def test_a_member_s_toggle_carries_its_attributes_once(app, client, auth, make_m
     like = like[:like.index(">")]
     assert f'data-off-url="/articles/{article.slug}/unlike"' in like
     assert like.count("data-state-key=") == 1
+
+
+def test_addresses_kept_for_templates_follow_the_script_root(make_app, make_member,
+                                                             make_article):
+    # Each page's links are kept once built; a site served under a prefix keeps its own.
+    make_article(author=make_member("prefixed"), title="Under a prefix")
+    client = make_app(PAGE_CACHE=False).test_client()
+    for _ in range(2):
+        plain = client.get("/?tab=latest").get_data(as_text=True)
+        under = client.get("/?tab=latest", base_url="http://localhost/blog").get_data(
+            as_text=True)
+        assert 'href="/tags"' in plain and 'href="/blog/tags"' not in plain
+        assert 'href="/blog/tags"' in under and 'href="/tags"' not in under
+        assert 'href="/blog/@prefixed"' in under
