@@ -51,6 +51,16 @@ def toggle_button(active, on_url, off_url, on_label, off_label, state_key, count
         label=escape(off_label if active else on_label), count=shown))
 
 
+def reaction_buttons(article, liked, bookmarked, url, shared):
+    """An article's Like and Bookmark buttons; `url` is its address, to which each adds
+    its action (blog/article/views.py, react)."""
+    like = toggle_button(liked, f"{url}/like", f"{url}/unlike", "Like", "Unlike", "liked",
+                         article.likes_count, "likes_count", "Likes", shared)
+    bookmark = toggle_button(bookmarked, f"{url}/bookmark", f"{url}/unbookmark", "Bookmark",
+                             "Unbookmark", "bookmarked", None, "", "", shared)
+    return Markup("\n  ") + like + Markup("\n  ") + bookmark + Markup("\n")  # as the macro
+
+
 def _csrf_token(shared):
     """The page's CSRF token, escaped, asked of Flask-WTF once for all its buttons (kept in
     `shared`; never for a visitor, whose page must hold none)."""

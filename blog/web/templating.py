@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 
 from ..domain import dashboard, notification_pages
 from ..domain.images import small_copy
-from .buttons import toggle_button
+from .buttons import reaction_buttons, toggle_button
 from .fragments import fragment
 
 BROWSERS = [("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"),
@@ -185,6 +185,7 @@ def init_app(app):
     app.add_template_filter(html_attributes, "html_attributes")
     app.add_template_global(fragment, "fragment")
     app.add_template_global(toggle_button, "toggle_button")
+    app.add_template_global(reaction_buttons, "reaction_buttons")
     app.add_template_global(face_of, "face_of")
     app.add_template_global(small_copy, "small_copy")
     app.add_template_global(is_visitor, "is_visitor")
