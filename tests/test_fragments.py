@@ -46,3 +46,14 @@ def test_a_comment_shows_its_author_and_edit_as_they_are_now(client, make_member
 
     assert "Said twice" in again and "· edited" in again
     assert "Quiet Talker" in again and ">QT</text>" in again
+
+
+def test_a_card_shows_a_new_picture_at_once(client, make_member, make_article):
+    author = make_member("pictured")
+    make_article(author=author, title="With a face")
+    assert "<svg class=\"avatar\"" in client.get("/?tab=latest").get_data(as_text=True)
+
+    update_profile(author, "", "", "https://images.example.org/me.png")
+    again = client.get("/?tab=latest").get_data(as_text=True)
+    card = again[again.index('<article class="card article-card">'):]
+    assert 'src="https://images.example.org/me.png"' in card[:card.index("</article>")]
