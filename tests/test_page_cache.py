@@ -139,6 +139,17 @@ def test_a_forged_host_header_poisons_no_page(app, story):
     assert "curl -X POST http://localhost/api/users/login" in page(response)
 
 
+def test_a_page_built_under_a_path_prefix_is_kept_for_that_prefix_only(app, story):
+    """A site served at /blog (SCRIPT_NAME) links to /blog/...: its pages are not the root's."""
+    def visit_under(prefix):
+        return FormClient(app.test_client()).get("/", environ_overrides={"SCRIPT_NAME": prefix})
+
+    visit_under("/blog")
+    assert kept(visit_under("/blog"))
+    response, _ = visit(app, "/")
+    assert 'href="/blog/' not in page(response)
+
+
 def test_made_up_query_arguments_are_answered_but_not_kept(app, story):
     for n in range(3):
         response, _ = visit(app, f"/?utm_source=n{n}")

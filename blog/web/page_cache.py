@@ -188,7 +188,8 @@ def page_key(request):
     # The Host too: a page that spelled it out would otherwise be kept as a client's
     # forged Host made it, for everyone (pages use BASE_URL; this is the second lock).
     variant = "json" if request.path.startswith("/api/") else "page"
-    return f"{variant}:{request.host}:{request.full_path}"
+    # And the path prefix the site is served under (SCRIPT_NAME): its links carry it.
+    return f"{variant}:{request.host}:{request.script_root}{request.full_path}"
 
 
 def _serve_kept_page():
