@@ -1,6 +1,8 @@
 """The editors in a real browser: the toolbar, Preview in place, drafts kept in the browser;
 and, without JavaScript, the plain forms as before."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 from test_browser import flash, log_in, log_out
@@ -64,6 +66,8 @@ def test_toolbar_preview_in_place_and_a_draft_restored_after_a_reload(
     expect(body).to_be_visible()
 
     page.wait_for_function(f"() => localStorage.getItem({DRAFT_KEY!r}) !== null")
+    # What is kept says so, with its time.
+    expect(page.get_by_text(re.compile(r"^Kept in this browser at \d"))).to_be_visible()
     page.on("dialog", lambda dialog: dialog.accept())  # "Leave site?" (static/js/draft.js): yes
     page.reload()  # a closed tab, come back
     expect(page.get_by_label("Body")).to_have_value("")

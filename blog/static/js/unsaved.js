@@ -78,7 +78,14 @@
     timer = null;
     if (offering) { return; }  // the older draft waits for Restore or Discard
     var now = values();
-    if (same(now, asServed)) { local.removeItem(key); } else { write(local, key, {fields: now, at: Date.now()}); }
+    if (same(now, asServed)) { local.removeItem(key); return; }
+    write(local, key, {fields: now, at: Date.now()});
+    // The visible "saved" state of a text kept here (a saved draft also says "Draft saved").
+    if (note) {
+      note.textContent = "Kept in this browser at " +
+        new Date().toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"}) +
+        ", until you save or log out.";
+    }
   }
 
   if (note) { note.hidden = false; }
