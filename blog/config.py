@@ -1,4 +1,4 @@
-"""Settings: what can be set, and the defaults in code.
+"""Settings: the defaults in code (what the environment may set: blog/config_env.py).
 
 blog/config_loader.py reads them when the app is created (never at import time):
 these defaults, then instance/config.py, then the environment, so tests and tools
@@ -7,98 +7,7 @@ can build apps with different settings in one process.
 
 from datetime import timedelta
 
-# Values a person might paste from an example; never accepted as a real secret.
-PLACEHOLDER_SECRETS = {
-    "", "dev", "secret", "changeme", "change-me", "replace-me", "your-secret-key",
-}
-MIN_SECRET_LENGTH = 24
-
-# Settings that may come from the environment, with how to read them.
-ENV_SETTINGS = {
-    "SECRET_KEY": str,
-    "DATABASE_URL": str,
-    "BASE_URL": str,
-    "MAIL_SERVER": str,
-    "MAIL_PORT": int,
-    "MAIL_POLL_SECONDS": int,
-    "MAIL_USERNAME": str,
-    "MAIL_PASSWORD": str,
-    "MAIL_USE_TLS": "bool",
-    "MAIL_USE_SSL": "bool",
-    "MAIL_DEFAULT_SENDER": str,
-    "REQUIRE_VERIFIED_EMAIL": "bool",
-    "RATELIMIT_STORAGE_URI": str,
-    "SITE_NAME": str,
-    "TRUSTED_PROXIES": int,
-    "API_CORS_ORIGINS": "list",
-    "API_TOKEN_MAX_AGE": int,
-    "SESSIONS_PER_MEMBER": int,
-    "PUBLIC_MAX_AGE": int,
-    "PAGE_CACHE": "bool",
-    "PAGE_CACHE_URL": str,
-    "PAGE_CACHE_SECONDS": int,
-    "PAGE_CACHE_ENTRIES": int,
-    "PAGE_CACHE_PAGE_BYTES": int,
-    "PAGE_CACHE_KEY_PREFIX": str,
-    "PUBLIC_STALE_WHILE_REVALIDATE": int,
-    "SECURITY_LOG_FILE": str,
-    "ACCESS_LOG": "bool",
-    "FLOW_INSPECTOR": "bool",
-    "REFUSE_COMMON_PASSWORDS": "bool",
-    "FLOW_INSPECTOR_KEEP": int,
-    "ACCESS_LOG_FILE": str,
-    "SERVER_CONNECTION_LIMIT": int,
-    "SERVER_CHANNEL_TIMEOUT": int,
-    "SERVER_CLEANUP_INTERVAL": int,
-    "RATELIMIT_KEY_PREFIX": str,
-    "LOGIN_ABSOLUTE_LIFETIME": "seconds",
-    "NOT_ME_TOKEN_MAX_AGE": int,
-    "RATELIMIT_ARTICLES_PER_MEMBER": str,
-    "RATELIMIT_ARTICLES_PER_IP": str,
-    "RATELIMIT_COMMENTS_PER_MEMBER": str,
-    "RATELIMIT_COMMENTS_PER_IP": str,
-    "RATELIMIT_REACTIONS_PER_MEMBER": str,
-    "RATELIMIT_REACTIONS_PER_IP": str,
-    "RATELIMIT_FOLLOWS_PER_MEMBER": str,
-    "RATELIMIT_ARTICLES_PER_NEW_MEMBER": str,
-    "RATELIMIT_COMMENTS_PER_NEW_MEMBER": str,
-    "RATELIMIT_LINKS_PER_NEW_MEMBER": str,
-    "NEW_MEMBER_DAYS": int,
-    "RATELIMIT_FOLLOWS_PER_IP": str,
-    "RATELIMIT_REPORTS_PER_MEMBER": str,
-    "RATELIMIT_EDITS_PER_MEMBER": str,
-    "RATELIMIT_EDITS_PER_IP": str,
-    "RATELIMIT_AUTOSAVES_PER_MEMBER": str,
-    "RATELIMIT_AUTOSAVES_PER_IP": str,
-    "RATELIMIT_PREVIEWS_PER_MEMBER": str,
-    "RATELIMIT_PREVIEWS_PER_IP": str,
-    "RATELIMIT_REPORTS_PER_IP": str,
-    "RATELIMIT_REPLAYS_PER_IP": str,
-    "RATELIMIT_SEARCHES_PER_IP": str,
-    "LOGIN_DEVICE_MAX_AGE": int,
-    "LOGIN_LINK_MAX_AGE": int,
-    "EXPORT_LINK_HOURS": int,
-    "EXPORT_FOLDER": str,
-    "RATELIMIT_EXPORTS_PER_MEMBER": str,
-    "RATELIMIT_EXPORTS_PER_IP": str,
-    "IMPORT_MAX_FILES": int,
-    "IMPORT_MAX_BYTES": int,
-    "RATELIMIT_IMPORTS_PER_MEMBER": str,
-    "RATELIMIT_IMPORTS_PER_IP": str,
-    "RATELIMIT_IMPORTS_PER_NEW_MEMBER": str,
-    "SITE_SETTINGS_MAX_AGE": int,
-    "INVITE_DAYS": int,
-    "RATELIMIT_INVITES_PER_MEMBER": str,
-    "RATELIMIT_INVITES_PER_IP": str,
-    "UPLOAD_FOLDER": str,
-    "UPLOAD_MAX_BYTES": int,
-    "UPLOAD_MAX_PIXELS": int,
-    "UPLOAD_MAX_FRAMES": int,
-    "UPLOAD_QUOTA_BYTES": int,
-    "RATELIMIT_UPLOADS_PER_MEMBER": str,
-    "RATELIMIT_UPLOADS_PER_IP": str,
-}
-
+# What the environment may set, and the secrets never accepted: blog/config_env.py.
 
 class DefaultConfig:
     """What a new site gets when nothing else is said."""

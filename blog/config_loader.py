@@ -8,7 +8,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-from .config import ENV_SETTINGS, MIN_SECRET_LENGTH, PLACEHOLDER_SECRETS, DefaultConfig
+from .config import DefaultConfig
+from .config_env import ENV_SETTINGS, MIN_SECRET_LENGTH, PLACEHOLDER_SECRETS
 
 
 def _as_bool(value):

@@ -13,7 +13,7 @@ from pathlib import Path
 from alembic.script import ScriptDirectory
 from sqlalchemy import func, select, text
 
-from .config import MIN_SECRET_LENGTH, PLACEHOLDER_SECRETS
+from .config_env import MIN_SECRET_LENGTH, PLACEHOLDER_SECRETS
 from .extensions import db
 from .models import OutboxEmail, utcnow
 
