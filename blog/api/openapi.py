@@ -8,7 +8,8 @@ renders it for people. The schemas and other parts are in openapi_components.py.
 """
 
 from ..config import DefaultConfig
-from .openapi_components import SCHEME, _answer, components, record, ref, text, wrapped
+from .openapi_components import SCHEME, _answer, components
+from .openapi_schema import record, ref, text, wrapped
 
 OVERVIEW = """\
 The JSON API of this site, in the shape of the RealWorld ("Conduit") API.

@@ -5,70 +5,10 @@ schemas are strict on purpose: every field required, no others, exact
 timestamps, so that a test can check a real answer against them.
 """
 
+from .openapi_schema import fields, flag, nullable, record, ref, tag_list, text, timestamp, wrapped
+
 SCHEME = "Token"  # the security scheme's name
-TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$"
 NOT_BLANK = r"\S"  # a JSON Schema pattern matches anywhere: "has a character that is not a space"
-
-
-# --- schema helpers --------------------------------------------------------------
-
-
-def ref(section, name):
-    """A reference to components/<section>/<name>."""
-    return {"$ref": f"#/components/{section}/{name}"}
-
-
-def text(description=None, **constraints):
-    """A string schema."""
-    schema = {"type": "string", **constraints}
-    if description:
-        schema["description"] = description
-    return schema
-
-
-def nullable(schema):
-    """`schema`, or null (RealWorld 2.0: bio and image are null when unset)."""
-    return {**schema, "type": [schema["type"], "null"]}
-
-
-def flag(description):
-    return {"type": "boolean", "description": description}
-
-
-def timestamp():
-    return {"type": "string", "format": "date-time", "pattern": TIMESTAMP_PATTERN}
-
-
-def record(properties):
-    """An object the API answers with: always every one of these properties, and no other."""
-    return {
-        "type": "object",
-        "required": list(properties),
-        "properties": properties,
-        "additionalProperties": False,
-    }
-
-
-def fields(properties, required=(), **extra):
-    """An object a client sends: these properties, `required` among them; others are ignored."""
-    schema = {"type": "object", "properties": properties, **extra}
-    if required:
-        schema["required"] = list(required)
-    return schema
-
-
-def wrapped(root, schema):
-    """{"<root>": schema}: the spec nests every payload under one name."""
-    return record({root: schema})
-
-
-def tag_list(description):
-    return {
-        "type": "array",
-        "maxItems": 4,
-        "items": text(pattern=r"^[A-Za-z0-9_-]{1,30}$"),
-        "description": description,
-    }
 
 
 # --- components ------------------------------------------------------------------
