@@ -102,38 +102,37 @@ def tag(name):
     )
 
 
+def _toggle(name, change):
+    """Apply `change` (follow, mute ...) of the current member to the tag `name`."""
+    tag = tag_or_404(name)
+    state = change(current_user._get_current_object(), tag)
+    return answer_toggle(state, "feed.tag", name=tag.name)
+
+
 @bp.route("/t/<name>/follow", methods=["POST"])
 @login_required
 @limit_writes("follow")
 def follow_tag(name):
-    tag = tag_or_404(name)
-    state = follows.follow_tag(current_user._get_current_object(), tag)
-    return answer_toggle(state, "feed.tag", name=tag.name)
+    return _toggle(name, follows.follow_tag)
 
 
 @bp.route("/t/<name>/unfollow", methods=["POST"])
 @login_required
 def unfollow_tag(name):
-    tag = tag_or_404(name)
-    state = follows.unfollow_tag(current_user._get_current_object(), tag)
-    return answer_toggle(state, "feed.tag", name=tag.name)
+    return _toggle(name, follows.unfollow_tag)
 
 
 @bp.route("/t/<name>/mute", methods=["POST"])
 @login_required
 @limit_writes("follow")
 def mute_tag(name):
-    tag = tag_or_404(name)
-    state = mutes.mute_tag(current_user._get_current_object(), tag)
-    return answer_toggle(state, "feed.tag", name=tag.name)
+    return _toggle(name, mutes.mute_tag)
 
 
 @bp.route("/t/<name>/unmute", methods=["POST"])
 @login_required
 def unmute_tag(name):
-    tag = tag_or_404(name)
-    state = mutes.unmute_tag(current_user._get_current_object(), tag)
-    return answer_toggle(state, "feed.tag", name=tag.name)
+    return _toggle(name, mutes.unmute_tag)
 
 
 # --- Atom feeds ------------------------------------------------------------------------
