@@ -128,15 +128,16 @@ class SlowMailbox(Mailbox):
 def test_a_second_sender_during_a_long_pass_sends_nothing_twice(make_app):
     """Each claim holds its message for one send from when it is claimed.
 
-    The first sender's pass (30 messages at 0.1 s each) lasts far longer than
-    one send's lease (MAIL_TIMEOUT_SECONDS 0.5); the second starts during it.
-    (A lease of 0.2 s left a send no room on a busy machine: it timed out, and
-    its message waited for the retry, outside this pass.)
+    The first sender's pass (30 messages at 0.1 s each) lasts three times
+    one send's lease (MAIL_TIMEOUT_SECONDS 1); the second starts during it.
+    (Leases of 0.2 s, then 0.5 s, left a send too little room on a busy CI
+    machine: the server took the message but the reply came after the timeout,
+    so the send counted as failed and waited for its retry, outside this pass.)
     """
     smtp = SmtpServer()
     smtp.mailbox = SlowMailbox(delay=0.1)
     smtp.start()
-    settings = {"MAIL_SERVER": smtp.hostname, "MAIL_PORT": smtp.port, "MAIL_TIMEOUT_SECONDS": 0.5}
+    settings = {"MAIL_SERVER": smtp.hostname, "MAIL_PORT": smtp.port, "MAIL_TIMEOUT_SECONDS": 1}
     apps = [make_app(**settings), make_app(**settings)]
     recipients = [f"reader{n}@example.com" for n in range(30)]
     try:
@@ -152,7 +153,7 @@ def test_a_second_sender_during_a_long_pass_sends_nothing_twice(make_app):
 
         threads = [threading.Thread(target=sender, args=(app,)) for app in apps]
         threads[0].start()
-        time.sleep(1.2)  # the first pass is a third through, its first leases long gone
+        time.sleep(1.5)  # the first pass is half through, its first leases gone
         threads[1].start()
         for thread in threads:
             thread.join(timeout=30)
