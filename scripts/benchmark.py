@@ -20,8 +20,10 @@ comparing changes, and the shares for comparing with the ceiling, not promises.
 """
 
 import contextlib
+import multiprocessing
 import os
 import re
+import signal
 import sys
 import tempfile
 import time
@@ -119,8 +121,18 @@ def measure_everything(args, meta, results):
     return sites
 
 
+def _exit_on_sigterm(signum, frame):
+    # Killed without this, the servers and client processes kept serving and measuring
+    # after the script was gone. They stop now; then a SystemExit unwinds as an error
+    # would, and the temporary databases go.
+    for child in multiprocessing.active_children():
+        child.terminate()
+    sys.exit(128 + signum)
+
+
 def main(argv=None):
     args = parse_args(__doc__.splitlines()[0], argv)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     started, load_before = time.perf_counter(), os.getloadavg()
     meta = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "clients": args.clients,
             "threads": args.threads, "duration": args.duration, "mix": args.mix,
