@@ -14,7 +14,7 @@ from sqlalchemy.orm import defer, selectinload
 
 from ..extensions import db
 from ..models import Article, Bookmark
-from . import listing
+from . import listing, notification_pages
 
 TABS = ("drafts", "published")
 
@@ -65,12 +65,25 @@ def bookmark_counts(articles):
     return dict(rows.all())
 
 
-def drafts_count(author):
-    """How many drafts `author` has (those the moderators hid are not counted): one statement."""
-    return db.session.scalar(
-        select(func.count()).select_from(Article).where(
-            Article.author_id == author.id,
-            Article.status == "draft",
-            Article.hidden_at.is_(None),
-        )
+def drafts_count_query(author):
+    """SQL: how many drafts `author` has (those the moderators hid are not counted)."""
+    return select(func.count()).select_from(Article).where(
+        Article.author_id == author.id,
+        Article.status == "draft",
+        Article.hidden_at.is_(None),
     )
+
+
+def drafts_count(author):
+    """How many drafts `author` has: one statement (drafts_count_query)."""
+    return db.session.scalar(drafts_count_query(author))
+
+
+def header_counts(member):
+    """(unread notifications, drafts) of `member`, for the numbers every page of theirs
+    shows in its header: one statement for both."""
+    unread, drafts = db.session.execute(select(
+        notification_pages.unread_count_query(member).scalar_subquery(),
+        drafts_count_query(member).scalar_subquery(),
+    )).one()
+    return unread, drafts

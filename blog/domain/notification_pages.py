@@ -37,11 +37,16 @@ def _shown_to(user):
     )
 
 
-def unread_count(user):
-    """The bell's number: one statement, on the unread index, at most BELL_CAP + 1."""
+def unread_count_query(user):
+    """SQL: the bell's number, on the unread index, at most BELL_CAP + 1."""
     unread = (_shown_to(user).where(Notification.read_at.is_(None))
               .with_only_columns(Notification.id).limit(BELL_CAP + 1).subquery())
-    return db.session.scalar(select(func.count()).select_from(unread))
+    return select(func.count()).select_from(unread)
+
+
+def unread_count(user):
+    """The bell's number: one statement (unread_count_query)."""
+    return db.session.scalar(unread_count_query(user))
 
 
 @dataclass

@@ -10,7 +10,7 @@ from flask import g, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from ..domain import dashboard, notification_pages
+from ..domain import dashboard
 from ..domain.images import small_copy
 from .buttons import reaction_buttons, toggle_button
 from .fragments import fragment
@@ -72,26 +72,22 @@ def toggles_shared():
     return {"visitor": is_visitor(), "login_url": url_for("auth.login"), "back": this_page()}
 
 
-def my_drafts_count():
-    """The logged-in member's number of drafts, for the navigation: one statement a page.
+def _header_counts():
+    # The bell's number and the menu's drafts, in one statement, once a request.
+    if "header_counts" not in g:
+        g.header_counts = dashboard.header_counts(current_user)
+    return g.header_counts
 
-    Asked only by the pages that show it, and once per request (kept in g).
-    """
-    if not current_user.is_authenticated:
-        return 0
-    if "my_drafts_count" not in g:
-        g.my_drafts_count = dashboard.drafts_count(current_user)
-    return g.my_drafts_count
+
+def my_drafts_count():
+    """The logged-in member's number of drafts, for the navigation (0 for visitors)."""
+    return _header_counts()[1] if current_user.is_authenticated else 0
 
 
 def unread_notifications():
-    """The bell's number for the member (one statement, once a page); None for visitors,
-    whose pages are kept and shared and so must not depend on who asks."""
-    if not current_user.is_authenticated:
-        return None
-    if "unread_notifications" not in g:
-        g.unread_notifications = notification_pages.unread_count(current_user)
-    return g.unread_notifications
+    """The bell's number for the member; None for visitors, whose pages are kept and
+    shared and so must not depend on who asks."""
+    return _header_counts()[0] if current_user.is_authenticated else None
 
 
 HOLE = "__value__"
