@@ -132,6 +132,28 @@ def test_mutes_cost_no_extra_statement_on_a_feed(client, auth, scene):
     assert len(after) == len(before)
 
 
+def test_a_member_who_mutes_nothing_pays_for_no_mute_check(client, auth, scene):
+    comments.add_comment(scene["ada"], scene["bobs"], "A remark by Ada")
+    auth.login("carol")
+    url = f"/articles/{scene['bobs'].slug}"
+    client.get(url)
+    with count_queries() as quiet:
+        assert "A remark by Ada" in page(client.get(url))
+    # Mutes are read only by the query that finds the member anyway (whether they mute
+    # anything) and by the bell's (a muted member's notifications are not counted).
+    assert [q for q in quiet if "mutes" in q
+            and "FROM login_sessions" not in q and "notifications" not in q] == []
+    mutes.mute(scene["carol"], scene["ada"])
+    with count_queries() as muting:
+        html = page(client.get(url))
+    assert len(muting) == len(quiet) + 1  # which of the comments' authors carol muted
+    assert '<details class="comment-muted">' in html
+    mutes.unmute(scene["carol"], scene["ada"])
+    with count_queries() as again:
+        assert '<details class="comment-muted">' not in page(client.get(url))
+    assert len(again) == len(quiet)
+
+
 def test_a_muted_member_rings_no_bell_until_unmuted(client, auth, scene, make_article):
     carol, ada, bob = scene["carol"], scene["ada"], scene["bob"]
     carols = make_article(author=carol, title="Carol writes")

@@ -32,20 +32,31 @@ def _reader(user):
     return user is not None and user.is_authenticated
 
 
+def _filters(user):
+    """Whether what `user` reads must be checked against mutes: a member who mutes
+    nothing at all (known when their session was resumed) needs no check."""
+    return _reader(user) and not getattr(user, "mutes_nothing", False)
+
+
+def _now_mutes(user):
+    # A mute made in this request counts for the rest of it.
+    user.mutes_nothing = False
+
+
 def is_muting(user, member):
     """True when `user` muted the member `member` (False for visitors)."""
-    return _reader(user) and db.session.get(MemberMute, (user.id, member.id)) is not None
+    return _filters(user) and db.session.get(MemberMute, (user.id, member.id)) is not None
 
 
 def is_muting_tag(user, tag):
     """True when `user` muted `tag` (False for visitors)."""
-    return _reader(user) and db.session.get(TagMute, (user.id, tag.id)) is not None
+    return _filters(user) and db.session.get(TagMute, (user.id, tag.id)) is not None
 
 
 def muted_among(user, member_ids):
     """Which of `member_ids` `user` muted: one SQL statement (none for visitors or no ids)."""
     member_ids = {member_id for member_id in member_ids if member_id is not None}
-    if not _reader(user) or not member_ids:
+    if not _filters(user) or not member_ids:
         return set()
     return set(db.session.scalars(
         select(MemberMute.muted_id)
@@ -62,6 +73,7 @@ def mute(user, member):
         insert_ignoring_duplicates(MemberMute, user_id=user.id, muted_id=member.id,
                                    created_at=utcnow())
         commit_keeping_loaded()
+    _now_mutes(user)
     return MuteState(muted=True)
 
 
@@ -81,6 +93,7 @@ def mute_tag(user, tag):
     with unless_gone("tag"):
         insert_ignoring_duplicates(TagMute, user_id=user.id, tag_id=tag.id, created_at=utcnow())
         commit_keeping_loaded()
+    _now_mutes(user)
     return MuteState(muted=True)
 
 
@@ -116,7 +129,7 @@ def without_muted(statement, reader, asked_tag=None):
     reads the same rows as before. `asked_tag` is the tag whose own page this
     is: its articles stay, muted or not.
     """
-    if not _reader(reader):
+    if not _filters(reader):
         return statement
     by_muted_member = exists().where(
         MemberMute.user_id == reader.id, MemberMute.muted_id == Article.author_id
@@ -131,6 +144,6 @@ def without_muted(statement, reader, asked_tag=None):
 
 def without_muted_keys(keys, reader):
     """A list's article ids (for listing.count) without what `reader` muted."""
-    if not _reader(reader):
+    if not _filters(reader):
         return keys
     return without_muted(select(Article.id).where(Article.id.in_(keys)), reader)

@@ -14,11 +14,11 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, exists, or_, select
 
 from ..events import security_event
 from ..extensions import db
-from ..models import LoginSession, User, utcnow
+from ..models import LoginSession, MemberMute, TagMute, User, utcnow
 from ..runtime import settings
 from .errors import AwaitingApproval, Banned
 
@@ -171,15 +171,20 @@ def resume_session(token, kind=BROWSER):
     that touch is committed here, as its own small operation: most requests
     only read, and the touch must last even when the page then fails.
     """
+    # Whether the member mutes anything, in the same query: most mute nothing, and
+    # their pages then skip the mute filters (blog.domain.mutes) altogether.
+    mutes_something = or_(exists().where(MemberMute.user_id == User.id),
+                          exists().where(TagMute.user_id == User.id))
     row = db.session.execute(
-        select(LoginSession, User)
+        select(LoginSession, User, mutes_something)
         .join(User, User.id == LoginSession.user_id)
         .where(LoginSession.token_hash == _hash(token))
         .where(LoginSession.kind == kind)
     ).first()
     if row is None:
         return None
-    login_session, user = row
+    login_session, user, mutes_something = row
+    user.mutes_nothing = not mutes_something
     if user.banned_at is not None:  # a ban deletes the rows; this is the second lock
         return None
     now = utcnow()
