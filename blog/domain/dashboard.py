@@ -7,9 +7,10 @@ counters; bookmarks have none, so they are counted for the page's 20 ids at
 once on the bookmarks' article_id index, never one COUNT per article.
 """
 
+import functools
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, bindparam, func, select
 from sqlalchemy.orm import defer, selectinload
 
 from ..extensions import db
@@ -65,10 +66,11 @@ def bookmark_counts(articles):
     return dict(rows.all())
 
 
-def drafts_count_query(author):
-    """SQL: how many drafts `author` has (those the moderators hid are not counted)."""
+def drafts_count_query(author_id):
+    """SQL: how many drafts the member `author_id` (an id, or a bound parameter) has; those
+    the moderators hid are not counted."""
     return select(func.count()).select_from(Article).where(
-        Article.author_id == author.id,
+        Article.author_id == author_id,
         Article.status == "draft",
         Article.hidden_at.is_(None),
     )
@@ -76,14 +78,20 @@ def drafts_count_query(author):
 
 def drafts_count(author):
     """How many drafts `author` has: one statement (drafts_count_query)."""
-    return db.session.scalar(drafts_count_query(author))
+    return db.session.scalar(drafts_count_query(author.id))
+
+
+@functools.cache
+def _header_counts_statement():
+    # Built once: putting this SQL together took longer than the database took to answer it.
+    member_id = bindparam("member_id", type_=Integer)
+    return select(notification_pages.unread_count_query(member_id).scalar_subquery(),
+                  drafts_count_query(member_id).scalar_subquery())
 
 
 def header_counts(member):
     """(unread notifications, drafts) of `member`, for the numbers every page of theirs
     shows in its header: one statement for both."""
-    unread, drafts = db.session.execute(select(
-        notification_pages.unread_count_query(member).scalar_subquery(),
-        drafts_count_query(member).scalar_subquery(),
-    )).one()
+    unread, drafts = db.session.execute(_header_counts_statement(),
+                                        {"member_id": member.id}).one()
     return unread, drafts

@@ -28,25 +28,27 @@ def heard():
     ))
 
 
-def _shown_to(user):
-    """The notifications `user` sees: theirs, from members they hear (heard())."""
+def _shown_to(user_id):
+    """The notifications the member `user_id` (an id, or a bound parameter) sees: theirs,
+    from members they hear (heard())."""
     return (
         select(Notification)
         .join(User, User.id == Notification.actor_id)
-        .where(Notification.recipient_id == user.id, heard())
+        .where(Notification.recipient_id == user_id, heard())
     )
 
 
-def unread_count_query(user):
-    """SQL: the bell's number, on the unread index, at most BELL_CAP + 1."""
-    unread = (_shown_to(user).where(Notification.read_at.is_(None))
+def unread_count_query(user_id):
+    """SQL: the bell's number for the member `user_id`, on the unread index, at most
+    BELL_CAP + 1."""
+    unread = (_shown_to(user_id).where(Notification.read_at.is_(None))
               .with_only_columns(Notification.id).limit(BELL_CAP + 1).subquery())
     return select(func.count()).select_from(unread)
 
 
 def unread_count(user):
     """The bell's number: one statement (unread_count_query)."""
-    return db.session.scalar(unread_count_query(user))
+    return db.session.scalar(unread_count_query(user.id))
 
 
 @dataclass
