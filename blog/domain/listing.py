@@ -15,7 +15,7 @@ from sqlalchemy.orm import defer, joinedload, selectinload
 
 from ..extensions import db
 from ..models import Article, Bookmark, Follow, Like, Tag, TagFollow, User, article_tags
-from . import ranking
+from . import ranking, reader_marks
 
 PER_PAGE = 20
 # Deep pages of an OFFSET query get slow; nobody reads page 500 of a feed.
@@ -88,13 +88,7 @@ def article_page(statement, reader, number=1, per_page=PER_PAGE, offset=None, bo
     page = paginate(statement.options(*options), number, per_page, offset)
     ids = [article.id for article in page.items]
     if ids and reader is not None and reader.is_authenticated:
-        page.liked_ids = set(db.session.scalars(
-            select(Like.article_id).where(Like.user_id == reader.id, Like.article_id.in_(ids))
-        ))
-        page.bookmarked_ids = set(db.session.scalars(
-            select(Bookmark.article_id)
-            .where(Bookmark.user_id == reader.id, Bookmark.article_id.in_(ids))
-        ))
+        page.liked_ids, page.bookmarked_ids = reader_marks.marks(reader, ids)
     return page
 
 
