@@ -10,11 +10,12 @@ blog.api.auth) carries the row's random token, so Settings lists it beside
 the browsers and its "Log out" ends it at once.
 """
 
+import functools
 import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import delete, exists, or_, select
+from sqlalchemy import bindparam, delete, exists, or_, select
 
 from ..events import security_event
 from ..extensions import db
@@ -164,6 +165,19 @@ def is_current(user, login_session):
     return bool(token) and login_session.token_hash == _hash(token)
 
 
+@functools.cache
+def _resume_statement():
+    # Every request of a member runs it: put together once per process.
+    # Whether the member mutes anything, in the same query: most mute nothing, and
+    # their pages then skip the mute filters (blog.domain.mutes) altogether.
+    mutes_something = or_(exists().where(MemberMute.user_id == User.id),
+                          exists().where(TagMute.user_id == User.id))
+    return (select(LoginSession, User, mutes_something)
+            .join(User, User.id == LoginSession.user_id)
+            .where(LoginSession.token_hash == bindparam("token_hash"))
+            .where(LoginSession.kind == bindparam("kind")))
+
+
 def resume_session(token, kind=BROWSER):
     """The member whose live session of `kind` `token` names, or None (one query).
 
@@ -171,16 +185,8 @@ def resume_session(token, kind=BROWSER):
     that touch is committed here, as its own small operation: most requests
     only read, and the touch must last even when the page then fails.
     """
-    # Whether the member mutes anything, in the same query: most mute nothing, and
-    # their pages then skip the mute filters (blog.domain.mutes) altogether.
-    mutes_something = or_(exists().where(MemberMute.user_id == User.id),
-                          exists().where(TagMute.user_id == User.id))
-    row = db.session.execute(
-        select(LoginSession, User, mutes_something)
-        .join(User, User.id == LoginSession.user_id)
-        .where(LoginSession.token_hash == _hash(token))
-        .where(LoginSession.kind == kind)
-    ).first()
+    row = db.session.execute(_resume_statement(),
+                             {"token_hash": _hash(token), "kind": kind}).first()
     if row is None:
         return None
     login_session, user, mutes_something = row
