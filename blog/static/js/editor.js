@@ -134,6 +134,11 @@
     var buttons = tabs.querySelectorAll("[role=tab]");
     if (!box || !panel || buttons.length !== 2) { return; }
     tabs.hidden = false;
+    // One way to preview: the tab, in place. The button that reloads the page with the
+    // preview is for browsers without JavaScript.
+    form.querySelectorAll("[data-reload-preview]").forEach(function (button) {
+      button.hidden = true;
+    });
 
     function choose(previewing) {
       buttons[0].setAttribute("aria-selected", previewing ? "false" : "true");
