@@ -180,3 +180,32 @@ def test_an_uploaded_picture_in_a_body_keeps_its_room_while_it_loads(client, wri
     assert f'<img src="{upload["url"]}" alt="photo" width="1600" height="400">' in shown
     # Another site's picture has no size we know: none is made up.
     assert '<img src="https://example.org/x.png" alt="elsewhere">' in shown
+
+
+def _set_picture(client, data=None, image_url=""):
+    form = {"profile-display_name": "Member", "profile-bio": "", "profile-image_url": image_url}
+    if data is not None:
+        form["profile-picture"] = (io.BytesIO(data), "me.png")
+    assert client.submit("/settings", form).status_code == 302
+
+
+def test_a_replaced_profile_picture_leaves_the_quota_and_the_disk(
+        client, writer, make_article, uploads_folder):
+    from blog.domain import uploads
+    from blog.extensions import db
+
+    _set_picture(client, picture(colour=(1, 2, 3)))
+    db.session.refresh(writer)
+    first = writer.image_url
+    _set_picture(client, picture(colour=(4, 5, 6)))
+    db.session.refresh(writer)
+    second = writer.image_url
+    assert second != first and rows() == 1  # the first picture's row went
+    assert client.get(first).status_code == 404  # and its files, nobody showing them
+    assert len(stored_files(uploads_folder)) == 2  # the second, and its small copy
+    assert uploads.usage_of(writer) == len(fetched(client, second))
+    # A picture the member also put in an article stays there when they change faces.
+    make_article(author=writer, title="Me", body=f"![me]({second})")
+    _set_picture(client, image_url="https://example.org/me.png")
+    assert rows() == 0 and uploads.usage_of(writer) == 0
+    assert len(fetched(client, second)) > 0

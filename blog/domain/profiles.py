@@ -34,4 +34,6 @@ def update_profile(user, display_name, bio, image_url="", picture=None):
     user.display_name = display_name.strip()
     user.bio = bio.strip()
     user.image_url = image_url
+    replaced = uploads.drop_unshown_avatars(user)
     db.session.commit()
+    uploads.forget_files(replaced)

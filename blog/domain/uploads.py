@@ -136,6 +136,19 @@ def _still_used(name):
     )))
 
 
+def drop_unshown_avatars(member):
+    """Delete the rows of the profile pictures `member` uploaded and no longer shows (a
+    replaced or removed picture), in the caller's transaction; returns their stored
+    names, for forget_files() once that commits. A picture left behind in Settings
+    counts against the quota no more."""
+    unshown = [upload for upload in db.session.scalars(
+        select(Upload).where(Upload.owner_id == member.id, Upload.kind == "avatar"))
+        if media_url(upload) != member.image_url]
+    for upload in unshown:
+        db.session.delete(upload)
+    return {upload.name for upload in unshown}
+
+
 def forget_files(names):
     """Delete the stored files of `names` that nobody uses any more (after a commit).
 
