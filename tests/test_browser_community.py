@@ -56,9 +56,10 @@ def write_article(page, base_url, title):
     page.get_by_label("Title").fill(title)
     page.get_by_label("Tags").fill("python")
     page.get_by_label("Body").fill(CODE_BODY)
-    page.get_by_role("button", name="Preview").click()
-    preview = page.locator("section", has=page.get_by_role("heading", name="Preview"))
+    page.get_by_role("tab", name="Preview").click()  # in place, from POST /preview
+    preview = page.locator("#body-preview")
     expect(preview.locator("pre code")).to_contain_text('return f"Hello, {name}!"')
+    page.get_by_role("tab", name="Write").click()
     page.get_by_role("button", name="Publish").click()
     expect(flash(page, "Your article is published.")).to_be_visible()
     expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
