@@ -4,8 +4,9 @@
 - the database: SQLite copied with its online backup API (consistent while the
   site runs: readers and the writer go on), or PostgreSQL dumped by pg_dump in
   its custom format;
-- instance/uploads/ (pictures, once there are any) and instance/config.py when
-  they exist (the config holds secrets: the archive is readable by its owner only);
+- the uploaded pictures (UPLOAD_FOLDER, instance/uploads by default; kept as
+  instance/uploads/) and instance/config.py when they exist (the config holds
+  secrets: the archive is readable by its owner only);
 - manifest.json: when, which database, the migration level and every table's rows.
 
 `restore` puts an archive's database into the configured one, which must be
@@ -68,8 +69,10 @@ def _libpq_url(url):
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def make_backup(instance_path, to_directory=None, now=None):
-    """Write the archive; returns its path."""
+def make_backup(instance_path, to_directory=None, now=None, uploads=None):
+    """Write the archive; returns its path. `uploads` is the folder of uploaded pictures
+    (UPLOAD_FOLDER; instance/uploads when None): kept as instance/uploads in the archive."""
+    uploads = Path(uploads) if uploads else Path(instance_path) / "uploads"
     engine = db.engine
     now = now or datetime.now(UTC)
     directory = Path(to_directory or Path(instance_path) / "backups")
@@ -97,9 +100,10 @@ def make_backup(instance_path, to_directory=None, now=None):
             with tarfile.open(archive, "w:gz") as tar:
                 for entry in sorted(work.iterdir()):
                     tar.add(entry, arcname=entry.name)
-                for name in ("uploads", "config.py"):
-                    if (Path(instance_path) / name).exists():
-                        tar.add(Path(instance_path) / name, arcname=f"instance/{name}")
+                if uploads.exists():
+                    tar.add(uploads, arcname="instance/uploads")
+                if (Path(instance_path) / "config.py").exists():
+                    tar.add(Path(instance_path) / "config.py", arcname="instance/config.py")
         finally:
             os.umask(old_umask)
     return archive
@@ -135,8 +139,9 @@ def read_manifest(archive):
         return json.load(tar.extractfile("manifest.json"))
 
 
-def restore_backup(archive, instance_path, replace=False):
-    """Put the archive's database (and uploads) in place; returns its manifest.
+def restore_backup(archive, instance_path, replace=False, uploads=None):
+    """Put the archive's database (and uploads, into the folder `uploads`: UPLOAD_FOLDER,
+    instance/uploads when None) in place; returns its manifest.
 
     Raises BackupError when the target database holds data and `replace` is
     False, when the archive is of another kind of database, or when the rows
@@ -162,9 +167,10 @@ def restore_backup(archive, instance_path, replace=False):
         else:
             _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
                   f"--dbname={_libpq_url(engine.url)}", str(work / POSTGRES_NAME)], "pg_restore")
-        uploads = work / "instance" / "uploads"
-        if uploads.exists():
-            shutil.copytree(uploads, Path(instance_path) / "uploads", dirs_exist_ok=True)
+        saved = work / "instance" / "uploads"
+        if saved.exists():
+            shutil.copytree(saved, Path(uploads) if uploads else Path(instance_path) / "uploads",
+                            dirs_exist_ok=True)
     engine.dispose()
     restored = row_counts(engine)
     if restored != manifest["rows"]:

@@ -151,9 +151,10 @@ def send_mail():
 def backup(to_directory):
     """Write the database, uploads and instance config into one dated archive."""
     from .backups import BackupError, make_backup, read_manifest
+    from .domain.upload_storage import upload_folder
 
     try:
-        archive = make_backup(current_app.instance_path, to_directory)
+        archive = make_backup(current_app.instance_path, to_directory, uploads=upload_folder())
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     rows = sum(read_manifest(archive)["rows"].values())
@@ -168,9 +169,11 @@ def backup(to_directory):
 def restore(archive, replace):
     """Bring back a backup into the configured database, checking every table's rows."""
     from .backups import BackupError, restore_backup
+    from .domain.upload_storage import upload_folder
 
     try:
-        manifest = restore_backup(archive, current_app.instance_path, replace=replace)
+        manifest = restore_backup(archive, current_app.instance_path, replace=replace,
+                                  uploads=upload_folder())
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     security_event("site.restored", archive=str(archive), made=manifest["created_at"])

@@ -135,3 +135,23 @@ def test_a_backup_made_while_the_site_writes_is_consistent(new_database, tmp_pat
             "SELECT count(*) FROM articles a WHERE likes_count != "
             "(SELECT count(*) FROM likes l WHERE l.article_id = a.id)")).scalar()
     assert counted == 0
+
+
+def test_pictures_kept_in_a_folder_of_their_own_are_backed_up_and_restored(
+        new_database, tmp_path):
+    site = migrated(new_database())
+    site.config["UPLOAD_FOLDER"] = str(tmp_path / "pictures")  # not under instance/
+    stored = tmp_path / "pictures" / "ab" / "abc123.png"
+    stored.parent.mkdir(parents=True)
+    stored.write_bytes(b"the picture's bytes")
+    assert run(site, "backup", "--to", str(tmp_path / "backups")).exit_code == 0
+    [archive] = (tmp_path / "backups").iterdir()
+    with tarfile.open(archive) as tar:
+        assert "instance/uploads/ab/abc123.png" in tar.getnames()
+
+    fresh = new_database()
+    fresh.config["UPLOAD_FOLDER"] = str(tmp_path / "restored pictures")
+    result = run(fresh, "restore", str(archive))
+    assert result.exit_code == 0, result.output
+    restored = tmp_path / "restored pictures" / "ab" / "abc123.png"
+    assert restored.read_bytes() == b"the picture's bytes"
