@@ -9,7 +9,16 @@ import pytest
 from flask import has_request_context
 from sqlalchemy import delete
 
-from blog.domain import accounts, articles, comments, follows, listing, permissions, reactions
+from blog.domain import (
+    accounts,
+    articles,
+    comments,
+    following_feed,
+    follows,
+    listing,
+    permissions,
+    reactions,
+)
 from blog.domain.errors import Conflict, FieldError, Forbidden, NotFound, Unverified
 from blog.extensions import db
 from blog.models import Article
@@ -31,7 +40,7 @@ def test_a_member_writes_likes_comments_and_lists_without_a_request(no_request, 
 
     assert state.liked and state.likes_count == 1
     assert comment.body == "Nice."
-    page = listing.article_page(listing.following(reader), reader, number=1)
+    page = listing.article_page(following_feed.following(reader), reader, number=1)
     assert [a.slug for a in page.items] == [article.slug]
     assert page.liked_ids == {article.id}
     assert listing.article_page(listing.latest(), None).items == [article]

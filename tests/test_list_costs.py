@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from blog.domain import articles, listing, ranking, threads
+from blog.domain import articles, following_feed, listing, ranking, threads
 from blog.extensions import db
 from blog.models import Article, article_tags
 from page_helpers import card_titles
@@ -130,13 +130,17 @@ def test_the_feed_reads_what_the_followed_wrote_not_the_site(
     make_article(author=author, tags="python")
     crowd()
     db.session.refresh(reader)
-    page_plan = plans(lambda: listing.article_page(listing.following(reader, 21), reader))[0]
-    count_plan, = plans(lambda: listing.count(listing.following_keys(reader, 10_000), 10_000))
+    page_plan = plans(lambda: listing.article_page(following_feed.following(reader, 21), reader))[0]
+    count_plan, = plans(
+        lambda: listing.count(following_feed.following_keys(reader, 10_000), 10_000))
     for plan in (page_plan, count_plan):
         assert "ix_articles_author_id_status_published_at" in plan
         # Never the list of every published article, walked until enough matched.
         assert "ix_articles_status_published_at" not in plan
         assert "SCAN articles" not in plan and "Seq Scan on articles" not in plan
+        # Nor every tag use of the site, newest first, for the tags the reader follows.
+        assert "ix_article_tags_published_at_tag_id" not in plan
+        assert "SCAN article_tags" not in plan and "Seq Scan on article_tags" not in plan
 
 
 def test_the_sweep_reads_the_age_indexes(plans):

@@ -10,7 +10,7 @@ articles, so it costs the same on a site of any size.
 
 from flask import current_app, jsonify, request
 
-from ..domain import articles, follows, listing, mutes, reactions, trending
+from ..domain import articles, following_feed, follows, listing, mutes, reactions, trending
 from ..web.write_limits import limit_writes
 from .auth import asking_user, token_required, writer_required
 from .blueprint import bp
@@ -95,8 +95,9 @@ def feed():
     reader = asking_user()
     # What the member muted in the site leaves this feed too (and its count).
     return _many(
-        mutes.without_muted(listing.following(reader, offset + limit + 1), reader),
-        mutes.without_muted_keys(listing.following_keys(reader, config["API_MAX_COUNT"]), reader),
+        mutes.without_muted(following_feed.following(reader, offset + limit + 1), reader),
+        mutes.without_muted_keys(
+            following_feed.following_keys(reader, config["API_MAX_COUNT"]), reader),
     )
 
 

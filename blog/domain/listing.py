@@ -10,11 +10,11 @@ card never reads the bodies.
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, select, true, union
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 
 from ..extensions import db
-from ..models import Article, Bookmark, Follow, Like, Tag, TagFollow, User, article_tags
+from ..models import Article, Bookmark, Like, Tag, User, article_tags
 from . import ranking, reader_marks
 
 PER_PAGE = 20
@@ -111,13 +111,14 @@ def _published():
     return select(Article).where(Article.status == "published")
 
 
-def _newest_first(statement):
+def newest_first(statement):
+    """`statement` in the lists' order: newest publication first, then the newest id."""
     return statement.order_by(Article.published_at.desc(), Article.id.desc())
 
 
 def latest():
     """Every published article, newest first."""
-    return _newest_first(_published())
+    return newest_first(_published())
 
 
 def top(period="week"):
@@ -131,88 +132,6 @@ def top(period="week"):
             Article.likes_count.desc(), Article.published_at.desc(), Article.id.desc()
         )
     return ranking.top(period if period in ranking.SCORED else "week")
-
-
-def following(user, reach=MAX_PAGE * PER_PAGE + 1):
-    """Articles by the members and tags `user` follows, newest first, as far as `reach`.
-
-    Only the first `reach` articles are right (a page reaches offset + per page + 1).
-    The followed members' and tags' own indexes give their newest `reach` (index
-    entries alone), and only those are read as articles: the cost follows what they
-    wrote, never the whole site (the published index, walked until enough matched,
-    read all of it for a member who follows quiet people).
-    """
-    by_authors = _newest_by_followed_authors(user, reach)
-    by_tags = (
-        select(article_tags.c.article_id, article_tags.c.published_at)
-        .where(
-            article_tags.c.tag_id.in_(select(TagFollow.tag_id).where(TagFollow.user_id == user.id)),
-            article_tags.c.published_at.is_not(None),
-        )
-        .order_by(article_tags.c.published_at.desc(), article_tags.c.article_id.desc())
-        .limit(reach)
-        .subquery()
-    )
-    newest = union(select(by_authors.c.id), select(by_tags.c.article_id)).subquery()
-    # Joined by key, and no test of the status here: none could lead to the site's index.
-    return _newest_first(select(Article).join(newest, newest.c.id == Article.id))
-
-
-def _by_followed_authors(user):
-    return Article.author_id.in_(select(Follow.followed_id).where(Follow.follower_id == user.id))
-
-
-def _newest_by_followed_authors(user, reach):
-    """The ids of the `reach` newest articles by the members `user` follows (a subquery)."""
-    if db.engine.dialect.name != "postgresql":
-        return (
-            select(Article.id)
-            .where(_by_followed_authors(user), Article.status == "published")
-            .order_by(*_newest_of_followed_first())
-            .limit(reach)
-            .subquery()
-        )
-    # PostgreSQL bets on the site's index, or on reading every article, when it expects
-    # the followed to write much; LATERAL leaves it one way: each one's newest on their
-    # own index, `reach` at most.
-    followed = select(Follow.followed_id).where(Follow.follower_id == user.id).subquery()
-    newest_of_each = (
-        select(Article.id, Article.published_at)
-        .where(Article.author_id == followed.c.followed_id, Article.status == "published")
-        .order_by(Article.published_at.desc(), Article.id.desc())
-        .limit(reach)
-        .lateral()
-    )
-    return (
-        select(newest_of_each.c.id)
-        .select_from(followed)
-        .join(newest_of_each, true())
-        .order_by(newest_of_each.c.published_at.desc(), newest_of_each.c.id.desc())
-        .limit(reach)
-        .subquery()
-    )
-
-
-def _newest_of_followed_first():
-    """Newest first, in an order no index gives (published articles all have published_at).
-
-    Asked for published_at itself, both databases walk every published article newest
-    first on the status index and test each author, betting that enough come soon: the
-    whole site for a member who follows quiet people. In this order they read the
-    followed members' own index entries and sort those.
-    """
-    return func.coalesce(Article.published_at, Article.created_at).desc(), Article.id.desc()
-
-
-def following_keys(user, at_most):
-    """The ids of following(), for count(..., at_most): the followed members' and tags' own
-    index entries, at most `at_most` of each."""
-    by_authors = _newest_by_followed_authors(user, at_most)
-    by_tags = select(article_tags.c.article_id).where(
-        article_tags.c.tag_id.in_(select(TagFollow.tag_id).where(TagFollow.user_id == user.id)),
-        article_tags.c.published_at.is_not(None),
-    )
-    return union(select(by_authors.c.id), by_tags)
 
 
 def _of_tag(tag_id):
@@ -241,7 +160,7 @@ def tagged(tag):
 
 def by_author(author):
     """`author`'s published articles, newest first."""
-    return _newest_first(_published().where(Article.author_id == author.id))
+    return newest_first(_published().where(Article.author_id == author.id))
 
 
 def matching(tag=None, author=None, liked_by=None):
@@ -259,7 +178,7 @@ def matching(tag=None, author=None, liked_by=None):
         ))
     if tag is not None:
         return _with_tag(statement, _tag_id_named(tag))
-    return _newest_first(statement)
+    return newest_first(statement)
 
 
 def keys(statement):

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..domain import follows, listing, mutes, site, tags
+from ..domain import following_feed, follows, listing, mutes, site, tags
 from ..domain.welcome import suggestions_for
 from ..extensions import login_manager
 from ..web.answers import answer_toggle
@@ -33,7 +33,7 @@ def chosen_period():
 
 def tab_statement(tab, period, page_number):
     if tab == "following":
-        return listing.following(current_user, page_number * listing.PER_PAGE + 1)
+        return following_feed.following(current_user, page_number * listing.PER_PAGE + 1)
     if tab == "top":
         return listing.top(period)
     return listing.latest()

@@ -1,0 +1,111 @@
+"""The Following feed: articles by the members and tags a member follows, newest first.
+
+Its cost follows what the followed wrote, never the size of the site: each followed
+member's and tag's own index gives their newest entries, and only those are read as
+articles. On PostgreSQL each is asked on its own (LATERAL): the planner, expecting
+the followed to write much, bet on walking the whole site's index newest first.
+"""
+
+from sqlalchemy import func, select, true, union
+
+from ..extensions import db
+from ..models import Article, Follow, TagFollow, article_tags
+from .listing import MAX_PAGE, PER_PAGE, newest_first
+
+
+def following(user, reach=MAX_PAGE * PER_PAGE + 1):
+    """Articles by the members and tags `user` follows, newest first, as far as `reach`.
+
+    Only the first `reach` articles are right (a page reaches offset + per page + 1).
+    The followed members' and tags' own indexes give their newest `reach` (index
+    entries alone), and only those are read as articles: the cost follows what they
+    wrote, never the whole site (the published index, walked until enough matched,
+    read all of it for a member who follows quiet people).
+    """
+    by_authors = _newest_by_followed_authors(user, reach)
+    by_tags = _newest_in_followed_tags(user, reach)
+    newest = union(select(by_authors.c.id), select(by_tags.c.article_id)).subquery()
+    # Joined by key, and no test of the status here: none could lead to the site's index.
+    return newest_first(select(Article).join(newest, newest.c.id == Article.id))
+
+
+def _by_followed_authors(user):
+    return Article.author_id.in_(select(Follow.followed_id).where(Follow.follower_id == user.id))
+
+
+def _newest_by_followed_authors(user, reach):
+    """The ids of the `reach` newest articles by the members `user` follows (a subquery)."""
+    if db.engine.dialect.name != "postgresql":
+        return (
+            select(Article.id)
+            .where(_by_followed_authors(user), Article.status == "published")
+            .order_by(*_newest_of_followed_first())
+            .limit(reach)
+            .subquery()
+        )
+    # PostgreSQL bets on the site's index, or on reading every article, when it expects
+    # the followed to write much; LATERAL leaves it one way: each one's newest on their
+    # own index, `reach` at most.
+    followed = select(Follow.followed_id).where(Follow.follower_id == user.id).subquery()
+    newest_of_each = (
+        select(Article.id, Article.published_at)
+        .where(Article.author_id == followed.c.followed_id, Article.status == "published")
+        .order_by(Article.published_at.desc(), Article.id.desc())
+        .limit(reach)
+        .lateral()
+    )
+    return (
+        select(newest_of_each.c.id)
+        .select_from(followed)
+        .join(newest_of_each, true())
+        .order_by(newest_of_each.c.published_at.desc(), newest_of_each.c.id.desc())
+        .limit(reach)
+        .subquery()
+    )
+
+
+def _newest_in_followed_tags(user, reach):
+    """The ids (article_id) of the `reach` newest articles in the tags `user` follows."""
+    newest = (article_tags.c.published_at.desc(), article_tags.c.article_id.desc())
+    if db.engine.dialect.name != "postgresql":
+        return (
+            select(article_tags.c.article_id, article_tags.c.published_at)
+            .where(article_tags.c.tag_id.in_(
+                       select(TagFollow.tag_id).where(TagFollow.user_id == user.id)),
+                   article_tags.c.published_at.is_not(None))
+            .order_by(*newest).limit(reach).subquery()
+        )
+    # As for the authors: PostgreSQL walked every tag use of the site newest first (240,000
+    # on 100k articles, 150 ms) for a member who follows no tag at all.
+    followed = select(TagFollow.tag_id).where(TagFollow.user_id == user.id).subquery()
+    newest_of_each = (
+        select(article_tags.c.article_id, article_tags.c.published_at)
+        .where(article_tags.c.tag_id == followed.c.tag_id,
+               article_tags.c.published_at.is_not(None))
+        .order_by(*newest).limit(reach).lateral()
+    )
+    return (
+        select(newest_of_each.c.article_id)
+        .select_from(followed).join(newest_of_each, true())
+        .order_by(newest_of_each.c.published_at.desc(), newest_of_each.c.article_id.desc())
+        .limit(reach).subquery()
+    )
+
+
+def _newest_of_followed_first():
+    """Newest first, in an order no index gives (published articles all have published_at).
+
+    Asked for published_at itself, both databases walk every published article newest
+    first on the status index and test each author, betting that enough come soon: the
+    whole site for a member who follows quiet people. In this order they read the
+    followed members' own index entries and sort those.
+    """
+    return func.coalesce(Article.published_at, Article.created_at).desc(), Article.id.desc()
+
+
+def following_keys(user, at_most):
+    """The ids of following(), for count(..., at_most): the followed members' and tags' own
+    index entries, at most `at_most` of each."""
+    by_authors = _newest_by_followed_authors(user, at_most)
+    by_tags = _newest_in_followed_tags(user, at_most)
+    return union(select(by_authors.c.id), select(by_tags.c.article_id))
