@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -93,10 +94,15 @@ def test_a_killed_benchmark_stops_its_servers_and_clients():
                 break
         children = _children(run.pid)
         assert children, "the benchmark started no server"
+        # The rest is read as a terminal would: a pipe left full would hold its exit.
+        rest = []
+        reader = threading.Thread(target=lambda: rest.append(run.stdout.read()), daemon=True)
+        reader.start()
         run.send_signal(signal.SIGTERM)
         # Its own exit takes a second or two (the temporary database goes), more when
         # the machine is busy: 60 s is for a loaded CI machine.
         assert run.wait(timeout=60) == 128 + signal.SIGTERM
+        reader.join(10)
         deadline = time.monotonic() + 10
         while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
             time.sleep(0.1)
