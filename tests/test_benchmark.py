@@ -8,11 +8,8 @@ carry what the README's table is made from. On PostgreSQL when DATABASE_URL name
 
 import json
 import os
-import signal
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,50 +74,3 @@ def test_an_unexpected_answer_is_reported_loudly_with_the_request(capsys):
     assert "ERRORS: 1 of 2 requests" in out
     assert "[cached] visitor / tag: 1 errors (200: 1, 500: 1)" in out
     assert "GET /t/go -> 500: Internal Server Error" in out
-
-
-def test_a_killed_benchmark_stops_its_servers_and_clients():
-    command = [sys.executable, str(ROOT / "scripts" / "benchmark.py"), "--seed-articles", "60",
-               "--seed-users", "20", "--discussions", "10,100", "--groups", "visitor",
-               "--page-cache", "on", "--duration", "60", "--clients", "2",
-               "--client-processes", "1"]
-    database = os.environ.get("DATABASE_URL", "")
-    if database.startswith(("postgres://", "postgresql")):
-        command += ["--postgres", database]
-    run = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    try:
-        for line in run.stdout:  # measuring starts after this line
-            if " clients (" in line:
-                break
-        children = _children(run.pid)
-        assert children, "the benchmark started no server"
-        # The rest is read as a terminal would: a pipe left full would hold its exit.
-        rest = []
-        reader = threading.Thread(target=lambda: rest.append(run.stdout.read()), daemon=True)
-        reader.start()
-        run.send_signal(signal.SIGTERM)
-        # Its own exit takes a second or two (the temporary database goes), more when
-        # the machine is busy: 60 s is for a loaded CI machine.
-        assert run.wait(timeout=60) == 128 + signal.SIGTERM
-        reader.join(10)
-        deadline = time.monotonic() + 10
-        while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not [pid for pid in children if _alive(pid)], "children outlived the benchmark"
-    finally:
-        run.kill()
-        run.wait(timeout=10)
-        run.stdout.close()
-
-
-def _children(pid):
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(child) for child in path.read_text().split()]
-
-
-def _alive(pid):
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
-        return False
-    return state != "Z"  # a zombie has stopped; only its exit status waits to be read
