@@ -76,11 +76,6 @@ def drafts_count_query(author_id):
     )
 
 
-def drafts_count(author):
-    """How many drafts `author` has: one statement (drafts_count_query)."""
-    return db.session.scalar(drafts_count_query(author.id))
-
-
 @functools.cache
 def _header_counts_statement():
     # Built once: putting this SQL together took longer than the database took to answer it.
