@@ -11,6 +11,7 @@ from sqlalchemy import select
 from blog.domain import articles, following_feed, listing, ranking, threads
 from blog.extensions import db
 from blog.models import Article, article_tags
+from helpers import count_queries
 from page_helpers import card_titles
 from plan_helpers import on_postgres, sorts_rows
 
@@ -175,6 +176,20 @@ def test_comment_threads_read_only_their_first_replies(plans, crowd, make_member
     assert "ix_comments_parent_id_id (parent_id=? AND id>? AND id<?)" in plan
     assert "ix_comments_article_id_parent_id_id (article_id=? AND parent_id=?)" in plan
     assert "(article_id=?)" not in plan
+
+
+def test_a_page_of_cards_reads_their_tags_in_one_statement_sorted_by_name(
+    app, make_member, make_article
+):
+    author = make_member("author")
+    make_article(author=author, title="Tagged", tags="zig python ada")
+    make_article(author=author, title="Bare")
+    db.session.expire_all()  # nothing from the identity map: what a new request reads
+    with count_queries() as statements:
+        page = listing.article_page(listing.latest(), None)
+        tags = {article.title: [tag.name for tag in article.tags] for article in page.items}
+    assert tags == {"Tagged": ["ada", "python", "zig"], "Bare": []}
+    assert len(statements) == 2  # the page with its authors, then every card's tags
 
 
 # --- rendering ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass, field
 
 from sqlalchemy import Integer, bindparam, func, select
-from sqlalchemy.orm import defer, selectinload
+from sqlalchemy.orm import defer
 
 from ..extensions import db
 from ..models import Article, Bookmark
@@ -46,10 +46,9 @@ def dashboard(author, tab, number):
     """Page `number` of the author's drafts or published articles (`tab`, one of TABS)."""
     tab = tab if tab in TABS else TABS[0]
     statement = _drafts(author) if tab == "drafts" else listing.by_author(author)
-    statement = statement.options(
-        defer(Article.body), defer(Article.body_html), selectinload(Article.tags)
-    )
+    statement = statement.options(defer(Article.body), defer(Article.body_html))
     page = listing.paginate(statement, listing.page_number(number))
+    listing.with_tags(page.items)
     return Dashboard(tab=tab, page=page, bookmarks=bookmark_counts(page.items))
 
 

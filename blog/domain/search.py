@@ -188,7 +188,7 @@ def _found_page(query, tag, author, number):
     candidates ran out before the matches did)."""
     rows = db.session.execute(
         ranked_page(query, tag, author, number).options(*listing.CARD_OPTIONS)).unique().all()
-    page = listing.Page([row[0] for row in rows[:listing.PER_PAGE]], number,
+    page = listing.Page(listing.with_tags([row[0] for row in rows[:listing.PER_PAGE]]), number,
                         len(rows) > listing.PER_PAGE)
     if not rows:
         return page, None
