@@ -44,6 +44,16 @@ def test_a_visitor_s_like_and_follow_lead_to_the_login_page_and_back(app, site):
     assert back.status_code == 200
 
 
+@pytest.mark.parametrize("query", ["{count}", "{0}", "}{", "%7Bcsrf%7D"])
+def test_braces_in_the_address_come_back_as_text_on_every_button(app, site, query):
+    # A button's fixed parts are kept filled in (blog/web/buttons.py) and the rest is
+    # filled in by a second format(): the address a visitor asked for must not take part.
+    html = page(app.test_client().get(f"/?tab=latest&q={query}"))
+    back = re.findall(r'name="next" value="([^"]+)"', html)
+    assert len(back) == 2  # the card's Like and Bookmark
+    assert set(back) == {"/?tab=latest&amp;q=" + query}
+
+
 def test_public_answers_may_be_stored_briefly_and_shared(app, site):
     for url in [*visitor_urls(site), "/api/articles", f"/api/articles/{site.slug}",
                 "/api/profiles/ada", "/api/tags", f"/api/articles/{site.slug}/comments"]:

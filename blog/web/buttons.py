@@ -6,6 +6,8 @@ templates/_macros.html, which calls toggle_button: plain forms that work without
 JavaScript, read by static/js/buttons.js. Every value is escaped.
 """
 
+import functools
+
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
@@ -37,18 +39,40 @@ def toggle_button(active, on_url, off_url, on_label, off_label, state_key, count
     """
     shown = "" if count is None else f' <span class="toggle-count">{escape(count)}</span>'
     if shared["visitor"]:
-        return Markup(VISITOR.format(  # noqa: S704 - every value escaped here
-            login_url=escape(shared["login_url"]), state_key=escape(state_key),
-            back=escape(shared["back"]), on_label_lower=escape(on_label.lower()),
-            on_label=escape(on_label), count=shown))
-    return Markup(MEMBER.format(  # noqa: S704 - every value escaped here
-        action=escape(off_url if active else on_url), on_url=escape(on_url),
-        off_url=escape(off_url), on_label=escape(on_label), off_label=escape(off_label),
-        state_key=escape(state_key), count_key=escape(count_key),
-        login_url=escape(shared["login_url"]), csrf=_csrf_token(shared),
+        return Markup(_visitor_form(  # noqa: S704 - every value escaped here
+            on_label, state_key, shared["login_url"], shared["back"]).format(count=shown))
+    on_url, off_url = escape(on_url), escape(off_url)
+    return Markup(_member_form(  # noqa: S704 - every value escaped here
+        active, on_label, off_label, state_key, count_key, count_label, shared["login_url"],
+    ).format(action=off_url if active else on_url, on_url=on_url, off_url=off_url,
+             csrf=_csrf_token(shared), count=shown))
+
+
+# The parts of a button that are the same on every page (labels, keys, the login page's
+# address) are escaped and filled in once per process; a page fills in the rest with a
+# second format(), so braces in what the first one put in are doubled (a visitor's `back`
+# is the address they asked for: "?q={x}" must stay text).
+@functools.lru_cache(maxsize=256)
+def _visitor_form(on_label, state_key, login_url, back):
+    return VISITOR.format(
+        login_url=_kept(login_url), state_key=_kept(state_key), back=_kept(back),
+        on_label_lower=_kept(on_label.lower()), on_label=_kept(on_label), count="{count}")
+
+
+@functools.lru_cache(maxsize=256)
+def _member_form(active, on_label, off_label, state_key, count_key, count_label, login_url):
+    return MEMBER.format(
+        action="{action}", on_url="{on_url}", off_url="{off_url}", on_label=_kept(on_label),
+        off_label=_kept(off_label), state_key=_kept(state_key),
+        count_key=_kept(count_key), login_url=_kept(login_url), csrf="{csrf}",
         pressed="true" if active else "false",
-        title=f' title="{escape(count_label)}"' if count_label else "",
-        label=escape(off_label if active else on_label), count=shown))
+        title=f' title="{_kept(count_label)}"' if count_label else "",
+        label=_kept(off_label if active else on_label), count="{count}")
+
+
+def _kept(value):
+    """`value` escaped for HTML, and for the second format() (braces doubled)."""
+    return str(escape(value)).replace("{", "{{").replace("}", "}}")
 
 
 def reaction_buttons(article, liked, bookmarked, url, shared):
