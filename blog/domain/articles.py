@@ -5,17 +5,18 @@ forms. Who may do what is asked of blog.domain.permissions (a refusal is a 403).
 Functions that change data commit their own transaction.
 """
 
+import functools
 import math
 import re
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import String, bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from ..models import Article, Tag, article_tags, utcnow
-from . import notifications, permissions, ranking, slugs
+from . import listing, notifications, permissions, ranking, slugs
 from .errors import FieldError, Forbidden
 from .images import https_url_problem
 from .markdown import render_markdown
@@ -110,15 +111,21 @@ def get_visible_article(slug, viewer, with_tags=True):
     returns. with_tags=False makes it one, for a write whose answer shows no tags.
     A slug the article had before its title changed finds it too (one more query).
     """
-    loaded = [joinedload(Article.author)]
-    if with_tags:
-        loaded.append(selectinload(Article.tags))
-    article = db.session.scalar(select(Article).where(Article.slug == slug).options(*loaded))
+    article = db.session.scalar(_article_at_statement(), {"slug": slug})
     if article is None:  # a link from before its title changed
-        article = slugs.article_at_former_slug(slug, *loaded)
+        article = slugs.article_at_former_slug(slug, joinedload(Article.author))
     if article is None or not permissions.can_view(viewer, article):
         return None
+    if with_tags:
+        listing.with_tags([article])
     return article
+
+
+@functools.cache
+def _article_at_statement():
+    # Written once per process: every article page, like and comment asks it.
+    return select(Article).where(Article.slug == bindparam("slug", type_=String)).options(
+        joinedload(Article.author))
 
 
 def drafts_of(author, limit=10):
