@@ -9,10 +9,14 @@ go with their row; a banned member's are left out when read.
 Reading them is blog.domain.notification_pages'; emails, blog.domain.notification_emails'.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 
 from sqlalchemy import (
+    DateTime,
+    Integer,
+    bindparam,
     case,
     delete,
     exists,
@@ -98,10 +102,12 @@ def save_preferences(user, choices):
 # --- writing (none of these commits: the action's transaction does) ---------------------
 
 
+NOTICE_COLUMNS = ["recipient_id", "kind", "actor_id", "article_id", "comment_id", "created_at"]
+
+
 def _insert(rows):
     """INSERT INTO notifications ... SELECT `rows` (recipient, kind, actor, article, comment)."""
-    columns = ["recipient_id", "kind", "actor_id", "article_id", "comment_id", "created_at"]
-    db.session.execute(insert(Notification).from_select(columns, rows))
+    db.session.execute(insert(Notification).from_select(NOTICE_COLUMNS, rows))
 
 
 @dataclass(frozen=True)
@@ -123,20 +129,13 @@ def hold(writer_id, article_author_id, answered_comment_id=None, text=""):
     writer is gone.
     """
     names = mentioned_names(text)
-    answered = (select(Comment.author_id).where(Comment.id == answered_comment_id)
-                .scalar_subquery())
-    wanted = [User.id == writer_id, User.id == article_author_id]
+    parameters = {"writer_id": writer_id, "author_id": article_author_id}
     if answered_comment_id is not None:
-        wanted.append(User.id == answered)
+        parameters["answered_comment_id"] = answered_comment_id
     if names:
-        wanted.append(func.lower(User.username).in_(names))
-    rows = db.session.execute(
-        select(User.id, func.lower(User.username),
-               (User.id == answered) if answered_comment_id is not None else false(),
-               User.banned_at.is_(None))
-        .where(or_(*wanted)).order_by(User.id)
-        .with_for_update(read=True, key_share=True, of=User)
-    ).all()
+        parameters["names"] = list(names)
+    statement = _holding(answered_comment_id is not None, bool(names))
+    rows = db.session.execute(statement, parameters).all()
     if writer_id not in {row[0] for row in rows}:
         db.session.rollback()
         gone("user")
@@ -148,19 +147,54 @@ def hold(writer_id, article_author_id, answered_comment_id=None, text=""):
     return Held(author_id, answered_id, tuple(mentioned))
 
 
+@functools.cache
+def _holding(answering, mentioning):
+    # Written once per process for each shape of write (a like, a reply, a mention...):
+    # the members as parameters.
+    answered = (select(Comment.author_id)
+                .where(Comment.id == bindparam("answered_comment_id", type_=Integer))
+                .scalar_subquery())
+    wanted = [User.id == bindparam("writer_id", type_=Integer),
+              User.id == bindparam("author_id", type_=Integer)]
+    if answering:
+        wanted.append(User.id == answered)
+    if mentioning:
+        wanted.append(func.lower(User.username).in_(bindparam("names", expanding=True)))
+    return (
+        select(User.id, func.lower(User.username),
+               (User.id == answered) if answering else false(),
+               User.banned_at.is_(None))
+        .where(or_(*wanted)).order_by(User.id)
+        .with_for_update(read=True, key_share=True, of=User)
+    )
+
+
 def liked(actor, article_id):
     """`actor` liked the article: tell its author."""
-    _insert(
-        select(Article.author_id, literal("like"), literal(actor.id), Article.id,
-               literal(None), literal(utcnow()))
-        .where(Article.id == article_id, Article.author_id != actor.id,
-               _wanted_in_site(Article.author_id, "like"))
-    )
+    db.session.execute(_like_statements()[0],
+                       {"actor_id": actor.id, "article_id": article_id, "now": utcnow()})
 
 
 def unliked(actor, article_id):
     """The like was taken back: so is its notification, unless already read."""
-    _forget(actor, "like", Notification.article_id == article_id)
+    db.session.execute(_like_statements()[1], {"actor_id": actor.id, "article_id": article_id})
+
+
+@functools.cache
+def _like_statements():
+    # Written once per process, the members and article as parameters: a Like button's
+    # click built them every time.
+    actor_id, article_id = bindparam("actor_id", type_=Integer), bindparam(
+        "article_id", type_=Integer)
+    now = bindparam("now", type_=DateTime)
+    # On the table, not the model: given parameters, an ORM insert is a bulk insert.
+    tell = insert(Notification.__table__).from_select(NOTICE_COLUMNS, (
+        select(Article.author_id, literal("like"), actor_id, Article.id, literal(None), now)
+        .where(Article.id == article_id, Article.author_id != actor_id,
+               _wanted_in_site(Article.author_id, "like"))
+    ))
+    forget = _forgetting(actor_id, "like", Notification.article_id == article_id)
+    return tell, forget
 
 
 def followed(actor, member_id):
@@ -177,9 +211,13 @@ def unfollowed(actor, member_id):
 
 
 def _forget(actor, kind, which):
-    db.session.execute(
+    db.session.execute(_forgetting(actor.id, kind, which))
+
+
+def _forgetting(actor_id, kind, which):
+    return (
         delete(Notification)
-        .where(Notification.actor_id == actor.id, Notification.kind == kind, which,
+        .where(Notification.actor_id == actor_id, Notification.kind == kind, which,
                Notification.read_at.is_(None))
         .execution_options(synchronize_session=False)
     )

@@ -9,9 +9,10 @@ returns the new state, and keeps the article loaded with its new count: the
 answer reads nothing again.
 """
 
+import functools
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Integer, bindparam, delete, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
@@ -46,18 +47,24 @@ def _move_likes_count(article, change):
     Its Top scores move in the same statement (blog.domain.ranking). The count
     is also put on `article`, which stays loaded after the commit.
     """
-    if change:
-        count = db.session.scalar(
-            update(Article)
-            .where(Article.id == article.id)
-            .values(ranking.moved_likes(change))
-            .returning(Article.likes_count)
-            .execution_options(synchronize_session=False)
-        )
-    else:
-        count = db.session.scalar(select(Article.likes_count).where(Article.id == article.id))
+    count = db.session.scalar(_likes_count_moved_by(change), {"article_id": article.id})
     set_committed_value(article, "likes_count", count)
     return count
+
+
+@functools.cache
+def _likes_count_moved_by(change):
+    # Written once per process for each change (+1, -1, 0): a click built it every time.
+    article_id = bindparam("article_id", type_=Integer)
+    if not change:
+        return select(Article.likes_count).where(Article.id == article_id)
+    return (
+        update(Article)
+        .where(Article.id == article_id)
+        .values(ranking.moved_likes(change))
+        .returning(Article.likes_count)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def like(user, article):
