@@ -61,26 +61,6 @@ def test_a_member_s_own_picture_replaces_the_face(client, make_member, make_arti
     assert "<svg" not in card
 
 
-def test_a_new_picture_shows_at_once_on_cards_and_comments_drawn_before(
-        client, make_member, make_article):
-    # Cards and comments are kept drawn (blog/web/fragments.py): the picture is in their key.
-    ada = make_member("ada")
-    article = make_article(author=ada, title="Kept")
-    comments.add_comment(ada, article, "My own comment")
-
-    def faces():
-        card = page(client.get("/?tab=latest")).split('class="card-author"')[1].split("</a>")[0]
-        html = page(client.get(f"/articles/{article.slug}"))
-        return card, html.split('class="comment-author"')[1].split("</a>")[0]
-
-    assert all("<svg" in face for face in faces())
-    # The same name: only the picture changes.
-    profiles.update_profile(ada, ada.display_name, ada.bio, "https://img.example.org/ada.png")
-    for face in faces():
-        assert '<img class="avatar" src="https://img.example.org/ada.png"' in face
-        assert "<svg" not in face
-
-
 def test_a_name_cannot_put_markup_into_a_face(client, make_member, make_article):
     make_article(author=make_member("eve", display_name="<b>x</b> &y"), title="Odd name")
     html = page(client.get("/?tab=latest"))

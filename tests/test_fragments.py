@@ -48,12 +48,23 @@ def test_a_comment_shows_its_author_and_edit_as_they_are_now(client, make_member
     assert "Quiet Talker" in again and ">QT</text>" in again
 
 
-def test_a_card_shows_a_new_picture_at_once(client, make_member, make_article):
-    author = make_member("pictured")
-    make_article(author=author, title="With a face")
-    assert "<svg class=\"avatar\"" in client.get("/?tab=latest").get_data(as_text=True)
+def test_a_card_and_a_comment_show_a_new_picture_at_once(client, make_member, make_article):
+    from blog.domain.comments import add_comment
 
-    update_profile(author, "", "", "https://images.example.org/me.png")
-    again = client.get("/?tab=latest").get_data(as_text=True)
-    card = again[again.index('<article class="card article-card">'):]
-    assert 'src="https://images.example.org/me.png"' in card[:card.index("</article>")]
+    author = make_member("pictured")
+    article = make_article(author=author, title="With a face")
+    add_comment(author, article, "My own comment")
+
+    def faces():
+        card = client.get("/?tab=latest").get_data(as_text=True).split(
+            'class="card-author"')[1].split("</a>")[0]
+        comment = client.get(f"/articles/{article.slug}").get_data(as_text=True).split(
+            'class="comment-author"')[1].split("</a>")[0]
+        return card, comment
+
+    assert all('<svg class="avatar"' in face for face in faces())
+    # The same names: only the picture changes, and it is in both kept pieces' keys.
+    update_profile(author, author.display_name, author.bio, "https://images.example.org/me.png")
+    for face in faces():
+        assert '<img class="avatar" src="https://images.example.org/me.png"' in face
+        assert "<svg" not in face

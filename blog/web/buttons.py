@@ -82,7 +82,7 @@ def reaction_buttons(article, liked, bookmarked, url, shared):
                          article.likes_count, "likes_count", "Likes", shared)
     bookmark = toggle_button(bookmarked, f"{url}/bookmark", f"{url}/unbookmark", "Bookmark",
                              "Unbookmark", "bookmarked", None, "", "", shared)
-    return Markup("\n  ") + like + Markup("\n  ") + bookmark + Markup("\n")  # as the macro
+    return Markup(f"\n  {like}\n  {bookmark}\n")  # noqa: S704 - both are Markup already
 
 
 def _csrf_token(shared):

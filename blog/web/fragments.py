@@ -37,3 +37,12 @@ def fragment(*key, caller):
             _kept.popitem(last=False)
     return markup
 
+
+def card_key(article):
+    """Everything the kept part of an article's card shows, but its address (a key for
+    fragment()): its author's picture and names, when it was published, its title,
+    description and tags. Read here rather than in Jinja: a third of a card's cost."""
+    author = article.author
+    return (author.image_url, author.username, author.name, article.published_at,
+            article.title, article.description, tuple(tag.name for tag in article.tags))
+
