@@ -1,7 +1,9 @@
 """Search's plans (issue 15): an index behind the members tab, and article candidates found
 by the index alone, phrases checked among them, on SQLite and on PostgreSQL in a crowd."""
 
-from blog.domain import name_search, search
+import pytest
+
+from blog.domain import name_search, search, word_shares
 from blog.domain.search_query import parse
 from plan_helpers import on_postgres, scans_table
 
@@ -35,3 +37,11 @@ def test_the_query_takes_phrases_apart_for_the_index():
     query = parse('"connection pooling" pool -"pool party"')
     assert [c.words for c in query.words] == [("connection",), ("pooling",), ("pool",)]
     assert [c.words for c in query.phrases] == [("connection", "pooling")]
+
+
+def test_a_prefix_is_as_common_as_the_listed_words_it_starts():
+    shares = word_shares.Shares(["lint", "linux", "the"], [0.01, 0.05, 1.0, 0.01, 1.0], 1000)
+    assert shares.share(parse("lin").words[0]) == pytest.approx(0.06)
+    assert shares.share(parse('"lin"').words[0]) == 0.01  # not listed: under the least listed
+    assert shares.share(parse("t").words[0]) == 0.01  # one letter: a word, not a prefix
+    assert shares.share(parse("th").words[0]) == 1.0
