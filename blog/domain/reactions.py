@@ -124,12 +124,21 @@ def marks(user, article):
     """(liked, bookmarked) for `user` and `article`, in one statement."""
     if not user.is_authenticated:
         return False, False
-    mine = {"user_id": user.id, "article_id": article.id}
-    liked, bookmarked = db.session.execute(select(
-        select(Like).filter_by(**mine).exists(),
-        select(Bookmark).filter_by(**mine).exists(),
-    )).one()
+    liked, bookmarked = db.session.execute(
+        _marks_statement(), {"user_id": user.id, "article_id": article.id}).one()
     return bool(liked), bool(bookmarked)
+
+
+@functools.cache
+def _marks_statement():
+    # Written once per process: every article page a member opens asks it.
+    user_id, article_id = bindparam("user_id", type_=Integer), bindparam(
+        "article_id", type_=Integer)
+    return select(
+        select(Like).where(Like.user_id == user_id, Like.article_id == article_id).exists(),
+        select(Bookmark).where(Bookmark.user_id == user_id,
+                               Bookmark.article_id == article_id).exists(),
+    )
 
 
 def forget_likes_by(user):

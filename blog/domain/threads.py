@@ -7,11 +7,12 @@ thread or reply: ids grow with time, so they are also the order), which
 stays right while new comments arrive, and any depth costs the same.
 """
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import and_, func, null, select, union_all
+from sqlalchemy import Integer, and_, bindparam, func, null, select, union_all
 from sqlalchemy.orm import aliased, joinedload
 
 from ..extensions import db
@@ -47,36 +48,45 @@ class ThreadPage:
 NO_LIMIT = 2**63 - 1
 
 
-def _threads(roots, replies_from, replies_shown):
-    """The threads whose top-level ids `roots` selects, each with up to `replies_shown` replies.
+def _threads_statement(roots, from_reply):
+    """The statement reading the threads whose top-level ids `roots` selects, each with
+    up to :replies_shown replies (from :replies_from with `from_reply`).
 
     One statement, whose rows do not grow with the discussion: per thread it
     finds, on the (parent_id, id) index, the last reply to read (one more than
     shown: where "Show more replies" starts) and counts the replies there, and
-    then reads those comments alone.
+    then reads those comments alone. Written once per process for each shape, the
+    article, ids and sizes as parameters: building it cost more than running it.
     """
     root, reply = roots.subquery(), aliased(Comment)
+    replies_from = bindparam("replies_from", type_=Integer)
 
     def replies(column):
         found = select(column).where(reply.parent_id == root.c.id).correlate(root)
-        return found.where(reply.id >= replies_from) if replies_from else found
+        return found.where(reply.id >= replies_from) if from_reply else found
 
     # A thread's replies are counted (index only) beside its top-level comment, and read
     # up to the last one needed beside the replies: each subquery is evaluated once a thread.
     size = replies(func.count(reply.id)).scalar_subquery()
-    last = replies(reply.id).order_by(reply.id).offset(replies_shown).limit(1)
+    last = (replies(reply.id).order_by(reply.id)
+            .offset(bindparam("replies_shown", type_=Integer)).limit(1))
     first_replies = select(Comment.id, null()).join(root, and_(
         Comment.parent_id == root.c.id,
         Comment.id <= func.coalesce(last.scalar_subquery(), NO_LIMIT),
-        Comment.id >= (replies_from or 0),
+        Comment.id >= (replies_from if from_reply else 0),
     ))
     shown = union_all(select(root.c.id, size.label("size")), first_replies).subquery()
-    rows = db.session.execute(
+    return (
         select(Comment, shown.c.size)
         .join(shown, shown.c.id == Comment.id)
         .options(joinedload(Comment.author))
         .order_by(Comment.id)
     )
+
+
+def _threads(statement, parameters, replies_shown):
+    """Run a _threads_statement(): the Threads it reads, oldest first."""
+    rows = db.session.execute(statement, parameters | {"replies_shown": replies_shown})
     threads = {}
     for comment, replies_count in rows:  # by id: a top-level comment comes before its replies
         if comment.parent_id is None:
@@ -91,6 +101,32 @@ def _threads(roots, replies_from, replies_shown):
     return list(threads.values())
 
 
+@functools.cache
+def _page_statement(from_thread):
+    roots = (
+        select(Comment.id)
+        .where(Comment.article_id == bindparam("article_id", type_=Integer),
+               Comment.parent_id.is_(None))
+        # parent_id (NULL throughout) is the index's order (article_id, parent_id, id): by
+        # id alone, PostgreSQL sorted every thread of the article, or walked all comments.
+        .order_by(Comment.parent_id, Comment.id)
+        .limit(bindparam("threads", type_=Integer))  # one more: where "Show more" starts
+    )
+    if from_thread:
+        roots = roots.where(Comment.id >= bindparam("first_thread_id", type_=Integer))
+    return _threads_statement(roots, from_reply=False)
+
+
+@functools.cache
+def _one_thread_statement(from_reply):
+    roots = select(Comment.id).where(
+        Comment.id == bindparam("thread_id", type_=Integer),
+        Comment.article_id == bindparam("article_id", type_=Integer),
+        Comment.parent_id.is_(None),
+    )
+    return _threads_statement(roots, from_reply)
+
+
 def page_of_threads(article, first_thread_id=None, *, per_page, replies_shown):
     """`per_page` threads from `first_thread_id` on (the oldest unless given), oldest first.
 
@@ -99,17 +135,10 @@ def page_of_threads(article, first_thread_id=None, *, per_page, replies_shown):
     """
     if not article.comments_count:
         return ThreadPage()
-    roots = (
-        select(Comment.id)
-        .where(Comment.article_id == article.id, Comment.parent_id.is_(None))
-        # parent_id (NULL throughout) is the index's order (article_id, parent_id, id): by
-        # id alone, PostgreSQL sorted every thread of the article, or walked all comments.
-        .order_by(Comment.parent_id, Comment.id)
-        .limit(per_page + 1)  # one more: where "Show more comments" starts
-    )
+    parameters = {"article_id": article.id, "threads": per_page + 1}
     if first_thread_id:
-        roots = roots.where(Comment.id >= first_thread_id)
-    threads = _threads(roots, None, replies_shown)
+        parameters["first_thread_id"] = first_thread_id
+    threads = _threads(_page_statement(bool(first_thread_id)), parameters, replies_shown)
     if len(threads) > per_page:
         return ThreadPage(threads[:per_page], threads[per_page].comment.id)
     return ThreadPage(threads)
@@ -120,10 +149,11 @@ def one_thread(article, thread_id, replies_from=None, *, replies_shown):
 
     An empty page when there is no such thread (deleted, or on another article).
     """
-    roots = select(Comment.id).where(
-        Comment.id == thread_id, Comment.article_id == article.id, Comment.parent_id.is_(None)
-    )
-    return ThreadPage(_threads(roots, replies_from, replies_shown))
+    parameters = {"thread_id": thread_id, "article_id": article.id}
+    if replies_from:
+        parameters["replies_from"] = replies_from
+    return ThreadPage(_threads(_one_thread_statement(bool(replies_from)), parameters,
+                               replies_shown))
 
 
 class CommentAuthor(NamedTuple):
