@@ -17,7 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import Article, Bookmark, Like, utcnow
-from . import notifications, permissions, ranking
+from . import notifications, permissions, ranking, reader_marks
 from .races import hold_member_or_gone, lock_article_or_gone, unless_gone
 from .rows import commit_keeping_loaded, insert_ignoring_duplicates
 
@@ -121,24 +121,11 @@ def unbookmark(user, article):
 
 
 def marks(user, article):
-    """(liked, bookmarked) for `user` and `article`, in one statement."""
+    """(liked, bookmarked) for `user` and `article`, in one statement (reader_marks')."""
     if not user.is_authenticated:
         return False, False
-    liked, bookmarked = db.session.execute(
-        _marks_statement(), {"user_id": user.id, "article_id": article.id}).one()
-    return bool(liked), bool(bookmarked)
-
-
-@functools.cache
-def _marks_statement():
-    # Written once per process: every article page a member opens asks it.
-    user_id, article_id = bindparam("user_id", type_=Integer), bindparam(
-        "article_id", type_=Integer)
-    return select(
-        select(Like).where(Like.user_id == user_id, Like.article_id == article_id).exists(),
-        select(Bookmark).where(Bookmark.user_id == user_id,
-                               Bookmark.article_id == article_id).exists(),
-    )
+    liked, bookmarked = reader_marks.marks(user, [article.id])
+    return article.id in liked, article.id in bookmarked
 
 
 def forget_likes_by(user):
