@@ -53,8 +53,6 @@ class User(UserMixin, db.Model):
         CheckConstraint("role IN ('member', 'moderator', 'admin')", name="role"),
         Index("uq_users_email_lower", func.lower(email), unique=True),
         Index("uq_users_username_lower", func.lower(username), unique=True),
-        # The members search finds a name by its start (blog.domain.search).
-        Index("ix_users_display_name_lower", func.lower(display_name)),
     )
 
     # Set by the user loader: which login session this request runs under.
