@@ -133,6 +133,9 @@ def test_unsubscribe_tokens_cannot_be_forged_or_used_for_another_member(
     for bad in (forged, token[:-2] + "xx", "not-a-token", other_purpose):
         response = client.post(f"/notifications/unsubscribe/{bad}")
         assert response.status_code == 400, bad
+        said = response.get_data(as_text=True)
+        assert "choose in Settings which emails you get" in said, bad
+        assert "password link" not in said, bad
     db.session.expire_all()
     assert notifications.preferences(alice)["comment"] == (True, True)
     assert notifications.preferences(bob)["comment"] == (True, True)

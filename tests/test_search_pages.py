@@ -25,6 +25,13 @@ def test_the_navigation_has_a_search_box_that_leads_to_the_page(client):
     assert "Search articles, members and tags" in empty
 
 
+@pytest.mark.parametrize("typed", ["🙂 *", "((", "-"])
+def test_typed_text_without_words_says_nothing_was_found_not_type_something(client, typed):
+    html = page(client.get("/search", query_string={"q": typed}))
+    assert "No articles found" in html and "has none" in html
+    assert "Type a few words" not in html
+
+
 def test_articles_are_found_with_highlighted_titles_and_snippets(client, articles):
     html = page(client.get("/search?q=sourdough"))
     assert html.index("<mark>Sourdough</mark> at home") < html.index("Rye loaves")

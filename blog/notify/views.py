@@ -57,7 +57,8 @@ def unsubscribe(token):
     try:
         member, kind = notification_emails.read_unsubscribe(token)
     except TokenError as error:
-        return personal(render_template("auth/bad_link.html", message=str(error)), 400)
+        return personal(render_template("auth/bad_link.html", message=str(error),
+                                        link_for="unsubscribe"), 400)
     label = notifications.LABELS[kind]
     if request.method != "POST":
         return personal(render_template("notify/unsubscribe.html", member=member, label=label,
