@@ -17,7 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import Article, Bookmark, Like, Tag, User, article_tags
-from . import ranking, reader_marks
+from . import cards, ranking, reader_marks
 
 PER_PAGE = 20
 # Deep pages of an OFFSET query get slow; nobody reads page 500 of a feed.
@@ -79,14 +79,19 @@ def count(statement, at_most):
 def article_page(statement, reader, number=1, per_page=PER_PAGE, offset=None, body_html=False):
     """A page of article cards: articles with author and tags, and what `reader` liked/saved.
 
-    `reader` is the member reading, or None for a visitor. The bodies are not
-    read (but the HTML with `body_html`, for a feed).
+    `reader` is the member reading, or None for a visitor. The items are
+    blog.domain.cards.Cards, plain rows without the bodies; with `body_html` (a feed)
+    they are Articles with their HTML.
     """
     # The API's window counts in offsets, not pages.
     number = 1 if offset is not None else page_number(number)
-    options = FEED_OPTIONS if body_html else CARD_OPTIONS
-    page = paginate(statement.options(*options), number, per_page, offset)
-    with_tags(page.items)
+    if body_html:
+        page = paginate(statement.options(*FEED_OPTIONS), number, per_page, offset)
+        with_tags(page.items)
+    else:
+        start = (number - 1) * per_page if offset is None else offset
+        found = cards.read(statement, per_page + 1, start)
+        page = Page(items=found[:per_page], number=number, has_next=len(found) > per_page)
     ids = [article.id for article in page.items]
     if ids and reader is not None and reader.is_authenticated:
         page.liked_ids, page.bookmarked_ids = reader_marks.marks(reader, ids)

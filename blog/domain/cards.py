@@ -1,0 +1,112 @@
+"""Article cards: what a list shows of an article, read as plain rows, not ORM objects.
+
+A card shows an article's title, description, dates and counts, its author's names
+and picture, and its tags; never its body. A list page reads its 20 cards in one
+statement and their tags in a second, both as columns: building Article, User and
+Tag objects (identity map, change tracking, loader machinery) cost five times more
+than the database took to answer (0.32 against 0.06 ms for a page of 20 on SQLite).
+
+A Card has the attribute names of the Article it comes from, so the card template,
+the API's list entries and the search results read either alike. It is a snapshot:
+nothing writes through it.
+"""
+
+import functools
+from collections import namedtuple
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, select
+
+from ..extensions import db
+from ..models import Article, Tag, User, article_tags
+
+# A card's tag: its name is all a card or a list entry shows.
+CardTag = namedtuple("CardTag", "name")
+
+
+@dataclass(slots=True)
+class Author:
+    """The author as a card shows them (blog.models.User's names and picture)."""
+
+    id: int
+    username: str
+    display_name: str | None
+    image_url: str | None
+    bio: str | None
+
+    @property
+    def name(self):
+        return self.display_name or self.username
+
+
+@dataclass(slots=True)
+class Card:
+    """One article of a list, with `author` and `tags` (CardTags, sorted by name)."""
+
+    id: int
+    slug: str
+    title: str
+    description: str
+    cover_url: str | None
+    status: str
+    reading_minutes: int
+    created_at: object
+    updated_at: object
+    published_at: object
+    likes_count: int
+    comments_count: int
+    author_id: int
+    author: Author
+    tags: list
+
+
+# The author through an alias of their own: a list's statement may join users already
+# (search joins them to leave banned members out).
+_author = User.__table__.alias("card_author")
+ARTICLE_COLUMNS = (Article.id, Article.slug, Article.title, Article.description,
+                   Article.cover_url, Article.status, Article.reading_minutes,
+                   Article.created_at, Article.updated_at, Article.published_at,
+                   Article.likes_count, Article.comments_count, Article.author_id)
+AUTHOR_COLUMNS = (_author.c.id, _author.c.username, _author.c.display_name,
+                  _author.c.image_url, _author.c.bio)
+_SPLIT = len(ARTICLE_COLUMNS)
+
+
+def read(statement, limit, offset):
+    """Cards of `statement` (a select of Articles, ordered), `limit` from `offset`.
+
+    The statement keeps its joins, conditions and order; only what it reads changes:
+    the card's columns and its author's, through the same outer join the ORM's
+    joinedload wrote, so the plan is the same. A row repeated by a join is read once.
+    """
+    cards_statement = (statement.with_only_columns(*ARTICLE_COLUMNS, *AUTHOR_COLUMNS)
+                       .outerjoin(_author, _author.c.id == Article.author_id)
+                       .limit(limit).offset(offset))
+    cards, seen = [], set()
+    for row in db.session.execute(cards_statement):
+        if row[0] in seen:
+            continue
+        seen.add(row[0])
+        cards.append(Card(*row[:_SPLIT], Author(*row[_SPLIT:]), []))
+    return with_tags(cards)
+
+
+@functools.cache
+def _tags_statement():
+    # Written once per process: the page's ids are its parameter.
+    return (
+        select(article_tags.c.article_id, Tag.name)
+        .join(Tag, Tag.id == article_tags.c.tag_id)
+        .where(article_tags.c.article_id.in_(bindparam("ids", expanding=True)))
+        .order_by(Tag.name)
+    )
+
+
+def with_tags(cards):
+    """Give each of `cards` its tags, sorted by name: one statement for all."""
+    if not cards:
+        return cards
+    by_id = {card.id: card.tags for card in cards}
+    for article_id, name in db.session.execute(_tags_statement(), {"ids": list(by_id)}):
+        by_id[article_id].append(CardTag(name))
+    return cards
