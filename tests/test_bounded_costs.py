@@ -134,6 +134,24 @@ def test_follow_counts_stop_at_the_cap_on_an_index(plans, make_member, count, in
     assert "USING COVERING INDEX" in plan and index in plan
 
 
+def test_a_profiles_two_counts_are_one_statement_each_on_its_index(
+        plans, make_member, monkeypatch):
+    member = make_member("member")
+    for n in range(3):
+        follows.follow(make_member(f"fan{n}"), member)
+    follows.follow(member, make_member("idol"))
+    assert follows.profile_counts(member) == (3, 1)
+    monkeypatch.setattr(follows, "COUNTED_AT_MOST", 2)
+    assert follows.profile_counts(member) == ("2+", 1)
+    member = SimpleNamespace(id=member.id)  # no reload among the statements
+    [plan] = plans(lambda: follows.profile_counts(member))
+    if on_postgres():
+        assert plan.count("Index Only Scan using") == 2 and "ix_follows_followed_id" in plan
+        return
+    assert "USING COVERING INDEX ix_follows_followed_id" in plan
+    assert plan.count("USING COVERING INDEX") == 2
+
+
 def test_tag_follower_counts_stop_at_the_cap_on_an_index(plans, make_member, make_article):
     from blog.domain import listing
 

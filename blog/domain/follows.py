@@ -5,9 +5,10 @@ transaction; counts are read back in the same transaction. The member or
 tag followed stays loaded after the commit, for the answer.
 """
 
+import functools
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Integer, bindparam, delete, func, select
 
 from ..extensions import db
 from ..models import Follow, TagFollow, utcnow
@@ -39,21 +40,54 @@ def capped_count(statement):
     One SQL statement, counting a subquery that stops one row past the cap. Give
     it the column its index is searched by, so that the index alone answers.
     """
-    at_most = COUNTED_AT_MOST
     found = db.session.scalar(
-        select(func.count()).select_from(statement.limit(at_most + 1).subquery())
+        select(func.count()).select_from(statement.limit(COUNTED_AT_MOST + 1).subquery())
     )
-    return found if found <= at_most else f"{at_most:,}+"
+    return _said(found)
+
+
+def _said(found):
+    return found if found <= COUNTED_AT_MOST else f"{COUNTED_AT_MOST:,}+"
+
+
+def _followers_of(member_id):
+    return select(Follow.followed_id).where(Follow.followed_id == member_id)
+
+
+def _followed_by(member_id):
+    return select(Follow.follower_id).where(Follow.follower_id == member_id)
 
 
 def followers_count(user):
     """How many members follow `user` (capped: see capped_count)."""
-    return capped_count(select(Follow.followed_id).where(Follow.followed_id == user.id))
+    return capped_count(_followers_of(user.id))
 
 
 def following_count(user):
     """How many members `user` follows (capped: see capped_count)."""
-    return capped_count(select(Follow.follower_id).where(Follow.follower_id == user.id))
+    return capped_count(_followed_by(user.id))
+
+
+@functools.cache
+def _profile_counts_statement():
+    # Written once per process: the member and the cap are its parameters.
+    member_id = bindparam("member_id", type_=Integer)
+    past_cap = bindparam("past_cap", type_=Integer)
+
+    def counted(keys):
+        return (select(func.count()).select_from(keys.limit(past_cap).subquery())
+                .scalar_subquery())
+
+    return select(counted(_followers_of(member_id)), counted(_followed_by(member_id)))
+
+
+def profile_counts(user):
+    """(followers, following) of `user` as a profile shows them, each capped as
+    capped_count does and read off the same index: one statement for both."""
+    followers, following = db.session.execute(
+        _profile_counts_statement(), {"member_id": user.id, "past_cap": COUNTED_AT_MOST + 1}
+    ).one()
+    return _said(followers), _said(following)
 
 
 def tag_followers_count(tag):

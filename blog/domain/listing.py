@@ -139,7 +139,9 @@ def tag_named(name):
 # in a unique column, so pages never repeat or skip an article.
 
 
+@functools.cache
 def _published():
+    # Built once (a statement is never changed in place, only copied): every list starts here.
     return select(Article).where(Article.status == "published")
 
 
@@ -148,6 +150,7 @@ def newest_first(statement):
     return statement.order_by(Article.published_at.desc(), Article.id.desc())
 
 
+@functools.cache
 def latest():
     """Every published article, newest first."""
     return newest_first(_published())

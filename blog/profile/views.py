@@ -27,14 +27,15 @@ def member_or_404(username):
 def show(username):
     member = member_or_404(username)
     is_own = current_user.is_authenticated and current_user.id == member.id
+    followers_count, following_count = follows.profile_counts(member)
     return render_template(
         "profile/show.html",
         member=member,
         is_own=is_own,
         following=follows.is_following(current_user, member),
         muted=not is_own and mutes.is_muting(current_user, member),
-        followers_count=follows.followers_count(member),
-        following_count=follows.following_count(member),
+        followers_count=followers_count,
+        following_count=following_count,
         page=listing.article_page(listing.by_author(member), current_user, requested_page()),
         hidden_articles=moderation_log.hidden_articles_of(member) if is_own else (),
         # Which tags a member reads is theirs to know: shown on their own profile only.

@@ -84,9 +84,14 @@ def share_briefly(response):
     (stale-while-revalidate); the ETag turns an unchanged page into a bodiless 304.
     """
     config = current_app.config
-    response.cache_control.public = True
-    response.cache_control.max_age = config["PUBLIC_MAX_AGE"]
-    response.cache_control.stale_while_revalidate = config["PUBLIC_STALE_WHILE_REVALIDATE"]
+    if "Cache-Control" in response.headers:  # the view's own directives stay beside ours
+        response.cache_control.public = True
+        response.cache_control.max_age = config["PUBLIC_MAX_AGE"]
+        response.cache_control.stale_while_revalidate = config["PUBLIC_STALE_WHILE_REVALIDATE"]
+    else:  # one string: the property parses and writes the header again at each change
+        response.headers["Cache-Control"] = (
+            f"public, max-age={config['PUBLIC_MAX_AGE']}, "
+            f"stale-while-revalidate={config['PUBLIC_STALE_WHILE_REVALIDATE']}")
     if not response.is_streamed:
         response.add_etag()
         response.make_conditional(request)
