@@ -43,7 +43,9 @@ def test_a_member_writes_likes_comments_and_lists_without_a_request(no_request, 
     page = listing.article_page(following_feed.following(reader), reader, number=1)
     assert [a.slug for a in page.items] == [article.slug]
     assert page.liked_ids == {article.id}
-    assert listing.article_page(listing.latest(), None).items == [article]
+    [card] = listing.article_page(listing.latest(), None).items
+    assert (card.id, card.author.username, [tag.name for tag in card.tags]) == (
+        article.id, "author", ["python"])
 
 
 def test_a_refusal_names_the_resource_and_why(no_request, make_member):
