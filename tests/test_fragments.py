@@ -68,3 +68,28 @@ def test_a_card_and_a_comment_show_a_new_picture_at_once(client, make_member, ma
     for face in faces():
         assert '<img class="avatar" src="https://images.example.org/me.png"' in face
         assert "<svg" not in face
+
+
+def test_a_visitors_card_is_kept_whole_but_shows_new_counts_and_comes_back_to_its_page(
+        make_app, make_member, make_article):
+    from blog.domain.comments import add_comment
+    from blog.domain.reactions import like
+
+    client = make_app(PAGE_CACHE=False).test_client()  # every page built: the card is kept
+    article = make_article(title="Counted", tags="counted")
+
+    def card(path):
+        html = client.get(path).get_data(as_text=True)
+        return html[html.index('<article class="card article-card">'):html.index("</article>")]
+
+    first = card("/?tab=latest")
+    assert '<span class="toggle-count">0</span>' in first and "0 comments" in first
+    like(make_member("fan"), article)
+    liked = card("/?tab=latest")
+    assert '<span class="toggle-count">1</span>' in liked and "0 comments" in liked
+    add_comment(make_member("talker"), article, "First!")
+    again = card("/?tab=latest")
+    assert '<span class="toggle-count">1</span>' in again and "1 comment<" in again
+    # The login link brings each page's visitor back to that page, not the first one's.
+    assert 'name="next" value="/?tab=latest"' in again
+    assert 'name="next" value="/t/counted"' in card("/t/counted")
