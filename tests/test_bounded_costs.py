@@ -128,7 +128,7 @@ def test_follow_counts_stop_at_the_cap_on_an_index(plans, make_member, count, in
     member = SimpleNamespace(id=make_member("member").id)  # no reload among the statements
     [plan] = plans(lambda: count(member))
     if on_postgres():
-        assert plan.startswith("Aggregate") and " / ->  Limit " in plan
+        assert "Aggregate" in plan and " / ->  Limit " in plan
         assert "Index Only Scan using" in plan and index in plan
         return
     assert "USING COVERING INDEX" in plan and index in plan

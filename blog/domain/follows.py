@@ -58,41 +58,51 @@ def _followed_by(member_id):
     return select(Follow.follower_id).where(Follow.follower_id == member_id)
 
 
+def _tag_followers_of(tag_id):
+    return select(TagFollow.tag_id).where(TagFollow.tag_id == tag_id)
+
+
+KEYS = {"followers": _followers_of, "following": _followed_by,
+        "tag followers": _tag_followers_of}
+
+
+@functools.cache
+def _counted(*which):
+    # Written once per process (putting it together cost more than the database took
+    # to answer): whose keys and the cap are parameters. One capped count per name
+    # in `which`, each a scalar of one statement.
+    key = bindparam("key", type_=Integer)
+    past_cap = bindparam("past_cap", type_=Integer)
+    return select(*(
+        select(func.count()).select_from(KEYS[name](key).limit(past_cap).subquery())
+        .scalar_subquery() for name in which))
+
+
+def _counts(key, *which):
+    found = db.session.execute(_counted(*which),
+                               {"key": key, "past_cap": COUNTED_AT_MOST + 1}).one()
+    return tuple(_said(count) for count in found)
+
+
 def followers_count(user):
     """How many members follow `user` (capped: see capped_count)."""
-    return capped_count(_followers_of(user.id))
+    return _counts(user.id, "followers")[0]
 
 
 def following_count(user):
     """How many members `user` follows (capped: see capped_count)."""
-    return capped_count(_followed_by(user.id))
-
-
-@functools.cache
-def _profile_counts_statement():
-    # Written once per process: the member and the cap are its parameters.
-    member_id = bindparam("member_id", type_=Integer)
-    past_cap = bindparam("past_cap", type_=Integer)
-
-    def counted(keys):
-        return (select(func.count()).select_from(keys.limit(past_cap).subquery())
-                .scalar_subquery())
-
-    return select(counted(_followers_of(member_id)), counted(_followed_by(member_id)))
+    return _counts(user.id, "following")[0]
 
 
 def profile_counts(user):
     """(followers, following) of `user` as a profile shows them, each capped as
     capped_count does and read off the same index: one statement for both."""
-    followers, following = db.session.execute(
-        _profile_counts_statement(), {"member_id": user.id, "past_cap": COUNTED_AT_MOST + 1}
-    ).one()
-    return _said(followers), _said(following)
+    return _counts(user.id, "followers", "following")
 
 
 def tag_followers_count(tag):
     """How many members follow `tag` (capped: see capped_count)."""
-    return capped_count(select(TagFollow.tag_id).where(TagFollow.tag_id == tag.id))
+    return _counts(tag.id, "tag followers")[0]
 
 
 def is_following(follower, followed):

@@ -129,9 +129,14 @@ def feed_entries(statement, limit=PER_PAGE):
     return article_page(statement, None, number=1, per_page=limit, body_html=True).items
 
 
+@functools.cache
+def _tag_named_statement():
+    return select(Tag).where(Tag.name == bindparam("name"))
+
+
 def tag_named(name):
     """The tag called `name` in any case, or None."""
-    return db.session.scalar(select(Tag).where(Tag.name == name.lower()))
+    return db.session.scalar(_tag_named_statement(), {"name": name.lower()})
 
 
 # --- the lists ----------------------------------------------------------------------
