@@ -58,6 +58,7 @@ class Card:
     author_id: int
     author: Author
     tags: list
+    body_html: str | None = None  # read for a feed's entries only
 
 
 # The author through an alias of their own: a list's statement may join users already
@@ -69,17 +70,19 @@ ARTICLE_COLUMNS = (Article.id, Article.slug, Article.title, Article.description,
                    Article.likes_count, Article.comments_count, Article.author_id)
 AUTHOR_COLUMNS = (_author.c.id, _author.c.username, _author.c.display_name,
                   _author.c.image_url, _author.c.bio)
-_SPLIT = len(ARTICLE_COLUMNS)
+_SPLIT, _AUTHOR = len(ARTICLE_COLUMNS), len(AUTHOR_COLUMNS)
 
 
-def read(statement, limit, offset):
-    """Cards of `statement` (a select of Articles, ordered), `limit` from `offset`.
+def read(statement, limit, offset, body_html=False):
+    """Cards of `statement` (a select of Articles, ordered), `limit` from `offset`, with
+    their HTML when `body_html` (a feed's entries).
 
     The statement keeps its joins, conditions and order; only what it reads changes:
     the card's columns and its author's, through the same outer join the ORM's
     joinedload wrote, so the plan is the same. A row repeated by a join is read once.
     """
-    cards_statement = (statement.with_only_columns(*ARTICLE_COLUMNS, *AUTHOR_COLUMNS)
+    extra = (Article.body_html,) if body_html else ()
+    cards_statement = (statement.with_only_columns(*ARTICLE_COLUMNS, *AUTHOR_COLUMNS, *extra)
                        .outerjoin(_author, _author.c.id == Article.author_id)
                        .limit(limit).offset(offset))
     cards, seen = [], set()
@@ -87,7 +90,8 @@ def read(statement, limit, offset):
         if row[0] in seen:
             continue
         seen.add(row[0])
-        cards.append(Card(*row[:_SPLIT], Author(*row[_SPLIT:]), []))
+        author = Author(*row[_SPLIT:_SPLIT + _AUTHOR])
+        cards.append(Card(*row[:_SPLIT], author, [], *row[_SPLIT + _AUTHOR:]))
     return with_tags(cards)
 
 

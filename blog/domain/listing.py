@@ -26,9 +26,9 @@ TOP_PERIODS = ranking.PERIODS
 # A card (and an API list entry) shows an article with its author and tags, but neither
 # its Markdown nor its HTML, which stay in the database; an Atom entry shows the HTML.
 # Built once: loader options cost more to build on every call than the bodies to read.
-# The tags come from with_tags(), after the page.
+# The tags come from with_tags(), after the page. (Search's ranked page; other lists
+# read blog.domain.cards.)
 CARD_OPTIONS = (defer(Article.body), defer(Article.body_html), joinedload(Article.author))
-FEED_OPTIONS = (defer(Article.body), joinedload(Article.author))
 
 
 @dataclass
@@ -80,18 +80,14 @@ def article_page(statement, reader, number=1, per_page=PER_PAGE, offset=None, bo
     """A page of article cards: articles with author and tags, and what `reader` liked/saved.
 
     `reader` is the member reading, or None for a visitor. The items are
-    blog.domain.cards.Cards, plain rows without the bodies; with `body_html` (a feed)
-    they are Articles with their HTML.
+    blog.domain.cards.Cards, plain rows without the bodies (with the HTML for
+    `body_html`, a feed's entries).
     """
     # The API's window counts in offsets, not pages.
     number = 1 if offset is not None else page_number(number)
-    if body_html:
-        page = paginate(statement.options(*FEED_OPTIONS), number, per_page, offset)
-        with_tags(page.items)
-    else:
-        start = (number - 1) * per_page if offset is None else offset
-        found = cards.read(statement, per_page + 1, start)
-        page = Page(items=found[:per_page], number=number, has_next=len(found) > per_page)
+    start = (number - 1) * per_page if offset is None else offset
+    found = cards.read(statement, per_page + 1, start, body_html)
+    page = Page(items=found[:per_page], number=number, has_next=len(found) > per_page)
     ids = [article.id for article in page.items]
     if ids and reader is not None and reader.is_authenticated:
         page.liked_ids, page.bookmarked_ids = reader_marks.marks(reader, ids)
