@@ -93,3 +93,24 @@ def test_a_visitors_card_is_kept_whole_but_shows_new_counts_and_comes_back_to_it
     # The login link brings each page's visitor back to that page, not the first one's.
     assert 'name="next" value="/?tab=latest"' in again
     assert 'name="next" value="/t/counted"' in card("/t/counted")
+
+
+def test_a_kept_comment_box_carries_each_members_own_token(make_client, make_member,
+                                                           make_article):
+    from helpers import CSRF_PATTERN, Auth
+
+    article = make_article(title="Talk here")
+    tokens = {}
+    for name in ("ann", "ben"):
+        make_member(name)
+        browser = make_client()
+        Auth(browser).login(name)
+        html = browser.get(f"/articles/{article.slug}").get_data(as_text=True)
+        box = html[html.index('id="comments"'):]
+        tokens[name] = CSRF_PATTERN.search(box).group(1)
+        answer = browser.post(f"/articles/{article.slug}/comments",
+                              data={"body": f"Hello from {name}", "csrf_token": tokens[name]})
+        assert answer.status_code == 302, name  # the token in the kept box is theirs
+    assert tokens["ann"] != tokens["ben"]
+    html = make_client().get(f"/articles/{article.slug}").get_data(as_text=True)
+    assert "Hello from ann" in html and "Hello from ben" in html

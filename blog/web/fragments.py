@@ -17,7 +17,13 @@ Kept per process, at most ENTRIES of them, the least recently drawn dropped firs
 import threading
 from collections import OrderedDict
 
+from flask_wtf.csrf import generate_csrf
+from markupsafe import escape
+
 ENTRIES = 4096
+# Where a kept form's CSRF token goes: the block holds this, with_csrf() puts the
+# page's own token in (a token is a member's: it must never be kept).
+CSRF_HOLE = ":csrf-token:"
 
 _kept = OrderedDict()
 _lock = threading.Lock()
@@ -36,6 +42,11 @@ def fragment(*key, caller):
         if len(_kept) > ENTRIES:
             _kept.popitem(last=False)
     return markup
+
+
+def with_csrf(markup):
+    """`markup` (a kept block with forms) with the page's CSRF token in its CSRF_HOLEs."""
+    return markup.replace(CSRF_HOLE, escape(generate_csrf()))
 
 
 def card_key(article):
