@@ -114,3 +114,34 @@ def test_a_kept_comment_box_carries_each_members_own_token(make_client, make_mem
     assert tokens["ann"] != tokens["ben"]
     html = make_client().get(f"/articles/{article.slug}").get_data(as_text=True)
     assert "Hello from ann" in html and "Hello from ben" in html
+
+
+def test_a_members_kept_card_shows_their_own_likes_and_carries_their_own_token(
+        make_client, make_member, make_article):
+    import re
+
+    from helpers import Auth
+
+    article = make_article(title="Liked by one")
+    browsers = {}
+    for name in ("ann", "ben"):
+        make_member(name)
+        browsers[name] = make_client()
+        Auth(browsers[name]).login(name)
+
+    def like_form(name):
+        html = browsers[name].get("/?tab=latest").get_data(as_text=True)
+        card = html[html.index('<article class="card article-card">'):]
+        form = re.search(r'<form method="post" action="([^"]+)".*?value="([^"]+)".*?'
+                         r'aria-pressed="(\w+)"', card, re.S)
+        return form.groups()  # where it posts, its token, whether it is pressed
+
+    assert like_form("ann")[2] == like_form("ben")[2] == "false"
+    action, token, _ = like_form("ann")
+    assert action == f"/articles/{article.slug}/like"
+    answer = browsers["ann"].post(action, data={"csrf_token": token})
+    assert answer.status_code == 302  # the token in ann's kept card is hers
+    ann, ben = like_form("ann"), like_form("ben")
+    assert ann[0].endswith("/unlike") and ann[2] == "true"
+    assert ben[0].endswith("/like") and ben[2] == "false" and ben[1] != ann[1]
+    assert browsers["ben"].post(ben[0], data={"csrf_token": ben[1]}).status_code == 302

@@ -72,6 +72,12 @@ def toggles_shared():
     return {"visitor": is_visitor(), "login_url": url_for("auth.login"), "back": this_page()}
 
 
+def toggles_kept(shared):
+    """`shared` for buttons drawn into a kept block: the CSRF token left as a hole
+    (fragments.CSRF_HOLE) that with_csrf() fills with the page's own."""
+    return {**shared, "csrf_token": CSRF_HOLE}
+
+
 def _header_counts():
     # The bell's number and the menu's drafts, in one statement, once a request.
     if "header_counts" not in g:
@@ -181,6 +187,7 @@ def init_app(app):
     app.add_template_filter(html_attributes, "html_attributes")
     app.add_template_global(fragment, "fragment")
     app.add_template_global(with_csrf, "with_csrf")
+    app.add_template_global(toggles_kept, "toggles_kept")
     app.add_template_global(CSRF_HOLE, "CSRF_HOLE")
     app.add_template_global(card_key, "card_key")
     app.add_template_global(toggle_button, "toggle_button")
