@@ -145,3 +145,38 @@ def test_a_members_kept_card_shows_their_own_likes_and_carries_their_own_token(
     assert ann[0].endswith("/unlike") and ann[2] == "true"
     assert ben[0].endswith("/like") and ben[2] == "false" and ben[1] != ann[1]
     assert browsers["ben"].post(ben[0], data={"csrf_token": ben[1]}).status_code == 302
+
+
+def test_a_kept_comment_shows_each_reader_their_own_actions_and_token(
+        make_client, make_member, make_article):
+    import re
+
+    from blog.domain.comments import add_comment
+    from helpers import Auth
+
+    article = make_article(title="Discussed")
+    ann = make_member("ann")
+    make_member("ben")
+    comment = add_comment(ann, article, "Mine to delete")
+
+    def comment_html(browser):
+        html = browser.get(f"/articles/{article.slug}").get_data(as_text=True)
+        return html[html.index(f'id="comment-{comment.id}"'):html.index("</article>",
+                                                                        html.index(f'id="comment-{comment.id}"'))]
+
+    visitor = comment_html(make_client())
+    assert "Report" in visitor and "Delete" not in visitor and "csrf_token" not in visitor
+    browsers = {}
+    for name in ("ben", "ann"):
+        browsers[name] = make_client()
+        Auth(browsers[name]).login(name)
+    ben = comment_html(browsers["ben"])
+    assert "Report" in ben and "Delete comment" not in ben
+    ann_html = comment_html(browsers["ann"])
+    assert "Report" not in ann_html and "Delete comment" in ann_html and "Edit" in ann_html
+    action, token = re.search(r'<form method="post" action="([^"]+/delete)"[^>]*>\s*'
+                              r'<input type="hidden" name="csrf_token" value="([^"]+)"',
+                              ann_html).groups()
+    assert browsers["ann"].post(action, data={"csrf_token": token}).status_code == 302
+    assert "Mine to delete" not in make_client().get(f"/articles/{article.slug}").get_data(
+        as_text=True)
