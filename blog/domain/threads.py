@@ -13,10 +13,60 @@ from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import Integer, and_, bindparam, func, null, select, union_all
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models import Comment, User
+
+
+@dataclass(slots=True)
+class Writer:
+    """A comment's author as the page shows them, and what the moderation rules ask."""
+
+    id: int
+    username: str
+    display_name: str | None
+    image_url: str | None
+    role: str
+
+    @property
+    def name(self):
+        return self.display_name or self.username
+
+    @property
+    def is_admin(self):
+        return self.role == "admin"
+
+    @property
+    def is_moderator(self):
+        return self.role in ("moderator", "admin")
+
+
+@dataclass(slots=True)
+class ShownComment:
+    """A comment of a page of threads, read as a plain row (the attribute names of
+    blog.models.Comment): building 40 Comment and User objects cost more than reading
+    them. `author` is None once the account is deleted."""
+
+    id: int
+    article_id: int
+    author_id: int | None
+    parent_id: int | None
+    body_html: str
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None
+    hidden_at: datetime | None
+    hidden_reason: str
+    author: Writer | None
+
+    @property
+    def is_deleted(self):
+        return self.deleted_at is not None
+
+    @property
+    def is_hidden(self):
+        return self.hidden_at is not None
 
 
 @dataclass
@@ -26,8 +76,8 @@ class Thread:
     `more_replies` replies follow the ones shown; the first of them is `next_reply_id`.
     """
 
-    comment: Comment
-    replies: list[Comment] = field(default_factory=list)
+    comment: ShownComment
+    replies: list[ShownComment] = field(default_factory=list)
     more_replies: int = 0
     next_reply_id: int | None = None
 
@@ -77,18 +127,32 @@ def _threads_statement(roots, from_reply):
     ))
     shown = union_all(select(root.c.id, size.label("size")), first_replies).subquery()
     return (
-        select(Comment, shown.c.size)
+        select(*COMMENT_COLUMNS, *WRITER_COLUMNS, shown.c.size)
         .join(shown, shown.c.id == Comment.id)
-        .options(joinedload(Comment.author))
+        .outerjoin(User, User.id == Comment.author_id)
         .order_by(Comment.id)
     )
+
+
+COMMENT_COLUMNS = (Comment.id, Comment.article_id, Comment.author_id, Comment.parent_id,
+                   Comment.body_html, Comment.created_at, Comment.updated_at,
+                   Comment.deleted_at, Comment.hidden_at, Comment.hidden_reason)
+WRITER_COLUMNS = (User.id, User.username, User.display_name, User.image_url, User.role)
+_WRITER_AT = len(COMMENT_COLUMNS)
+_SIZE_AT = _WRITER_AT + len(WRITER_COLUMNS)
+
+
+def _shown(row):
+    writer = Writer(*row[_WRITER_AT:_SIZE_AT]) if row[_WRITER_AT] is not None else None
+    return ShownComment(*row[:_WRITER_AT], writer)
 
 
 def _threads(statement, parameters, replies_shown):
     """Run a _threads_statement(): the Threads it reads, oldest first."""
     rows = db.session.execute(statement, parameters | {"replies_shown": replies_shown})
     threads = {}
-    for comment, replies_count in rows:  # by id: a top-level comment comes before its replies
+    for row in rows:  # by id: a top-level comment comes before its replies
+        comment, replies_count = _shown(row), row[_SIZE_AT]
         if comment.parent_id is None:
             more = max(0, replies_count - replies_shown)
             threads[comment.id] = Thread(comment, more_replies=more)
