@@ -217,8 +217,6 @@ def render_article(article, comment_form=None, status=200):
         comment_forms=(SectionForms.around(comment_form, shown.threads)
                        if permissions.can_comment(current_user, article) else None),
         can_comment=permissions.can_comment,
-        can_edit_comment=permissions.can_edit_comment,
-        can_delete_comment=permissions.can_delete_comment,
     ), status
 
 

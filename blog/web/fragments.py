@@ -17,8 +17,11 @@ Kept per process, at most ENTRIES of them, the least recently drawn dropped firs
 import threading
 from collections import OrderedDict
 
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
+
+from ..domain import permissions
 
 ENTRIES = 4096
 # Where a kept form's CSRF token goes: the block holds this, with_csrf() puts the
@@ -31,12 +34,16 @@ _lock = threading.Lock()
 
 def fragment(*key, caller):
     """The markup of the call block for `key`: kept from before, or drawn now and kept."""
+    return _kept_or_drawn(key, caller)
+
+
+def _kept_or_drawn(key, draw):
     with _lock:
         markup = _kept.get(key)
         if markup is not None:
             _kept.move_to_end(key)
             return markup
-    markup = caller()  # Markup (autoescaped); drawn unlocked: two threads may draw it alike
+    markup = draw()  # Markup (autoescaped); drawn unlocked: two threads may draw it alike
     with _lock:
         _kept[key] = markup
         if len(_kept) > ENTRIES:
@@ -57,3 +64,29 @@ def card_key(article):
     return (author.image_url, author.username, author.name, article.published_at,
             article.title, article.description, tuple(tag.name for tag in article.tags))
 
+
+
+def comment_shower(draw, muted_ids, moderating, *prefixes):
+    """How a page shows each of its comments: drawn by `draw` (the comment_card macro,
+    given the reader's rights to edit and delete it, each asked once) once per key and
+    kept. The key names everything a comment shows (its text, author, dates,
+    moderation) and what this reader sees of it and may do: folded as muted, hidden or
+    not, their own, moderating, editing, deleting. Built in Python: two macro calls and
+    twenty attribute lookups in Jinja cost more than showing a kept comment."""
+    reader = current_user._get_current_object()
+    member = reader.is_authenticated
+
+    def shown(comment):
+        author, hidden = comment.author, comment.hidden_at is not None
+        may_edit = permissions.can_edit_comment(reader, comment)
+        may_delete = permissions.can_delete_comment(reader, comment)
+        key = ("comment", *prefixes, comment.id, comment.body_html, comment.created_at,
+               comment.updated_at, comment.deleted_at is not None, hidden,
+               comment.hidden_reason,
+               author and (author.image_url, author.username, author.name),
+               comment.author_id in muted_ids, member and reader.id == comment.author_id,
+               moderating, hidden and permissions.sees_hidden(reader, comment.author_id),
+               may_edit, may_delete)
+        return _kept_or_drawn(key, lambda: draw(comment, may_edit, may_delete))
+
+    return shown

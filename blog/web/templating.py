@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 from ..domain import dashboard
 from ..domain.images import small_copy
 from .buttons import reaction_buttons, toggle_button
-from .fragments import CSRF_HOLE, card_key, fragment, with_csrf
+from .fragments import CSRF_HOLE, card_key, comment_shower, fragment, with_csrf
 
 BROWSERS = [("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"),
             ("HeadlessChrome/", "Headless Chrome"), ("Chrome/", "Chrome"), ("Safari/", "Safari")]
@@ -187,6 +187,7 @@ def init_app(app):
     app.add_template_filter(html_attributes, "html_attributes")
     app.add_template_global(fragment, "fragment")
     app.add_template_global(with_csrf, "with_csrf")
+    app.add_template_global(comment_shower, "comment_shower")
     app.add_template_global(toggles_kept, "toggles_kept")
     app.add_template_global(CSRF_HOLE, "CSRF_HOLE")
     app.add_template_global(card_key, "card_key")
