@@ -4,12 +4,13 @@ Pages and the JSON API both call these functions; none of them knows about
 forms or HTTP. Functions that change data commit their own transaction.
 """
 
+import functools
 import hashlib
 import hmac
 import re
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from ..events import security_event
 from ..extensions import db
@@ -94,8 +95,15 @@ def refuse_username(problem):
         raise AccountError("username", problem)
 
 
+@functools.cache
+def _by_username_statement():
+    # Every profile page asks it: written once per process, the name its parameter.
+    return select(User).where(func.lower(User.username) == bindparam("username"))
+
+
 def find_by_username(username):
-    return db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+    """The member called `username` in any case, or None."""
+    return db.session.scalar(_by_username_statement(), {"username": username.lower()})
 
 
 def find_by_email(email):
