@@ -7,8 +7,9 @@ ports, the page cache on in one and off in the other, and lets CLIENTS clients r
 one endpoint at a time for DURATION seconds: visitors' pages and public API GETs on both
 servers (cached, and a miss), members' pages (a session cookie) and API GETs (a token),
 and writes (like, follow, comment, favorite; each undone in the same cycle). The same
-waitress also serves a hello-world WSGI app: its req/s, measured first and last with the
-same clients, is the ceiling each endpoint's req/s is a share of. It prints req/s,
+waitress also serves a hello-world WSGI app: its req/s, measured first and after each
+group with the same clients (the median of those runs), is the ceiling each endpoint's
+req/s is a share of. It prints req/s,
 p50/p99 latency, share of the ceiling and errors per endpoint; any answer but the one
 expected is an error, listed loudly, and the exit status is 1.
 

@@ -47,7 +47,7 @@ class Results:
 
     def ceiling(self, label):
         runs = self.ceilings.get(label)
-        return statistics.fmean(runs) if runs else None
+        return statistics.median(runs) if runs else None
 
     def labels(self, group):
         return [label for label in dict.fromkeys(k[0] for k in self.tallies) if any(

@@ -72,8 +72,10 @@ def measure_ceilings(pairs, clients, args, results):
 
 
 def measure(sites, clients, args, results):
-    """The ceilings, every endpoint (or group, with --mix) on every server that serves its
-    group, in alternating order round by round, and the ceilings again."""
+    """The ceilings, then every endpoint (or group, with --mix) on every server that serves
+    its group, in alternating order round by round, and the ceilings again after each
+    group: a shared VM's speed moves with its neighbours, so the ceiling is the median of
+    runs spread over the whole measurement (report.Results.ceiling)."""
     pairs = [(site, server) for site in sites for server in site.servers]
     measure_ceilings(pairs, clients, args, results)
     for turn in range(args.rounds):
@@ -84,7 +86,7 @@ def measure(sites, clients, args, results):
                         batch = site.groups[group]
                         run_one(site, server, batch if index is None else [batch[index]],
                                 clients, args, results)
-    measure_ceilings(pairs, clients, args, results)
+            measure_ceilings(pairs, clients, args, results)
 
 
 def run_one(site, server, batch, clients, args, results):
