@@ -180,3 +180,31 @@ def test_a_kept_comment_shows_each_reader_their_own_actions_and_token(
     assert browsers["ann"].post(action, data={"csrf_token": token}).status_code == 302
     assert "Mine to delete" not in make_client().get(f"/articles/{article.slug}").get_data(
         as_text=True)
+
+
+def test_the_kept_navigation_shows_each_member_their_own_and_logs_them_out(
+        make_client, make_member):
+    import re
+
+    from blog.domain.follows import follow
+    from helpers import Auth
+
+    members, browsers = {}, {}
+    for name in ("ann", "ben"):
+        members[name] = make_member(name)
+        browsers[name] = make_client()
+        Auth(browsers[name]).login(name)
+
+    def nav(name):
+        html = browsers[name].get("/tags").get_data(as_text=True)
+        return html[html.index('<ul class="nav-links"'):html.index("</nav>")]
+
+    assert "@ann" in nav("ann") and "@ben" not in nav("ann") and "@ben" in nav("ben")
+    assert "unread" not in nav("ann")
+    follow(make_member("cy"), members["ann"])  # rings ann's bell
+    assert "Notifications, 1 unread" in nav("ann") and "unread" not in nav("ben")
+    action, token = re.search(r'action="(/auth/logout)"[^>]*>\s*<input type="hidden" '
+                              r'name="csrf_token" value="([^"]+)"', nav("ben")).groups()
+    assert browsers["ben"].post(action, data={"csrf_token": token}).status_code == 302
+    assert "Log in" in browsers["ben"].get("/tags").get_data(as_text=True)
+    assert "@ann" in nav("ann")  # still logged in
