@@ -197,9 +197,12 @@ def test_a_page_of_cards_reads_their_tags_in_one_statement_sorted_by_name(
 
 @pytest.mark.parametrize("url", ["/?tab=latest", "/t/python", "/@author"])
 @pytest.mark.parametrize("logged_in", [False, True])
+@pytest.mark.parametrize("kept", [False, True])
 def test_a_list_page_builds_as_many_addresses_for_1_or_20_cards(
-    app, client, auth, make_member, make_article, url, logged_in
+    app, client, auth, make_member, make_article, url, logged_in, kept
 ):
+    from blog.web import fragments
+
     author = make_member("author")
     if logged_in:
         auth.login("author")
@@ -211,6 +214,10 @@ def test_a_list_page_builds_as_many_addresses_for_1_or_20_cards(
         for _ in range(total - made):
             make_article(author=author, title="Card", tags="python web")
         made = total
+        # Drawn whole, or as most pages are built: its parts kept per process drawn before.
+        client.get(url)
+        if not kept:
+            fragments.forget()
         built.clear()
         assert len(card_titles(client.get(url))) == total
         counts.append(len(built))

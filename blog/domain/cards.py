@@ -15,10 +15,11 @@ import functools
 from collections import namedtuple
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Integer, bindparam, select
 
 from ..extensions import db
 from ..models import Article, Tag, User, article_tags
+from . import reader_marks
 
 # A card's tag: its name is all a card or a list entry shows.
 CardTag = namedtuple("CardTag", "name")
@@ -73,26 +74,38 @@ AUTHOR_COLUMNS = (_author.c.id, _author.c.username, _author.c.display_name,
 _SPLIT, _AUTHOR = len(ARTICLE_COLUMNS), len(AUTHOR_COLUMNS)
 
 
-def read(statement, limit, offset, body_html=False):
+def read(statement, limit, offset, body_html=False, reader_id=None):
     """Cards of `statement` (a select of Articles, ordered), `limit` from `offset`, with
-    their HTML when `body_html` (a feed's entries).
+    their HTML when `body_html` (a feed's entries): (cards, ids the reader `reader_id`
+    liked, ids they bookmarked; both empty without a reader).
 
     The statement keeps its joins, conditions and order; only what it reads changes:
     the card's columns and its author's, through the same outer join the ORM's
-    joinedload wrote, so the plan is the same. A row repeated by a join is read once.
+    joinedload wrote, so the plan is the same, and for a member whether they liked and
+    bookmarked each (blog.domain.reader_marks, a statement less). A row repeated by a
+    join is read once.
     """
     extra = (Article.body_html,) if body_html else ()
-    cards_statement = (statement.with_only_columns(*ARTICLE_COLUMNS, *AUTHOR_COLUMNS, *extra)
+    marks = () if reader_id is None else reader_marks.mark_columns(
+        bindparam("card_reader_id", reader_id, type_=Integer))
+    cards_statement = (statement.with_only_columns(*ARTICLE_COLUMNS, *AUTHOR_COLUMNS,
+                                                   *extra, *marks)
                        .outerjoin(_author, _author.c.id == Article.author_id)
                        .limit(limit).offset(offset))
-    cards, seen = [], set()
+    cards, seen, liked, saved = [], set(), set(), set()
+    end = len(ARTICLE_COLUMNS) + len(AUTHOR_COLUMNS) + len(extra)
     for row in db.session.execute(cards_statement):
         if row[0] in seen:
             continue
         seen.add(row[0])
         author = Author(*row[_SPLIT:_SPLIT + _AUTHOR])
-        cards.append(Card(*row[:_SPLIT], author, [], *row[_SPLIT + _AUTHOR:]))
-    return with_tags(cards)
+        cards.append(Card(*row[:_SPLIT], author, [], *row[_SPLIT + _AUTHOR:end]))
+        if marks:
+            if row[end]:
+                liked.add(row[0])
+            if row[end + 1]:
+                saved.add(row[0])
+    return with_tags(cards), liked, saved
 
 
 @functools.cache

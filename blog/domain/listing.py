@@ -1,11 +1,10 @@
 """Lists of articles: the queries behind every feed, and the one pagination helper.
 
 Every list is built with a fixed number of SQL statements whatever its
-length: one for the page of articles with their authors, one for their tags,
-and, for a logged-in reader, one each for which of them they like and
-bookmark. Each query has an index behind it (see blog.models) that gives its
-order, so a page reads about a page of rows however big the site grows; a
-card never reads the bodies.
+length: one for the page of articles with their authors (and, for a logged-in
+reader, whether they liked and bookmarked each), one for their tags. Each query
+has an index behind it (see blog.models) that gives its order, so a page reads
+about a page of rows however big the site grows; a card never reads the bodies.
 """
 
 import functools
@@ -17,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import Article, Bookmark, Like, Tag, User, article_tags
-from . import cards, ranking, reader_marks
+from . import cards, ranking
 
 PER_PAGE = 20
 # Deep pages of an OFFSET query get slow; nobody reads page 500 of a feed.
@@ -86,12 +85,11 @@ def article_page(statement, reader, number=1, per_page=PER_PAGE, offset=None, bo
     # The API's window counts in offsets, not pages.
     number = 1 if offset is not None else page_number(number)
     start = (number - 1) * per_page if offset is None else offset
-    found = cards.read(statement, per_page + 1, start, body_html)
-    page = Page(items=found[:per_page], number=number, has_next=len(found) > per_page)
-    ids = [article.id for article in page.items]
-    if ids and reader is not None and reader.is_authenticated:
-        page.liked_ids, page.bookmarked_ids = reader_marks.marks(reader, ids)
-    return page
+    member = reader is not None and reader.is_authenticated
+    found, liked, saved = cards.read(statement, per_page + 1, start, body_html,
+                                     reader.id if member else None)
+    return Page(items=found[:per_page], number=number, has_next=len(found) > per_page,
+                liked_ids=liked, bookmarked_ids=saved)
 
 
 @functools.cache

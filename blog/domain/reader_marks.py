@@ -13,12 +13,22 @@ from ..extensions import db
 from ..models import Article, Bookmark, Like
 
 
+def mark_columns(reader_id):
+    """SQL: whether the reader `reader_id` (a bound parameter) liked, and bookmarked, the
+    article of a row: two primary-key lookups, for a list's own statement to read
+    beside its articles (blog.domain.cards) or for marks() below."""
+    # Correlated with the article alone: a list may read bookmarks itself (the reading
+    # list), and this test must still look in the whole table.
+    liked = exists().where(Like.user_id == reader_id,
+                           Like.article_id == Article.id).correlate(Article)
+    saved = exists().where(Bookmark.user_id == reader_id,
+                           Bookmark.article_id == Article.id).correlate(Article)
+    return liked, saved
+
+
 @functools.cache
 def _marks_statement():
-    reader_id = bindparam("reader_id", type_=Integer)
-    liked = exists().where(Like.user_id == reader_id, Like.article_id == Article.id)
-    saved = exists().where(Bookmark.user_id == reader_id, Bookmark.article_id == Article.id)
-    return select(Article.id, liked, saved).where(
+    return select(Article.id, *mark_columns(bindparam("reader_id", type_=Integer))).where(
         Article.id.in_(bindparam("ids", expanding=True)))
 
 

@@ -51,6 +51,12 @@ def _kept_or_drawn(key, draw):
     return markup
 
 
+def forget():
+    """Drop every kept part: the next pages draw them all again."""
+    with _lock:
+        _kept.clear()
+
+
 def with_csrf(markup):
     """`markup` (a kept block with forms) with the page's CSRF token in its CSRF_HOLEs."""
     return markup.replace(CSRF_HOLE, escape(generate_csrf()))
