@@ -19,6 +19,7 @@ from sqlalchemy import Integer, bindparam, select
 
 from ..extensions import db
 from ..models import Article, Tag, User, article_tags
+from ..models.members import Named
 from . import reader_marks
 
 # A card's tag: its name is all a card or a list entry shows.
@@ -26,18 +27,16 @@ CardTag = namedtuple("CardTag", "name")
 
 
 @dataclass(slots=True)
-class Author:
-    """The author as a card shows them (blog.models.User's names and picture)."""
+class Author(Named):
+    """The author as a card shows them (blog.models.User's names and picture); `role`
+    is not read (None)."""
 
     id: int
     username: str
     display_name: str | None
     image_url: str | None
     bio: str | None
-
-    @property
-    def name(self):
-        return self.display_name or self.username
+    role: None = None
 
 
 @dataclass(slots=True)

@@ -17,10 +17,12 @@ from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models import Comment, User
+from ..models.comments import Shown
+from ..models.members import Named
 
 
 @dataclass(slots=True)
-class Writer:
+class Writer(Named):
     """A comment's author as the page shows them, and what the moderation rules ask."""
 
     id: int
@@ -29,21 +31,9 @@ class Writer:
     image_url: str | None
     role: str
 
-    @property
-    def name(self):
-        return self.display_name or self.username
-
-    @property
-    def is_admin(self):
-        return self.role == "admin"
-
-    @property
-    def is_moderator(self):
-        return self.role in ("moderator", "admin")
-
 
 @dataclass(slots=True)
-class ShownComment:
+class ShownComment(Shown):
     """A comment of a page of threads, read as a plain row (the attribute names of
     blog.models.Comment): building 40 Comment and User objects cost more than reading
     them. `author` is None once the account is deleted."""
@@ -59,14 +49,6 @@ class ShownComment:
     hidden_at: datetime | None
     hidden_reason: str
     author: Writer | None
-
-    @property
-    def is_deleted(self):
-        return self.deleted_at is not None
-
-    @property
-    def is_hidden(self):
-        return self.hidden_at is not None
 
 
 @dataclass

@@ -10,7 +10,22 @@ from .clock import utcnow
 from .members import User
 
 
-class Comment(db.Model):
+class Shown:
+    """Whether a comment is a "[deleted]" placeholder or hidden by the moderators: for the
+    model and the plain rows a page reads (blog.domain.threads), spelled once."""
+
+    __slots__ = ()
+
+    @property
+    def is_deleted(self):
+        return self.deleted_at is not None
+
+    @property
+    def is_hidden(self):
+        return self.hidden_at is not None
+
+
+class Comment(Shown, db.Model):
     """A comment in Markdown; a reply points at the first comment of its thread.
 
     Deleting a comment that has replies keeps the row as a "[deleted]"
@@ -54,14 +69,6 @@ class Comment(db.Model):
               sqlite_where=text("deleted_at IS NULL"),
               postgresql_where=text("deleted_at IS NULL")),
     )
-
-    @property
-    def is_deleted(self):
-        return self.deleted_at is not None
-
-    @property
-    def is_hidden(self):
-        return self.hidden_at is not None
 
     def __repr__(self):
         return f"<Comment {self.id} on {self.article_id}>"

@@ -78,19 +78,15 @@ def init_app(app):
 
 
 def share_briefly(response):
-    """Let browsers and shared caches keep a public answer a few seconds, and revalidate it.
-
-    Stale copies may be served for a while longer as they fetch a new one
-    (stale-while-revalidate); the ETag turns an unchanged page into a bodiless 304.
-    """
+    """Let browsers and shared caches keep a public answer a few seconds, then serve it
+    stale while they fetch it again; the ETag turns an unchanged page into a bodiless 304."""
     config = current_app.config
     if "Cache-Control" in response.headers:  # the view's own directives stay beside ours
-        response.cache_control.public = True
-        response.cache_control.max_age = config["PUBLIC_MAX_AGE"]
-        response.cache_control.stale_while_revalidate = config["PUBLIC_STALE_WHILE_REVALIDATE"]
+        control = response.cache_control
+        control.public, control.max_age = True, config["PUBLIC_MAX_AGE"]
+        control.stale_while_revalidate = config["PUBLIC_STALE_WHILE_REVALIDATE"]
     else:  # one string: the property parses and writes the header again at each change
-        response.headers["Cache-Control"] = (
-            f"public, max-age={config['PUBLIC_MAX_AGE']}, "
+        response.headers["Cache-Control"] = (f"public, max-age={config['PUBLIC_MAX_AGE']}, "
             f"stale-while-revalidate={config['PUBLIC_STALE_WHILE_REVALIDATE']}")
     if not response.is_streamed:
         response.add_etag()
