@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import Integer, bindparam, select
 
 from ..extensions import db
-from ..models import Article, Tag, User, article_tags
-from ..models.members import Named
+from ..models import Article, Named, Tag, User, article_tags
 from . import reader_marks
 
 # A card's tag: its name is all a card or a list entry shows.

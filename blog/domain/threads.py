@@ -16,9 +16,7 @@ from sqlalchemy import Integer, and_, bindparam, func, null, select, union_all
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
-from ..models import Comment, User
-from ..models.comments import Shown
-from ..models.members import Named
+from ..models import Comment, Named, Shown, User
 
 
 @dataclass(slots=True)

@@ -2,8 +2,8 @@
 
 from .articles import Article, ArticleSlug, Tag, article_tags
 from .clock import utcnow
-from .comments import Comment
-from .members import LoginSession, User
+from .comments import Comment, Shown
+from .members import LoginSession, Named, User
 from .moderation import REPORT_REASONS, ModerationAction, Report
 from .mutes import MemberMute, TagMute
 from .notifications import NOTIFICATION_KINDS, Notification, NotificationPref
@@ -15,7 +15,8 @@ from .uploads import UPLOAD_KINDS, Upload
 
 __all__ = [
     "Article", "ArticleSlug", "Bookmark", "Comment", "Follow", "Invite", "Like", "LoginSession",
-    "MemberMute", "ModerationAction", "NOTIFICATION_KINDS", "Notification", "NotificationPref",
+    "MemberMute", "ModerationAction", "NOTIFICATION_KINDS", "Named", "Notification",
+    "NotificationPref", "Shown",
     "REPORT_REASONS", "Report",
     "OutboxEmail", "SiteSetting", "Tag", "TagFollow", "TagMute", "UPLOAD_KINDS", "Upload", "User",
     "article_tags", "articles_fts", "member_words", "members_fts", "search_vector", "utcnow",
