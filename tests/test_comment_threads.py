@@ -94,10 +94,10 @@ def test_comment_pages_take_the_same_statements_as_the_first(
         with count_queries() as queries:
             assert client.get(url).status_code == 200
         counts.append(len(queries))
-    # One of them: the menu's count of the member's drafts with the bell's unread count
-    # (blog.domain.dashboard.header_counts). Which comment authors the reader muted
-    # (blog.domain.mutes.muted_among) is not asked: this reader mutes nobody.
-    assert counts == [7, 7, 7]
+    # The menu's count of the member's drafts and the bell's unread count come with the
+    # login session (blog.domain.dashboard.header_count_columns). Which comment authors
+    # the reader muted (blog.domain.mutes.muted_among) is not asked: this reader mutes nobody.
+    assert counts == [6, 6, 6]
 
 
 def test_article_page_takes_the_same_statements_for_1_or_20_comments(
@@ -115,10 +115,10 @@ def test_article_page_takes_the_same_statements_for_1_or_20_comments(
         with count_queries() as queries:
             assert client.get(f"/articles/{slug}").status_code == 200
         counts.append(len(queries))
-    # login session, article with author, tags, the reader's like/bookmark marks,
-    # whether the reader follows the author, all comments with their
-    # authors (blog.domain.comments.thread_for), which of those authors the
-    # reader muted (blog.domain.mutes.muted_among: asked only of a reader who
-    # mutes someone, so not here), and the menu's count of the member's drafts
-    # with the bell's unread count, in one statement (dashboard.header_counts).
-    assert counts == [7, 7]
+    # login session (with the menu's count of the member's drafts and the bell's unread
+    # count: dashboard.header_count_columns), article with author, tags, the reader's
+    # like/bookmark marks, whether the reader follows the author, all comments with their
+    # authors (blog.domain.comments.thread_for), and which of those authors the reader
+    # muted (blog.domain.mutes.muted_among: asked only of a reader who mutes someone,
+    # so not here).
+    assert counts == [6, 6]

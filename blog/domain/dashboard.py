@@ -75,12 +75,18 @@ def drafts_count_query(author_id):
     )
 
 
+def header_count_columns(member_id):
+    """SQL: (unread notifications, drafts) of the member `member_id` (an SQL value), as
+    header_counts() reads them; a page's session is resumed with them
+    (blog.web.login), so they cost no statement of their own."""
+    return (notification_pages.unread_count_query(member_id).scalar_subquery(),
+            drafts_count_query(member_id).scalar_subquery())
+
+
 @functools.cache
 def _header_counts_statement():
     # Built once: putting this SQL together took longer than the database took to answer it.
-    member_id = bindparam("member_id", type_=Integer)
-    return select(notification_pages.unread_count_query(member_id).scalar_subquery(),
-                  drafts_count_query(member_id).scalar_subquery())
+    return select(*header_count_columns(bindparam("member_id", type_=Integer)))
 
 
 def header_counts(member):

@@ -166,31 +166,37 @@ def is_current(user, login_session):
 
 
 @functools.cache
-def _resume_statement():
-    # Every request of a member runs it: put together once per process.
+def _resume_statement(also=None):
+    # Every request of a member runs it: put together once per process (per `also`).
     # Whether the member mutes anything, in the same query: most mute nothing, and
     # their pages then skip the mute filters (blog.domain.mutes) altogether.
     mutes_something = or_(exists().where(MemberMute.user_id == User.id),
                           exists().where(TagMute.user_id == User.id))
-    return (select(LoginSession, User, mutes_something)
+    token_hash, kind = bindparam("token_hash"), bindparam("kind")
+    member_id = (select(LoginSession.user_id)
+                 .where(LoginSession.token_hash == token_hash, LoginSession.kind == kind)
+                 .scalar_subquery())
+    return (select(LoginSession, User, mutes_something, *(also(member_id) if also else ()))
             .join(User, User.id == LoginSession.user_id)
-            .where(LoginSession.token_hash == bindparam("token_hash"))
-            .where(LoginSession.kind == bindparam("kind")))
+            .where(LoginSession.token_hash == token_hash)
+            .where(LoginSession.kind == kind))
 
 
-def resume_session(token, kind=BROWSER):
+def resume_session(token, kind=BROWSER, also=None):
     """The member whose live session of `kind` `token` names, or None (one query).
 
+    `also(member_id)` may give further scalar subqueries of the member's id (an SQL
+    value) to read in the same query; their values are the user's `resumed_with`.
     A session in use is touched at most every SESSION_TOUCH_INTERVAL, and
     that touch is committed here, as its own small operation: most requests
     only read, and the touch must last even when the page then fails.
     """
-    row = db.session.execute(_resume_statement(),
+    row = db.session.execute(_resume_statement(also),
                              {"token_hash": _hash(token), "kind": kind}).first()
     if row is None:
         return None
-    login_session, user, mutes_something = row
-    user.mutes_nothing = not mutes_something
+    login_session, user, mutes_something, *also_read = row
+    user.mutes_nothing, user.resumed_with = not mutes_something, also_read
     if user.banned_at is not None:  # a ban deletes the rows; this is the second lock
         return None
     now = utcnow()

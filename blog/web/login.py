@@ -6,7 +6,7 @@ The sessions themselves (rows that really end) are the domain's: blog.domain.ses
 from flask import current_app, flash, redirect, request
 from flask_login import login_url, login_user, logout_user
 
-from ..domain import sessions
+from ..domain import dashboard, sessions
 from ..extensions import login_manager
 from .errors import error_response, wants_json
 from .signals import member_identified
@@ -32,8 +32,9 @@ def log_out(user):
 
 @login_manager.user_loader
 def load_user(token):
-    """The member of this request's session cookie, or None."""
-    user = sessions.resume_session(token)
+    """The member of this request's session cookie, or None; with the numbers every page
+    of theirs shows in its header (blog.web.templating), read in the same statement."""
+    user = sessions.resume_session(token, also=dashboard.header_count_columns)
     if user is not None and member_identified.receivers:
         # Flask-Login's own user_loaded_from_cookie says when it was the remember-me cookie.
         member_identified.send(user, how="session cookie")

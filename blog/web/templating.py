@@ -79,9 +79,11 @@ def toggles_kept(shared):
 
 
 def _header_counts():
-    # The bell's number and the menu's drafts, in one statement, once a request.
+    # The bell's number and the menu's drafts, once a request: read with the session
+    # (blog.web.login), else (a member logged in by this very request) asked here.
     if "header_counts" not in g:
-        g.header_counts = dashboard.header_counts(current_user)
+        resumed = getattr(current_user, "resumed_with", None)
+        g.header_counts = tuple(resumed) if resumed else dashboard.header_counts(current_user)
     return g.header_counts
 
 
