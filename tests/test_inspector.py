@@ -231,3 +231,19 @@ def test_the_story_shows_the_browser_half_in_its_own_characters_and_escaped(
     page = member.get(f"/flow/{response.headers['X-Request-Id']}").get_data(as_text=True)
     assert "Clicked “Like”" in page and "\\u201c" not in page
     assert "<b>Unlike</b>" not in page and "&lt;b&gt;Unlike&lt;/b&gt;" in page
+
+
+def test_the_forms_a_page_was_given_are_found_in_dataclasses_with_slots_too(app):
+    import dataclasses
+
+    from blog.article.comment_forms import CommentForm
+    from blog.inspector.recorder import _forms_in
+
+    @dataclasses.dataclass(slots=True)
+    class Holder:  # as a card or a shown comment: no __dict__
+        form: object
+        other: int = 1
+
+    with app.test_request_context():
+        form = CommentForm(formdata=None)
+        assert list(_forms_in({"held": Holder(form), "plain": 3})) == [form]

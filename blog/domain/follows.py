@@ -62,7 +62,7 @@ def _tag_followers_of(tag_id):
     return select(TagFollow.tag_id).where(TagFollow.tag_id == tag_id)
 
 
-KEYS = {"followers": _followers_of, "following": _followed_by,
+_KEYS = {"followers": _followers_of, "following": _followed_by,
         "tag followers": _tag_followers_of}
 
 
@@ -74,7 +74,7 @@ def _counted(*which):
     key = bindparam("key", type_=Integer)
     past_cap = bindparam("past_cap", type_=Integer)
     return select(*(
-        select(func.count()).select_from(KEYS[name](key).limit(past_cap).subquery())
+        select(func.count()).select_from(_KEYS[name](key).limit(past_cap).subquery())
         .scalar_subquery() for name in which))
 
 

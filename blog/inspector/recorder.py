@@ -1,9 +1,8 @@
 """Recording: the hooks that watch a request and write its story while FLOW_INSPECTOR is on.
 
-Nothing here is called by a view. It listens to what Flask, Flask-Login,
-SQLAlchemy and our own layers already announce: request signals, engine
-events, the domain's rule and outbox signals, the security event log.
-"""
+Nothing here is called by a view. It listens to what Flask, Flask-Login, SQLAlchemy and
+our own layers announce: request signals, engine events, the domain's rule and outbox
+signals, the security event log."""
 
 import dataclasses
 import functools
@@ -170,10 +169,11 @@ def _flashed(app, message, category, **extra):
 
 
 def _forms_in(context):
-    """The forms a template was given: as values, or held by one (the comment section's)."""
+    """The forms a template was given: as values, or held by one (the comment section's;
+    read by fields(), since a dataclass with slots, a card, has no __dict__)."""
     values = list(context.values())
-    values += [held for value in values if dataclasses.is_dataclass(value)
-               for held in vars(value).values()]
+    values += [getattr(value, field.name, None) for value in values if dataclasses.is_dataclass(
+        value) and not isinstance(value, type) for field in dataclasses.fields(value)]
     return {id(value): value for value in values if isinstance(value, FlaskForm)}.values()
 
 
