@@ -13,7 +13,9 @@ slip under a comment that is being removed, and a placeholder is removed only
 when it really has no replies left.
 """
 
-from sqlalchemy import delete, exists, func, select, update
+import functools
+
+from sqlalchemy import Integer, bindparam, delete, exists, func, select, update
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -72,15 +74,45 @@ def article_of(comment):
 
 # --- writing --------------------------------------------------------------------
 
+# Written once per process with parameters, the statements every comment and deletion
+# runs: building them took longer than running them, with SQLite's one writer waiting.
+
+
+@functools.cache
+def _thread_locking():
+    return (select(Comment.id)
+            .where(Comment.id == bindparam("root_id", type_=Integer),
+                   Comment.article_id == bindparam("article_id", type_=Integer))
+            .with_for_update())
+
+
+@functools.cache
+def _count_moving():
+    return (update(Article)
+            .where(Article.id == bindparam("article_id", type_=Integer))
+            .values(comments_count=Article.comments_count + bindparam("change", type_=Integer))
+            .returning(Article.comments_count)
+            .execution_options(**NO_SYNC))
+
+
+@functools.cache
+def _replies_asking():
+    return select(exists().where(Comment.parent_id == bindparam("comment_id", type_=Integer)))
+
+
+@functools.cache
+def _live_deleting():
+    return (delete(Comment)
+            .where(Comment.id == bindparam("comment_id", type_=Integer),
+                   Comment.deleted_at.is_(None))
+            .execution_options(**NO_SYNC))
+
+
 
 def _lock_thread(root_id, article_id):
     """Lock a thread's top-level comment for this transaction; False when it is gone."""
-    locked = db.session.scalar(
-        select(Comment.id)
-        .where(Comment.id == root_id, Comment.article_id == article_id)
-        .with_for_update()
-    )
-    return locked is not None
+    locked = _thread_locking()
+    return db.session.scalar(locked, {"root_id": root_id, "article_id": article_id}) is not None
 
 
 def _thread_root_for_reply(article, parent_id):
@@ -106,13 +138,8 @@ def _move_count(article_id, change):
     Returns the new count (None when `change` is 0: nothing moved).
     """
     if change:
-        return db.session.scalar(
-            update(Article)
-            .where(Article.id == article_id)
-            .values(comments_count=Article.comments_count + change)
-            .returning(Article.comments_count)
-            .execution_options(**NO_SYNC)
-        )
+        return db.session.scalar(_count_moving(),
+                                 {"article_id": article_id, "change": change})
     return None
 
 
@@ -167,7 +194,7 @@ def edit_comment(comment, editor, body):
 
 
 def _has_replies(comment_id):
-    return db.session.scalar(select(exists().where(Comment.parent_id == comment_id)))
+    return db.session.scalar(_replies_asking(), {"comment_id": comment_id})
 
 
 def _make_placeholder(comment_ids):
@@ -209,11 +236,8 @@ def delete_comment(comment, actor):
         removed = _make_placeholder([comment_id])
         notifications.comment_removed(comment_id)  # the row stays: no cascade
     else:
-        removed = db.session.execute(
-            delete(Comment)
-            .where(Comment.id == comment_id, Comment.deleted_at.is_(None))
-            .execution_options(**NO_SYNC)
-        ).rowcount
+        removed = db.session.execute(_live_deleting(),
+                                     {"comment_id": comment_id}).rowcount
         if root_id is not None:
             _remove_empty_placeholders([root_id])
     _move_count(article_id, -removed)

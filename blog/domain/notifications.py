@@ -229,20 +229,42 @@ def commented(actor, comment_id, article_id, held):
 
     One statement, whoever is told: `held` (from hold()) names them.
     """
-    answered, mentioned = held.answered_id or 0, list(held.mentioned_ids)
-    recipients = {held.author_id, held.answered_id, *mentioned} - {None}
+    recipients = {held.author_id, held.answered_id, *held.mentioned_ids} - {None}
     if not recipients:
         return
-    kind = case((User.id == answered, "reply"), (User.id.in_(mentioned), "mention"),
-                else_="comment")
-    _insert(
-        select(User.id, kind, literal(actor.id), literal(article_id), literal(comment_id),
-               literal(utcnow()))
-        .where(User.id.in_(recipients), User.id != actor.id,
-               case((User.id == answered, _wanted_in_site(User.id, "reply")),
-                    (User.id.in_(mentioned), _wanted_in_site(User.id, "mention")),
-                    else_=_wanted_in_site(User.id, "comment")))
+    answering, mentioning = held.answered_id is not None, bool(held.mentioned_ids)
+    parameters = {"recipients": sorted(recipients), "actor_id": actor.id,
+                  "article_id": article_id, "comment_id": comment_id, "now": utcnow()}
+    if answering:
+        parameters["answered_id"] = held.answered_id
+    if mentioning:
+        parameters["mentioned"] = list(held.mentioned_ids)
+    db.session.execute(_commented_statement(answering, mentioning), parameters)
+
+
+@functools.cache
+def _commented_statement(answering, mentioning):
+    # Written once per process for each shape (a comment, a reply, with @names or not):
+    # building it took longer than running it, with SQLite's one writer waiting.
+    told_as = []  # (who, kind), the first that matches wins; else a "comment"
+    if answering:
+        told_as.append((User.id == bindparam("answered_id", type_=Integer), "reply"))
+    if mentioning:
+        told_as.append((User.id.in_(bindparam("mentioned", expanding=True)), "mention"))
+    kind, wanted = literal("comment"), _wanted_in_site(User.id, "comment")
+    if told_as:
+        kind = case(*((who, literal(name)) for who, name in told_as), else_=kind)
+        wanted = case(*((who, _wanted_in_site(User.id, name)) for who, name in told_as),
+                      else_=wanted)
+    actor_id = bindparam("actor_id", type_=Integer)
+    notices = (
+        select(User.id, kind, actor_id, bindparam("article_id", type_=Integer),
+               bindparam("comment_id", type_=Integer), bindparam("now", type_=DateTime))
+        .where(User.id.in_(bindparam("recipients", expanding=True)), User.id != actor_id,
+               wanted)
     )
+    # On the table, not the model: given parameters, an ORM insert is a bulk insert.
+    return insert(Notification.__table__).from_select(NOTICE_COLUMNS, notices)
 
 
 def published(article):

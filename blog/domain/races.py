@@ -7,9 +7,10 @@ row (StaleDataError), or reading the saved object back finds it gone
 (ObjectDeletedError). Each is the same answer to the member: it is gone.
 """
 
+import functools
 from contextlib import contextmanager
 
-from sqlalchemy import select, update
+from sqlalchemy import Integer, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -48,10 +49,14 @@ def lock_article(article_id):
     article first too: one order for both, so they wait for each other on
     PostgreSQL instead of deadlocking. (SQLite has one writer anyway.)
     """
-    found = db.session.scalar(
-        select(Article.id).where(Article.id == article_id).with_for_update(key_share=True)
-    )
-    return found is not None
+    return db.session.scalar(_article_locking(), {"article_id": article_id}) is not None
+
+
+@functools.cache
+def _article_locking():
+    # Written once per process: every comment, like and their deletion asks it.
+    return (select(Article.id).where(Article.id == bindparam("article_id", type_=Integer))
+            .with_for_update(key_share=True))
 
 
 def lock_article_or_gone(article_id):
