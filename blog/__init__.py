@@ -9,7 +9,16 @@ from . import cli, database, events, export_worker, mailer  # noqa: F401
 from .config_loader import load_config
 from .domain import site
 from .extensions import csrf, db, limiter, login_manager, mail, migrate
-from .web import access_log, errors, links, page_cache, page_cache_wsgi, security, templating
+from .web import (
+    access_log,
+    errors,
+    links,
+    page_cache,
+    page_cache_wsgi,
+    security,
+    templating,
+    turns,
+)
 from .web.urls import RowIdConverter
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -36,7 +45,8 @@ def create_app(test_config=None):
     if app.config["FLOW_INSPECTOR"]:
         register_inspector(app)
     page_cache.init_app(app)  # last: its check runs after the others, its keeping before
-    page_cache_wsgi.init_app(app)  # kept pages answered before Flask...
+    turns.init_app(app)  # requests take turns in Flask...
+    page_cache_wsgi.init_app(app)  # ...while kept pages are answered before, at once...
     security.trust_proxies(app)  # ...inside ProxyFix, which must see the request first
     site.load_at_start(app)  # the admins' settings: read now, not on a visitor's page
     return app

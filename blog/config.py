@@ -140,6 +140,10 @@ class DefaultConfig:
     SERVER_CHANNEL_TIMEOUT = 30
     # How often (seconds) waitress looks for such connections.
     SERVER_CLEANUP_INTERVAL = 5
+    # How many requests run the app's Python at once in one process (blog/web/turns.py);
+    # waitress's other threads wait their turn. None: 1 on SQLite, 2 on PostgreSQL.
+    # 0: no limit (every thread at once, as before; slower under load).
+    SERVER_APP_TURNS = None
     # Rate limit counters (RATELIMIT_STORAGE_URI, e.g. redis://127.0.0.1:6379)
     # start with this prefix, so several sites can share one Redis.
     RATELIMIT_KEY_PREFIX = ""

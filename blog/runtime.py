@@ -5,6 +5,8 @@ renders an email with `render()`, and reaches app-wide registries through
 `running_app()`. This is the one place where those become Flask calls.
 """
 
+import threading
+
 from flask import current_app, render_template
 
 
@@ -29,3 +31,28 @@ def render(template, **context):
 def running_app():
     """The app serving this request or task (for registries kept in app.extensions)."""
     return current_app._get_current_object()
+
+
+# --- turns in the app (blog/web/turns.py) ----------------------------------------------
+
+_turn = threading.local()
+
+
+def hold_turn(gate):
+    """Note that this thread's request entered the app through `gate` (a semaphore)."""
+    _turn.gate = gate
+
+
+def give_up_turn():
+    """Let the next request into the app while this one waits outside Python (a password's
+    hash): the rest of this request runs beside the others and never waits for a turn
+    again, so no request holding a turn ever waits on it. Nothing when it holds none."""
+    gate = getattr(_turn, "gate", None)
+    if gate is not None:
+        _turn.gate = None
+        gate.release()
+
+
+def holds_turn():
+    """Whether this thread's request still holds a turn in the app."""
+    return getattr(_turn, "gate", None) is not None

@@ -38,6 +38,9 @@ def _test_config(database_url, **overrides):
         "BASE_URL": "http://localhost",
         "PASSWORD_HASH_PROFILE": "fast",
         "RATELIMIT_ENABLED": False,
+        # Requests do not take turns (blog/web/turns.py): tests hold one half-way to
+        # stage a race, which would keep the others waiting. tests/test_turns.py has them.
+        "SERVER_APP_TURNS": 0,
         "MAIL_SERVER": None,
         "MAIL_SUPPRESS_SEND": False,  # Flask-Mail would swallow mail when TESTING
         "MAIL_DEFAULT_SENDER": "blog tests <no-reply@blog.test>",

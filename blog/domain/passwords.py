@@ -7,7 +7,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-from ..runtime import settings
+from ..runtime import give_up_turn, settings
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128
@@ -28,11 +28,14 @@ def _current_hasher():
 
 def hash_password(password):
     """An argon2id hash of the password."""
+    # Tens of milliseconds outside Python: the next request may run meanwhile.
+    give_up_turn()
     return _current_hasher().hash(password)
 
 
 def check_password(password_hash, password):
     """True when password matches the stored hash."""
+    give_up_turn()  # as hash_password
     try:
         return _current_hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):

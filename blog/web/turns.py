@@ -1,0 +1,53 @@
+"""Requests take turns in the app: waitress keeps its threads, Python runs one or two.
+
+CPython runs one thread's Python at a time. With eight waitress threads all building
+pages, each SQLite row fetched (and each statement sent to PostgreSQL) hands the
+interpreter's lock to another thread, and the thread that gave it up waits to get it
+back: on the 2-core VM a visitor's Latest answered 297 req/s on 8 threads and 431 on
+one (issue 13's notes). So only SERVER_APP_TURNS requests run the app at once; the
+other threads wait on a lock, which costs no CPU, each still holding its own
+connection. By default one on SQLite, whose work is all in this process, and two on
+PostgreSQL, where one request's Python runs while another waits for the database.
+Kept pages are answered before this (page_cache_wsgi), without waiting.
+
+A request that waits outside Python for long (argon2 hashing a password) gives its
+turn up (runtime.give_up_turn) and ends beside the others.
+"""
+
+import threading
+
+from ..runtime import give_up_turn, hold_turn
+
+
+def turns_for(config, database_url):
+    """SERVER_APP_TURNS, or by the database: 1 for SQLite, 2 for a server. 0: no limit."""
+    turns = config.get("SERVER_APP_TURNS")
+    if turns is None:
+        turns = 1 if database_url.startswith("sqlite") else 2
+    return max(0, int(turns))
+
+
+class TakingTurns:
+    """WSGI middleware: at most `turns` requests inside `wsgi_app` at once."""
+
+    def __init__(self, wsgi_app, turns):
+        self.wsgi_app = wsgi_app
+        self.gate = threading.BoundedSemaphore(turns)
+
+    def __call__(self, environ, start_response):
+        self.gate.acquire()
+        hold_turn(self.gate)
+        try:
+            # The answer is made inside (Flask closes the request, and with it the
+            # database session, before returning): only sending it happens outside.
+            return self.wsgi_app(environ, start_response)
+        finally:
+            give_up_turn()
+
+
+def init_app(app):
+    """Wrap Flask's own wsgi_app (inside the kept pages' middleware) when turns are limited."""
+    turns = turns_for(app.config, app.config["SQLALCHEMY_DATABASE_URI"])
+    if turns:
+        app.wsgi_app = TakingTurns(app.wsgi_app, turns)
+    app.extensions["app_turns"] = turns
