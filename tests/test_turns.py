@@ -122,3 +122,31 @@ def test_a_kept_page_is_answered_while_the_turn_is_taken(make_app, make_article)
     assert "Kept for visitors" in body
     assert headers["X-Page-Cache"] == "hit"
     assert waited < WAIT / 2  # it did not wait for the busy request to end
+
+
+@pytest.mark.parametrize("work", ["hash a password", "search", "count up to 10,000"])
+def test_work_outside_python_gives_the_turn_up(make_app, make_article, work):
+    from sqlalchemy import select
+
+    from blog import runtime
+    from blog.domain import listing, search
+    from blog.models import Article
+
+    make_article(title="Turns in the database", body="Rankings are counted.")
+    app = make_app(SERVER_APP_TURNS=1)
+    held = {}
+
+    @app.route("/test-only/work")
+    def do_work():
+        held["before"] = runtime.holds_turn()
+        if work == "hash a password":
+            passwords.hash_password("correct horse battery staple")
+        elif work == "search":
+            assert search.articles("rankings").count == "1"
+        else:
+            assert listing.count(select(Article.id), 10_000) == 1
+        held["after"] = runtime.holds_turn()
+        return "done"
+
+    assert app.test_client().get("/test-only/work").text == "done"
+    assert held == {"before": True, "after": False}

@@ -34,6 +34,7 @@ from sqlalchemy import (
 
 from ..extensions import db
 from ..models import Article, User, article_tags, articles_fts, search_vector, utcnow
+from ..runtime import give_up_turn
 from . import listing, word_shares
 from .search_query import fts5, parse, tsquery
 from .snippets import highlight, snippet
@@ -212,6 +213,9 @@ def ranked_page(query, tag, author, number):
 def _found_page(query, tag, author, number):
     """A listing.Page of the articles found, and how many (a string: "1,000+" when the
     candidates ran out before the matches did)."""
+    # Ranking up to CANDIDATES articles is the database's work, outside Python, for tens
+    # of milliseconds on a large site: the next request may run meanwhile (web/turns.py).
+    give_up_turn()
     rows = db.session.execute(
         ranked_page(query, tag, author, number).options(*listing.CARD_OPTIONS)).unique().all()
     page = listing.Page(listing.with_tags([row[0] for row in rows[:listing.PER_PAGE]]), number,

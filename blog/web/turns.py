@@ -10,8 +10,9 @@ connection. By default one on SQLite, whose work is all in this process, and two
 PostgreSQL, where one request's Python runs while another waits for the database.
 Kept pages are answered before this (page_cache_wsgi), without waiting.
 
-A request that waits outside Python for long (argon2 hashing a password) gives its
-turn up (runtime.give_up_turn) and ends beside the others.
+A request whose work is mostly outside Python (argon2 hashing a password, SQLite ranking
+a search or counting 10,000 keys) gives its turn up as that work starts
+(runtime.give_up_turn) and ends beside the others, as every request did before.
 """
 
 import threading
