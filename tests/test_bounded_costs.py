@@ -134,22 +134,29 @@ def test_follow_counts_stop_at_the_cap_on_an_index(plans, make_member, count, in
     assert "USING COVERING INDEX" in plan and index in plan
 
 
-def test_a_profiles_two_counts_are_one_statement_each_on_its_index(
+def test_a_profiles_counts_and_follow_are_one_statement_each_on_its_index(
         plans, make_member, monkeypatch):
     member = make_member("member")
-    for n in range(3):
-        follows.follow(make_member(f"fan{n}"), member)
+    fans = [make_member(f"fan{n}") for n in range(3)]
+    for fan in fans:
+        follows.follow(fan, member)
     follows.follow(member, make_member("idol"))
-    assert follows.profile_counts(member) == (3, 1)
+    stranger = make_member("stranger")
+    assert follows.profile_counts(member) == (3, 1, False)
+    assert follows.profile_counts(member, fans[0]) == (3, 1, True)
+    assert follows.profile_counts(member, stranger) == (3, 1, False)
     monkeypatch.setattr(follows, "COUNTED_AT_MOST", 2)
-    assert follows.profile_counts(member) == ("2+", 1)
-    member = SimpleNamespace(id=member.id)  # no reload among the statements
-    [plan] = plans(lambda: follows.profile_counts(member))
+    assert follows.profile_counts(member, fans[1]) == ("2+", 1, True)
+    # No reload among the statements:
+    member, fan = (SimpleNamespace(id=m.id, is_authenticated=True) for m in (member, fans[2]))
+    [plan] = plans(lambda: follows.profile_counts(member, fan))
     if on_postgres():
-        assert plan.count("Index Only Scan using") == 2 and "ix_follows_followed_id" in plan
+        assert plan.count("Index Only Scan using") == 3 and "ix_follows_followed_id" in plan
         return
     assert "USING COVERING INDEX ix_follows_followed_id" in plan
     assert plan.count("USING COVERING INDEX") == 2
+    assert "(follower_id=? AND followed_id=?)" in plan  # the key's own index
+    assert not scans_table(plan, "follows")
 
 
 def test_tag_follower_counts_stop_at_the_cap_on_an_index(plans, make_member, make_article):
@@ -164,3 +171,19 @@ def test_tag_follower_counts_stop_at_the_cap_on_an_index(plans, make_member, mak
         assert not scans_table(plan, "tag_follows")
         return
     assert "SEARCH tag_follows USING COVERING INDEX ix_tag_follows_tag_id" in plan
+
+
+def test_a_tag_pages_count_and_follow_are_one_statement_on_indexes(
+        plans, make_member, make_article):
+    from blog.domain import listing
+
+    make_article(author=make_member("author"), tags="python")
+    tag = listing.tag_named("python")
+    fan, stranger = make_member("fan"), make_member("stranger")
+    follows.follow_tag(fan, tag)
+    assert follows.tag_page_counts(tag, fan) == (1, True)
+    assert follows.tag_page_counts(tag, stranger) == (1, False)
+    reader = SimpleNamespace(id=fan.id, is_authenticated=True)
+    tag = SimpleNamespace(id=tag.id)  # no reload among the statements
+    [plan] = plans(lambda: follows.tag_page_counts(tag, reader))
+    assert not scans_table(plan, "tag_follows")

@@ -234,3 +234,10 @@ def test_url_before_is_the_address_without_its_last_value(app):
         assert url_before("profile.show", "username") == "/@"
         with pytest.raises(ValueError, match="does not end with its slug"):
             url_before("article.edit", "slug")
+
+
+@pytest.mark.parametrize("url", ["/t/python", "/@author"])
+def test_a_members_tag_page_and_profile_ask_five_statements(list_statement_counts, url):
+    """The tag or the member, the login session, the follower counts with whether the
+    reader follows, the cards, their tags: whatever the page's length."""
+    assert list_statement_counts(url, logged_in=True) == [5, 5]

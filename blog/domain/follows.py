@@ -8,7 +8,7 @@ tag followed stays loaded after the commit, for the answer.
 import functools
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, bindparam, delete, func, select
+from sqlalchemy import Integer, bindparam, delete, exists, func, select
 
 from ..extensions import db
 from ..models import Follow, TagFollow, utcnow
@@ -64,24 +64,40 @@ def _tag_followers_of(tag_id):
 
 _KEYS = {"followers": _followers_of, "following": _followed_by,
         "tag followers": _tag_followers_of}
+# What a page asks besides the counts: whether its reader follows the member or tag.
+_ASKED = {
+    "follows member": lambda reader, key: (Follow.follower_id == reader,
+                                           Follow.followed_id == key),
+    "follows tag": lambda reader, key: (TagFollow.user_id == reader, TagFollow.tag_id == key),
+}
 
 
 @functools.cache
-def _counted(*which):
+def _counted(*which, asking=None):
     # Written once per process (putting it together cost more than the database took
-    # to answer): whose keys and the cap are parameters. One capped count per name
-    # in `which`, each a scalar of one statement.
+    # to answer): whose keys, the reader and the cap are parameters. One capped count
+    # per name in `which`, each a scalar of one statement, then the `asking` question.
     key = bindparam("key", type_=Integer)
     past_cap = bindparam("past_cap", type_=Integer)
-    return select(*(
-        select(func.count()).select_from(_KEYS[name](key).limit(past_cap).subquery())
-        .scalar_subquery() for name in which))
+    columns = [select(func.count()).select_from(_KEYS[name](key).limit(past_cap).subquery())
+               .scalar_subquery() for name in which]
+    if asking:
+        columns.append(exists().where(*_ASKED[asking](bindparam("reader", type_=Integer), key)))
+    return select(*columns)
 
 
-def _counts(key, *which):
-    found = db.session.execute(_counted(*which),
-                               {"key": key, "past_cap": COUNTED_AT_MOST + 1}).one()
-    return tuple(_said(count) for count in found)
+def _counts(key, *which, asking=None, reader=None):
+    """The capped counts of `which` for `key`; with `asking`, then whether `reader` (a
+    member; a visitor is False without asking) does that, all in one statement."""
+    parameters = {"key": key, "past_cap": COUNTED_AT_MOST + 1}
+    ask = asking if reader is not None and reader.is_authenticated else None
+    if ask:
+        parameters["reader"] = reader.id
+    found = db.session.execute(_counted(*which, asking=ask), parameters).one()
+    counts = tuple(_said(count) for count in found[:len(which)])
+    if asking:
+        return (*counts, bool(found[-1]) if ask else False)
+    return counts
 
 
 def followers_count(user):
@@ -94,15 +110,20 @@ def following_count(user):
     return _counts(user.id, "following")[0]
 
 
-def profile_counts(user):
-    """(followers, following) of `user` as a profile shows them, each capped as
-    capped_count does and read off the same index: one statement for both."""
-    return _counts(user.id, "followers", "following")
+def profile_counts(user, reader=None):
+    """(followers, following, whether `reader` follows `user`) as a profile shows them,
+    the counts capped as capped_count does and read off the same index: one statement."""
+    return _counts(user.id, "followers", "following", asking="follows member", reader=reader)
 
 
 def tag_followers_count(tag):
     """How many members follow `tag` (capped: see capped_count)."""
     return _counts(tag.id, "tag followers")[0]
+
+
+def tag_page_counts(tag, reader):
+    """(how many members follow `tag`, whether `reader` does): one statement."""
+    return _counts(tag.id, "tag followers", asking="follows tag", reader=reader)
 
 
 def is_following(follower, followed):

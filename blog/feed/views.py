@@ -90,13 +90,14 @@ def tag(name):
         return render_template("feed/tag.html", tag=None, name=name, page=empty)
     if name != tag.name:
         return redirect(url_for("feed.tag", name=tag.name, page=request.args.get("page")), 301)
+    followers_count, following = follows.tag_page_counts(tag, current_user)
     return render_template(
         "feed/tag.html",
         tag=tag,
         name=tag.name,
-        following=follows.is_following_tag(current_user, tag),
+        following=following,
         muted=mutes.is_muting_tag(current_user, tag),
-        followers_count=follows.tag_followers_count(tag),
+        followers_count=followers_count,
         page=listing.article_page(mutes.without_muted(listing.tagged(tag), current_user, tag),
                                   current_user, requested_page()),
     )

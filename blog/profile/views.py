@@ -27,12 +27,12 @@ def member_or_404(username):
 def show(username):
     member = member_or_404(username)
     is_own = current_user.is_authenticated and current_user.id == member.id
-    followers_count, following_count = follows.profile_counts(member)
+    followers_count, following_count, following = follows.profile_counts(member, current_user)
     return render_template(
         "profile/show.html",
         member=member,
         is_own=is_own,
-        following=follows.is_following(current_user, member),
+        following=following,
         muted=not is_own and mutes.is_muting(current_user, member),
         followers_count=followers_count,
         following_count=following_count,
