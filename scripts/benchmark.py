@@ -136,7 +136,8 @@ def main(argv=None):
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     started, load_before = time.perf_counter(), os.getloadavg()
     meta = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "clients": args.clients,
-            "threads": args.threads, "duration": args.duration, "mix": args.mix,
+            "threads": args.threads, "app_turns": args.app_turns,
+            "duration": args.duration, "mix": args.mix,
             "rounds": args.rounds, "python": sys.version.split()[0], "cores": os.cpu_count(),
             "datasets": {}}
     results = Results()

@@ -45,6 +45,8 @@ def parse_args(description, argv=None):
     how.add_argument("--mix", action="store_true", help="each client takes a group's endpoints "
                      "in turn, one run per group (short runs; req/s is then shared)")
     how.add_argument("--threads", type=int, default=8, help="waitress threads (8)")
+    how.add_argument("--app-turns", type=int, help="requests let into the app at once "
+                     "(SERVER_APP_TURNS: by default 1 on SQLite, 2 on PostgreSQL; 0: no limit)")
     how.add_argument("--client-processes", type=int, default=2, help="processes the clients' "
                      "threads are spread over, so the client keeps up with the ceiling (2)")
     how.add_argument("--rounds", type=int, default=1,

@@ -7,6 +7,7 @@ machine is doing falls on both alike, so their ratio is worth more than two runs
 """
 
 import contextlib
+import os
 import secrets
 from dataclasses import dataclass, field
 
@@ -32,6 +33,9 @@ def make_site(name, database_url, targets, args, prefix):
         group: listed.chosen(found, args.pages)
         for group, found in listed.every_endpoint(targets, args.groups).items()})
     site.servers = plan_servers(args.page_cache, args.flow_inspector)
+    if args.app_turns is not None:
+        for server in site.servers:
+            server.settings = server.settings | {"SERVER_APP_TURNS": args.app_turns}
     for server in site.servers:
         server.label = f"{name} {server.kind}" if prefix else server.kind
     return site
@@ -109,14 +113,19 @@ def run_one(site, server, batch, clients, args, results):
 def serve(sites, args):
     """Start every site's servers and log its members in (or leave out its member and
     write groups, saying why)."""
+    from blog.web.turns import turns_for
+
     from .database import find_members
 
     secret_key = secrets.token_urlsafe(32)
     for site in sites:
+        asked = os.environ.get("SERVER_APP_TURNS") if args.app_turns is None else args.app_turns
+        turns = turns_for({"SERVER_APP_TURNS": asked}, site.database_url) or "no"
         for server in site.servers:
             server.start(site.database_url, secret_key, args.threads)
             print(f"Serving: {server.label} at http://127.0.0.1:{server.port} "
-                  f"({args.threads} threads; {', '.join(server.groups)})", flush=True)
+                  f"({args.threads} threads, {turns} turn{'s' if turns != 1 else ''} in the app; "
+                  f"{', '.join(server.groups)})", flush=True)
         if "member" in site.groups or "write" in site.groups:
             members = find_members(site.database_url, args.clients, site.targets.author)
             try:
