@@ -124,8 +124,8 @@ def test_a_kept_page_is_answered_while_the_turn_is_taken(make_app, make_article)
     assert waited < WAIT / 2  # it did not wait for the busy request to end
 
 
-@pytest.mark.parametrize("work", ["hash a password", "search", "count up to 10,000"])
-def test_work_outside_python_gives_the_turn_up(make_app, make_article, work):
+@pytest.mark.parametrize("work", ["hash a password", "search", "count an API list"])
+def test_long_work_outside_python_gives_the_turn_up(make_app, make_article, work):
     from sqlalchemy import select
 
     from blog import runtime
@@ -143,10 +143,10 @@ def test_work_outside_python_gives_the_turn_up(make_app, make_article, work):
             passwords.hash_password("correct horse battery staple")
         elif work == "search":
             assert search.articles("rankings").count == "1"
-        else:
+        else:  # a millisecond or two: giving the turn up cost more than it gave
             assert listing.count(select(Article.id), 10_000) == 1
         held["after"] = runtime.holds_turn()
         return "done"
 
     assert app.test_client().get("/test-only/work").text == "done"
-    assert held == {"before": True, "after": False}
+    assert held == {"before": True, "after": work == "count an API list"}

@@ -16,7 +16,6 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import Article, Bookmark, Like, Tag, User, article_tags
-from ..runtime import give_up_turn
 from . import cards, ranking
 
 PER_PAGE = 20
@@ -71,9 +70,6 @@ def count(statement, at_most):
     on a site of any size; give it the ids alone (matching_keys()) and the
     list's index answers without reading the rows.
     """
-    # Up to 10,000 keys read by the database, outside Python: on a large site that
-    # is most of the request, and the next one may run meanwhile (blog/web/turns.py).
-    give_up_turn()
     return db.session.scalar(
         select(func.count()).select_from(statement.order_by(None).limit(at_most).subquery())
     )

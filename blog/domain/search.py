@@ -213,8 +213,9 @@ def ranked_page(query, tag, author, number):
 def _found_page(query, tag, author, number):
     """A listing.Page of the articles found, and how many (a string: "1,000+" when the
     candidates ran out before the matches did)."""
-    # Ranking up to CANDIDATES articles is the database's work, outside Python, for tens
-    # of milliseconds on a large site: the next request may run meanwhile (web/turns.py).
+    # Ranking up to CANDIDATES articles is the database's work, outside Python, for up to
+    # 100 ms on a large site: holding the turn that long would stall every other request
+    # (blog/web/turns.py). Measured, a counted API list (1 to 2 ms) lost more than it gave.
     give_up_turn()
     rows = db.session.execute(
         ranked_page(query, tag, author, number).options(*listing.CARD_OPTIONS)).unique().all()

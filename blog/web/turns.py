@@ -10,9 +10,10 @@ connection. By default one on SQLite, whose work is all in this process, and two
 PostgreSQL, where one request's Python runs while another waits for the database.
 Kept pages are answered before this (page_cache_wsgi), without waiting.
 
-A request whose work is mostly outside Python (argon2 hashing a password, SQLite ranking
-a search or counting 10,000 keys) gives its turn up as that work starts
-(runtime.give_up_turn) and ends beside the others, as every request did before.
+A request with long work outside Python (argon2 hashing a password, the database ranking
+a search) gives its turn up as that work starts (runtime.give_up_turn) and ends beside
+the others, as every request did before. Not for a millisecond or two (the API's capped
+articlesCount): in the benchmark the rest of such a request, racing the next, cost more.
 """
 
 import threading
