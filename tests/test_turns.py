@@ -125,7 +125,8 @@ def test_a_kept_page_is_answered_while_the_turn_is_taken(make_app, make_article)
 
 
 @pytest.mark.parametrize("work", ["hash a password", "search", "count an API list"])
-def test_long_work_outside_python_gives_the_turn_up(make_app, make_article, work):
+def test_long_work_outside_python_gives_the_turn_up(make_app, make_article, database_url,
+                                                   work):
     from sqlalchemy import select
 
     from blog import runtime
@@ -143,10 +144,11 @@ def test_long_work_outside_python_gives_the_turn_up(make_app, make_article, work
             passwords.hash_password("correct horse battery staple")
         elif work == "search":
             assert search.articles("rankings").count == "1"
-        else:  # a millisecond or two: giving the turn up cost more than it gave
+        else:  # a wait on PostgreSQL; on SQLite this process's millisecond or two
             assert listing.count(select(Article.id), 10_000) == 1
         held["after"] = runtime.holds_turn()
         return "done"
 
     assert app.test_client().get("/test-only/work").text == "done"
-    assert held == {"before": True, "after": work == "count an API list"}
+    kept = work == "count an API list" and database_url.startswith("sqlite")
+    assert held == {"before": True, "after": kept}

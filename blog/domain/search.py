@@ -215,7 +215,7 @@ def _found_page(query, tag, author, number):
     candidates ran out before the matches did)."""
     # Ranking up to CANDIDATES articles is the database's work, outside Python, for up to
     # 100 ms on a large site: holding the turn that long would stall every other request
-    # (blog/web/turns.py). Measured, a counted API list (1 to 2 ms) lost more than it gave.
+    # (blog/web/turns.py).
     give_up_turn()
     rows = db.session.execute(
         ranked_page(query, tag, author, number).options(*listing.CARD_OPTIONS)).unique().all()

@@ -11,9 +11,10 @@ PostgreSQL, where one request's Python runs while another waits for the database
 Kept pages are answered before this (page_cache_wsgi), without waiting.
 
 A request with long work outside Python (argon2 hashing a password, the database ranking
-a search) gives its turn up as that work starts (runtime.give_up_turn) and ends beside
-the others, as every request did before. Not for a millisecond or two (the API's capped
-articlesCount): in the benchmark the rest of such a request, racing the next, cost more.
+a search, PostgreSQL counting the API's articlesCount) gives its turn up as that work
+starts (runtime.give_up_turn) and ends beside the others, as every request did before.
+Not SQLite's count, a millisecond or two: measured, the rest of such a request racing
+the next one cost more than the turn gave.
 """
 
 import threading
