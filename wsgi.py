@@ -25,7 +25,9 @@ def main():
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "8000"))
     name = app.config["SITE_NAME"]
-    print(f"Serving {name} at http://{host}:{port} with {options['threads']} threads, "
+    turns = app.extensions["app_turns"] or options["threads"]  # blog/web/turns.py
+    print(f"Serving {name} at http://{host}:{port} with {options['threads']} threads "
+          f"({min(turns, options['threads'])} at a time in the app), "
           f"up to {options['connection_limit']} connections  (Ctrl+C to stop)", flush=True)
     serve(app, host=host, port=port, **options)
 
