@@ -13,6 +13,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import Pool
 
+from .runtime import give_up_turn
+
 
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection, connection_record):
@@ -56,6 +58,12 @@ def _queue_sqlite_writers(connection, cursor, statement, parameters, context, ex
         return
     if _STARTS_A_WRITE.match(statement):
         lock = sqlite_writer_lock(connection.engine.url)
+        if lock.acquire(blocking=False):
+            connection.info["sqlite_writer"] = lock
+            return
+        # Another writer is at work: waiting for it holding a turn in the app would hold
+        # up every other request too, readers included (blog/web/turns.py).
+        give_up_turn()
         if lock.acquire(timeout=WRITER_WAIT_SECONDS):
             connection.info["sqlite_writer"] = lock
 

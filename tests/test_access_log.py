@@ -81,3 +81,43 @@ def test_a_log_file_moved_away_is_started_again(make_app, tmp_path):
     [after] = path.read_text().splitlines()
     assert LINE.match(before)["path"] == "/tags"
     assert LINE.match(after)["status"] == "404"
+
+
+def test_a_request_that_waited_for_its_turn_counts_the_wait(make_app, access_lines):
+    """The time logged runs from the request's arrival, before its turn in the app
+    (blog/web/turns.py): a queue shows in the log."""
+    import threading
+    import time
+    import urllib.request
+
+    from server_helpers import LiveServer
+
+    app = make_app(SERVER_APP_TURNS=1)
+    inside = threading.Event()
+
+    @app.route("/test-only/busy")
+    def busy():
+        inside.set()
+        time.sleep(0.5)
+        return "busy"
+
+    @app.route("/test-only/quick")
+    def quick():
+        return "quick"
+
+    server = LiveServer(app)
+    server.start()
+    try:
+        def get(path):
+            with urllib.request.urlopen(server.url + path, timeout=10) as answer:  # noqa: S310
+                return answer.read()
+
+        busy_one = threading.Thread(target=get, args=("/test-only/busy",))
+        busy_one.start()
+        assert inside.wait(5)
+        assert get("/test-only/quick") == b"quick"
+        busy_one.join()
+    finally:
+        server.stop()
+    [quick_line] = [line for line in access_lines() if line and line["path"] == "/test-only/quick"]
+    assert int(quick_line["ms"]) >= 300  # it waited for the busy request's turn

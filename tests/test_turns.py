@@ -124,14 +124,16 @@ def test_a_kept_page_is_answered_while_the_turn_is_taken(make_app, make_article)
     assert waited < WAIT / 2  # it did not wait for the busy request to end
 
 
-@pytest.mark.parametrize("work", ["hash a password", "search", "count an API list"])
+@pytest.mark.parametrize("work", ["hash a password", "search", "count an API list",
+                                  "re-encode a picture"])
 def test_long_work_outside_python_gives_the_turn_up(make_app, make_article, database_url,
                                                    work):
     from sqlalchemy import select
 
     from blog import runtime
-    from blog.domain import listing, search
+    from blog.domain import listing, pictures, search
     from blog.models import Article
+    from picture_helpers import picture
 
     make_article(title="Turns in the database", body="Rankings are counted.")
     app = make_app(SERVER_APP_TURNS=1)
@@ -144,6 +146,8 @@ def test_long_work_outside_python_gives_the_turn_up(make_app, make_article, data
             passwords.hash_password("correct horse battery staple")
         elif work == "search":
             assert search.articles("rankings").count == "1"
+        elif work == "re-encode a picture":
+            assert pictures.encode(picture(), "avatar")
         else:  # a wait on PostgreSQL; on SQLite this process's millisecond or two
             assert listing.count(select(Article.id), 10_000) == 1
         held["after"] = runtime.holds_turn()
@@ -152,3 +156,85 @@ def test_long_work_outside_python_gives_the_turn_up(make_app, make_article, data
     assert app.test_client().get("/test-only/work").text == "done"
     kept = work == "count an API list" and database_url.startswith("sqlite")
     assert held == {"before": True, "after": kept}
+
+
+def test_a_reader_is_answered_while_a_writer_waits_for_another(make_app, make_member):
+    """A writer waiting for the one before it gives its turn up (SQLite: our writer lock;
+    PostgreSQL: the second turn), so a request that only reads is not held up."""
+    from sqlalchemy import text
+
+    from blog.extensions import db
+    from blog.runtime import give_up_turn
+
+    app = make_app(SERVER_APP_TURNS=None)  # the default: 1 on SQLite, 2 on PostgreSQL
+    with app.app_context():
+        member_id = make_member("ada").id
+    touch = text("UPDATE users SET bio = bio WHERE id = :id")
+    first_wrote = threading.Event()
+
+    @app.route("/test-only/long-write")
+    def long_write():  # as deleting an account: the password's check gave the turn up
+        give_up_turn()
+        db.session.execute(touch, {"id": member_id})
+        first_wrote.set()
+        time.sleep(1.5)
+        db.session.commit()
+        return "long"
+
+    @app.route("/test-only/write")
+    def write():
+        db.session.execute(touch, {"id": member_id})
+        db.session.commit()
+        return "wrote"
+
+    @app.route("/test-only/read")
+    def read_only():
+        return str(db.session.execute(text("SELECT count(*) FROM users")).scalar())
+
+    server = serve(app)
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            first = pool.submit(read, f"{server.url}/test-only/long-write")
+            assert first_wrote.wait(WAIT)
+            second = pool.submit(read, f"{server.url}/test-only/write")
+            time.sleep(0.3)  # the second writer is waiting now
+            started = time.monotonic()
+            assert read(f"{server.url}/test-only/read")[0] == "1"
+            waited = time.monotonic() - started
+            assert [first.result()[0], second.result()[0]] == ["long", "wrote"]
+    finally:
+        server.stop()
+    assert waited < 0.8  # not the rest of the first writer's 1.5 s
+
+
+def test_the_app_called_from_its_own_request_keeps_one_turn(make_app):
+    app, other = make_app(SERVER_APP_TURNS=1), make_app(SERVER_APP_TURNS=1)
+
+    @app.route("/test-only/inner")
+    def inner():
+        return "inner"
+
+    @other.route("/test-only/elsewhere")
+    def elsewhere():
+        return "elsewhere"
+
+    @app.route("/test-only/outer")
+    def outer():
+        return (app.test_client().get("/test-only/inner").text + " "
+                + other.test_client().get("/test-only/elsewhere").text)
+
+    assert within_wait(lambda: app.test_client().get("/test-only/outer").text) == \
+        "inner elsewhere"
+    # Both apps let the next request in: no turn was kept.
+    for each in (app, other):
+        assert within_wait(lambda app=each: app.test_client().get("/").status_code) == 200
+
+
+def within_wait(call):
+    """call()'s result, on a thread of its own; fails (not hangs) after WAIT seconds."""
+    answers = []
+    thread = threading.Thread(target=lambda: answers.append(call()), daemon=True)
+    thread.start()
+    thread.join(WAIT)
+    assert answers, "still waiting for a turn"
+    return answers[0]

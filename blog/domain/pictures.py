@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps, ImageSequence
 
-from ..runtime import settings
+from ..runtime import give_up_turn, settings
 from .errors import FieldError
 
 FORMATS = ("PNG", "JPEG", "GIF", "WEBP")
@@ -108,6 +108,9 @@ def encode(data, kind):
     Raises FieldError("image", message) for anything we will not store.
     """
     check_bytes(data)
+    # Up to a quarter of a second in Pillow's C code for a large photo: the next request
+    # may run meanwhile (blog/web/turns.py).
+    give_up_turn()
     picture = _opened(data)
     width, height = picture.size
     frames = getattr(picture, "n_frames", 1)

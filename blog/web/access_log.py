@@ -19,12 +19,14 @@ from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
 
 from ..events import loggable_path, request_id
+from .turns import ARRIVED
 
 logger = logging.getLogger("blog.access")
 
 
 def _started(sender, **extra):
-    g.access_started = time.perf_counter()
+    # From its arrival, when it waited for a turn in the app (blog/web/turns.py).
+    g.access_started = request.environ.get(ARRIVED) or time.perf_counter()
     g.sql_count = 0
 
 

@@ -11,15 +11,22 @@ PostgreSQL, where one request's Python runs while another waits for the database
 Kept pages are answered before this (page_cache_wsgi), without waiting.
 
 A request with long work outside Python (argon2 hashing a password, the database ranking
-a search, PostgreSQL counting the API's articlesCount) gives its turn up as that work
-starts (runtime.give_up_turn) and ends beside the others, as every request did before.
-Not SQLite's count, a millisecond or two: measured, the rest of such a request racing
-the next one cost more than the turn gave.
+a search, Pillow re-encoding a picture, PostgreSQL counting the API's articlesCount, a
+write queued behind another writer on SQLite) gives its turn up as that work starts
+(runtime.give_up_turn) and ends beside the others, as every request did before; it never
+waits for a turn again, so no request holding one waits on it. Not SQLite's count, a
+millisecond or two: measured, the rest of such a request racing the next one cost more
+than the turn gave. The access log times a request from its arrival (ARRIVED), its
+wait for a turn included.
 """
 
 import threading
+import time
 
-from ..runtime import give_up_turn, hold_turn
+from ..runtime import give_up_turn, held_turn, hold_turn
+
+# Where the access log finds when the request arrived, before it waited for a turn.
+ARRIVED = "blog.arrived"
 
 
 def turns_for(config, database_url):
@@ -38,6 +45,10 @@ class TakingTurns:
         self.gate = threading.BoundedSemaphore(turns)
 
     def __call__(self, environ, start_response):
+        environ.setdefault(ARRIVED, time.perf_counter())
+        outer = held_turn()
+        if outer is self.gate:  # the app called from inside one of its own requests
+            return self.wsgi_app(environ, start_response)
         self.gate.acquire()
         hold_turn(self.gate)
         try:
@@ -46,6 +57,7 @@ class TakingTurns:
             return self.wsgi_app(environ, start_response)
         finally:
             give_up_turn()
+            hold_turn(outer)  # another app's request around this one keeps its own
 
 
 def init_app(app):
