@@ -269,7 +269,7 @@ def seed_community(app):
         invites,
         moderation,
         mutes,
-        notifications,
+        notification_choices,
         profiles,
         reactions,
         reports,
@@ -328,4 +328,5 @@ def seed_community(app):
         invites.revoke(admin, invites.create_invite(admin)[0].id)
         site.save(admin, {**chosen, "signup_mode": "open", "require_approval": False})
         # A choice about notifications (the rows themselves come from the writes above).
-        notifications.save_preferences(alice, {"like": (True, True), "article": (True, False)})
+        notification_choices.save_preferences(
+            alice, {"like": (True, True), "article": (True, False)})

@@ -8,9 +8,9 @@ import pytest
 from blog.domain import (
     comments,
     follows,
+    notification_choices,
     notification_emails,
     notification_pages,
-    notifications,
     reactions,
 )
 from blog.domain.tokens import make_token
@@ -55,7 +55,7 @@ def test_likes_and_follows_are_off_by_email_until_chosen(make_member, alice, sto
     reactions.like(bob, story)
     follows.follow(bob, alice)
     assert send() == []
-    notifications.save_preferences(alice, {"like": (True, True)})
+    notification_choices.save_preferences(alice, {"like": (True, True)})
     reactions.like(make_member("cy"), story)
     [message] = send()
     assert message["Subject"] == "@cy liked “Tea and tests”"
@@ -90,7 +90,7 @@ def test_own_actions_and_unconfirmed_addresses_get_no_email(
     shy = make_member("shy", verified=False)
     article = make_article(author=make_member("writer"), title="Mine")
     comments.add_comment(db.session.merge(article.author), article, "Talking to myself.")
-    notifications.save_preferences(shy, {"mention": (True, True)})
+    notification_choices.save_preferences(shy, {"mention": (True, True)})
     comments.add_comment(make_member("bob"), article, "Hello @shy.")
     messages = send()
     assert [m["To"] for m in messages] == ["writer@example.com"]
@@ -110,13 +110,13 @@ def test_the_email_has_list_unsubscribe_headers_and_one_click_works(
     # A scanner's GET changes nothing; the page asks.
     response = client.get(path)
     assert response.status_code == 200 and "Stop these emails" in page(response)
-    assert notifications.preferences(alice)["comment"] == (True, True)
+    assert notification_choices.preferences(alice)["comment"] == (True, True)
     # RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click", no cookie, no CSRF token.
     response = client.post(path, data={"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
     assert "gets no more emails for “Comments on my articles”" in page(response)
     db.session.expire_all()
-    assert notifications.preferences(alice)["comment"] == (True, False)
+    assert notification_choices.preferences(alice)["comment"] == (True, False)
     comments.add_comment(make_member("cy"), story, "Still here?")
     assert send() == [message]
 
@@ -137,17 +137,17 @@ def test_unsubscribe_tokens_cannot_be_forged_or_used_for_another_member(
         assert "choose in Settings which emails you get" in said, bad
         assert "password link" not in said, bad
     db.session.expire_all()
-    assert notifications.preferences(alice)["comment"] == (True, True)
-    assert notifications.preferences(bob)["comment"] == (True, True)
+    assert notification_choices.preferences(alice)["comment"] == (True, True)
+    assert notification_choices.preferences(bob)["comment"] == (True, True)
     assert client.post(f"/notifications/unsubscribe/{token}").status_code == 200
     db.session.expire_all()
-    assert notifications.preferences(bob)["comment"] == (True, False)
-    assert notifications.preferences(alice)["comment"] == (True, True)
+    assert notification_choices.preferences(bob)["comment"] == (True, False)
+    assert notification_choices.preferences(alice)["comment"] == (True, True)
 
 
 def test_the_choices_page_turns_email_on(make_client, make_member, alice, story, send):
     browser = logged_in(make_client, "alice")
-    form = {f"notify-{kind}_site": "y" for kind in notifications.DEFAULTS}
+    form = {f"notify-{kind}_site": "y" for kind in notification_choices.DEFAULTS}
     form["notify-follow_email"] = "y"
     assert browser.submit("/notifications/settings", form).status_code == 302
     follows.follow(make_member("bob"), alice)

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from blog.domain import notification_pages
+from blog.domain import notification_choices, notification_pages
 from blog.extensions import db
 from blog.models import Notification, User, utcnow
 from helpers import count_queries, logged_in, page
@@ -124,20 +124,20 @@ def test_an_article_mentions_on_publication_only(make_article, alice, bob):
 
 
 def test_new_articles_by_members_i_follow_only_when_asked(make_article, alice, bob, carol):
-    from blog.domain import follows, notifications
+    from blog.domain import follows
 
     follows.follow(bob, alice)
     follows.follow(carol, alice)
-    notifications.save_preferences(carol, {"article": (True, False)})
+    notification_choices.save_preferences(carol, {"article": (True, False)})
     make_article(author=alice, title="Fresh")
     assert told(bob) == []
     assert told(carol) == [("article", "alice")]
 
 
 def test_turning_a_kind_off_in_the_site_stops_it(alice, bob, story):
-    from blog.domain import notifications, reactions
+    from blog.domain import reactions
 
-    notifications.save_preferences(alice, {"like": (False, False)})
+    notification_choices.save_preferences(alice, {"like": (False, False)})
     reactions.like(bob, story)
     assert told(alice) == []
 
@@ -228,15 +228,14 @@ def test_the_page_is_paginated(make_client, make_member, alice, story):
 
 
 def test_choices_are_saved_from_the_form(make_client, alice):
-    from blog.domain import notifications
 
     browser = logged_in(make_client, "alice")
     html = page(browser.get("/notifications/settings"))
     assert 'id="notify-article_site"' in html and "Save choices" in html
-    form = {f"notify-{kind}_site": "y" for kind in notifications.DEFAULTS}
+    form = {f"notify-{kind}_site": "y" for kind in notification_choices.DEFAULTS}
     form["notify-like_email"] = "y"
     assert browser.submit("/notifications/settings", form).status_code == 302
-    chosen = notifications.preferences(alice)
+    chosen = notification_choices.preferences(alice)
     assert chosen["article"] == (True, False) and chosen["like"] == (True, True)
     assert chosen["comment"] == (True, False)
 

@@ -16,8 +16,8 @@ from sqlalchemy import select, update
 from ..extensions import db
 from ..models import Notification, NotificationPref, User, utcnow
 from .links import page_link
+from .notification_choices import DEFAULTS, LABELS
 from .notification_pages import details, grouped, heard
-from .notifications import DEFAULTS, LABELS
 from .outbox import queue_email
 from .tokens import TokenError, make_token, read_token
 

@@ -40,25 +40,9 @@ from ..models import (
     User,
     utcnow,
 )
+from .notification_choices import DEFAULTS
 from .races import gone
 
-# kind: (in the site, by email) when the member has not chosen.
-DEFAULTS = {
-    "comment": (True, True),
-    "reply": (True, True),
-    "mention": (True, True),
-    "follow": (True, False),
-    "like": (True, False),
-    "article": (False, False),
-}
-LABELS = {
-    "comment": "Comments on my articles",
-    "reply": "Replies to my comments",
-    "mention": "Mentions of @me",
-    "follow": "New followers",
-    "like": "Likes on my articles",
-    "article": "New articles by members I follow",
-}
 # A text names at most this many members: a comment of a hundred @names notifies ten.
 MAX_MENTIONS = 10
 MENTION = re.compile(r"(?<![\w@/.])@([A-Za-z0-9_-]{3,30})\b")
@@ -74,29 +58,6 @@ def _wanted_in_site(recipient_id, kind):
     if DEFAULTS[kind][0]:
         return ~chosen.where(~pref.in_site)  # on unless turned off
     return chosen.where(pref.in_site)  # off unless turned on
-
-
-def preferences(user):
-    """{kind: (in_site, by_email)} for `user`: their choices over the defaults (one query)."""
-    chosen = dict(DEFAULTS)
-    for pref in db.session.scalars(select(NotificationPref).where(
-            NotificationPref.user_id == user.id)):
-        if pref.kind in chosen:
-            chosen[pref.kind] = (pref.in_site, pref.by_email)
-    return chosen
-
-
-def save_preferences(user, choices):
-    """Store {kind: (in_site, by_email)} for `user` (commits); unknown kinds are ignored."""
-    rows = {p.kind: p for p in db.session.scalars(
-        select(NotificationPref).where(NotificationPref.user_id == user.id))}
-    for kind, (in_site, by_email) in choices.items():
-        if kind not in DEFAULTS:
-            continue
-        pref = rows.get(kind) or NotificationPref(user_id=user.id, kind=kind)
-        pref.in_site, pref.by_email = bool(in_site), bool(by_email)
-        db.session.add(pref)
-    db.session.commit()
 
 
 # --- writing (none of these commits: the action's transaction does) ---------------------

@@ -3,7 +3,7 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SubmitField
 
-from ..domain.notifications import DEFAULTS, LABELS
+from ..domain.notification_choices import DEFAULTS, LABELS
 
 
 class ChoicesForm(FlaskForm):

@@ -3,7 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..domain import notification_emails, notification_pages, notifications
+from ..domain import notification_choices, notification_emails, notification_pages
 from ..domain.tokens import TokenError
 from ..extensions import csrf, limiter
 from ..web.limits import limit
@@ -38,14 +38,14 @@ def mark_all_read():
 @login_required
 @limit_writes("edit", counted=redirected)
 def settings():
-    form = choices_form(notifications.preferences(current_user))
+    form = choices_form(notification_choices.preferences(current_user))
     if form.validate_on_submit():
-        notifications.save_preferences(current_user, chosen(form))
+        notification_choices.save_preferences(current_user, chosen(form))
         flash("Your notification choices are saved.", "success")
         return redirect(url_for("notify.settings"))
     status = 422 if form.is_submitted() else 200
     return personal(render_template("notify/settings.html", form=form,
-                                    kinds=notifications.DEFAULTS), status)
+                                    kinds=notification_choices.DEFAULTS), status)
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
@@ -59,7 +59,7 @@ def unsubscribe(token):
     except TokenError as error:
         return personal(render_template("auth/bad_link.html", message=str(error),
                                         link_for="unsubscribe"), 400)
-    label = notifications.LABELS[kind]
+    label = notification_choices.LABELS[kind]
     if request.method != "POST":
         return personal(render_template("notify/unsubscribe.html", member=member, label=label,
                                         done=False))
