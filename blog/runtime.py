@@ -53,11 +53,6 @@ def give_up_turn():
         gate.release()
 
 
-def holds_turn():
-    """Whether this thread's request still holds a turn in the app."""
-    return getattr(_turn, "gate", None) is not None
-
-
 def held_turn():
     """The gate whose turn this thread holds, or None."""
     return getattr(_turn, "gate", None)
