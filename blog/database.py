@@ -38,8 +38,10 @@ def _configure_sqlite(dbapi_connection, connection_record):
 # load a like waited up to a second while the lock was free most of that time. Writers
 # of one process wait on a Python lock instead, and the next starts as soon as the
 # connection before it is back in the pool (after its COMMIT or ROLLBACK). Writers in
-# other processes still meet in the busy handler.
-_STARTS_A_WRITE = re.compile(r"^\s*(?:INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+# other processes still meet in the busy handler. A BEGIN IMMEDIATE (a what-if, a
+# migration) takes the write lock before its first read, so it queues as a writer too.
+_STARTS_A_WRITE = re.compile(r"^\s*(?:INSERT|UPDATE|DELETE|REPLACE|BEGIN\s+IMMEDIATE)\b",
+                             re.IGNORECASE)
 WRITER_WAIT_SECONDS = 10  # as the busy timeout: past it, SQLite's own wait takes over
 _writer_locks = {}
 _writer_locks_lock = threading.Lock()

@@ -1,9 +1,11 @@
 """The flow inspector's "What if?": a recorded write sent again with one thing changed."""
 
 import json
+import sqlite3
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy.engine import Engine
 from test_inspector import texts
 
 from blog.cli import DEMO_PASSWORD
@@ -305,3 +307,55 @@ def test_a_visitor_replays_their_own_refused_write(browser, make_member, make_ar
     assert tried.status_code == 302  # to the login page
     assert what_if(visitor, tried, "no_csrf")["status"] == 400
     assert what_if(visitor, tried, "invalid_field")["status"] == 302  # login comes first
+
+
+def test_a_write_committed_elsewhere_during_a_what_if_does_not_make_it_fail(
+        member, make_member, make_article, demo_site):
+    """Another request commits while a what-if runs: the what-if still answers as a real one.
+
+    On SQLite a transaction that read first and writes later fails at once ("database is
+    locked") when another connection committed in between; a what-if's transaction is
+    opened before its first read, so it must hold the write lock from the start.
+    """
+    article = make_article(author=make_member("author"), title="Raced")
+    make_member("carol", password=DEMO_PASSWORD)
+    liked = like(member, article)
+    other_write = []
+
+    def commit_elsewhere(conn, cursor, statement, parameters, context, executemany):
+        if other_write or not statement.lstrip().upper().startswith("INSERT INTO LIKES"):
+            return
+        other_write.append(commit_from_another_connection(demo_site, "author"))
+
+    event.listen(Engine, "before_cursor_execute", commit_elsewhere)
+    try:
+        replayed = what_if(member, liked, "other_member")
+    finally:
+        event.remove(Engine, "before_cursor_execute", commit_elsewhere)
+    assert other_write, "the what-if never wrote its like"
+    assert replayed["status"] == 200, texts(replayed)
+    assert replayed["changes"]["likes"] == {"inserted unless already there": 1}
+    assert count(Like) == 1
+
+
+def commit_from_another_connection(app, username):
+    """Change a member's bio from a connection of its own; 'waited' when the lock was taken."""
+    url = db.engine.url
+    if url.get_backend_name() == "sqlite":
+        other = sqlite3.connect(url.database, timeout=0.2)
+        try:
+            other.execute("UPDATE users SET bio = 'elsewhere' WHERE username = ?", (username,))
+            other.commit()
+            return "committed"
+        except sqlite3.OperationalError:
+            return "waited"
+        finally:
+            other.close()
+    engine = create_engine(url)
+    try:
+        with engine.begin() as other:
+            other.execute(text("UPDATE users SET bio = 'elsewhere' WHERE username = :name"),
+                          {"name": username})
+        return "committed"
+    finally:
+        engine.dispose()

@@ -154,8 +154,10 @@ def _dispatch(app, environ, change, acting_id):
     try:
         if connection.dialect.name == "sqlite":
             # pysqlite begins lazily: the first savepoint would be the transaction itself,
-            # and its release a commit.
-            connection.exec_driver_sql("BEGIN")
+            # and its release a commit. IMMEDIATE: a transaction that reads first and
+            # writes later fails at once ("database is locked") when another connection
+            # committed in between, which a real request, beginning at its write, never meets.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
         db.session.registry.set(
             Session(bind=connection, join_transaction_mode="create_savepoint"))
         if change in ("logged_out", "other_member"):
