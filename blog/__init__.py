@@ -27,6 +27,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def create_app(test_config=None):
     """Build the app; test_config overrides every other setting."""
     app = Flask(__name__, instance_relative_config=True)
+    app.jinja_environment = templating.SiteEnvironment  # before an extension creates it
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     load_config(app, test_config)
     app.url_map.converters["id"] = RowIdConverter
