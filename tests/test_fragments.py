@@ -208,3 +208,45 @@ def test_the_kept_navigation_shows_each_member_their_own_and_logs_them_out(
     assert browsers["ben"].post(action, data={"csrf_token": token}).status_code == 302
     assert "Log in" in browsers["ben"].get("/tags").get_data(as_text=True)
     assert "@ann" in nav("ann")  # still logged in
+
+
+def test_a_feed_entry_shows_the_article_and_author_as_they_are_now(make_app, make_member,
+                                                                     make_article):
+    from page_helpers import ATOM, parse_atom
+
+    client = make_app(PAGE_CACHE=False).test_client()  # each feed drawn, its entries kept
+    author = make_member("fed")
+    article = make_article(author=author, title="First title", body="First *words*",
+                           tags="one")
+    first = client.get("/feed.atom").get_data(as_text=True)
+    assert client.get("/feed.atom").get_data(as_text=True) == first  # kept, the same
+
+    update_article(article, author, "Second title", "", "Second *words*", "two", "",
+                   publish=True)
+    update_profile(author, "Renamed Writer", "")
+    entry = parse_atom(client.get("/feed.atom")).find(f"{ATOM}entry")
+    assert entry.findtext(f"{ATOM}title") == "Second title"
+    assert entry.findtext(f"{ATOM}content") == "<p>Second <em>words</em></p>\n"
+    assert entry.findtext(f"{ATOM}author/{ATOM}name") == "Renamed Writer"
+    assert [c.get("term") for c in entry.iter(f"{ATOM}category")] == ["two"]
+
+
+def test_kept_parts_hold_at_most_their_characters(monkeypatch):
+    from blog.web import fragments
+
+    monkeypatch.setattr(fragments, "CHARACTERS", 1000)
+    fragments.forget()
+    drawn = []
+
+    def part(name):
+        def draw():
+            drawn.append(name)
+            return name * 400
+        return fragments.fragment("sized", name, caller=draw)
+
+    for name in "abc":  # 1,200 characters: the least recently drawn goes
+        part(name)
+    part("c")
+    part("a")
+    assert drawn == ["a", "b", "c", "a"]
+    fragments.forget()

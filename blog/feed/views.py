@@ -9,9 +9,10 @@ from ..extensions import login_manager
 from ..web.answers import answer_toggle
 from ..web.pagination import requested_page
 from ..web.write_limits import limit_writes
-from .atom import atom_feed
+from .atom import atom_feed, xml_chars
 
 bp = Blueprint("feed", __name__)
+bp.add_app_template_filter(xml_chars, "xml_chars")  # the Atom feeds' (here and profiles')
 
 TABS = ("following", "latest", "top")
 DEFAULT_PERIOD = "week"

@@ -11,7 +11,8 @@ new comment count or a renamed author is a new key, and the old one ages out. So
 block must show nothing that is not in its key (no member's own state, no CSRF token,
 no url_for of the request), and what changes per reader stays outside it.
 
-Kept per process, at most ENTRIES of them, the least recently drawn dropped first.
+Kept per process, at most ENTRIES of them and CHARACTERS of markup in all (an Atom
+entry holds a whole article), the least recently drawn dropped first.
 """
 
 import threading
@@ -24,11 +25,13 @@ from markupsafe import escape
 from ..domain import permissions
 
 ENTRIES = 4096
+CHARACTERS = 16_000_000  # about 16 MB of markup: a card is 1 to 2 KB, an Atom entry 3 to 30
 # Where a kept form's CSRF token goes: the block holds this, with_csrf() puts the
 # page's own token in (a token is a member's: it must never be kept).
 CSRF_HOLE = ":csrf-token:"
 
 _kept = OrderedDict()
+_kept_characters = 0
 _lock = threading.Lock()
 
 
@@ -44,17 +47,22 @@ def _kept_or_drawn(key, draw):
             _kept.move_to_end(key)
             return markup
     markup = draw()  # Markup (autoescaped); drawn unlocked: two threads may draw it alike
+    global _kept_characters
     with _lock:
+        replaced = _kept.pop(key, None)
         _kept[key] = markup
-        if len(_kept) > ENTRIES:
-            _kept.popitem(last=False)
+        _kept_characters += len(markup) - (len(replaced) if replaced is not None else 0)
+        while len(_kept) > ENTRIES or _kept_characters > CHARACTERS:
+            _kept_characters -= len(_kept.popitem(last=False)[1])
     return markup
 
 
 def forget():
     """Drop every kept part: the next pages draw them all again."""
+    global _kept_characters
     with _lock:
         _kept.clear()
+        _kept_characters = 0
 
 
 def with_csrf(markup):
