@@ -12,6 +12,8 @@ nothing writes through it.
 """
 
 import functools
+import threading
+import weakref
 from collections import namedtuple
 from dataclasses import dataclass
 
@@ -83,16 +85,11 @@ def read(statement, limit, offset, body_html=False, reader_id=None):
     bookmarked each (blog.domain.reader_marks, a statement less). A row repeated by a
     join is read once.
     """
-    extra = (Article.body_html,) if body_html else ()
-    marks = () if reader_id is None else reader_marks.mark_columns(
-        bindparam("card_reader_id", reader_id, type_=Integer))
-    cards_statement = (statement.with_only_columns(*ARTICLE_COLUMNS, *AUTHOR_COLUMNS,
-                                                   *extra, *marks)
-                       .outerjoin(_author, _author.c.id == Article.author_id)
-                       .limit(limit).offset(offset))
+    marks = reader_id is not None
+    parameters = {"card_limit": limit, "card_offset": offset, "card_reader_id": reader_id}
     cards, seen, liked, saved = [], set(), set(), set()
-    end = len(ARTICLE_COLUMNS) + len(AUTHOR_COLUMNS) + len(extra)
-    for row in db.session.execute(cards_statement):
+    end = _SPLIT + _AUTHOR + (1 if body_html else 0)
+    for row in db.session.execute(_cards_statement(statement, body_html, marks), parameters):
         if row[0] in seen:
             continue
         seen.add(row[0])
@@ -104,6 +101,32 @@ def read(statement, limit, offset, body_html=False, reader_id=None):
             if row[end + 1]:
                 saved.add(row[0])
     return with_tags(cards), liked, saved
+
+
+# The cards statement made of each list's statement: a list written once per process
+# (Latest) has its cards statement written once too; one made for a request is dropped
+# with it. Limit, offset and reader are parameters. Building it cost a third of reading.
+_made = weakref.WeakKeyDictionary()
+_made_lock = threading.Lock()
+
+
+def _cards_statement(statement, body_html, marks):
+    with _made_lock:
+        made = _made.setdefault(statement, {})
+        cards_statement = made.get((body_html, marks))
+    if cards_statement is None:
+        extra = (Article.body_html,) if body_html else ()
+        mark_columns = reader_marks.mark_columns(
+            bindparam("card_reader_id", type_=Integer)) if marks else ()
+        cards_statement = (
+            statement.with_only_columns(*ARTICLE_COLUMNS, *AUTHOR_COLUMNS, *extra,
+                                        *mark_columns)
+            .outerjoin(_author, _author.c.id == Article.author_id)
+            .limit(bindparam("card_limit", type_=Integer))
+            .offset(bindparam("card_offset", type_=Integer)))
+        with _made_lock:
+            made[(body_html, marks)] = cards_statement
+    return cards_statement
 
 
 @functools.cache
