@@ -40,13 +40,13 @@ def _favorited(article, state):
     return jsonify(article=article_json(article, favorited=state.liked, following=following))
 
 
-def _many(statement, keys):
-    """A window of `statement`'s articles, and articlesCount: `keys` counted up to API_MAX_COUNT."""
+def _many(listed, keys):
+    """A window of `listed`'s articles, and articlesCount: `keys` counted up to API_MAX_COUNT."""
     config = current_app.config
     limit, offset = window_args(config["API_MAX_LIMIT"], config["API_MAX_OFFSET"])
     reader = asking_user()
     total = listing.count(keys, config["API_MAX_COUNT"])
-    page = listing.article_page(statement, reader, per_page=limit, offset=offset)
+    page = listing.article_page(listed, reader, per_page=limit, offset=offset)
     followed = follows.followed_among(reader, {a.author_id for a in page.items})
     return jsonify(
         articles=[
@@ -95,7 +95,7 @@ def feed():
     reader = asking_user()
     # What the member muted in the site leaves this feed too (and its count).
     return _many(
-        mutes.without_muted(following_feed.following(reader, offset + limit + 1), reader),
+        listing.unmuted(following_feed.following(reader, offset + limit + 1), reader),
         mutes.without_muted_keys(
             following_feed.following_keys(reader, config["API_MAX_COUNT"]), reader),
     )

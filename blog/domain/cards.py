@@ -74,10 +74,11 @@ AUTHOR_COLUMNS = (_author.c.id, _author.c.username, _author.c.display_name,
 _SPLIT, _AUTHOR = len(ARTICLE_COLUMNS), len(AUTHOR_COLUMNS)
 
 
-def read(statement, limit, offset, body_html=False, reader_id=None):
-    """Cards of `statement` (a select of Articles, ordered), `limit` from `offset`, with
-    their HTML when `body_html` (a feed's entries): (cards, ids the reader `reader_id`
-    liked, ids they bookmarked; both empty without a reader).
+def read(statement, limit, offset, body_html=False, reader_id=None, parameters=None):
+    """Cards of `statement` (a select of Articles, ordered; `parameters` the values of its
+    own), `limit` from `offset`, with their HTML when `body_html` (a feed's entries):
+    (cards, ids the reader `reader_id` liked, ids they bookmarked; both empty without a
+    reader).
 
     The statement keeps its joins, conditions and order; only what it reads changes:
     the card's columns and its author's, through the same outer join the ORM's
@@ -86,7 +87,8 @@ def read(statement, limit, offset, body_html=False, reader_id=None):
     join is read once.
     """
     marks = reader_id is not None
-    parameters = {"card_limit": limit, "card_offset": offset, "card_reader_id": reader_id}
+    parameters = {**(parameters or {}), "card_limit": limit, "card_offset": offset,
+                  "card_reader_id": reader_id}
     cards, seen, liked, saved = [], set(), set(), set()
     end = _SPLIT + _AUTHOR + (1 if body_html else 0)
     for row in db.session.execute(_cards_statement(statement, body_html, marks), parameters):

@@ -45,7 +45,11 @@ def _drafts(author):
 def dashboard(author, tab, number):
     """Page `number` of the author's drafts or published articles (`tab`, one of TABS)."""
     tab = tab if tab in TABS else TABS[0]
-    statement = _drafts(author) if tab == "drafts" else listing.by_author(author)
+    if tab == "drafts":
+        statement = _drafts(author)
+    else:
+        published = listing.by_author(author)
+        statement = published.statement.params(published.parameters)
     statement = statement.options(defer(Article.body), defer(Article.body_html))
     page = listing.paginate(statement, listing.page_number(number))
     listing.with_tags(page.items)

@@ -12,11 +12,12 @@ from sqlalchemy import Integer, bindparam, func, select, true, union
 
 from ..extensions import db
 from ..models import Article, Follow, TagFollow, article_tags
-from .listing import MAX_PAGE, PER_PAGE, newest_first
+from .listing import MAX_PAGE, PER_PAGE, Listed, newest_first
 
 
 def following(user, reach=MAX_PAGE * PER_PAGE + 1):
-    """Articles by the members and tags `user` follows, newest first, as far as `reach`.
+    """Articles by the members and tags `user` follows, newest first, as far as `reach`
+    (a Listed).
 
     Only the first `reach` articles are right (a page reaches offset + per page + 1).
     The followed members' and tags' own indexes give their newest `reach` (index
@@ -24,7 +25,8 @@ def following(user, reach=MAX_PAGE * PER_PAGE + 1):
     wrote, never the whole site (the published index, walked until enough matched,
     read all of it for a member who follows quiet people).
     """
-    return _following_statement(db.engine.dialect.name).params(follower_id=user.id, reach=reach)
+    return Listed(_following_statement(db.engine.dialect.name),
+                  {"follower_id": user.id, "reach": reach})
 
 
 # Written once per process, with the member and the reach as parameters: building it

@@ -9,15 +9,16 @@ about a page of rows however big the site grows; a card never reads the bodies.
 
 import functools
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy import DateTime, Integer, Select, and_, bindparam, func, select
 from sqlalchemy.orm import defer, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import Article, Bookmark, Like, Tag, User, article_tags
 from ..runtime import give_up_turn
-from . import cards, ranking
+from . import cards, mutes, ranking
 
 PER_PAGE = 20
 # Deep pages of an OFFSET query get slow; nobody reads page 500 of a feed.
@@ -29,6 +30,20 @@ TOP_PERIODS = ranking.PERIODS
 # The tags come from with_tags(), after the page. (Search's ranked page; other lists
 # read blog.domain.cards.)
 CARD_OPTIONS = (defer(Article.body), defer(Article.body_html), joinedload(Article.author))
+
+
+class Listed(NamedTuple):
+    """A list of articles: its statement, written once per process, and this request's
+    values for its parameters (the tag, the author, the reader). Its cards statement is
+    then written once too (blog.domain.cards): building both cost as much as running them."""
+
+    statement: Select
+    parameters: dict
+
+
+def unmuted(listed, reader, asked_tag=None):
+    """`listed` without what `reader` muted (blog.domain.mutes.without_muted)."""
+    return listed._replace(statement=mutes.without_muted(listed.statement, reader, asked_tag))
 
 
 @dataclass
@@ -81,19 +96,20 @@ def count(statement, at_most):
     )
 
 
-def article_page(statement, reader, number=1, per_page=PER_PAGE, offset=None, body_html=False):
+def article_page(listed, reader, number=1, per_page=PER_PAGE, offset=None, body_html=False):
     """A page of article cards: articles with author and tags, and what `reader` liked/saved.
 
-    `reader` is the member reading, or None for a visitor. The items are
-    blog.domain.cards.Cards, plain rows without the bodies (with the HTML for
-    `body_html`, a feed's entries).
+    `listed` is a Listed, or a statement without parameters. `reader` is the member
+    reading, or None for a visitor. The items are blog.domain.cards.Cards, plain rows
+    without the bodies (with the HTML for `body_html`, a feed's entries).
     """
+    statement, parameters = listed if isinstance(listed, Listed) else (listed, {})
     # The API's window counts in offsets, not pages.
     number = 1 if offset is not None else page_number(number)
     start = (number - 1) * per_page if offset is None else offset
     member = reader is not None and reader.is_authenticated
     found, liked, saved = cards.read(statement, per_page + 1, start, body_html,
-                                     reader.id if member else None)
+                                     reader.id if member else None, parameters)
     return Page(items=found[:per_page], number=number, has_next=len(found) > per_page,
                 liked_ids=liked, bookmarked_ids=saved)
 
@@ -124,9 +140,9 @@ def with_tags(articles):
     return articles
 
 
-def feed_entries(statement, limit=PER_PAGE):
-    """The first `limit` articles of `statement`, with authors, tags and HTML, for an Atom feed."""
-    return article_page(statement, None, number=1, per_page=limit, body_html=True).items
+def feed_entries(listed, limit=PER_PAGE):
+    """The first `limit` articles of `listed`, with authors, tags and HTML, for an Atom feed."""
+    return article_page(listed, None, number=1, per_page=limit, body_html=True).items
 
 
 @functools.cache
@@ -161,17 +177,28 @@ def latest():
     return newest_first(_published())
 
 
+@functools.cache
+def _top_of_all_time():
+    return _published().order_by(
+        Article.likes_count.desc(), Article.published_at.desc(), Article.id.desc()
+    )
+
+
+@functools.cache
+def _top_since(period):
+    return ranking.top(period, bindparam("since", type_=DateTime))
+
+
 def top(period="week"):
     """The most liked articles published in the last week/month/year, or of all time.
 
     A period is read from the ranking blog.domain.ranking keeps (a score per
-    article and period); all time from likes_count.
+    article and period); all time from likes_count. A Listed.
     """
     if period == "all":
-        return _published().order_by(
-            Article.likes_count.desc(), Article.published_at.desc(), Article.id.desc()
-        )
-    return ranking.top(period if period in ranking.SCORED else "week")
+        return Listed(_top_of_all_time(), {})
+    period = period if period in ranking.SCORED else "week"
+    return Listed(_top_since(period), {"since": ranking.since(period)})
 
 
 def _of_tag(tag_id):
@@ -193,14 +220,25 @@ def _with_tag(statement, tag_id):
     )
 
 
+@functools.cache
+def _tagged():
+    return _with_tag(_published(), bindparam("tag_id", type_=Integer))
+
+
 def tagged(tag):
-    """Published articles with `tag`, newest first."""
-    return _with_tag(_published(), tag.id)
+    """Published articles with `tag`, newest first: a Listed."""
+    return Listed(_tagged(), {"tag_id": tag.id})
+
+
+@functools.cache
+def _by_author():
+    return newest_first(_published().where(
+        Article.author_id == bindparam("author_id", type_=Integer)))
 
 
 def by_author(author):
-    """`author`'s published articles, newest first."""
-    return newest_first(_published().where(Article.author_id == author.id))
+    """`author`'s published articles, newest first: a Listed."""
+    return Listed(_by_author(), {"author_id": author.id})
 
 
 def matching(tag=None, author=None, liked_by=None):

@@ -117,8 +117,9 @@ def _among(ids):
     return Article.id.in_(ids)
 
 
-def top(period):
-    """The articles of the Top tab of a scored `period`, in its order.
+def top(period, oldest):
+    """The articles of the Top tab of a scored `period`, in its order, published since
+    `oldest` (since(period), or a bound parameter for it).
 
     Only published articles have a score, so the score's own index answers:
     a test of the status would lead the planner to sort the period instead.
@@ -127,7 +128,7 @@ def top(period):
     # A scored article is published, so coalesce() changes nothing but the plan: on
     # published_at itself PostgreSQL took the index by age (guessing one row a period,
     # as if score and age were unrelated) and sorted the whole period.
-    published_in_period = func.coalesce(Article.published_at, Article.created_at) >= since(period)
+    published_in_period = func.coalesce(Article.published_at, Article.created_at) >= oldest
     return (
         select(Article)
         .where(column.is_not(None), published_in_period)

@@ -32,12 +32,13 @@ def chosen_period():
     return period if period in listing.TOP_PERIODS else DEFAULT_PERIOD
 
 
-def tab_statement(tab, period, page_number):
+def tab_list(tab, period, page_number):
+    """The Listed of a home tab."""
     if tab == "following":
         return following_feed.following(current_user, page_number * listing.PER_PAGE + 1)
     if tab == "top":
         return listing.top(period)
-    return listing.latest()
+    return listing.Listed(listing.latest(), {})
 
 
 @bp.route("/")
@@ -47,8 +48,8 @@ def index():
         return login_manager.unauthorized()
     period = chosen_period() if tab == "top" else None
     number = listing.page_number(requested_page())
-    statement = mutes.without_muted(tab_statement(tab, period, number), current_user)
-    page = listing.article_page(statement, current_user, number)
+    listed = listing.unmuted(tab_list(tab, period, number), current_user)
+    page = listing.article_page(listed, current_user, number)
     return render_template(
         "feed/index.html", tab=tab, period=period, periods=listing.TOP_PERIODS, page=page
     )
@@ -99,7 +100,7 @@ def tag(name):
         following=following,
         muted=mutes.is_muting_tag(current_user, tag),
         followers_count=followers_count,
-        page=listing.article_page(mutes.without_muted(listing.tagged(tag), current_user, tag),
+        page=listing.article_page(listing.unmuted(listing.tagged(tag), current_user, tag),
                                   current_user, requested_page()),
     )
 
