@@ -29,8 +29,7 @@ def article_or_404(slug, with_tags=True):
 
 def _one(article, status=200):
     reader = asking_user()
-    liked, _bookmarked = reactions.marks(reader, article)
-    following = follows.is_following(reader, article.author)
+    liked, _bookmarked, following = reactions.marks(reader, article)
     return jsonify(article=article_json(article, favorited=liked, following=following)), status
 
 

@@ -16,7 +16,7 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import ObjectDeletedError
 
-from ..domain import articles, drafts, follows, mutes, permissions, reactions, threads, uploads
+from ..domain import articles, drafts, mutes, permissions, reactions, threads, uploads
 from ..domain.articles import ArticleError
 from ..domain.errors import FieldError
 from ..domain.races import GONE
@@ -191,9 +191,8 @@ def comments_shown(article):
 
 def render_article(article, comment_form=None, status=200):
     """The article page; comment_form brings a refused comment back with its error."""
-    liked, bookmarked = reactions.marks(current_user, article)
+    liked, bookmarked, following_author = reactions.marks(current_user, article)
     is_author = current_user.is_authenticated and current_user.id == article.author_id
-    following_author = not is_author and follows.is_following(current_user, article.author)
     shown = comments_shown(article)
     authors = {c.author_id for thread in shown.threads for c in (thread.comment, *thread.replies)}
     return render_template(

@@ -1,8 +1,9 @@
-"""What one member did with a page's articles: which they liked, which they bookmarked.
+"""What one member did with a page's articles: which they liked, which they bookmarked
+(and, on an article's own page, whether they follow its author).
 
-One statement for both, on the likes' and bookmarks' primary keys (user_id,
-article_id), put together once per process: the page's ids and the reader are its
-parameters.
+Read with the page's own statement, or in one statement of their own, on the likes',
+bookmarks' and follows' primary keys, put together once per process: the article and
+the reader are its parameters.
 """
 
 import functools
@@ -10,13 +11,13 @@ import functools
 from sqlalchemy import Integer, bindparam, exists, select
 
 from ..extensions import db
-from ..models import Article, Bookmark, Like
+from ..models import Article, Bookmark, Follow, Like
 
 
 def mark_columns(reader_id):
     """SQL: whether the reader `reader_id` (a bound parameter) liked, and bookmarked, the
     article of a row: two primary-key lookups, for a list's own statement to read
-    beside its articles (blog.domain.cards) or for marks() below."""
+    beside its articles (blog.domain.cards)."""
     # Correlated with the article alone: a list may read bookmarks itself (the reading
     # list), and this test must still look in the whole table.
     liked = exists().where(Like.user_id == reader_id,
@@ -27,20 +28,25 @@ def mark_columns(reader_id):
 
 
 @functools.cache
-def _marks_statement():
-    return select(Article.id, *mark_columns(bindparam("reader_id", type_=Integer))).where(
-        Article.id.in_(bindparam("ids", expanding=True)))
+def _article_marks_statement():
+    # Core, on the tables' primary keys, run on the session's connection: no ORM around
+    # three lookups.
+    reader = bindparam("reader_id", type_=Integer)
+    likes, bookmarks, follows = Like.__table__, Bookmark.__table__, Follow.__table__
+    return select(
+        exists().where(likes.c.user_id == reader,
+                       likes.c.article_id == bindparam("article_id", type_=Integer)),
+        exists().where(bookmarks.c.user_id == reader,
+                       bookmarks.c.article_id == bindparam("article_id", type_=Integer)),
+        exists().where(follows.c.follower_id == reader,
+                       follows.c.followed_id == bindparam("author_id", type_=Integer)),
+    )
 
 
-def marks(reader, ids):
-    """(ids `reader` liked, ids they bookmarked) among `ids`, as two sets."""
-    if not ids:
-        return set(), set()
-    rows = db.session.execute(_marks_statement(), {"reader_id": reader.id, "ids": list(ids)})
-    liked, saved = set(), set()
-    for article_id, is_liked, is_saved in rows:
-        if is_liked:
-            liked.add(article_id)
-        if is_saved:
-            saved.add(article_id)
-    return liked, saved
+def article_marks(reader, article):
+    """(liked, bookmarked, follows its author) of the member `reader` for `article`: one
+    statement."""
+    row = db.session.connection().execute(_article_marks_statement(), {
+        "reader_id": reader.id, "article_id": article.id, "author_id": article.author_id,
+    }).one()
+    return bool(row[0]), bool(row[1]), bool(row[2])
