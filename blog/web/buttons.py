@@ -8,8 +8,9 @@ JavaScript, read by static/js/buttons.js. Every value is escaped.
 
 import functools
 
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
+
+from .fragments import page_csrf_token
 
 VISITOR = """<form method="get" action="{login_url}" class="inline-form toggle" \
 data-state-key="{state_key}">
@@ -45,7 +46,7 @@ def toggle_button(active, on_url, off_url, on_label, off_label, state_key, count
     return Markup(_member_form(  # noqa: S704 - every value escaped here
         active, on_label, off_label, state_key, count_key, count_label, shared["login_url"],
     ).format(action=off_url if active else on_url, on_url=on_url, off_url=off_url,
-             csrf=_csrf_token(shared), count=shown))
+             csrf=page_csrf_token(), count=shown))
 
 
 # The parts of a button that are the same on every page (labels, keys, the login page's
@@ -85,10 +86,3 @@ def reaction_buttons(article, liked, bookmarked, url, shared):
     return Markup(f"\n  {like}\n  {bookmark}\n")  # noqa: S704 - both are Markup already
 
 
-def _csrf_token(shared):
-    """The page's CSRF token, escaped, asked of Flask-WTF once for all its buttons (kept in
-    `shared`; never for a visitor, whose page must hold none)."""
-    token = shared.get("csrf_token")
-    if token is None:
-        token = shared["csrf_token"] = escape(generate_csrf())
-    return token
