@@ -145,6 +145,10 @@ def test_a_members_kept_card_shows_their_own_likes_and_carries_their_own_token(
     assert ann[0].endswith("/unlike") and ann[2] == "true"
     assert ben[0].endswith("/like") and ben[2] == "false" and ben[1] != ann[1]
     assert browsers["ben"].post(ben[0], data={"csrf_token": ben[1]}).status_code == 302
+    # Both liked it now: ben gets the card drawn for ann, with his own token in it.
+    ann, ben = like_form("ann"), like_form("ben")
+    assert ann[0] == ben[0] and ann[2] == ben[2] == "true"
+    assert browsers["ben"].post(ben[0], data={"csrf_token": ben[1]}).status_code == 302
 
 
 def test_a_kept_comment_shows_each_reader_their_own_actions_and_token(

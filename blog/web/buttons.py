@@ -36,7 +36,9 @@ def toggle_button(active, on_url, off_url, on_label, off_label, state_key, count
                   count_key, count_label, shared):
     """A button that switches something on or off; a visitor's leads to the login page.
 
-    `shared` is templating.toggles_shared(): what every button of the page has alike.
+    `shared` is templating.toggles_shared(): what every button of the page has alike. In
+    a kept block (templating.toggles_kept) its CSRF token is the hole with_csrf() fills:
+    the page's own token must never be kept, another member would get it.
     """
     shown = "" if count is None else f' <span class="toggle-count">{escape(count)}</span>'
     if shared["visitor"]:
@@ -46,7 +48,7 @@ def toggle_button(active, on_url, off_url, on_label, off_label, state_key, count
     return Markup(_member_form(  # noqa: S704 - every value escaped here
         active, on_label, off_label, state_key, count_key, count_label, shared["login_url"],
     ).format(action=off_url if active else on_url, on_url=on_url, off_url=off_url,
-             csrf=page_csrf_token(), count=shown))
+             csrf=shared.get("csrf_token") or page_csrf_token(), count=shown))
 
 
 # The parts of a button that are the same on every page (labels, keys, the login page's
