@@ -248,7 +248,7 @@ def test_kept_parts_hold_at_most_their_characters(monkeypatch):
             return name * 400
         return fragments.fragment("sized", name, caller=draw)
 
-    for name in "abc":  # 1,200 characters: the least recently drawn goes
+    for name in "abc":  # 1,200 characters and keys: the least recently drawn goes
         part(name)
     part("c")
     part("a")

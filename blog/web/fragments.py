@@ -11,8 +11,9 @@ new comment count or a renamed author is a new key, and the old one ages out. So
 block must show nothing that is not in its key (no member's own state, no CSRF token,
 no url_for of the request), and what changes per reader stays outside it.
 
-Kept per process, at most ENTRIES of them and CHARACTERS of markup in all (an Atom
-entry holds a whole article), the least recently drawn dropped first.
+Kept per process, at most ENTRIES of them and CHARACTERS of markup and key texts in all
+(an Atom entry holds a whole article, in its key and its markup), the least recently
+drawn dropped first.
 """
 
 import threading
@@ -26,7 +27,7 @@ from markupsafe import escape
 from ..domain import permissions
 
 ENTRIES = 4096
-CHARACTERS = 16_000_000  # about 16 MB of markup: a card is 1 to 2 KB, an Atom entry 3 to 30
+CHARACTERS = 16_000_000  # about 16 MB: a card is 1 to 2 KB, an Atom entry 6 to 60 with its key
 # Where a kept form's CSRF token goes: the block holds this, with_csrf() puts the
 # page's own token in (a token is a member's: it must never be kept).
 CSRF_HOLE = ":csrf-token:"
@@ -52,10 +53,16 @@ def _kept_or_drawn(key, draw):
     with _lock:
         replaced = _kept.pop(key, None)
         _kept[key] = markup
-        _kept_characters += len(markup) - (len(replaced) if replaced is not None else 0)
+        _kept_characters += _size(key, markup) - (
+            _size(key, replaced) if replaced is not None else 0)
         while len(_kept) > ENTRIES or _kept_characters > CHARACTERS:
-            _kept_characters -= len(_kept.popitem(last=False)[1])
+            _kept_characters -= _size(*_kept.popitem(last=False))
     return markup
+
+
+def _size(key, markup):
+    # The key's texts count too: an Atom entry's key holds the article's whole HTML.
+    return len(markup) + sum(len(part) for part in key if isinstance(part, str))
 
 
 def forget():
