@@ -92,7 +92,10 @@ def test_rerender_brings_old_texts_up_to_date_and_touches_nothing_else(
         db.session.execute(update(model).where(model.id == row_id)
                            .values(body_html="<pre><code>old</code></pre>\n"))
     db.session.commit()
-    stamps = db.session.execute(select(Article.id, Article.updated_at)).all()
+    # Ordered: PostgreSQL hands rows back in the order they lie on disk, and an
+    # UPDATE moves a row there.
+    stamps_of_articles = select(Article.id, Article.updated_at).order_by(Article.id)
+    stamps = db.session.execute(stamps_of_articles).all()
 
     result = app.test_cli_runner().invoke(rerender)
 
@@ -104,4 +107,4 @@ def test_rerender_brings_old_texts_up_to_date_and_touches_nothing_else(
     assert '<span class="hl-kd">func</span>' in db.session.get(Comment, note.id).body_html
     assert db.session.get(Article, plain.id).body_html == "<p>Just words.</p>\n"
     assert db.session.get(Comment, gone.id).body_html == ""
-    assert db.session.execute(select(Article.id, Article.updated_at)).all() == stamps
+    assert db.session.execute(stamps_of_articles).all() == stamps
