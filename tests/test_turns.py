@@ -131,7 +131,7 @@ def test_long_work_outside_python_gives_the_turn_up(make_app, make_article, data
     from sqlalchemy import select
 
     from blog import runtime
-    from blog.domain import listing, pictures, search
+    from blog.domain import filtered_lists, pictures, search
     from blog.models import Article
     from picture_helpers import picture
 
@@ -149,7 +149,7 @@ def test_long_work_outside_python_gives_the_turn_up(make_app, make_article, data
         elif work == "re-encode a picture":
             assert pictures.encode(picture(), "avatar")
         else:  # a wait on PostgreSQL; on SQLite this process's millisecond or two
-            assert listing.count(select(Article.id), 10_000) == 1
+            assert filtered_lists.count(select(Article.id), 10_000) == 1
         held["after"] = runtime.held_turn() is not None
         return "done"
 

@@ -16,6 +16,7 @@ import threading
 import weakref
 from collections import namedtuple
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import Integer, bindparam, select
 
@@ -74,22 +75,26 @@ AUTHOR_COLUMNS = (_author.c.id, _author.c.username, _author.c.display_name,
 _SPLIT, _AUTHOR = len(ARTICLE_COLUMNS), len(AUTHOR_COLUMNS)
 
 
-def read(statement, limit, offset, body_html=False, reader_id=None, parameters=None):
+def read(statement, limit, offset, body_html=False, reader_id=None, parameters=None,
+         authors_followed=False):
     """Cards of `statement` (a select of Articles, ordered; `parameters` the values of its
     own), `limit` from `offset`, with their HTML when `body_html` (a feed's entries):
-    (cards, ids the reader `reader_id` liked, ids they bookmarked; both empty without a
-    reader).
+    a ReadCards, the cards and the ids of those the reader `reader_id` liked, and
+    bookmarked, and with `authors_followed` the ids of the authors they follow (all
+    three empty without a reader).
 
     The statement keeps its joins, conditions and order; only what it reads changes:
     the card's columns and its author's, through the same outer join the ORM's
-    joinedload wrote, so the plan is the same, and for a member whether they liked and
-    bookmarked each (blog.domain.reader_marks, a statement less). A row repeated by a
-    join is read once.
+    joinedload wrote, so the plan is the same, and for a member what they did with
+    each (blog.domain.reader_marks, a statement less). A row repeated by a join is
+    read once.
     """
-    marks = reader_id is not None
+    # How many of the reader's marks each row carries after the card (reader_marks).
+    marks = 0 if reader_id is None else 3 if authors_followed else 2
     parameters = {**(parameters or {}), "card_limit": limit, "card_offset": offset,
                   "card_reader_id": reader_id}
-    cards, seen, liked, saved = [], set(), set(), set()
+    cards, seen = [], set()
+    liked, saved, followed = set(), set(), set()
     end = _SPLIT + _AUTHOR + (1 if body_html else 0)
     for row in db.session.execute(_cards_statement(statement, body_html, marks), parameters):
         if row[0] in seen:
@@ -102,7 +107,18 @@ def read(statement, limit, offset, body_html=False, reader_id=None, parameters=N
                 liked.add(row[0])
             if row[end + 1]:
                 saved.add(row[0])
-    return with_tags(cards), liked, saved
+            if marks == 3 and row[end + 2]:
+                followed.add(author.id)
+    return ReadCards(with_tags(cards), liked, saved, followed)
+
+
+class ReadCards(NamedTuple):
+    """What cards.read gives: the cards, and what the reader did with them (ids)."""
+
+    cards: list
+    liked_ids: set
+    bookmarked_ids: set
+    followed_author_ids: set
 
 
 # The cards statement made of each list's statement: a list written once per process
@@ -119,7 +135,7 @@ def _cards_statement(statement, body_html, marks):
     if cards_statement is None:
         extra = (Article.body_html,) if body_html else ()
         mark_columns = reader_marks.mark_columns(
-            bindparam("card_reader_id", type_=Integer)) if marks else ()
+            bindparam("card_reader_id", type_=Integer), marks == 3) if marks else ()
         cards_statement = (
             statement.with_only_columns(*ARTICLE_COLUMNS, *AUTHOR_COLUMNS, *extra,
                                         *mark_columns)

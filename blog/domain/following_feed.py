@@ -121,9 +121,9 @@ def _newest_of_followed_first():
 
 def following_keys(user, at_most):
     """The ids of following(), for count(..., at_most): the followed members' and tags' own
-    index entries, at most `at_most` of each."""
-    return _following_keys_statement(db.engine.dialect.name).params(
-        follower_id=user.id, reach=at_most)
+    index entries, at most `at_most` of each (a Listed)."""
+    return Listed(_following_keys_statement(db.engine.dialect.name),
+                  {"follower_id": user.id, "reach": at_most})
 
 
 @functools.cache

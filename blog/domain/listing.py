@@ -11,13 +11,12 @@ import functools
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from sqlalchemy import DateTime, Integer, Select, and_, bindparam, func, select
+from sqlalchemy import DateTime, Integer, Select, and_, bindparam, select
 from sqlalchemy.orm import defer, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
-from ..models import Article, Bookmark, Like, Tag, User, article_tags
-from ..runtime import give_up_turn
+from ..models import Article, Bookmark, Tag, article_tags
 from . import cards, mutes, ranking
 
 PER_PAGE = 20
@@ -55,6 +54,7 @@ class Page:
     has_next: bool
     liked_ids: set = field(default_factory=set)
     bookmarked_ids: set = field(default_factory=set)
+    followed_author_ids: set = field(default_factory=set)  # when asked for (the API's)
 
     @property
     def has_prev(self):
@@ -79,25 +79,10 @@ def paginate(statement, number, per_page=PER_PAGE, offset=None):
     return Page(items=rows[:per_page], number=number, has_next=len(rows) > per_page)
 
 
-def count(statement, at_most):
-    """How many rows `statement` would return, but at most `at_most`: one SQL statement.
-
-    The API's articlesCount. Counting stops at `at_most`, so it costs the same
-    on a site of any size; give it the ids alone (matching_keys()) and the
-    list's index answers without reading the rows.
-    """
-    if db.engine.dialect.name != "sqlite":
-        # Up to 10,000 keys counted by the database server while this thread only waits:
-        # the next request may run meanwhile (blog/web/turns.py). On SQLite the count is
-        # this process's own millisecond, and measured, giving the turn up cost more.
-        give_up_turn()
-    return db.session.scalar(
-        select(func.count()).select_from(statement.order_by(None).limit(at_most).subquery())
-    )
-
-
-def article_page(listed, reader, number=1, per_page=PER_PAGE, offset=None, body_html=False):
-    """A page of article cards: articles with author and tags, and what `reader` liked/saved.
+def article_page(listed, reader, number=1, per_page=PER_PAGE, offset=None, body_html=False,
+                 authors_followed=False):
+    """A page of article cards: articles with author and tags, and what `reader` liked/saved
+    (and, with `authors_followed`, which of the authors they follow).
 
     `listed` is a Listed, or a statement without parameters. `reader` is the member
     reading, or None for a visitor. The items are blog.domain.cards.Cards, plain rows
@@ -108,10 +93,11 @@ def article_page(listed, reader, number=1, per_page=PER_PAGE, offset=None, body_
     number = 1 if offset is not None else page_number(number)
     start = (number - 1) * per_page if offset is None else offset
     member = reader is not None and reader.is_authenticated
-    found, liked, saved = cards.read(statement, per_page + 1, start, body_html,
-                                     reader.id if member else None, parameters)
+    found, liked, saved, followed = cards.read(
+        statement, per_page + 1, start, body_html, reader.id if member else None, parameters,
+        authors_followed)
     return Page(items=found[:per_page], number=number, has_next=len(found) > per_page,
-                liked_ids=liked, bookmarked_ids=saved)
+                liked_ids=liked, bookmarked_ids=saved, followed_author_ids=followed)
 
 
 @functools.cache
@@ -161,7 +147,7 @@ def tag_named(name):
 
 
 @functools.cache
-def _published():
+def published():
     # Built once (a statement is never changed in place, only copied): every list starts here.
     return select(Article).where(Article.status == "published")
 
@@ -174,12 +160,12 @@ def newest_first(statement):
 @functools.cache
 def latest():
     """Every published article, newest first."""
-    return newest_first(_published())
+    return newest_first(published())
 
 
 @functools.cache
 def _top_of_all_time():
-    return _published().order_by(
+    return published().order_by(
         Article.likes_count.desc(), Article.published_at.desc(), Article.id.desc()
     )
 
@@ -201,12 +187,12 @@ def top(period="week"):
     return Listed(_top_since(period), {"since": ranking.since(period)})
 
 
-def _of_tag(tag_id):
+def of_tag(tag_id):
     """The tag's rows of published articles: its index (tag_id, published_at, article_id)."""
     return and_(article_tags.c.tag_id == tag_id, article_tags.c.published_at.is_not(None))
 
 
-def _with_tag(statement, tag_id):
+def with_tag(statement, tag_id):
     """`statement` narrowed to the tag's articles, newest first, in the order of its index.
 
     A tag row carries its article's publication (blog.domain.articles), so the
@@ -215,14 +201,14 @@ def _with_tag(statement, tag_id):
     """
     return (
         statement.join(article_tags, article_tags.c.article_id == Article.id)
-        .where(_of_tag(tag_id))
+        .where(of_tag(tag_id))
         .order_by(article_tags.c.published_at.desc(), article_tags.c.article_id.desc())
     )
 
 
 @functools.cache
 def _tagged():
-    return _with_tag(_published(), bindparam("tag_id", type_=Integer))
+    return with_tag(published(), bindparam("tag_id", type_=Integer))
 
 
 def tagged(tag):
@@ -232,7 +218,7 @@ def tagged(tag):
 
 @functools.cache
 def _by_author():
-    return newest_first(_published().where(
+    return newest_first(published().where(
         Article.author_id == bindparam("author_id", type_=Integer)))
 
 
@@ -241,50 +227,10 @@ def by_author(author):
     return Listed(_by_author(), {"author_id": author.id})
 
 
-def matching(tag=None, author=None, liked_by=None):
-    """Published articles, newest first, with `tag`, by `author` and liked by `liked_by`.
-
-    Each is a name (tag name, username); None leaves that filter out, and an
-    unknown name matches nothing. The API's GET /articles.
-    """
-    statement = _published()
-    if author is not None:
-        statement = statement.where(Article.author_id == _user_id_named(author))
-    if liked_by is not None:
-        statement = statement.where(Article.id.in_(
-            select(Like.article_id).where(Like.user_id == _user_id_named(liked_by))
-        ))
-    if tag is not None:
-        return _with_tag(statement, _tag_id_named(tag))
-    return newest_first(statement)
-
-
-def keys(statement):
-    """The ids alone of a list's articles, for count()."""
-    return statement.with_only_columns(Article.id)
-
-
-def matching_keys(tag=None, author=None, liked_by=None):
-    """The ids of matching(), for count(): a tag alone is counted on its own index."""
-    if tag is not None and author is None and liked_by is None:
-        return select(article_tags.c.article_id).where(_of_tag(_tag_id_named(tag)))
-    return keys(matching(tag, author, liked_by))
-
-
-def _tag_id_named(name):
-    return select(Tag.id).where(Tag.name == name.lower()).scalar_subquery()
-
-
-def _user_id_named(username):
-    # A scalar subquery compared with "=": the planner can then use the
-    # (author_id, status, published_at) index, which it does not for "IN (subquery)".
-    return select(User.id).where(func.lower(User.username) == username.lower()).scalar_subquery()
-
-
 def reading_list(user):
     """The published articles `user` bookmarked, most recently bookmarked first."""
     return (
-        _published()
+        published()
         .join(Bookmark, Bookmark.article_id == Article.id)
         .where(Bookmark.user_id == user.id)
         .order_by(Bookmark.created_at.desc(), Article.id.desc())

@@ -143,7 +143,9 @@ def without_muted(statement, reader, asked_tag=None):
 
 
 def without_muted_keys(keys, reader):
-    """A list's article ids (for listing.count) without what `reader` muted."""
+    """A list's article ids (a blog.domain.listing.Listed, for counting) without what
+    `reader` muted."""
     if not _filters(reader):
         return keys
-    return without_muted(select(Article.id).where(Article.id.in_(keys)), reader)
+    return keys._replace(statement=without_muted(
+        select(Article.id).where(Article.id.in_(keys.statement)), reader))

@@ -14,17 +14,22 @@ from ..extensions import db
 from ..models import Article, Bookmark, Follow, Like
 
 
-def mark_columns(reader_id):
+def mark_columns(reader_id, authors_followed=False):
     """SQL: whether the reader `reader_id` (a bound parameter) liked, and bookmarked, the
-    article of a row: two primary-key lookups, for a list's own statement to read
-    beside its articles (blog.domain.cards)."""
+    article of a row (and with `authors_followed`, whether they follow its author):
+    primary-key lookups, for a list's own statement to read beside its articles
+    (blog.domain.cards)."""
     # Correlated with the article alone: a list may read bookmarks itself (the reading
     # list), and this test must still look in the whole table.
     liked = exists().where(Like.user_id == reader_id,
                            Like.article_id == Article.id).correlate(Article)
     saved = exists().where(Bookmark.user_id == reader_id,
                            Bookmark.article_id == Article.id).correlate(Article)
-    return liked, saved
+    if not authors_followed:
+        return liked, saved
+    follows = exists().where(Follow.follower_id == reader_id,
+                             Follow.followed_id == Article.author_id).correlate(Article)
+    return liked, saved, follows
 
 
 @functools.cache

@@ -1,0 +1,111 @@
+"""Lists filtered by tag, author and liker, counted up to a cap: the API's GET /articles.
+
+Each combination of filters is one statement written once per process, with the names
+as its parameters, and so is its count: building them cost as much as running them.
+The count stops at a cap (API_MAX_COUNT), so it costs the same on a site of any size.
+"""
+
+import functools
+import threading
+import weakref
+
+from sqlalchemy import Integer, bindparam, func, select
+
+from ..extensions import db
+from ..models import Article, Like, Tag, User, article_tags
+from ..runtime import give_up_turn
+from . import listing
+
+
+def matching(tag=None, author=None, liked_by=None):
+    """Published articles, newest first, with `tag`, by `author` and liked by `liked_by`:
+    a Listed.
+
+    Each is a name (tag name, username); None leaves that filter out, and an
+    unknown name matches nothing.
+    """
+    return listing.Listed(_matching(*_shape(tag, author, liked_by)),
+                          _names(tag, author, liked_by))
+
+
+def matching_keys(tag=None, author=None, liked_by=None):
+    """The ids of matching(), for count(): a tag alone is counted on its own index."""
+    return listing.Listed(_matching_keys(*_shape(tag, author, liked_by)),
+                          _names(tag, author, liked_by))
+
+
+def _shape(tag, author, liked_by):
+    return tag is not None, author is not None, liked_by is not None
+
+
+def _names(tag, author, liked_by):
+    # Names are compared in lower case (as listing.tag_named does).
+    return {name: value.lower() for name, value in
+            (("tag_name", tag), ("author_name", author), ("liked_by_name", liked_by))
+            if value is not None}
+
+
+# Written once per process for each combination of filters: the names are parameters.
+@functools.cache
+def _matching(by_tag, by_author, by_liked_by):
+    statement = listing.published()
+    if by_author:
+        statement = statement.where(Article.author_id == _user_id_named("author_name"))
+    if by_liked_by:
+        statement = statement.where(Article.id.in_(
+            select(Like.article_id).where(Like.user_id == _user_id_named("liked_by_name"))
+        ))
+    if by_tag:
+        return listing.with_tag(statement, _tag_id_named())
+    return listing.newest_first(statement)
+
+
+@functools.cache
+def _matching_keys(by_tag, by_author, by_liked_by):
+    if by_tag and not (by_author or by_liked_by):
+        return select(article_tags.c.article_id).where(listing.of_tag(_tag_id_named()))
+    return _matching(by_tag, by_author, by_liked_by).with_only_columns(Article.id)
+
+
+def _tag_id_named():
+    return select(Tag.id).where(Tag.name == bindparam("tag_name")).scalar_subquery()
+
+
+def _user_id_named(parameter):
+    # A scalar subquery compared with "=": the planner can then use the
+    # (author_id, status, published_at) index, which it does not for "IN (subquery)".
+    return (select(User.id).where(func.lower(User.username) == bindparam(parameter))
+            .scalar_subquery())
+
+
+def count(keys, at_most):
+    """How many rows `keys` (a Listed, or a statement) would return, but at most
+    `at_most`: one SQL statement.
+
+    The API's articlesCount. Counting stops at `at_most`, so it costs the same
+    on a site of any size; give it the ids alone (matching_keys()) and the
+    list's index answers without reading the rows.
+    """
+    statement, parameters = keys if isinstance(keys, listing.Listed) else (keys, {})
+    if db.engine.dialect.name != "sqlite":
+        # Up to 10,000 keys counted by the database server while this thread only waits:
+        # the next request may run meanwhile (blog/web/turns.py). On SQLite the count is
+        # this process's own millisecond, and measured, giving the turn up cost more.
+        give_up_turn()
+    return db.session.scalar(_count_statement(statement), {**parameters, "at_most": at_most})
+
+
+# The count of each keys statement, written once with it (as cards are, blog.domain.cards).
+_counts = weakref.WeakKeyDictionary()
+_counts_lock = threading.Lock()
+
+
+def _count_statement(statement):
+    with _counts_lock:
+        counted = _counts.get(statement)
+    if counted is None:
+        limited = statement.order_by(None).limit(bindparam("at_most", type_=Integer))
+        counted = select(func.count()).select_from(limited.subquery())
+        with _counts_lock:
+            _counts[statement] = counted
+    return counted
