@@ -128,10 +128,8 @@ def tag_page_counts(tag, reader):
 
 def is_following(follower, followed):
     """True when `follower` follows the member `followed` (False for anonymous visitors)."""
-    return (
-        follower.is_authenticated
-        and db.session.get(Follow, (follower.id, followed.id)) is not None
-    )
+    return follower.is_authenticated and bool(db.session.scalar(
+        _is_following_statement(), {"follower_id": follower.id, "followed_id": followed.id}))
 
 
 def followed_among(follower, user_ids):
@@ -139,10 +137,26 @@ def followed_among(follower, user_ids):
     user_ids = set(user_ids)
     if not follower.is_authenticated or not user_ids:
         return set()
-    return set(db.session.scalars(
-        select(Follow.followed_id)
-        .where(Follow.follower_id == follower.id, Follow.followed_id.in_(user_ids))
-    ))
+    return set(db.session.scalars(_followed_among_statement(),
+                                  {"follower_id": follower.id, "ids": list(user_ids)}))
+
+
+# Written once per process on the table (no ORM objects): a profile asks the first, a
+# comment list the second, on every request of a member.
+@functools.cache
+def _is_following_statement():
+    follows = Follow.__table__
+    return select(exists().where(
+        follows.c.follower_id == bindparam("follower_id", type_=Integer),
+        follows.c.followed_id == bindparam("followed_id", type_=Integer)))
+
+
+@functools.cache
+def _followed_among_statement():
+    follows = Follow.__table__
+    return select(follows.c.followed_id).where(
+        follows.c.follower_id == bindparam("follower_id", type_=Integer),
+        follows.c.followed_id.in_(bindparam("ids", expanding=True)))
 
 
 def is_following_tag(user, tag):

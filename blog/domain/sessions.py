@@ -13,9 +13,10 @@ the browsers and its "Log out" ends it at once.
 import functools
 import hashlib
 import secrets
+from collections import namedtuple
 from datetime import timedelta
 
-from sqlalchemy import bindparam, delete, exists, or_, select
+from sqlalchemy import bindparam, delete, exists, or_, select, update
 
 from ..events import security_event
 from ..extensions import db
@@ -165,6 +166,13 @@ def is_current(user, login_session):
     return bool(token) and login_session.token_hash == _hash(token)
 
 
+_RESUMED_COLUMNS = (LoginSession.id, LoginSession.kind, LoginSession.remember,
+                    LoginSession.created_at, LoginSession.last_seen_at, LoginSession.expires_at)
+# What _cap and _expiry read of a login, as resume_session reads it.
+_Resumed = namedtuple("_Resumed", [column.key for column in _RESUMED_COLUMNS])
+_AFTER_LOGIN = 1 + len(_RESUMED_COLUMNS)
+
+
 @functools.cache
 def _resume_statement(also=None):
     # Every request of a member runs it: put together once per process (per `also`).
@@ -176,7 +184,9 @@ def _resume_statement(also=None):
     member_id = (select(LoginSession.user_id)
                  .where(LoginSession.token_hash == token_hash, LoginSession.kind == kind)
                  .scalar_subquery())
-    return (select(LoginSession, User, mutes_something, *(also(member_id) if also else ()))
+    # The login's own columns, not a LoginSession: one ORM object built is enough.
+    return (select(User, *_RESUMED_COLUMNS, mutes_something,
+                   *(also(member_id) if also else ()))
             .join(User, User.id == LoginSession.user_id)
             .where(LoginSession.token_hash == token_hash)
             .where(LoginSession.kind == kind))
@@ -195,7 +205,8 @@ def resume_session(token, kind=BROWSER, also=None):
                              {"token_hash": _hash(token), "kind": kind}).first()
     if row is None:
         return None
-    login_session, user, mutes_something, *also_read = row
+    user, login_session = row[0], _Resumed(*row[1:_AFTER_LOGIN])
+    mutes_something, *also_read = row[_AFTER_LOGIN:]
     user.mutes_nothing, user.resumed_with = not mutes_something, also_read
     if user.banned_at is not None:  # a ban deletes the rows; this is the second lock
         return None
@@ -205,8 +216,9 @@ def resume_session(token, kind=BROWSER, also=None):
     if login_session.expires_at <= now or _cap(login_session) <= now:
         return None
     if now - login_session.last_seen_at >= settings["SESSION_TOUCH_INTERVAL"]:
-        login_session.last_seen_at = now
-        login_session.expires_at = _expiry(login_session, now)
+        db.session.execute(
+            update(LoginSession).where(LoginSession.id == login_session.id)
+            .values(last_seen_at=now, expires_at=_expiry(login_session, now)))
         db.session.commit()
     user.current_session_token = token
     return user
