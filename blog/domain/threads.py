@@ -235,14 +235,22 @@ def in_reading_order(article, limit):
     """
     if not article.comments_count:
         return []
-    rows = db.session.execute(
-        select(Comment.id, Comment.created_at, Comment.updated_at, Comment.body,
-               Comment.hidden_at, Comment.author_id, User.username, User.bio, User.image_url)
-        .outerjoin(User, User.id == Comment.author_id)
-        .where(Comment.article_id == article.id, Comment.deleted_at.is_(None))
-        .order_by(func.coalesce(Comment.parent_id, Comment.id), Comment.id)
-        .limit(limit)
-    )
+    rows = db.session.execute(_reading_order_statement(),
+                              {"article_id": article.id, "limit": limit})
     # A comment without an author is a "[deleted]" one (their deletion empties it too).
     return [ListedComment(*row[:6], CommentAuthor(*row[6:])) for row in rows
             if row[5] is not None]
+
+
+@functools.cache
+def _reading_order_statement():
+    # Written once per process: the article and the limit are its parameters.
+    return (
+        select(Comment.id, Comment.created_at, Comment.updated_at, Comment.body,
+               Comment.hidden_at, Comment.author_id, User.username, User.bio, User.image_url)
+        .outerjoin(User, User.id == Comment.author_id)
+        .where(Comment.article_id == bindparam("article_id", type_=Integer),
+               Comment.deleted_at.is_(None))
+        .order_by(func.coalesce(Comment.parent_id, Comment.id), Comment.id)
+        .limit(bindparam("limit", type_=Integer))
+    )
