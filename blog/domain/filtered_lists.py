@@ -50,32 +50,35 @@ def _names(tag, author, liked_by):
 def _matching(by_tag, by_author, by_liked_by):
     statement = listing.published()
     if by_author:
-        statement = statement.where(Article.author_id == _user_id_named("author_name"))
+        statement = statement.where(Article.author_id == user_id_named(bindparam("author_name")))
     if by_liked_by:
         statement = statement.where(Article.id.in_(
-            select(Like.article_id).where(Like.user_id == _user_id_named("liked_by_name"))
+            select(Like.article_id).where(Like.user_id == user_id_named(bindparam("liked_by_name")))
         ))
     if by_tag:
-        return listing.with_tag(statement, _tag_id_named())
+        return listing.with_tag(statement, tag_id_named(bindparam("tag_name")))
     return listing.newest_first(statement)
 
 
 @functools.cache
 def _matching_keys(by_tag, by_author, by_liked_by):
     if by_tag and not (by_author or by_liked_by):
-        return select(article_tags.c.article_id).where(listing.of_tag(_tag_id_named()))
+        return select(article_tags.c.article_id).where(
+            listing.of_tag(tag_id_named(bindparam("tag_name"))))
     return _matching(by_tag, by_author, by_liked_by).with_only_columns(Article.id)
 
 
-def _tag_id_named():
-    return select(Tag.id).where(Tag.name == bindparam("tag_name")).scalar_subquery()
+def tag_id_named(name):
+    """SQL: the id of the tag called `name` (a lower-case value, or a bound parameter)."""
+    return select(Tag.id).where(Tag.name == name).scalar_subquery()
 
 
-def _user_id_named(parameter):
+def user_id_named(username):
+    """SQL: the id of the member called `username` in any case (a lower-case value, or a
+    bound parameter)."""
     # A scalar subquery compared with "=": the planner can then use the
     # (author_id, status, published_at) index, which it does not for "IN (subquery)".
-    return (select(User.id).where(func.lower(User.username) == bindparam(parameter))
-            .scalar_subquery())
+    return select(User.id).where(func.lower(User.username) == username).scalar_subquery()
 
 
 def count(keys, at_most):

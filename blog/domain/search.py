@@ -35,7 +35,7 @@ from sqlalchemy import (
 from ..extensions import db
 from ..models import Article, User, article_tags, articles_fts, search_vector, utcnow
 from ..runtime import give_up_turn
-from . import listing, word_shares
+from . import filtered_lists, listing, word_shares
 from .search_query import fts5, parse, tsquery
 from .snippets import highlight, snippet
 
@@ -87,11 +87,12 @@ def _visible(statement):
 
 def _filtered(statement, tag, author):
     if author:
-        statement = statement.where(Article.author_id == listing._user_id_named(author))
+        statement = statement.where(
+            Article.author_id == filtered_lists.user_id_named(author.lower()))
     if tag:
         statement = statement.where(Article.id.in_(
             select(article_tags.c.article_id)
-            .where(article_tags.c.tag_id == listing._tag_id_named(tag))
+            .where(article_tags.c.tag_id == filtered_lists.tag_id_named(tag.lower()))
         ))
     return statement
 
