@@ -248,3 +248,14 @@ def test_lists_run_the_same_statements_for_1_or_20_articles(
 ):
     one, twenty = list_statement_counts(url, logged_in)
     assert one == twenty
+
+
+def test_the_icon_is_found_where_browsers_look_for_it_unasked(client):
+    # Chromium asks for /favicon.ico when it shows a document without a page's <link>.
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith("/static/favicon.svg")
+    icon = client.get(response.headers["Location"])
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    assert "Set-Cookie" not in response.headers and "Set-Cookie" not in icon.headers
+    icon.close()

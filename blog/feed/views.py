@@ -172,3 +172,11 @@ def _site_page(title, html):
     if not html:
         abort(404)
     return render_template("feed/site_page.html", title=title, html=html)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """The site's icon where a browser looks for it unasked (an Atom feed, a picture
+    opened alone): pages name favicon.svg themselves."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
+
