@@ -147,9 +147,9 @@ def test_lists_take_the_same_number_of_statements_for_1_or_20_articles(
         assert all(a["favorited"] and a["author"]["following"]
                    for a in response.get_json()["articles"])
         counts.append(len(queries))
-    # The token's session, articlesCount, the cards with what the reader favorited and
-    # whom they follow, their tags.
-    assert counts == [4, 4], queries
+    # The token's session, articlesCount, the cards with their tags, what the reader
+    # favorited and whom they follow.
+    assert counts == [3, 3], queries
 
 
 # --- tags ----------------------------------------------------------------------------------------

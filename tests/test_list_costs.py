@@ -57,6 +57,17 @@ def test_a_tag_page_is_newest_first_and_a_draft_is_not_on_it(client, make_articl
     assert card_titles(client.get("/t/python")) == ["Article 3", "Article 2", "Article 1"]
 
 
+def test_a_card_on_a_tag_page_shows_all_its_tags_not_only_that_one(client, api, make_article):
+    # The tag page's own statement joins article_tags: the card's tags must not be read
+    # through that join.
+    make_article(title="Several", tags="web python ada")
+    html = client.get("/t/python").get_data(as_text=True)
+    card = html[html.index('<article class="card'):]
+    assert card.index(">#ada<") < card.index(">#python<") < card.index(">#web<")
+    [entry] = api.get("/api/articles?tag=python").get_json()["articles"]
+    assert entry["tagList"] == ["ada", "python", "web"]
+
+
 @pytest.mark.parametrize(
     "query", ["", "?tag=python", "?author=author", "?tag=python&author=author"]
 )
@@ -102,7 +113,7 @@ def test_lists_read_an_index_in_their_order(plans, make_member, make_article, ma
     if on_postgres():
         # One author's few articles (the crowd's 25 on average) may be read whole and
         # sorted: that is the author's writing, not the site.
-        assert not sorts_rows(plan) or "Index Cond: ((author_id = $0)" in plan
+        assert not sorts_rows(plan) or re.search(r"Index Cond: \(\(author_id = \$\d+\)", plan)
         return
     assert "TEMP B-TREE FOR ORDER BY" not in plan.split(" / SEARCH users")[0]
 
@@ -178,7 +189,7 @@ def test_comment_threads_read_only_their_first_replies(plans, crowd, make_member
     assert "(article_id=?)" not in plan
 
 
-def test_a_page_of_cards_reads_their_tags_in_one_statement_sorted_by_name(
+def test_a_page_of_cards_reads_their_tags_in_the_same_statement_sorted_by_name(
     app, make_member, make_article
 ):
     author = make_member("author")
@@ -189,7 +200,7 @@ def test_a_page_of_cards_reads_their_tags_in_one_statement_sorted_by_name(
         page = listing.article_page(listing.latest(), None)
         tags = {article.title: [tag.name for tag in article.tags] for article in page.items}
     assert tags == {"Tagged": ["ada", "python", "zig"], "Bare": []}
-    assert len(statements) == 2  # the page with its authors, then every card's tags
+    assert len(statements) == 1  # the page with its authors and each card's tags
 
 
 # --- rendering ---------------------------------------------------------------------------
@@ -237,7 +248,7 @@ def test_url_before_is_the_address_without_its_last_value(app):
 
 
 @pytest.mark.parametrize("url", ["/t/python", "/@author"])
-def test_a_members_tag_page_and_profile_ask_five_statements(list_statement_counts, url):
+def test_a_members_tag_page_and_profile_ask_four_statements(list_statement_counts, url):
     """The tag or the member, the login session, the follower counts with whether the
-    reader follows, the cards, their tags: whatever the page's length."""
-    assert list_statement_counts(url, logged_in=True) == [5, 5]
+    reader follows, the cards with their tags: whatever the page's length."""
+    assert list_statement_counts(url, logged_in=True) == [4, 4]
