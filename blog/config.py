@@ -113,8 +113,6 @@ class DefaultConfig:
     RATELIMIT_EMAIL_PER_IP = "20 per hour"
     RATELIMIT_EMAIL_PER_ACCOUNT = "3 per hour"
 
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-
     # The JSON API (/api). Tokens last this long, unless logged out in Settings
     # or by a new password.
     API_TOKEN_MAX_AGE = int(timedelta(days=30).total_seconds())
