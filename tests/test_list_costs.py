@@ -68,6 +68,20 @@ def test_a_card_on_a_tag_page_shows_all_its_tags_not_only_that_one(client, api, 
     assert entry["tagList"] == ["ada", "python", "web"]
 
 
+def test_a_later_page_reads_its_tags_apart_so_the_skipped_rows_read_none(app, make_articles):
+    # On PostgreSQL a column of the cards' statement is worked out for every row its
+    # OFFSET skips: a later page's tags come in a statement of their own.
+    make_articles(21, tags="web python ada")
+    db.session.expire_all()
+    for number, expected in ((1, 1), (2, 2)):
+        with count_queries() as statements:
+            page = listing.article_page(listing.latest(), None, number=number)
+        assert [[tag.name for tag in card.tags] for card in page.items] == (
+            [["ada", "python", "web"]] * (20 if number == 1 else 1))
+        assert len(statements) == expected
+        assert ("card_article_tags" in statements[0]) == (number == 1)
+
+
 @pytest.mark.parametrize(
     "query", ["", "?tag=python", "?author=author", "?tag=python&author=author"]
 )

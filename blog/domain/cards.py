@@ -1,18 +1,20 @@
 """Article cards: what a list shows of an article, read as plain rows, not ORM objects.
 
 A card shows an article's title, description, dates and counts, its author's names
-and picture, and its tags; never its body. A list page reads its 20 cards in one
-statement, their tags included, as columns: building Article, User and Tag objects
+and picture, and its tags; never its body. A list's first page reads its 20 cards in
+one statement, their tags included, as columns: building Article, User and Tag objects
 (identity map, change tracking, loader machinery) cost five times more than the
 database took to answer (0.32 against 0.06 ms for a page of 20 on SQLite), and a
 second statement for the tags cost a sixth of a page on SQLite and a round trip on
-PostgreSQL.
+PostgreSQL. A later page reads its tags in a second statement: PostgreSQL works out a
+column for every row its OFFSET skips (10,000 on the deepest page), SQLite does not.
 
 A Card has the attribute names of the Article it comes from, so the card template,
 the API's list entries and the search results read either alike. It is a snapshot:
 nothing writes through it.
 """
 
+import functools
 import threading
 import weakref
 from collections import namedtuple
@@ -80,8 +82,8 @@ _TAG_SEPARATOR = " "
 
 
 def _tag_names():
-    """SQL: the names of the row's article's tags in one string (their order is the
-    database's: read() sorts them). Through aliases of their own: a tag page's statement
+    """SQL: the names of the row's article's tags in one string (in the database's
+    order: read() sorts them). Through aliases of their own: a tag page's statement
     joins article_tags already, and this must not correlate with that."""
     tagged, tags = article_tags.alias("card_article_tags"), Tag.__table__.alias("card_tags")
     return (select(func.aggregate_strings(tags.c.name, _TAG_SEPARATOR))
@@ -107,19 +109,21 @@ def read(statement, limit, offset, body_html=False, reader_id=None, parameters=N
     """
     # How many of the reader's marks each row carries after the card (reader_marks).
     marks = 0 if reader_id is None else 3 if authors_followed else 2
+    tags_inline = offset == 0
     parameters = {**(parameters or {}), "card_limit": limit, "card_offset": offset,
                   "card_reader_id": reader_id}
     cards, seen = [], set()
     liked, saved, followed = set(), set(), set()
-    end = _TAGS + 1 + (1 if body_html else 0)
-    for row in db.session.execute(_cards_statement(statement, body_html, marks), parameters):
+    after_tags = _TAGS + 1 if tags_inline else _TAGS
+    end = after_tags + (1 if body_html else 0)
+    for row in db.session.execute(
+            _cards_statement(statement, body_html, marks, tags_inline), parameters):
         if row[0] in seen:
             continue
         seen.add(row[0])
         author = Author(*row[_SPLIT:_TAGS])
-        names = row[_TAGS]
-        tags = [CardTag(name) for name in sorted(names.split(_TAG_SEPARATOR))] if names else []
-        cards.append(Card(*row[:_SPLIT], author, tags, *row[_TAGS + 1:end]))
+        tags = _card_tags(row[_TAGS].split(_TAG_SEPARATOR)) if tags_inline and row[_TAGS] else []
+        cards.append(Card(*row[:_SPLIT], author, tags, *row[after_tags:end]))
         if marks:
             if row[end]:
                 liked.add(row[0])
@@ -127,6 +131,8 @@ def read(statement, limit, offset, body_html=False, reader_id=None, parameters=N
                 saved.add(row[0])
             if marks == 3 and row[end + 2]:
                 followed.add(author.id)
+    if not tags_inline:
+        _with_tags(cards)
     return ReadCards(cards, liked, saved, followed)
 
 
@@ -146,20 +152,48 @@ _made = weakref.WeakKeyDictionary()
 _made_lock = threading.Lock()
 
 
-def _cards_statement(statement, body_html, marks):
+def _cards_statement(statement, body_html, marks, tags_inline):
     with _made_lock:
         made = _made.setdefault(statement, {})
-        cards_statement = made.get((body_html, marks))
+        cards_statement = made.get((body_html, marks, tags_inline))
     if cards_statement is None:
         extra = (Article.body_html,) if body_html else ()
         mark_columns = reader_marks.mark_columns(
             bindparam("card_reader_id", type_=Integer), marks == 3) if marks else ()
         cards_statement = (
-            statement.with_only_columns(*ARTICLE_COLUMNS, *AUTHOR_COLUMNS, _tag_names(),
+            statement.with_only_columns(*ARTICLE_COLUMNS, *AUTHOR_COLUMNS,
+                                        *((_tag_names(),) if tags_inline else ()),
                                         *extra, *mark_columns)
             .outerjoin(_author, _author.c.id == Article.author_id)
             .limit(bindparam("card_limit", type_=Integer))
             .offset(bindparam("card_offset", type_=Integer)))
         with _made_lock:
-            made[(body_html, marks)] = cards_statement
+            made[(body_html, marks, tags_inline)] = cards_statement
     return cards_statement
+
+
+def _card_tags(names):
+    # By code point, the same on every database (tag names are ASCII: letters, digits,
+    # "_" and "-"); an ORDER BY would follow the database's collation.
+    return [CardTag(name) for name in sorted(names)]
+
+
+@functools.cache
+def _tags_statement():
+    # A later page's tags. Written once per process: the page's ids are its parameter.
+    # Table columns run on the session's connection: no ORM.
+    tags = Tag.__table__
+    return (select(article_tags.c.article_id, tags.c.name)
+            .join(tags, tags.c.id == article_tags.c.tag_id)
+            .where(article_tags.c.article_id.in_(bindparam("ids", expanding=True))))
+
+
+def _with_tags(cards):
+    if not cards:
+        return
+    names = {card.id: [] for card in cards}
+    for article_id, name in db.session.connection().execute(_tags_statement(),
+                                                            {"ids": list(names)}):
+        names[article_id].append(name)
+    for card in cards:
+        card.tags = _card_tags(names[card.id])
