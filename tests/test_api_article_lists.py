@@ -113,6 +113,7 @@ def test_following_flags_in_lists(api, three, api_member):
         for a in api.get("/api/articles", token=reader).get_json()["articles"]
     }
     assert following == {"first": False, "second": True, "third": False}
+    assert all(type(flag) is bool for flag in following.values())  # JSON true/false, not 1/0
 
 
 def test_feed_shows_articles_of_followed_members(api, three, api_member):
@@ -144,7 +145,7 @@ def test_lists_take_the_same_number_of_statements_for_1_or_20_articles(
         with count_queries() as queries:
             response = api.get(f"{url}{'&' if '?' in url else '?'}limit=50", token=token)
         assert len(response.get_json()["articles"]) == total
-        assert all(a["favorited"] and a["author"]["following"]
+        assert all(a["favorited"] is True and a["author"]["following"] is True
                    for a in response.get_json()["articles"])
         counts.append(len(queries))
     # The token's session, articlesCount, the cards with their tags, what the reader

@@ -21,7 +21,8 @@ def _kill_idle_connections():
     admin = create_engine(db.engine.url)
     with admin.connect() as connection:
         for pid in pids:
-            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            # Waits (up to 5 s) until the backend is gone, not only told to go.
+            connection.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid})
     admin.dispose()
 
 
