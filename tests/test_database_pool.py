@@ -76,3 +76,16 @@ def test_a_connection_used_a_moment_ago_is_not_asked(site, make_article, monkeyp
     db.session.rollback()
     db.session.remove()
     assert _titles(client.get("/api/articles")) == ["Listed"]
+
+
+def test_a_connection_that_answers_the_ping_is_kept(site, make_article, monkeypatch):
+    monkeypatch.setattr(database, "PING_AFTER_IDLE_SECONDS", 0)
+    client = site.test_client()
+    make_article(title="Listed")
+    db.session.remove()
+    assert _titles(client.get("/api/articles")) == ["Listed"]
+    db.session.remove()
+    before = {id(record.dbapi_connection) for record in db.engine.pool._pool.queue}
+    assert _titles(client.get("/api/articles")) == ["Listed"]  # pinged, answered
+    db.session.remove()
+    assert {id(record.dbapi_connection) for record in db.engine.pool._pool.queue} == before
