@@ -35,7 +35,8 @@ from sqlalchemy import (
 from ..extensions import db
 from ..models import Article, User, article_tags, articles_fts, search_vector, utcnow
 from ..runtime import give_up_turn
-from . import filtered_lists, listing, word_shares
+from . import listing, word_shares
+from .filtered_lists import tag_id_named, user_id_named
 from .search_query import fts5, parse, tsquery
 from .snippets import highlight, snippet
 
@@ -87,13 +88,10 @@ def _visible(statement):
 
 def _filtered(statement, tag, author):
     if author:
-        statement = statement.where(
-            Article.author_id == filtered_lists.user_id_named(author.lower()))
+        statement = statement.where(Article.author_id == user_id_named(author.lower()))
     if tag:
-        statement = statement.where(Article.id.in_(
-            select(article_tags.c.article_id)
-            .where(article_tags.c.tag_id == filtered_lists.tag_id_named(tag.lower()))
-        ))
+        statement = statement.where(Article.id.in_(select(article_tags.c.article_id).where(
+            article_tags.c.tag_id == tag_id_named(tag.lower()))))
     return statement
 
 
