@@ -2,9 +2,10 @@
 
 A RealWorld favorite is our like, an article's `body` is its Markdown and
 its tagList our tags; articles made here are published at once. Lists take
-a fixed number of SQL statements whatever `limit` is: the count, the page
-with authors (and for a member, in the same statement, which they like and
-whose authors they follow), their tags. articlesCount counts at most API_MAX_COUNT (10,000)
+a fixed number of SQL statements whatever `limit` is: the count, then the
+page with authors and tags (and for a member, in the same statement, which
+they like and whose authors they follow; a window past the first reads its
+tags in a statement of its own). articlesCount counts at most API_MAX_COUNT (10,000)
 articles, so it costs the same on a site of any size.
 """
 
