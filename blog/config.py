@@ -113,10 +113,6 @@ class DefaultConfig:
     RATELIMIT_EMAIL_PER_IP = "20 per hour"
     RATELIMIT_EMAIL_PER_ACCOUNT = "3 per hour"
 
-    # The connection used last is handed out first: under load the same few stay busy, so
-    # they are not pinged (blog.database._ping_after_idle), and the others may time out.
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_use_lifo": True}
-
     # The JSON API (/api). Tokens last this long, unless logged out in Settings
     # or by a new password.
     API_TOKEN_MAX_AGE = int(timedelta(days=30).total_seconds())

@@ -8,6 +8,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from .config import DefaultConfig
 from .config_env import ENV_SETTINGS, MIN_SECRET_LENGTH, PLACEHOLDER_SECRETS
 
@@ -44,6 +46,8 @@ def load_config(app, test_config=None):
     if app.config["NEW_MEMBER_DAYS"] is None:
         app.config["NEW_MEMBER_DAYS"] = 3 if app.config["BLOG_ENV"] == "production" else 0
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", _database_uri(app))
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
+                          _engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
     secure = app.config["BASE_URL"].startswith("https://")
     app.config["SESSION_COOKIE_SECURE"] = secure
     app.config["REMEMBER_COOKIE_SECURE"] = secure
@@ -80,6 +84,17 @@ def _database_uri(app):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def _engine_options(url):
+    """The connection used last is handed out first: under load the same few stay busy, so
+    they are not pinged (blog.database._ping_after_idle), and the others may time out.
+    An in-memory SQLite database has no pool to order: one connection, kept."""
+    url = make_url(url)
+    in_memory = url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"
+    if url.get_backend_name() == "sqlite" and in_memory:
+        return {}
+    return {"pool_use_lifo": True}
 
 
 def _check_secret_key(app):

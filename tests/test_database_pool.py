@@ -5,8 +5,9 @@ used a moment ago is not asked, which spares a round trip per request on Postgre
 import pytest
 from sqlalchemy import create_engine, exc, text
 
-from blog import database
+from blog import create_app, database
 from blog.extensions import db
+from helpers import _test_config
 
 
 def _kill_idle_connections():
@@ -89,3 +90,23 @@ def test_a_connection_that_answers_the_ping_is_kept(site, make_article, monkeypa
     assert _titles(client.get("/api/articles")) == ["Listed"]  # pinged, answered
     db.session.remove()
     assert {id(record.dbapi_connection) for record in db.engine.pool._pool.queue} == before
+
+
+def test_the_connection_used_last_is_handed_out_first(site):
+    # So under load the same few stay busy and are never pinged.
+    first, second = db.engine.connect(), db.engine.connect()
+    first_raw, second_raw = first.connection.dbapi_connection, second.connection.dbapi_connection
+    first.close()
+    second.close()  # back in the pool last
+    with db.engine.connect() as again:
+        assert again.connection.dbapi_connection is second_raw
+    assert first_raw is not second_raw
+
+
+def test_an_app_on_an_in_memory_sqlite_database_starts():
+    # One connection, no pool to order: the LIFO setting is not given to it.
+    app = create_app(_test_config("sqlite://"))
+    with app.app_context():
+        assert db.session.execute(text("SELECT 1")).scalar() == 1
+        db.session.remove()
+        db.engine.dispose()
