@@ -19,6 +19,7 @@ import threading
 import weakref
 from collections import namedtuple
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import NamedTuple
 
 from sqlalchemy import Integer, bindparam, func, select
@@ -172,10 +173,15 @@ def _cards_statement(statement, body_html, marks, tags_inline):
     return cards_statement
 
 
+def sorted_by_name(tags):
+    """`tags` (cards' or models') in the order every list and article shows them: by
+    name, by code point, the same on every database (tag names are ASCII letters,
+    digits, "_" and "-"); an ORDER BY would follow the database's collation."""
+    return sorted(tags, key=attrgetter("name"))
+
+
 def _card_tags(names):
-    # By code point, the same on every database (tag names are ASCII: letters, digits,
-    # "_" and "-"); an ORDER BY would follow the database's collation.
-    return [CardTag(name) for name in sorted(names)]
+    return sorted_by_name(CardTag(name) for name in names)
 
 
 @functools.cache

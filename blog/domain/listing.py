@@ -123,12 +123,8 @@ def with_tags(articles):
     for article_id, tag in db.session.execute(_tags_statement(), {"ids": list(tags)}):
         tags[article_id].append(tag)
     for article in articles:
-        set_committed_value(article, "tags", sorted(tags[article.id], key=_tag_name))
+        set_committed_value(article, "tags", cards.sorted_by_name(tags[article.id]))
     return articles
-
-
-def _tag_name(tag):
-    return tag.name
 
 
 def feed_entries(listed, limit=PER_PAGE):
