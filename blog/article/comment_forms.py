@@ -1,6 +1,7 @@
 """The comment form, and where the comments section shows it (rules: blog.domain.comments)."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SubmitField, TextAreaField
@@ -39,28 +40,33 @@ class EditCommentForm(FlaskForm):
 class SectionForms:
     """The forms of the comments section: a refused one goes back where it was typed.
 
-    `new` is the box under "Comments"; a refused reply reappears, with its
-    error and text, in the reply form of its own thread.
+    `refused_new` is a comment refused from the box under "Comments"; a refused reply
+    reappears, with its error and text, in the reply form of its own thread. Every
+    other box is blank, and the same for every member but its token, so the page keeps
+    it drawn (blog/web/fragments.py): the blank form is built only when a box is
+    drawn, which most pages never do.
     """
 
-    new: CommentForm
-    blank: CommentForm
+    refused_new: CommentForm | None = None
     refused_reply: CommentForm | None = None
     refused_thread_id: int | None = None
 
-    def reply_form(self, thread_id):
-        """The form to draw in thread `thread_id`'s Reply box."""
-        return self.refused_reply if thread_id == self.refused_thread_id else self.blank
+    @cached_property
+    def blank(self):
+        """An empty CommentForm, built on first use."""
+        return CommentForm(formdata=None)
+
+    def reply_is_blank(self, thread_id):
+        """Whether thread `thread_id`'s Reply box is the blank one."""
+        return thread_id != self.refused_thread_id
 
     @classmethod
     def around(cls, refused, threads):
         """Forms for the section, given the refused form (or None) and the threads."""
-        blank = CommentForm(formdata=None)
         if refused is None:
-            return cls(new=blank, blank=blank)
+            return cls()
         parent_id = refused.parent_id.data
         thread = next((t for t in threads if parent_id and t.holds(parent_id)), None)
         if thread is None:
-            return cls(new=refused, blank=blank)
-        return cls(new=blank, blank=blank, refused_reply=refused,
-                   refused_thread_id=thread.comment.id)
+            return cls(refused_new=refused)
+        return cls(refused_reply=refused, refused_thread_id=thread.comment.id)
