@@ -17,6 +17,7 @@ from .web import (
     page_cache_wsgi,
     security,
     templating,
+    transactions,
     turns,
 )
 from .web.urls import RowIdConverter
@@ -46,6 +47,7 @@ def create_app(test_config=None):
     if app.config["FLOW_INSPECTOR"]:
         register_inspector(app)
     page_cache.init_app(app)  # last: its check runs after the others, its keeping before
+    transactions.init_app(app)  # its hook goes before all the others (PostgreSQL)
     turns.init_app(app)  # requests take turns in Flask...
     page_cache_wsgi.init_app(app)  # ...while kept pages are answered before, at once...
     security.trust_proxies(app)  # ...inside ProxyFix, which must see the request first
