@@ -13,6 +13,7 @@ from blinker import Namespace
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import Pool
 
 from .runtime import give_up_turn
@@ -142,40 +143,62 @@ def _answers(dbapi_connection):
 # Inside a transaction, a request that only reads paid two round trips more: BEGIN
 # before its first statement and ROLLBACK when its connection went back to the pool
 # (benchmark, PostgreSQL: a visitor's tag page 178 -> 251 req/s without them). At READ
-# COMMITTED, the isolation we run at, every statement reads its own snapshot either way,
-# so outside a transaction the reads see what they saw inside one. A request that writes
-# must still be all or nothing: the first statement that writes, locks rows or needs a
-# transaction sends BEGIN first, and the session's COMMIT or ROLLBACK ends it as
-# before (psycopg sends them only while a transaction is open; the pool's reset rolls
-# back what was not committed).
-_NEEDS_A_TRANSACTION = re.compile(
-    r"^\s*(?:INSERT|UPDATE|DELETE|MERGE|SAVEPOINT|LOCK|SET\s+LOCAL|CREATE|ALTER|DROP|TRUNCATE)\b"
-    r"|\bFOR\s+(?:NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b",
-    re.IGNORECASE)
-_READING = "reads_outside_transaction"
+# COMMITTED, the isolation we run at (PostgreSQL's default; nothing here changes it),
+# every statement reads its own snapshot either way, so outside a transaction the reads
+# see what they saw inside one. A request that writes must still be all or nothing: the
+# first statement that writes, locks rows or needs a transaction sends BEGIN first, and
+# the session's COMMIT or ROLLBACK ends it as before (psycopg sends them only while a
+# transaction is open; the pool's reset rolls back what was not committed).
+NEEDS_A_TRANSACTION = re.compile(
+    r"^\s*(?:INSERT|UPDATE|DELETE|MERGE|SAVEPOINT|LOCK|SET\s+LOCAL|DECLARE|CREATE|ALTER|DROP"
+    r"|TRUNCATE)\b"
+    r"|^\s*WITH\b.*\b(?:INSERT|UPDATE|DELETE|MERGE)\b"  # a CTE that writes
+    r"|\bFOR\s+(?:NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b"  # row locks
+    r"|\b(?:pg_advisory_xact_lock|pg_try_advisory_xact_lock|set_config)\s*\(",
+    re.IGNORECASE | re.DOTALL)
+_READS_FIRST = "reads_first"  # session.info: its next transaction starts reading outside one
+_READING = "reads_outside_transaction"  # connection info: no BEGIN sent yet
+_AUTOCOMMIT = "autocommit_for_reads"  # connection info: autocommit, undone at checkin
 
 
 def read_outside_transaction(session):
-    """Let `session` read outside a transaction until it first writes (PostgreSQL only:
-    SQLite's driver begins one only before a write already). Call before its first
-    statement; once it has begun, this does nothing."""
-    bind = session.get_bind()
-    if bind.dialect.name != "postgresql" or session.in_transaction():
+    """Let `session`'s next transaction read outside one until it first writes
+    (PostgreSQL; SQLite's driver begins one only before a write already). Takes no
+    connection: a request that never asks the database needs none."""
+    if not session.in_transaction():
+        session.info[_READS_FIRST] = True
+
+
+@event.listens_for(Session, "after_begin")
+def _start_reading(session, transaction, connection):
+    if not session.info.pop(_READS_FIRST, False) or connection.dialect.name != "postgresql":
         return
-    session.connection(execution_options={"isolation_level": "AUTOCOMMIT"}).info[_READING] = True
+    # Before the transaction's first statement: psycopg has sent no BEGIN yet.
+    connection.connection.dbapi_connection.autocommit = True
+    connection.info[_READING] = connection.info[_AUTOCOMMIT] = True
 
 
 @event.listens_for(Engine, "before_cursor_execute")
 def _begin_before_first_write(connection, cursor, statement, parameters, context, executemany):
-    if connection.info.get(_READING) and _NEEDS_A_TRANSACTION.search(statement):
+    if not connection.info.get(_READING):
+        return
+    # A server-side cursor (yield_per) is declared inside a transaction too.
+    if NEEDS_A_TRANSACTION.search(statement) or (
+            context is not None and context.execution_options.get("stream_results")):
         del connection.info[_READING]
         cursor.connection.execute("BEGIN")
 
 
 @event.listens_for(Pool, "checkin")
 def _reading_done(dbapi_connection, connection_record):
-    if connection_record is not None:
-        connection_record.info.pop(_READING, None)
+    if connection_record is None:
+        return
+    connection_record.info.pop(_READING, None)
+    if connection_record.info.pop(_AUTOCOMMIT, False) and dbapi_connection is not None:
+        try:  # the pool's reset has rolled back what was left open: idle, so this may change
+            dbapi_connection.autocommit = False
+        except Exception:  # noqa: BLE001 - not idle after all: the next one gets a new one
+            connection_record.invalidate()
 
 
 # Tables whose rows show on pages every visitor sees alike (articles, profiles, counts).

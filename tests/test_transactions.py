@@ -8,6 +8,7 @@ import contextlib
 from flask import abort
 from sqlalchemy import event, func, select
 
+from blog.database import NEEDS_A_TRANSACTION
 from blog.extensions import db
 from blog.models import Tag, User
 from helpers import Auth
@@ -137,3 +138,44 @@ def test_a_form_keeps_one_transaction_from_its_first_statement(client, make_memb
         assert all(open_ for word, open_ in states), states
     else:  # SQLite's driver begins at the first write: every write inside it
         assert all(open_ for word, open_ in states if word in ("INSERT", "UPDATE"))
+
+
+def test_a_get_that_needs_no_database_takes_no_connection(client):
+    checkouts = []
+
+    def record(dbapi_connection, connection_record, connection_proxy):
+        checkouts.append(connection_record)
+
+    db.session.remove()
+    event.listen(db.engine, "checkout", record)
+    try:
+        assert client.get("/api/openapi.json").status_code == 200
+        assert client.get("/favicon.ico").status_code == 301
+    finally:
+        event.remove(db.engine, "checkout", record)
+    assert checkouts == []
+
+
+def test_the_statements_that_begin_the_transaction():
+    """What sends BEGIN first when a GET reads outside a transaction (PostgreSQL)."""
+    begins = [
+        "INSERT INTO tags (name) VALUES (%(name)s)",
+        "  update articles SET title=%(t)s",
+        "DELETE FROM likes WHERE user_id = %(id)s",
+        "SAVEPOINT sa_savepoint_1",
+        "SELECT users.id FROM users WHERE users.id = %(id)s FOR KEY SHARE",
+        "SELECT users.id FROM users FOR UPDATE",
+        "SELECT users.id FROM users FOR NO KEY UPDATE",
+        "WITH t AS (INSERT INTO tags (name) VALUES (%(n)s) RETURNING id) SELECT id FROM t",
+        "WITH t AS (SELECT 1)\nDELETE FROM tags",
+        "SELECT pg_advisory_xact_lock(42)",
+        "SELECT set_config('statement_timeout', '1s', true)",
+        "SET LOCAL statement_timeout = 1000",
+    ]
+    reads = [
+        "SELECT articles.id, articles.updated_at FROM articles ORDER BY articles.id",
+        "WITH ranked AS (SELECT id FROM articles) SELECT id FROM ranked",
+        "SELECT count(*) FROM articles WHERE title = %(title)s",
+    ]
+    assert [s for s in begins if not NEEDS_A_TRANSACTION.search(s)] == []
+    assert [s for s in reads if NEEDS_A_TRANSACTION.search(s)] == []

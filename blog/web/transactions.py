@@ -14,12 +14,13 @@ READING_METHODS = frozenset({"GET", "HEAD"})
 
 
 def _reads_outside_transaction():
-    if request.method in READING_METHODS and request.endpoint != "static":
+    if request.method in READING_METHODS:
         read_outside_transaction(db.session())
 
 
 def init_app(app):
     """On PostgreSQL: the first of the app's hooks, before any of them asks the database
-    (a member's login is read when a hook or the view first asks who is there)."""
+    (a member's login is read when a hook or the view first asks who is there). It only
+    marks the request's session: the connection is taken when a statement needs it."""
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         app.before_request_funcs.setdefault(None, []).insert(0, _reads_outside_transaction)
