@@ -1,7 +1,9 @@
 """Database settings that belong to the connection, not to the schema.
 
 Importing this module installs the listeners, for every engine the app creates: the
-SQLite settings, and the note that public content changed (the page cache's clock).
+SQLite settings and its writers' queue, the ping of a connection that lay idle, reads
+outside a transaction on PostgreSQL, and the note that public content changed (the page
+cache's clock).
 """
 
 import re
@@ -136,8 +138,6 @@ def _answers(dbapi_connection):
     return True
 
 
-# --- what visitors see changed -------------------------------------------------------------
-
 # --- reads outside a transaction, on PostgreSQL ----------------------------------------------
 
 # Inside a transaction, a request that only reads paid two round trips more: BEGIN
@@ -200,6 +200,8 @@ def _reading_done(dbapi_connection, connection_record):
         except Exception:  # noqa: BLE001 - not idle after all: the next one gets a new one
             connection_record.invalidate()
 
+
+# --- what visitors see changed -------------------------------------------------------------
 
 # Tables whose rows show on pages every visitor sees alike (articles, profiles, counts).
 # Sessions, the outbox and bookmarks (private) are not among them.
