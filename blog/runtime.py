@@ -39,7 +39,7 @@ _turn = threading.local()
 
 
 def hold_turn(gate):
-    """Note that this thread's request entered the app through `gate` (a semaphore)."""
+    """Note that this thread's request entered the app through `gate` (blog.web.turns)."""
     _turn.gate = gate
 
 

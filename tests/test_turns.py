@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from blog.domain import passwords
+from blog.web.turns import FirstComeGate
 from server_helpers import LiveServer
 
 WAIT = 5  # seconds: longer than any of these requests takes when it is not kept waiting
@@ -238,3 +239,79 @@ def within_wait(call):
     thread.join(WAIT)
     assert answers, "still waiting for a turn"
     return answers[0]
+
+
+def wait_until(condition):
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.005)
+
+
+def test_a_freed_turn_goes_to_the_longest_waiter_not_to_a_newcomer():
+    """Python's semaphore let a request arriving just as a turn was freed take it; the
+    one woken for it waited again, from the back of the queue (the writes' p99)."""
+    gate = FirstComeGate(1)
+    gate.acquire()
+    entered = []
+
+    def take_a_turn(name):
+        gate.acquire()
+        entered.append(name)
+        gate.release()
+
+    waiters = []
+    for number, name in enumerate(["first waiter", "second waiter"], start=1):
+        waiters.append(threading.Thread(target=take_a_turn, args=(name,)))
+        waiters[-1].start()
+        wait_until(lambda number=number: gate.waiting == number)
+    gate.release()
+    gate.acquire()  # a newcomer, asking the moment the turn is free
+    entered.append("newcomer")
+    gate.release()
+    for waiter in waiters:
+        waiter.join(WAIT)
+    assert entered == ["first waiter", "second waiter", "newcomer"]
+
+
+def test_a_gate_refuses_a_turn_given_back_that_nobody_held():
+    gate = FirstComeGate(2)
+    gate.acquire()
+    gate.release()
+    with pytest.raises(ValueError):
+        gate.release()
+
+
+def test_requests_enter_the_app_in_the_order_they_arrived(make_app):
+    app = make_app(SERVER_APP_TURNS=1)
+    gate = app.extensions["app_turn_gate"]
+    inside, release = threading.Event(), threading.Event()
+    entered = []
+
+    @app.route("/test-only/hold")
+    def hold():
+        inside.set()
+        release.wait(WAIT)
+        return "held"
+
+    @app.route("/test-only/enter/<name>")
+    def enter(name):
+        entered.append(name)
+        return name
+
+    server = serve(app)  # 4 waitress threads: the holder and three waiting
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            holding = pool.submit(read, f"{server.url}/test-only/hold")
+            assert inside.wait(WAIT)
+            queued = []
+            for number, name in enumerate(["ada", "brian", "chen"], start=1):
+                queued.append(pool.submit(read, f"{server.url}/test-only/enter/{name}"))
+                wait_until(lambda number=number: gate.waiting == number)
+            release.set()
+            assert holding.result()[0] == "held"
+            assert [answer.result()[0] for answer in queued] == ["ada", "brian", "chen"]
+    finally:
+        release.set()
+        server.stop()
+    assert entered == ["ada", "brian", "chen"]

@@ -18,8 +18,14 @@ waits for a turn again, so no request holding one waits on it. Not SQLite's coun
 millisecond or two: measured, the rest of such a request racing the next one cost more
 than the turn gave. The access log times a request from its arrival (ARRIVED), its
 wait for a turn included.
+
+A freed turn goes to the request that has waited longest (FirstComeGate). Python's own
+semaphore let a request arriving just then take it first, and the one it had woken found
+none and waited again, from the back. Measured on the writes (SQLite, 1k, 8 clients, in
+alternation): p99 56 to 117 ms with this gate, 84 to 157 with the semaphore, at like req/s.
 """
 
+import collections
 import threading
 import time
 
@@ -37,12 +43,47 @@ def turns_for(config, database_url):
     return max(0, int(turns))
 
 
+class FirstComeGate:
+    """At most `turns` holders at once; a freed turn is handed to the longest waiter."""
+
+    def __init__(self, turns):
+        self.turns = turns
+        self._lock = threading.Lock()
+        self._free = turns
+        self._waiting = collections.deque()  # one locked lock per waiting thread
+
+    def acquire(self):
+        with self._lock:
+            if self._free and not self._waiting:
+                self._free -= 1
+                return
+            baton = threading.Lock()
+            baton.acquire()
+            self._waiting.append(baton)
+        baton.acquire()  # until release() hands this thread the turn
+
+    def release(self):
+        with self._lock:
+            if self._waiting:
+                # Handed over, never put back: a newcomer cannot take it meanwhile.
+                self._waiting.popleft().release()
+            elif self._free < self.turns:
+                self._free += 1
+            else:
+                raise ValueError("a turn was given back that nobody held")
+
+    @property
+    def waiting(self):
+        """How many threads wait for a turn."""
+        return len(self._waiting)
+
+
 class TakingTurns:
     """WSGI middleware: at most `turns` requests inside `wsgi_app` at once."""
 
     def __init__(self, wsgi_app, turns):
         self.wsgi_app = wsgi_app
-        self.gate = threading.BoundedSemaphore(turns)
+        self.gate = FirstComeGate(turns)
 
     def __call__(self, environ, start_response):
         environ.setdefault(ARRIVED, time.perf_counter())
@@ -65,4 +106,5 @@ def init_app(app):
     turns = turns_for(app.config, app.config["SQLALCHEMY_DATABASE_URI"])
     if turns:
         app.wsgi_app = TakingTurns(app.wsgi_app, turns)
+        app.extensions["app_turn_gate"] = app.wsgi_app.gate
     app.extensions["app_turns"] = turns
