@@ -95,10 +95,11 @@ def test_comment_pages_take_the_same_statements_as_the_first(
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     # The menu's count of the member's drafts and the bell's unread count come with the
-    # login session (blog.domain.dashboard.header_count_columns); the reader's like,
-    # bookmark and follow of the author in one (reader_marks.article_marks). Which comment
-    # authors the reader muted (mutes.muted_among) is not asked: this reader mutes nobody.
-    assert counts == [5, 5, 5]
+    # login session (blog.domain.dashboard.header_count_columns); the article's tags and
+    # the reader's like, bookmark and follow of the author with the article
+    # (blog.domain.shown_article); then the comments. Which comment authors the reader
+    # muted (mutes.muted_among) is not asked: this reader mutes nobody.
+    assert counts == [3, 3, 3]
 
 
 def test_article_page_takes_the_same_statements_for_1_or_20_comments(
@@ -117,9 +118,9 @@ def test_article_page_takes_the_same_statements_for_1_or_20_comments(
             assert client.get(f"/articles/{slug}").status_code == 200
         counts.append(len(queries))
     # login session (with the menu's count of the member's drafts and the bell's unread
-    # count: dashboard.header_count_columns), article with author, tags, the reader's
-    # like/bookmark marks and whether they follow the author (one), all comments with their
-    # authors (blog.domain.comments.thread_for), and which of those authors the reader
-    # muted (blog.domain.mutes.muted_among: asked only of a reader who mutes someone,
-    # so not here).
-    assert counts == [5, 5]
+    # count: dashboard.header_count_columns); the article with its author, its tags' names,
+    # the reader's like and bookmark and whether they follow the author
+    # (blog.domain.shown_article); the comments with their authors (blog.domain.threads);
+    # and which of those authors the reader muted (blog.domain.mutes.muted_among: asked
+    # only of a reader who mutes someone, so not here).
+    assert counts == [3, 3]

@@ -19,6 +19,7 @@ from ..domain import (
     listing,
     mutes,
     reactions,
+    shown_article,
     trending,
 )
 from ..web.write_limits import limit_writes
@@ -125,7 +126,11 @@ def create_article():
 
 @bp.get("/articles/<slug>")
 def get_article(slug):
-    return _one(article_or_404(slug))
+    shown = shown_article.article_shown(slug, asking_user())
+    if shown is None:
+        raise not_found("article")
+    return jsonify(article=article_json(shown.article, favorited=shown.liked,
+                                        following=shown.following_author, tags=shown.tags))
 
 
 @bp.put("/articles/<slug>")

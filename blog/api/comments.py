@@ -18,7 +18,7 @@ from .present import comment_json
 
 @bp.get("/articles/<slug>/comments")
 def list_comments(slug):
-    article = article_or_404(slug)
+    article = article_or_404(slug, with_tags=False)
     flat = permissions.visible_comments(
         asking_user(), threads.in_reading_order(article, current_app.config["API_MAX_COMMENTS"]))
     followed = follows.followed_among(asking_user(), {c.author_id for c in flat})
@@ -39,7 +39,7 @@ def add_comment(slug):
 @bp.delete("/articles/<slug>/comments/<id:comment_id>")
 @token_required
 def delete_comment(slug, comment_id):
-    article = article_or_404(slug)
+    article = article_or_404(slug, with_tags=False)
     comment = comments.get_comment(comment_id)
     if comment is None or comment.article_id != article.id or comment.is_deleted:
         raise not_found("comment")

@@ -39,13 +39,14 @@ def profile_json(user, following):
     }
 
 
-def article_json(article, *, favorited, following, with_body=True):
-    """An article; lists leave the body out, as the spec's list schema does."""
+def article_json(article, *, favorited, following, with_body=True, tags=None):
+    """An article; lists leave the body out, as the spec's list schema does. `tags` (with
+    names) when they were read apart from the article (blog.domain.shown_article)."""
     data = {
         "slug": article.slug,
         "title": article.title,
         "description": article.description,
-        "tagList": [tag.name for tag in article.tags],
+        "tagList": [tag.name for tag in (article.tags if tags is None else tags)],
         # Lists are newest first by publication; a draft published later is
         # new then, so that is the moment a client sees as its creation.
         "createdAt": timestamp(article.published_at or article.created_at),

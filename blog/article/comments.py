@@ -16,7 +16,7 @@ from ..domain import comments, permissions
 from ..domain.comments import CommentError
 from ..web.write_limits import limit_writes, redirected
 from .comment_forms import CommentForm, EditCommentForm
-from .views import render_article, visible_or_404
+from .views import render_article, shown_or_404, visible_or_404
 
 bp = Blueprint("comment", __name__)
 
@@ -60,7 +60,7 @@ def show_error(form, error):
 @login_required
 @limit_writes("comment")
 def create(slug):
-    article = visible_or_404(slug)
+    article = visible_or_404(slug, with_tags=False)
     user = current_user._get_current_object()
     comments.require_may_comment(user, article)
     form = CommentForm()
@@ -72,7 +72,8 @@ def create(slug):
         else:
             flash("Your comment is posted.", "success")
             return to_comment(article, comment)
-    return render_article(article, comment_form=form, status=422)
+    # Refused: the page again, read as the article's page reads it (tags and marks).
+    return render_article(shown_or_404(article.slug), comment_form=form, status=422)
 
 
 @bp.route("/comments/<id:comment_id>/edit", methods=["GET", "POST"])

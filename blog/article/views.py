@@ -16,7 +16,16 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import ObjectDeletedError
 
-from ..domain import articles, drafts, mutes, permissions, reactions, threads, uploads
+from ..domain import (
+    articles,
+    drafts,
+    mutes,
+    permissions,
+    reactions,
+    shown_article,
+    threads,
+    uploads,
+)
 from ..domain.articles import ArticleError
 from ..domain.errors import FieldError
 from ..domain.races import GONE
@@ -61,6 +70,14 @@ def visible_or_404(slug, with_tags=True):
     if article is None:
         abort(404)
     return article
+
+
+def shown_or_404(slug):
+    """The article at `slug` as its page shows it to this reader (a ShownArticle)."""
+    shown = shown_article.article_shown(slug, current_user)
+    if shown is None:
+        abort(404)
+    return shown
 
 
 def picture_sent(name):
@@ -189,31 +206,34 @@ def comments_shown(article):
                                    replies_shown=config["COMMENT_REPLIES_SHOWN"])
 
 
-def render_article(article, comment_form=None, status=200):
-    """The article page; comment_form brings a refused comment back with its error."""
-    liked, bookmarked, following_author = reactions.marks(current_user, article)
+def render_article(shown, comment_form=None, status=200):
+    """The article page of `shown` (a ShownArticle); comment_form brings a refused comment
+    back with its error."""
+    article = shown.article
     is_author = current_user.is_authenticated and current_user.id == article.author_id
-    shown = comments_shown(article)
-    authors = {c.author_id for thread in shown.threads for c in (thread.comment, *thread.replies)}
+    comment_page = comments_shown(article)
+    authors = {comment.author_id for thread in comment_page.threads
+               for comment in (thread.comment, *thread.replies)}
     return render_template(
         "article/show.html",
         article=article,
-        liked=liked,
-        bookmarked=bookmarked,
+        tags=shown.tags,
+        liked=shown.liked,
+        bookmarked=shown.bookmarked,
         is_author=is_author,
-        following_author=following_author,
+        following_author=shown.following_author,
         can_edit=permissions.can_edit,
         can_delete=permissions.can_delete,
-        threads=shown.threads,
+        threads=comment_page.threads,
         # Their comments show folded, behind a "Show" the reader may open.
         muted_author_ids=mutes.muted_among(current_user, authors),
-        next_thread_id=shown.next_thread_id,
+        next_thread_id=comment_page.next_thread_id,
         single_thread=row_id_arg("thread"),
         replies_from=row_id_arg("replies_from"),
         later_page=row_id_arg("comments_from"),
         # Only for those who may comment: a form's CSRF token would start a
         # session, and a visitor's page must stay the same for every visitor.
-        comment_forms=(SectionForms.around(comment_form, shown.threads)
+        comment_forms=(SectionForms.around(comment_form, comment_page.threads)
                        if permissions.can_comment(current_user, article) else None),
         can_comment=permissions.can_comment,
     ), status
@@ -221,13 +241,14 @@ def render_article(article, comment_form=None, status=200):
 
 @bp.route("/articles/<slug>")
 def show(slug):
-    article = visible_or_404(slug)
+    shown = shown_or_404(slug)
+    article = shown.article
     if article.slug != slug:  # a link from before the title changed
         # The query as it came: never as url_for's arguments (?slug=, ?_external= ...).
         query = urlencode(list(request.args.items(multi=True)))
         target = url_for("article.show", slug=article.slug)
         return redirect(f"{target}?{query}" if query else target, 301)
-    return render_article(article)
+    return render_article(shown)
 
 
 @bp.route("/articles/<slug>/edit", methods=["GET", "POST"])

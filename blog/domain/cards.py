@@ -82,7 +82,7 @@ _TAGS = _SPLIT + _AUTHOR  # the tag names' column
 _TAG_SEPARATOR = " "
 
 
-def _tag_names():
+def tag_names_column():
     """SQL: the names of the row's article's tags in one string (in the database's
     order: read() sorts them). Through aliases of their own: a tag page's statement
     joins article_tags already, and this must not correlate with that."""
@@ -123,7 +123,7 @@ def read(statement, limit, offset, body_html=False, reader_id=None, parameters=N
             continue
         seen.add(row[0])
         author = Author(*row[_SPLIT:_TAGS])
-        tags = _card_tags(row[_TAGS].split(_TAG_SEPARATOR)) if tags_inline and row[_TAGS] else []
+        tags = card_tags(row[_TAGS]) if tags_inline else []
         cards.append(Card(*row[:_SPLIT], author, tags, *row[after_tags:end]))
         if marks:
             if row[end]:
@@ -163,7 +163,7 @@ def _cards_statement(statement, body_html, marks, tags_inline):
             bindparam("card_reader_id", type_=Integer), marks == 3) if marks else ()
         cards_statement = (
             statement.with_only_columns(*ARTICLE_COLUMNS, *AUTHOR_COLUMNS,
-                                        *((_tag_names(),) if tags_inline else ()),
+                                        *((tag_names_column(),) if tags_inline else ()),
                                         *extra, *mark_columns)
             .outerjoin(_author, _author.c.id == Article.author_id)
             .limit(bindparam("card_limit", type_=Integer))
@@ -180,8 +180,9 @@ def sorted_by_name(tags):
     return sorted(tags, key=attrgetter("name"))
 
 
-def _card_tags(names):
-    return sorted_by_name(CardTag(name) for name in names)
+def card_tags(names):
+    """CardTags, sorted by name, of the string tag_names_column() read (None: none)."""
+    return sorted_by_name(CardTag(name) for name in names.split(_TAG_SEPARATOR)) if names else []
 
 
 @functools.cache
@@ -202,4 +203,4 @@ def _with_tags(cards):
                                                             {"ids": list(names)}):
         names[article_id].append(name)
     for card in cards:
-        card.tags = _card_tags(names[card.id])
+        card.tags = sorted_by_name(CardTag(name) for name in names[card.id])
