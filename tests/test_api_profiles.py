@@ -1,6 +1,6 @@
 """The API's profiles and follows, and the Follow button of the pages."""
 
-from helpers import api_errors
+from helpers import api_errors, count_queries
 
 
 def test_profile_of_a_member(api, make_member):
@@ -10,6 +10,21 @@ def test_profile_of_a_member(api, make_member):
         "username": "jake", "bio": "Hello", "image": "https://example.org/j.png",
         "following": False,
     }}
+
+
+def test_a_profile_is_one_statement_after_the_token_and_counts_nobody(api, api_member,
+                                                                     make_member):
+    """The member and whether the reader follows them (blog.domain.shown_profile); the
+    page's follower counts are not read: the API shows none."""
+    make_member("jake")
+    _, token = api_member("reader")
+    api.post("/api/profiles/jake/follow", token=token)
+    for who, expected in ((token, 2), (None, 1)):  # the token's login, then the profile
+        with count_queries() as queries:
+            answer = api.get("/api/profiles/jake", token=who).get_json()["profile"]
+        assert len(queries) == expected, queries
+        assert answer["following"] is (who is not None)
+        assert not any("count(" in statement.lower() for statement in queries)
 
 
 def test_unknown_profile_is_a_404(api):

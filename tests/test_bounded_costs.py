@@ -134,22 +134,32 @@ def test_follow_counts_stop_at_the_cap_on_an_index(plans, make_member, count, in
     assert "USING COVERING INDEX" in plan and index in plan
 
 
-def test_a_profiles_counts_and_follow_are_one_statement_each_on_its_index(
+def test_a_profile_its_counts_and_follow_are_one_statement_on_the_indexes(
         plans, make_member, monkeypatch):
+    from flask_login import AnonymousUserMixin
+
+    from blog.domain.shown_profile import profile_shown
+
     member = make_member("member")
     fans = [make_member(f"fan{n}") for n in range(3)]
     for fan in fans:
         follows.follow(fan, member)
     follows.follow(member, make_member("idol"))
     stranger = make_member("stranger")
-    assert follows.profile_counts(member) == (3, 1, False)
-    assert follows.profile_counts(member, fans[0]) == (3, 1, True)
-    assert follows.profile_counts(member, stranger) == (3, 1, False)
+
+    def seen_by(reader, username="member", counts=True):
+        shown = profile_shown(username, reader, counts)
+        return shown.followers_count, shown.following_count, shown.following
+
+    assert seen_by(AnonymousUserMixin()) == (3, 1, False)
+    assert seen_by(fans[0], "MEMBER") == (3, 1, True)  # a name in any case
+    assert seen_by(stranger) == (3, 1, False)
+    assert seen_by(fans[0], counts=False) == (None, None, True)  # the API's
+    assert profile_shown("nobody", fans[0]) is None
     monkeypatch.setattr(follows, "COUNTED_AT_MOST", 2)
-    assert follows.profile_counts(member, fans[1]) == ("2+", 1, True)
-    # No reload among the statements:
-    member, fan = (SimpleNamespace(id=m.id, is_authenticated=True) for m in (member, fans[2]))
-    [plan] = plans(lambda: follows.profile_counts(member, fan))
+    assert seen_by(fans[1]) == ("2+", 1, True)
+    fan = SimpleNamespace(id=fans[2].id, is_authenticated=True)  # no reload among them
+    [plan] = plans(lambda: profile_shown("member", fan))
     if on_postgres():
         assert plan.count("Index Only Scan using") == 3 and "ix_follows_followed_id" in plan
         return
@@ -157,6 +167,7 @@ def test_a_profiles_counts_and_follow_are_one_statement_each_on_its_index(
     assert plan.count("USING COVERING INDEX") == 2
     assert "(follower_id=? AND followed_id=?)" in plan  # the key's own index
     assert not scans_table(plan, "follows")
+    assert not scans_table(plan, "users")
 
 
 def test_tag_follower_counts_stop_at_the_cap_on_an_index(plans, make_member, make_article):

@@ -3,7 +3,7 @@
 from flask import g, jsonify
 
 from ..auth import throttle
-from ..domain import account_changes, accounts, follows, permissions
+from ..domain import account_changes, accounts, follows, permissions, shown_profile
 from ..domain.invites import InviteError
 from ..domain.signups import SignupClosed
 from ..extensions import limiter
@@ -131,8 +131,10 @@ def _profile_or_404(username):
 
 @bp.get("/profiles/<username>")
 def profile(username):
-    user = _profile_or_404(username)
-    return jsonify(profile=profile_json(user, follows.is_following(asking_user(), user)))
+    shown = shown_profile.profile_shown(username, asking_user(), counts=False)
+    if shown is None:
+        raise not_found("profile")
+    return jsonify(profile=profile_json(shown.member, shown.following))
 
 
 @bp.post("/profiles/<username>/follow")

@@ -43,10 +43,11 @@ def capped_count(statement):
     found = db.session.scalar(
         select(func.count()).select_from(statement.limit(COUNTED_AT_MOST + 1).subquery())
     )
-    return _said(found)
+    return said(found)
 
 
-def _said(found):
+def said(found):
+    """A capped count as it is shown: the number, or "10,000+" past COUNTED_AT_MOST."""
     return found if found <= COUNTED_AT_MOST else f"{COUNTED_AT_MOST:,}+"
 
 
@@ -94,10 +95,29 @@ def _counts(key, *which, asking=None, reader=None):
     if ask:
         parameters["reader"] = reader.id
     found = db.session.execute(_counted(*which, asking=ask), parameters).one()
-    counts = tuple(_said(count) for count in found[:len(which)])
+    counts = tuple(said(count) for count in found[:len(which)])
     if asking:
         return (*counts, bool(found[-1]) if ask else False)
     return counts
+
+
+def profile_columns(member_id, reader_id=None):
+    """SQL: what a profile shows of the member `member_id` (an SQL value) besides the
+    member, for a statement of its own to read beside them (blog.domain.shown_profile):
+    how many follow them and how many they follow (stopping one past COUNTED_AT_MOST:
+    read them with said()), and with `reader_id` (an SQL value) whether that reader
+    follows them."""
+    past_cap = bindparam("past_cap", type_=Integer)  # cap_parameters()
+    columns = [select(func.count()).select_from(keys(member_id).limit(past_cap).subquery())
+               .scalar_subquery() for keys in (_followers_of, _followed_by)]
+    if reader_id is not None:
+        columns.append(exists().where(*_ASKED["follows member"](reader_id, member_id)))
+    return columns
+
+
+def cap_parameters():
+    """The parameters of a statement with profile_columns: where their counts stop."""
+    return {"past_cap": COUNTED_AT_MOST + 1}
 
 
 def followers_count(user):
@@ -108,12 +128,6 @@ def followers_count(user):
 def following_count(user):
     """How many members `user` follows (capped: see capped_count)."""
     return _counts(user.id, "following")[0]
-
-
-def profile_counts(user, reader=None):
-    """(followers, following, whether `reader` follows `user`) as a profile shows them,
-    the counts capped as capped_count does and read off the same index: one statement."""
-    return _counts(user.id, "followers", "following", asking="follows member", reader=reader)
 
 
 def tag_followers_count(tag):

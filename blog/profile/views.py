@@ -3,7 +3,17 @@
 from flask import Blueprint, abort, flash, jsonify, render_template, request
 from flask_login import current_user, login_required
 
-from ..domain import accounts, dashboard, follows, listing, moderation_log, mutes, permissions, tags
+from ..domain import (
+    accounts,
+    dashboard,
+    follows,
+    listing,
+    moderation_log,
+    mutes,
+    permissions,
+    shown_profile,
+    tags,
+)
 from ..domain.errors import FieldError
 from ..feed.atom import atom_feed
 from ..web.answers import answer_toggle
@@ -25,17 +35,19 @@ def member_or_404(username):
 
 @bp.route("/@<username>")
 def show(username):
-    member = member_or_404(username)
+    shown = shown_profile.profile_shown(username, current_user)
+    if shown is None:
+        abort(404)
+    member = shown.member
     is_own = current_user.is_authenticated and current_user.id == member.id
-    followers_count, following_count, following = follows.profile_counts(member, current_user)
     return render_template(
         "profile/show.html",
         member=member,
         is_own=is_own,
-        following=following,
+        following=shown.following,
         muted=not is_own and mutes.is_muting(current_user, member),
-        followers_count=followers_count,
-        following_count=following_count,
+        followers_count=shown.followers_count,
+        following_count=shown.following_count,
         page=listing.article_page(listing.by_author(member), current_user, requested_page()),
         hidden_articles=moderation_log.hidden_articles_of(member) if is_own else (),
         # Which tags a member reads is theirs to know: shown on their own profile only.
