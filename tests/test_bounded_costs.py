@@ -184,17 +184,32 @@ def test_tag_follower_counts_stop_at_the_cap_on_an_index(plans, make_member, mak
     assert "SEARCH tag_follows USING COVERING INDEX ix_tag_follows_tag_id" in plan
 
 
-def test_a_tag_pages_count_and_follow_are_one_statement_on_indexes(
-        plans, make_member, make_article):
+def test_a_tag_its_count_and_follow_are_one_statement_on_indexes(
+        plans, make_member, make_article, monkeypatch):
+    from flask_login import AnonymousUserMixin
+
     from blog.domain import listing
+    from blog.domain.shown_tag import tag_shown
 
     make_article(author=make_member("author"), tags="python")
     tag = listing.tag_named("python")
-    fan, stranger = make_member("fan"), make_member("stranger")
-    follows.follow_tag(fan, tag)
-    assert follows.tag_page_counts(tag, fan) == (1, True)
-    assert follows.tag_page_counts(tag, stranger) == (1, False)
-    reader = SimpleNamespace(id=fan.id, is_authenticated=True)
-    tag = SimpleNamespace(id=tag.id)  # no reload among the statements
-    [plan] = plans(lambda: follows.tag_page_counts(tag, reader))
+    fans = [make_member(f"fan{n}") for n in range(3)]
+    for fan in fans:
+        follows.follow_tag(fan, tag)
+    stranger = make_member("stranger")
+
+    def seen_by(reader, name="python"):
+        shown = tag_shown(name, reader)
+        return shown.tag.name, shown.followers_count, shown.following
+
+    assert seen_by(fans[0]) == ("python", 3, True)
+    assert seen_by(stranger, "Python") == ("python", 3, False)  # a name in any case
+    assert seen_by(AnonymousUserMixin()) == ("python", 3, False)
+    assert tag_shown("nothing", fans[0]) is None
+    monkeypatch.setattr(follows, "COUNTED_AT_MOST", 2)
+    assert seen_by(fans[1]) == ("python", "2+", True)
+    reader = SimpleNamespace(id=fans[2].id, is_authenticated=True)  # no reload among them
+    [plan] = plans(lambda: tag_shown("python", reader))
     assert not scans_table(plan, "tag_follows")
+    if not on_postgres():  # there, the crowd's few tags are read whole: cheaper than an index
+        assert not scans_table(plan, "tags")

@@ -261,16 +261,11 @@ def test_url_before_is_the_address_without_its_last_value(app):
             url_before("article.edit", "slug")
 
 
-def test_a_members_tag_page_asks_four_statements(list_statement_counts):
-    """The tag, the login session, the follower count with whether the reader follows,
-    the cards with their tags: whatever the page's length."""
-    assert list_statement_counts("/t/python", logged_in=True) == [4, 4]
-
-
+@pytest.mark.parametrize("url", ["/t/python", "/@author"])
 @pytest.mark.parametrize("logged_in, expected", [(True, [3, 3]), (False, [2, 2])])
-def test_a_profile_asks_three_statements_of_a_member_two_of_a_visitor(
-        list_statement_counts, logged_in, expected):
-    """The login session (a member's); the member with their follower counts and
-    whether the reader follows them (blog.domain.shown_profile); the cards with their
-    tags: whatever the page's length."""
-    assert list_statement_counts("/@author", logged_in=logged_in) == expected
+def test_a_tag_page_and_a_profile_ask_three_statements_of_a_member_two_of_a_visitor(
+        list_statement_counts, url, logged_in, expected):
+    """The login session (a member's); the tag or the member with their follower counts
+    and whether the reader follows them (blog.domain.shown_tag, shown_profile); the
+    cards with their tags: whatever the page's length."""
+    assert list_statement_counts(url, logged_in=logged_in) == expected

@@ -7,6 +7,7 @@ from flask_login import AnonymousUserMixin
 
 from blog.domain import articles, follows, reactions
 from blog.domain.shown_article import article_shown
+from blog.extensions import db
 from helpers import count_queries, page
 
 
@@ -19,10 +20,13 @@ def test_a_member_sees_the_tags_by_name_and_what_they_did(make_member, make_arti
     article = make_article(author=author, title="Marked", tags="zeta alpha mid")
     reactions.bookmark(reader, article)
     follows.follow(reader, author)
+    slug = article.slug
+    db.session.expunge(article)
+    db.session.expunge(author)  # nothing of them left in the session to read instead
     with count_queries() as queries:
-        shown = article_shown(article.slug, reader)
+        shown = article_shown(slug, reader)
+        assert shown.article.title == "Marked" and shown.article.author.username == "author"
     assert len(queries) == 1
-    assert shown.article.id == article.id and shown.article.author.username == "author"
     assert [tag.name for tag in shown.tags] == ["alpha", "mid", "zeta"]
     assert (shown.liked, shown.bookmarked, shown.following_author) == (False, True, True)
     reactions.like(reader, article)
@@ -58,10 +62,15 @@ def test_a_former_slug_finds_the_article_with_its_tags_and_marks(make_member, ma
     reactions.like(reader, article)
     articles.update_article(article, author, "Second title", "", "Body.", "web python",
                             "", True)
-    shown = article_shown(former, reader)
+    assert reader.id  # loaded again after the commits, before counting
+    with count_queries() as queries:
+        shown = article_shown(former, reader)
+    # Not at its slug; at a former one; its tags; the reader's marks.
+    assert len(queries) == 4, queries
     assert shown.article.slug != former and shown.article.title == "Second title"
     assert [tag.name for tag in shown.tags] == ["python", "web"]
     assert (shown.liked, shown.bookmarked, shown.following_author) == (True, False, False)
+    assert article_shown(former, AnonymousUserMixin()).liked is False
 
 
 def test_the_page_shows_the_tags_and_the_reader_s_marks(client, auth, make_member,
@@ -107,3 +116,4 @@ def test_the_api_s_article_is_one_statement_after_the_token(api, api_member, mak
     visitor = api.get(f"/api/articles/{article.slug}").get_json()["article"]
     assert visitor["tagList"] == ["http", "sql"]
     assert visitor["favorited"] is False and visitor["author"]["following"] is False
+

@@ -6,6 +6,7 @@ The rest of the suite runs with no limit (tests/helpers.py): its tests hold requ
 half-way to stage races, which turns would make wait for each other.
 """
 
+import signal
 import threading
 import time
 import urllib.request
@@ -272,6 +273,45 @@ def test_a_freed_turn_goes_to_the_longest_waiter_not_to_a_newcomer():
     for waiter in waiters:
         waiter.join(WAIT)
     assert entered == ["first waiter", "second waiter", "newcomer"]
+
+
+def test_a_waiter_interrupted_by_a_signal_leaves_no_turn_taken():
+    """A waiting thread stopped by an exception (Ctrl-C, a signal's handler) leaves the
+    queue: the turn is not handed to a thread that is gone."""
+    gate = FirstComeGate(1)
+    taken, done = threading.Event(), threading.Event()
+
+    def hold():
+        gate.acquire()
+        taken.set()
+        done.wait(WAIT)
+        gate.release()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert taken.wait(WAIT)
+
+    class Interrupted(Exception):
+        pass
+
+    def interrupt(signum, frame):
+        raise Interrupted
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.1)
+        with pytest.raises(Interrupted):
+            gate.acquire()  # the main thread, where signals are handled
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert gate.waiting == 0
+    done.set()
+    holder.join(WAIT)
+    later = threading.Thread(target=gate.acquire, daemon=True)
+    later.start()
+    later.join(WAIT)
+    assert not later.is_alive()  # it got the turn the holder gave back
 
 
 def test_a_gate_refuses_a_turn_given_back_that_nobody_held():

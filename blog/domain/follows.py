@@ -73,24 +73,37 @@ _ASKED = {
 }
 
 
-@functools.cache
-def _counted(*which, asking=None):
-    # Written once per process (putting it together cost more than the database took
-    # to answer): whose keys, the reader and the cap are parameters. One capped count
-    # per name in `which`, each a scalar of one statement, then the `asking` question.
-    key = bindparam("key", type_=Integer)
+def counted_columns(key, *which, asking=None, reader_id=None):
+    """SQL: the counts `which` ("followers", "following", "tag followers") of the member or
+    tag `key` (an SQL value), each stopping one past COUNTED_AT_MOST (say them with
+    said(); the statement's parameters take cap_parameters()), then with `asking`
+    ("follows member", "follows tag") whether the reader `reader_id` (an SQL value) does:
+    for a statement to read beside the member or tag (blog.domain.shown_profile)."""
     past_cap = bindparam("past_cap", type_=Integer)
     columns = [select(func.count()).select_from(_KEYS[name](key).limit(past_cap).subquery())
                .scalar_subquery() for name in which]
     if asking:
-        columns.append(exists().where(*_ASKED[asking](bindparam("reader", type_=Integer), key)))
-    return select(*columns)
+        columns.append(exists().where(*_ASKED[asking](reader_id, key)))
+    return columns
+
+
+def cap_parameters():
+    """The parameters a statement with counted_columns needs: where the counts stop."""
+    return {"past_cap": COUNTED_AT_MOST + 1}
+
+
+@functools.cache
+def _counted(*which, asking=None):
+    # Written once per process (putting it together cost more than the database took
+    # to answer): whose keys, the reader and the cap are parameters.
+    return select(*counted_columns(bindparam("key", type_=Integer), *which, asking=asking,
+                                   reader_id=bindparam("reader", type_=Integer)))
 
 
 def _counts(key, *which, asking=None, reader=None):
     """The capped counts of `which` for `key`; with `asking`, then whether `reader` (a
     member; a visitor is False without asking) does that, all in one statement."""
-    parameters = {"key": key, "past_cap": COUNTED_AT_MOST + 1}
+    parameters = {"key": key, **cap_parameters()}
     ask = asking if reader is not None and reader.is_authenticated else None
     if ask:
         parameters["reader"] = reader.id
@@ -99,25 +112,6 @@ def _counts(key, *which, asking=None, reader=None):
     if asking:
         return (*counts, bool(found[-1]) if ask else False)
     return counts
-
-
-def profile_columns(member_id, reader_id=None):
-    """SQL: what a profile shows of the member `member_id` (an SQL value) besides the
-    member, for a statement of its own to read beside them (blog.domain.shown_profile):
-    how many follow them and how many they follow (stopping one past COUNTED_AT_MOST:
-    read them with said()), and with `reader_id` (an SQL value) whether that reader
-    follows them."""
-    past_cap = bindparam("past_cap", type_=Integer)  # cap_parameters()
-    columns = [select(func.count()).select_from(keys(member_id).limit(past_cap).subquery())
-               .scalar_subquery() for keys in (_followers_of, _followed_by)]
-    if reader_id is not None:
-        columns.append(exists().where(*_ASKED["follows member"](reader_id, member_id)))
-    return columns
-
-
-def cap_parameters():
-    """The parameters of a statement with profile_columns: where their counts stop."""
-    return {"past_cap": COUNTED_AT_MOST + 1}
 
 
 def followers_count(user):
@@ -133,11 +127,6 @@ def following_count(user):
 def tag_followers_count(tag):
     """How many members follow `tag` (capped: see capped_count)."""
     return _counts(tag.id, "tag followers")[0]
-
-
-def tag_page_counts(tag, reader):
-    """(how many members follow `tag`, whether `reader` does): one statement."""
-    return _counts(tag.id, "tag followers", asking="follows tag", reader=reader)
 
 
 def is_following(follower, followed):

@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Article
-from . import articles, cards, permissions, reactions, reader_marks
+from . import cards, listing, permissions, reactions, reader_marks, slugs
 
 
 class ShownArticle(NamedTuple):
@@ -59,8 +59,10 @@ def article_shown(slug, viewer):
 
 
 def _at_former_slug(slug, viewer):
-    # Rare (an old link): the page redirects; the API answers at the old slug.
-    article = articles.get_visible_article(slug, viewer)
-    if article is None:
+    # Rare (an old link): the page redirects; the API answers at the old slug, so the
+    # tags and marks are read too, in a statement each, as before.
+    article = slugs.article_at_former_slug(slug, joinedload(Article.author))
+    if article is None or not permissions.can_view(viewer, article):
         return None
+    listing.with_tags([article])
     return ShownArticle(article, list(article.tags), *reactions.marks(viewer, article))

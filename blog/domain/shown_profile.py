@@ -28,9 +28,10 @@ def _statement(member, counts):
     # correlated with the row, a count would be a derived table per row.
     named = func.lower(User.username) == bindparam("username")
     member_id = select(User.id).where(named).correlate(None).scalar_subquery()
-    reader_id = bindparam("reader_id", type_=Integer) if member else None
-    columns = follows.profile_columns(member_id, reader_id)
-    return select(User, *(columns if counts else columns[2:])).where(named)
+    asked = {"asking": "follows member",
+             "reader_id": bindparam("reader_id", type_=Integer)} if member else {}
+    counted = ("followers", "following") if counts else ()
+    return select(User, *follows.counted_columns(member_id, *counted, **asked)).where(named)
 
 
 def profile_shown(username, viewer, counts=True):

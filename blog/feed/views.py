@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..domain import following_feed, follows, listing, mutes, site, tags
+from ..domain import following_feed, follows, listing, mutes, shown_tag, site, tags
 from ..domain.welcome import suggestions_for
 from ..extensions import login_manager
 from ..web.answers import answer_toggle
@@ -81,8 +81,8 @@ def tag_list():
 
 @bp.route("/t/<name>")
 def tag(name):
-    tag = listing.tag_named(name)
-    if tag is None:
+    shown = shown_tag.tag_shown(name, current_user)
+    if shown is None:
         if not tags.is_valid_name(name):
             abort(404)
         # A tag nobody used yet: a page that says so (a link may go round before the first article).
@@ -90,16 +90,16 @@ def tag(name):
             return redirect(url_for("feed.tag", name=name.lower()), 301)
         empty = listing.Page([], 1, False)
         return render_template("feed/tag.html", tag=None, name=name, page=empty)
+    tag = shown.tag
     if name != tag.name:
         return redirect(url_for("feed.tag", name=tag.name, page=request.args.get("page")), 301)
-    followers_count, following = follows.tag_page_counts(tag, current_user)
     return render_template(
         "feed/tag.html",
         tag=tag,
         name=tag.name,
-        following=following,
+        following=shown.following,
         muted=mutes.is_muting_tag(current_user, tag),
-        followers_count=followers_count,
+        followers_count=shown.followers_count,
         page=listing.article_page(listing.unmuted(listing.tagged(tag), current_user, tag),
                                   current_user, requested_page()),
     )

@@ -60,7 +60,16 @@ class FirstComeGate:
             baton = threading.Lock()
             baton.acquire()
             self._waiting.append(baton)
-        baton.acquire()  # until release() hands this thread the turn
+        try:
+            baton.acquire()  # until release() hands this thread the turn
+        except BaseException:  # interrupted (a signal): leave the queue, or pass the turn on
+            with self._lock:
+                handed = baton not in self._waiting
+                if not handed:
+                    self._waiting.remove(baton)
+            if handed:
+                self.release()
+            raise
 
     def release(self):
         with self._lock:
