@@ -107,9 +107,10 @@ def _clean_fields(title, description, body, tags, cover_url):
 def get_visible_article(slug, viewer, with_tags=True):
     """The article at `slug` with its author and tags, or None when viewer may not see it.
 
-    Always two queries, however many tags: the page is built from what this
-    returns. with_tags=False makes it one, for a write whose answer shows no tags.
-    A slug the article had before its title changed finds it too (one more query).
+    Two queries, however many tags, for a write or an edit, which needs the Tag rows
+    (an article's page reads it through blog.domain.shown_article, in one).
+    with_tags=False makes it one, for a write whose answer shows no tags. A slug
+    the article had before its title changed finds it too (one more query).
     """
     article = db.session.scalar(_article_at_statement(), {"slug": slug})
     if article is None:  # a link from before its title changed
