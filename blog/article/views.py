@@ -24,10 +24,8 @@ from ..domain import (
     reactions,
     shown_article,
     threads,
-    uploads,
 )
 from ..domain.articles import ArticleError
-from ..domain.errors import FieldError
 from ..domain.races import GONE
 from ..extensions import db
 from ..web.answers import answer_toggle
@@ -37,12 +35,11 @@ from ..web.urls import MAX_ROW_ID
 from ..web.write_limits import (
     limit_writes,
     no_picture_sent,
-    previewing,
     redirected,
     undoing,
-    uploading_image,
 )
 from .comment_forms import SectionForms
+from .editing import render_editor, save, saves_nothing
 from .forms import ArticleForm
 
 bp = Blueprint("article", __name__)
@@ -59,12 +56,6 @@ def deleted_meanwhile(error):
     return error_response(404, GONE)
 
 
-def render_editor(form, article=None, preview=None, status=200):
-    return render_template(
-        "article/editor.html", form=form, article=article, preview=preview
-    ), status
-
-
 def visible_or_404(slug, with_tags=True):
     article = articles.get_visible_article(slug, current_user, with_tags)
     if article is None:
@@ -78,79 +69,6 @@ def shown_or_404(slug):
     if shown is None:
         abort(404)
     return shown
-
-
-def picture_sent(name):
-    """The bytes of the picture in file field `name`, or None when none was chosen."""
-    sent = request.files.get(name)
-    return sent.read() if sent and sent.filename else None
-
-
-def insert_image(form, article):
-    """"Upload image" without JavaScript: the picture stored, its Markdown added to the body.
-
-    Nothing else is saved: the editor comes back with the longer body.
-    """
-    sent = request.files.get("image")
-    try:
-        stored = uploads.store(current_user._get_current_object(),
-                               picture_sent("image") or b"", "inline")
-    except FieldError as error:
-        form.image.errors = [error.message]
-        return render_editor(form, article, status=422)
-    markdown = uploads.markdown_for(stored, sent.filename)
-    form.body.data = f"{(form.body.data or '').rstrip()}\n\n{markdown}\n".lstrip()
-    return render_editor(form, article)
-
-
-def with_cover(form):
-    """The form's article fields, the cover uploaded (if one was chosen) as its address."""
-    fields = form.article_fields()
-    cover = picture_sent("cover_file")
-    if cover is not None:
-        stored = uploads.store(current_user._get_current_object(), cover, "cover")
-        fields["cover_url"] = uploads.media_url(stored)
-    return fields
-
-
-def save(form, article=None):
-    """Preview, or save through blog.domain.articles; the response either way."""
-    if uploading_image():
-        return insert_image(form, article)
-    # The same test as the limit's exemption: a form the limit lets through
-    # as a preview must not be saved (an empty preview= field once was).
-    if previewing():
-        try:
-            # Nothing is saved: only the body is rendered, as it would be on save.
-            html = articles.preview_html(form.body.data or "")
-        except ArticleError as error:
-            form.body.errors = [error.message]
-            return render_editor(form, article, status=422)
-        return render_editor(form, article, preview=html)
-    if form.validate_on_submit():
-        user = current_user._get_current_object()
-        try:
-            fields = with_cover(form)
-            if article is None:
-                article = articles.create_article(user, **fields)
-            else:
-                article = articles.update_article(article, user, **fields)
-        except FieldError as error:  # an ArticleError, or the cover's picture refused
-            form["cover_file" if error.field == "image" else error.field].errors.append(
-                error.message)
-        else:
-            if article.is_published:
-                flash("Your article is published.", "success")
-                return redirect(url_for("article.show", slug=article.slug))
-            # A draft is found again on the dashboard, with the member's other drafts.
-            flash(f"Your draft “{article.title}” is saved.", "success")
-            return redirect(url_for("profile.dashboard", tab="drafts"))
-    return render_editor(form, article, status=422)
-
-
-def saves_nothing():
-    """Preview and "Upload image" save no article."""
-    return previewing() or uploading_image()
 
 
 @bp.route("/new", methods=["GET", "POST"])
