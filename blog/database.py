@@ -6,6 +6,7 @@ outside a transaction on PostgreSQL, and the note that public content changed (t
 cache's clock).
 """
 
+import functools
 import re
 import sqlite3
 import threading
@@ -156,6 +157,19 @@ NEEDS_A_TRANSACTION = re.compile(
     r"|\bFOR\s+(?:NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b"  # row locks
     r"|\b(?:pg_advisory_xact_lock|pg_try_advisory_xact_lock|set_config)\s*\(",
     re.IGNORECASE | re.DOTALL)
+
+
+@functools.lru_cache(maxsize=1024)
+def needs_a_transaction(statement):
+    """Whether the SQL `statement` writes, locks rows or needs a transaction otherwise.
+
+    Asked once per statement text: the expression reads the whole text at every
+    position (0.06 ms for 900 characters, 0.15 for a member's login statement), and a
+    page runs the same few statements again and again.
+    """
+    return NEEDS_A_TRANSACTION.search(statement) is not None
+
+
 _READS_FIRST = "reads_first"  # session.info: its next transaction starts reading outside one
 _READING = "reads_outside_transaction"  # connection info: no BEGIN sent yet
 _AUTOCOMMIT = "autocommit_for_reads"  # connection info: autocommit, undone at checkin
@@ -183,7 +197,7 @@ def _begin_before_first_write(connection, cursor, statement, parameters, context
     if not connection.info.get(_READING):
         return
     # A server-side cursor (yield_per) is declared inside a transaction too.
-    if NEEDS_A_TRANSACTION.search(statement) or (
+    if needs_a_transaction(statement) or (
             context is not None and context.execution_options.get("stream_results")):
         del connection.info[_READING]
         cursor.connection.execute("BEGIN")

@@ -8,7 +8,7 @@ import contextlib
 from flask import abort
 from sqlalchemy import event, func, select
 
-from blog.database import NEEDS_A_TRANSACTION
+from blog.database import needs_a_transaction
 from blog.extensions import db
 from blog.models import Tag, User
 from helpers import Auth
@@ -177,5 +177,6 @@ def test_the_statements_that_begin_the_transaction():
         "WITH ranked AS (SELECT id FROM articles) SELECT id FROM ranked",
         "SELECT count(*) FROM articles WHERE title = %(title)s",
     ]
-    assert [s for s in begins if not NEEDS_A_TRANSACTION.search(s)] == []
-    assert [s for s in reads if NEEDS_A_TRANSACTION.search(s)] == []
+    for _ in range(2):  # the second time from what the first kept
+        assert [s for s in begins if not needs_a_transaction(s)] == []
+        assert [s for s in reads if needs_a_transaction(s)] == []
