@@ -177,6 +177,8 @@ def test_the_statements_that_begin_the_transaction():
         "WITH ranked AS (SELECT id FROM articles) SELECT id FROM ranked",
         "SELECT count(*) FROM articles WHERE title = %(title)s",
     ]
+    needs_a_transaction.cache_clear()
     for _ in range(2):  # the second time from what the first kept
         assert [s for s in begins if not needs_a_transaction(s)] == []
         assert [s for s in reads if needs_a_transaction(s)] == []
+    assert needs_a_transaction.cache_info().hits == len(begins) + len(reads)

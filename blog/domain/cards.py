@@ -95,7 +95,7 @@ def tag_names_column():
 
 
 def read(statement, limit, offset, body_html=False, reader_id=None, parameters=None,
-         authors_followed=False):
+         authors_followed=False, window_as_numbers=False):
     """Cards of `statement` (a select of Articles, ordered; `parameters` the values of its
     own), `limit` from `offset`, with their HTML when `body_html` (a feed's entries):
     a ReadCards, the cards and the ids of those the reader `reader_id` liked, and
@@ -106,14 +106,12 @@ def read(statement, limit, offset, body_html=False, reader_id=None, parameters=N
     the card's columns and its author's, through the same outer join the ORM's
     joinedload wrote, so the plan is the same, and for a member what they did with
     each (blog.domain.reader_marks, a statement less). A row repeated by a join is
-    read once.
+    read once. With `window_as_numbers` the limit and offset are written into the SQL
+    (see _cards_statement); otherwise they are parameters.
     """
     # How many of the reader's marks each row carries after the card (reader_marks).
     marks = 0 if reader_id is None else 3 if authors_followed else 2
     tags_inline = offset == 0
-    # A list of the whole site (Latest, Top of all time, the feed) names its window in the
-    # SQL as numbers; a list of one tag or member keeps it a parameter (_cards_statement).
-    window_written = not parameters
     parameters = {**(parameters or {}), "card_limit": limit, "card_offset": offset,
                   "card_reader_id": reader_id}
     cards, seen = [], set()
@@ -121,7 +119,7 @@ def read(statement, limit, offset, body_html=False, reader_id=None, parameters=N
     after_tags = _TAGS + 1 if tags_inline else _TAGS
     end = after_tags + (1 if body_html else 0)
     for row in db.session.execute(
-            _cards_statement(statement, body_html, marks, tags_inline, window_written),
+            _cards_statement(statement, body_html, marks, tags_inline, window_as_numbers),
             parameters):
         if row[0] in seen:
             continue
@@ -152,25 +150,26 @@ class ReadCards(NamedTuple):
 
 # The cards statement made of each list's statement: a list written once per process
 # (Latest) has its cards statement written once too; one made for a request is dropped
-# with it. Limit, offset and reader are parameters. Building it cost a third of reading.
+# with it. The reader is a parameter, and so are limit and offset unless written as
+# numbers. Building it cost a third of reading.
 _made = weakref.WeakKeyDictionary()
 _made_lock = threading.Lock()
 
 
-def _cards_statement(statement, body_html, marks, tags_inline, window_written):
+def _cards_statement(statement, body_html, marks, tags_inline, window_as_numbers):
     """The cards statement of `statement`: its columns, and its window as parameters
-    (card_limit, card_offset), written into the SQL as numbers when `window_written`.
+    (card_limit, card_offset), written into the SQL as numbers with `window_as_numbers`.
 
-    Why both, on PostgreSQL (psycopg prepares a statement after five runs, and
-    PostgreSQL then plans it once for any values, or again for each run when it
-    guesses that a plan for these values is cheaper): a LIMIT it does not know is
-    priced as a tenth of the rows, so a whole-site list (Latest: 0.5 ms a run) was
-    planned again at every request; with its numbers written it is planned once (0.25
-    ms). A list of one tag with its numbers written went the other way (0.3 to 0.6
-    ms): a plan for this tag looked cheaper than one for any tag. Measured at 1k
-    articles, prepared, each way.
+    Why both, on PostgreSQL (psycopg prepares a statement after five runs; PostgreSQL
+    then plans it once for any values, or again at each run when it guesses that a
+    plan for these values is cheaper): a LIMIT it does not know is priced as a tenth
+    of the rows, so Latest's first page was planned again at every request (0.9 ms a
+    run on 10,000 articles); with its numbers written it is planned once (0.45 ms).
+    A tag's list went the other way (0.3 to 0.6 ms on 1,000): a plan for this tag
+    looked cheaper than one for any tag. Each page written as numbers is a statement
+    of its own, so only the first pages are (blog.domain.listing.article_page).
     """
-    key = (body_html, marks, tags_inline, window_written)
+    key = (body_html, marks, tags_inline, window_as_numbers)
     with _made_lock:
         made = _made.setdefault(statement, {})
         cards_statement = made.get(key)
@@ -183,8 +182,9 @@ def _cards_statement(statement, body_html, marks, tags_inline, window_written):
                                         *((tag_names_column(),) if tags_inline else ()),
                                         *extra, *mark_columns)
             .outerjoin(_author, _author.c.id == Article.author_id)
-            .limit(bindparam("card_limit", type_=Integer, literal_execute=window_written))
-            .offset(bindparam("card_offset", type_=Integer, literal_execute=window_written)))
+            .limit(bindparam("card_limit", type_=Integer, literal_execute=window_as_numbers))
+            .offset(bindparam("card_offset", type_=Integer,
+                              literal_execute=window_as_numbers)))
         with _made_lock:
             made[key] = cards_statement
     return cards_statement

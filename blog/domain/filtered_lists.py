@@ -48,6 +48,8 @@ def _names(tag, author, liked_by):
 # Written once per process for each combination of filters: the names are parameters.
 @functools.cache
 def _matching(by_tag, by_author, by_liked_by):
+    if not (by_tag or by_author or by_liked_by):
+        return listing.latest()  # the same list, and run as the whole site's (cards)
     statement = listing.published()
     if by_author:
         statement = statement.where(Article.author_id == user_id_named(bindparam("author_name")))

@@ -96,7 +96,7 @@ def article_page(listed, reader, number=1, per_page=PER_PAGE, offset=None, body_
     member = reader is not None and reader.is_authenticated
     found, liked, saved, followed = cards.read(
         statement, per_page + 1, start, body_html, reader.id if member else None, parameters,
-        authors_followed)
+        authors_followed, window_as_numbers=start == 0 and _whole_site(statement))
     return Page(items=found[:per_page], number=number, has_next=len(found) > per_page,
                 liked_ids=liked, bookmarked_ids=saved, followed_author_ids=followed)
 
@@ -162,6 +162,12 @@ def newest_first(statement):
 def latest():
     """Every published article, newest first."""
     return newest_first(published())
+
+
+def _whole_site(statement):
+    """Whether `statement` is a list of the whole site (Latest, Top of all time): its
+    first page then runs on a plan PostgreSQL keeps (blog.domain.cards)."""
+    return statement is latest() or statement is _top_of_all_time()
 
 
 @functools.cache

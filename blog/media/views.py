@@ -39,7 +39,7 @@ def picture(name):
 def upload():
     """The editor's "Upload image" (with JavaScript): the Markdown to insert, or the error.
 
-    Without JavaScript the editor's own form uploads (blog/article/views.py).
+    Without JavaScript the editor's own form uploads (blog/article/editing.py).
     """
     permissions.require_may_write(current_user)
     sent = request.files.get("image")
