@@ -96,7 +96,7 @@ def article_page(listed, reader, number=1, per_page=PER_PAGE, offset=None, body_
     member = reader is not None and reader.is_authenticated
     found, liked, saved, followed = cards.read(
         statement, per_page + 1, start, body_html, reader.id if member else None, parameters,
-        authors_followed, window_as_numbers=start == 0 and _whole_site(statement))
+        authors_followed, window_as_numbers=start == 0 and _plan_kept(statement))
     return Page(items=found[:per_page], number=number, has_next=len(found) > per_page,
                 liked_ids=liked, bookmarked_ids=saved, followed_author_ids=followed)
 
@@ -166,9 +166,10 @@ def latest():
     return newest_first(published())
 
 
-def _whole_site(statement):
-    """Whether `statement` is a list of the whole site (Latest, Top of all time) or a tag's: its
-    first page then runs on a plan PostgreSQL keeps (blog.domain.cards)."""
+def _plan_kept(statement):
+    """Whether the first page of `statement` runs on a plan PostgreSQL keeps (its window
+    written as numbers, blog.domain.cards): the site's lists (Latest, Top of all time)
+    and a tag's page."""
     return statement is latest() or statement is _top_of_all_time() or statement is _tagged()
 
 
