@@ -5,14 +5,11 @@ our own layers announce: request signals, engine events, the domain's rule and o
 signals, the security event log."""
 
 import dataclasses
-import functools
 import logging
 import re
 import secrets
-import sys
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 from flask import (
     current_app,
@@ -33,6 +30,7 @@ from ..domain.signals import decided, email_queued
 from ..events import request_id
 from ..web.signals import member_identified
 from . import telling
+from .callers import our_caller
 from .masking import mask_mapping, mask_value, secrets_in
 from .records import Record, Ring, Step
 from .sendable import kept_request
@@ -40,7 +38,6 @@ from .sendable import kept_request
 BROWSER_COOKIE = "flow_browser"
 # Set on a redirect: the next request of this browser is the page it led to.
 FOLLOWS_COOKIE = "flow_from"
-PACKAGE = Path(__file__).resolve().parent.parent
 WRITE = re.compile(r"^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IGNORECASE)
 VERBS = {"INSERT": "inserted", "UPDATE": "updated", "DELETE": "deleted"}
 NOT_RECORDED = ("static", "flow.")
@@ -58,29 +55,6 @@ def current():
 
 def _ms():
     return (time.perf_counter() - g.flow_started) * 1000
-
-
-@functools.lru_cache(maxsize=4096)  # asked for every frame of every SQL statement
-def _our_file(filename):
-    """(file relative to the project, in blog/domain, in blog/inspector), or None if not ours."""
-    path = Path(filename)
-    if PACKAGE not in path.parents:
-        return None
-    return str(path.relative_to(PACKAGE.parent)), "domain" in path.parts, "inspector" in path.parts
-
-
-def our_caller(skip_inspector=True):
-    """The innermost frame of our own code (domain first) that led here: function, file, line."""
-    frame, fallback = sys._getframe(2), None
-    while frame is not None:
-        ours = _our_file(frame.f_code.co_filename)
-        if ours and not (skip_inspector and ours[2]):
-            found = {"function": frame.f_code.co_name, "line": frame.f_lineno, "file": ours[0]}
-            if ours[1]:
-                return found
-            fallback = fallback or found
-        frame = frame.f_back
-    return fallback
 
 
 def _started(app, **extra):
