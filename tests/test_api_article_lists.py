@@ -170,3 +170,29 @@ def test_tags_come_from_the_latest_articles(api, author, make_article, monkeypat
     for title, tags in [("Old", "cobol"), ("Newer", "python"), ("Newest", "python rust")]:
         make_article(author=author[0], title=title, tags=tags)
     assert api.get("/api/tags").get_json() == {"tags": ["python", "rust"]}
+
+
+def test_tags_run_one_statement_written_once(api, app, author, make_article):
+    # Building the statement cost about as much as running it (trending.py): the second
+    # request runs the very statement object the first one built.
+    from sqlalchemy import event
+
+    from blog.extensions import db
+
+    make_article(author=author[0], title="One", tags="python")
+    ran = []
+
+    def record(conn, clauseelement, multiparams, params, execution_options):
+        ran.append(clauseelement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_execute", record)
+    try:
+        # A member's requests: the page cache answers no one with a token.
+        answers = [api.get("/api/tags", token=author[1]).get_json() for _ in range(2)]
+    finally:
+        event.remove(engine, "before_execute", record)
+    assert answers == [{"tags": ["python"]}] * 2
+    tags_statements = [s for s in ran if "article_tags" in str(s)]
+    assert len(tags_statements) == 2 and tags_statements[0] is tags_statements[1]

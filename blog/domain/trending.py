@@ -14,6 +14,8 @@ alone, without joining articles. A window of days instead would read a
 number of rows that grows with the site's activity; a number of rows does not.
 """
 
+import functools
+
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -29,11 +31,18 @@ def recent_uses():
 
     The one definition of "popular" (the API's tags, the tag list, the welcome page).
     """
+    return _recent_uses(POPULAR_TAGS_SAMPLE)
+
+
+# Written once per sample size: building these statements cost about as much as running
+# them (a statement is never changed in place, only copied, so sharing one is safe).
+@functools.lru_cache(maxsize=8)
+def _recent_uses(sample):
     recent = (
         select(article_tags.c.tag_id)
         .where(article_tags.c.published_at.is_not(None))
         .order_by(article_tags.c.published_at.desc())
-        .limit(POPULAR_TAGS_SAMPLE)
+        .limit(sample)
         .subquery()
     )
     return (
@@ -49,10 +58,12 @@ def popular_tags(limit=None):
     Ties go by name. One SQL statement, reading POPULAR_TAGS_SAMPLE index
     entries and one tag per name listed, however big the site.
     """
-    uses = recent_uses()
-    return list(db.session.scalars(
-        select(Tag.name)
-        .join(uses, uses.c.tag_id == Tag.id)
-        .order_by(uses.c.uses.desc(), Tag.name)
-        .limit(limit or POPULAR_TAGS_SHOWN)
-    ))
+    return list(db.session.scalars(_popular_names(POPULAR_TAGS_SAMPLE,
+                                                  limit or POPULAR_TAGS_SHOWN)))
+
+
+@functools.lru_cache(maxsize=8)
+def _popular_names(sample, shown):
+    uses = _recent_uses(sample)
+    return (select(Tag.name).join(uses, uses.c.tag_id == Tag.id)
+            .order_by(uses.c.uses.desc(), Tag.name).limit(shown))
