@@ -213,3 +213,26 @@ def test_a_tag_its_count_and_follow_are_one_statement_on_indexes(
     assert not scans_table(plan, "tag_follows")
     if not on_postgres():  # there, the crowd's few tags are read whole: cheaper than an index
         assert not scans_table(plan, "tags")
+
+
+def test_a_members_hidden_articles_are_read_off_their_own_index(plans, make_member, make_article):
+    # Shown on the member's own profile: the few hidden rows, not all their articles.
+    from sqlalchemy import update
+
+    from blog.domain import moderation_log
+    from blog.models import Article, utcnow
+
+    writer = make_member("writer")
+    kept, hidden = (make_article(author=writer, title=title) for title in ("Kept", "Hidden"))
+    db.session.execute(update(Article).where(Article.id == hidden.id)
+                       .values(status="draft", hidden_at=utcnow()))
+    db.session.commit()
+    member = SimpleNamespace(id=writer.id)  # no reload among the statements
+    assert [a.id for a in moderation_log.hidden_articles_of(member)] == [hidden.id]
+    [plan] = plans(lambda: moderation_log.hidden_articles_of(member))
+    assert "ix_articles_author_id_hidden_at" in plan, plan
+    assert not scans_table(plan, "articles")
+    if on_postgres():
+        assert not sorts_rows(plan), plan
+    else:
+        assert "TEMP B-TREE" not in plan, plan

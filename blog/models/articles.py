@@ -104,6 +104,11 @@ class Article(db.Model):
           for p in ("week", "month", "year")),
         *(Index(f"ix_articles_top_{p}_age", "published_at", **_scored(p))
           for p in ("week", "month", "year")),
+        # What moderators hid of a member's articles (shown on their own profile): the
+        # few hidden rows alone, not all of a prolific author's articles.
+        Index("ix_articles_author_id_hidden_at", "author_id", "hidden_at",
+              sqlite_where=text("hidden_at IS NOT NULL"),
+              postgresql_where=text("hidden_at IS NOT NULL")),
     )
 
     @property
