@@ -203,6 +203,26 @@ def test_favorite_and_unfavorite_are_idempotent(api, author, api_member):
         assert (article["favorited"], article["favoritesCount"]) == (False, 0)
 
 
+@pytest.mark.parametrize("at", ["how-to-train-your-dragon", "a-former-title"])
+def test_a_favorite_answers_the_article_as_a_get_then_shows_it(api, author, api_member, at):
+    # The answer is read before the write (one statement, blog.domain.shown_article):
+    # its tags, author.following and counts must be those of the article after.
+    create(api, author[1], title="A former title")
+    api.put("/api/articles/a-former-title",
+            {"article": {"title": "How to train your dragon"}}, token=author[1])
+    _, reader = api_member("reader")
+    assert api.post("/api/profiles/jake/follow", token=reader).status_code == 200
+    url = "/api/articles/how-to-train-your-dragon"
+    for method, favorited, count in (("POST", True, 1), ("DELETE", False, 0)):
+        answer = api.request(method, f"/api/articles/{at}/favorite", token=reader)
+        assert answer.status_code == 200
+        article = answer.get_json()["article"]
+        assert (article["favorited"], article["favoritesCount"]) == (favorited, count)
+        assert (article["tagList"], article["author"]["following"]) == (
+            ["dragons", "training"], True)
+        assert article == api.get(url, token=reader).get_json()["article"]
+
+
 def test_a_like_on_the_page_is_a_favorite_in_the_api_and_back(
     api, author, api_member, client, auth
 ):

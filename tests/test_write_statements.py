@@ -116,17 +116,17 @@ def test_the_buttons_answer_the_state_they_wrote(client, reader, done_before, ma
 
 FAVORITE = [
     "the token's member",
-    "the article with its author",
-    "its tags",
+    # blog.domain.shown_article, as GET /api/articles/<slug> reads it: the answer's
+    # tagList and author.following come with the article.
+    "the article with its author, its tags and the reader's marks",
     "hold the member's row",
     "lock the article's row",
     "insert the like",
     "move likes_count, RETURNING the new count",
     "tell the author",
-    "whether the reader follows the author (the answer's author.following)",
 ]
-UNFAVORITE = [*FAVORITE[:5], "delete the like", FAVORITE[6],
-              "take back the author's unread notification", FAVORITE[8]]
+UNFAVORITE = [*FAVORITE[:4], "delete the like", FAVORITE[5],
+              "take back the author's unread notification"]
 PROFILE_FOLLOW = [
     "the token's member",
     "the profile",

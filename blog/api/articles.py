@@ -15,7 +15,6 @@ from ..domain import (
     articles,
     filtered_lists,
     following_feed,
-    follows,
     listing,
     mutes,
     reactions,
@@ -44,10 +43,19 @@ def _one(article, status=200):
     return jsonify(article=article_json(article, favorited=liked, following=following)), status
 
 
-def _favorited(article, state):
-    """The article after a favorite or unfavorite, from what is loaded and the new LikeState."""
-    following = follows.is_following(asking_user(), article.author)
-    return jsonify(article=article_json(article, favorited=state.liked, following=following))
+def _reacted(slug, react):
+    """Favorite or unfavorite (`react`, a rule of blog.domain.reactions) the article at
+    `slug`, answered with the article as it is after: its count from the new LikeState.
+
+    The article, its tags and whether the member follows its author are read in one
+    statement before the write (blog.domain.shown_article), which changes neither."""
+    reader = asking_user()
+    shown = shown_article.article_shown(slug, reader)
+    if shown is None:
+        raise not_found("article")
+    state = react(reader, shown.article)
+    return jsonify(article=article_json(shown.article, favorited=state.liked,
+                                        following=shown.following_author, tags=shown.tags))
 
 
 def _many(listed, keys):
@@ -165,15 +173,13 @@ def delete_article(slug):
 @writer_required
 @limit_writes("reaction", member=asking_user)
 def favorite(slug):
-    article = article_or_404(slug)
-    return _favorited(article, reactions.like(asking_user(), article))
+    return _reacted(slug, reactions.like)
 
 
 @bp.delete("/articles/<slug>/favorite")
 @token_required
 def unfavorite(slug):
-    article = article_or_404(slug)
-    return _favorited(article, reactions.unlike(asking_user(), article))
+    return _reacted(slug, reactions.unlike)
 
 
 @bp.get("/tags")
