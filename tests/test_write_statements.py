@@ -132,11 +132,9 @@ PROFILE_FOLLOW = [
     "the profile",
     "insert the follow",
     "tell the member followed",
-    # The page's button shows it; the API's answer does not (one rule for both).
-    "count the followers",
+    # No count of the followers: the page's button shows it, a RealWorld profile does not.
 ]
-PROFILE_UNFOLLOW = [*PROFILE_FOLLOW[:2], "delete the follow", "take back the notification",
-                    PROFILE_FOLLOW[4]]
+PROFILE_UNFOLLOW = [*PROFILE_FOLLOW[:2], "delete the follow", "take back the notification"]
 ADD_COMMENT = [
     "the token's member",
     "the article with its author (no tags: the answer is the comment)",

@@ -142,7 +142,8 @@ def profile(username):
 @limit_writes("follow", member=asking_user)
 def follow(username):
     user = _profile_or_404(username)
-    state = follows.follow(asking_user(), user)
+    # A RealWorld profile has no follower count: none is counted.
+    state = follows.follow(asking_user(), user, counted=False)
     return jsonify(profile=profile_json(user, state.following))
 
 
@@ -150,5 +151,5 @@ def follow(username):
 @token_required
 def unfollow(username):
     user = _profile_or_404(username)
-    state = follows.unfollow(asking_user(), user)
+    state = follows.unfollow(asking_user(), user, counted=False)
     return jsonify(profile=profile_json(user, state.following))

@@ -31,7 +31,7 @@ COUNTED_AT_MOST = 10_000
 @dataclass(frozen=True)
 class FollowState:
     following: bool
-    followers_count: int | str  # a number, or "10,000+" past COUNTED_AT_MOST
+    followers_count: int | str | None  # a number, "10,000+" past COUNTED_AT_MOST; None: not asked
 
 
 def capped_count(statement):
@@ -167,8 +167,9 @@ def is_following_tag(user, tag):
     return user.is_authenticated and db.session.get(TagFollow, (user.id, tag.id)) is not None
 
 
-def follow(follower, followed):
-    """`follower` follows the member `followed` (commits). Returns the new FollowState."""
+def follow(follower, followed, counted=True):
+    """`follower` follows the member `followed` (commits). Returns the new FollowState;
+    its followers_count is None unless `counted` (the API's answer does not show it)."""
     permissions.require_may_write(follower)
     if follower.id == followed.id:
         raise FollowError("username", "You cannot follow yourself.")
@@ -177,20 +178,22 @@ def follow(follower, followed):
             Follow, follower_id=follower.id, followed_id=followed.id, created_at=utcnow()
         ):
             notifications.followed(follower, followed.id)
-        state = FollowState(following=True, followers_count=followers_count(followed))
+        state = FollowState(following=True,
+                            followers_count=followers_count(followed) if counted else None)
         commit_keeping_loaded()
     return state
 
 
-def unfollow(follower, followed):
-    """Stop following `followed`, if `follower` did (commits)."""
+def unfollow(follower, followed, counted=True):
+    """Stop following `followed`, if `follower` did (commits); the FollowState as follow()'s."""
     permissions.require(follower.is_authenticated, "profile")
     removed = db.session.execute(
         delete(Follow).where(Follow.follower_id == follower.id, Follow.followed_id == followed.id)
     ).rowcount
     if removed:
         notifications.unfollowed(follower, followed.id)
-    state = FollowState(following=False, followers_count=followers_count(followed))
+    state = FollowState(following=False,
+                        followers_count=followers_count(followed) if counted else None)
     commit_keeping_loaded()
     return state
 
