@@ -58,6 +58,8 @@ def seed(database_url, sizes, discussions):
             done.append(_set_discussion(db.session.connection(), count, done))
         seeder.refresh_statistics()
         db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            _vacuum(db.engine)
         db.engine.dispose()
     counts = seeder.counts
     print(f"Seeded {counts.users:,} members, {counts.articles:,} articles, "
@@ -65,6 +67,19 @@ def seed(database_url, sizes, discussions):
           f"and discussions of {' and '.join(f'{n:,}' for n in discussions)} comments "
           f"in {time.perf_counter() - started:.1f} s")
     return done
+
+
+def _vacuum(engine):
+    """VACUUM ANALYZE, as autovacuum (PostgreSQL's default) does on a site that has run
+    a while; this machine's server has it off. Until a table is vacuumed, an index-only
+    scan reads every row's page too (to see whether it is visible): counting the API's
+    10,000 articles read the table (12.7 ms at 100,000 articles, 3.9 ms vacuumed), and
+    the measure would be of a freshly loaded database no site serves. The tests' crowd
+    does the same (tests/fixtures/crowd.py)."""
+    from sqlalchemy import text
+
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE"))
 
 
 def _set_discussion(connection, count, taken):
