@@ -80,7 +80,7 @@ def test_follow_and_unfollow_with_the_form(client, reader, ada):
     response = client.submit("/@ada/unfollow", headers=BACK_TO_ADA)
     assert response.headers["Location"] == "/@ada"
     assert follow_button(client.get("/@ada")) == ("Follow", 0)
-    assert not follows.is_following(reader, ada)
+    assert follows.followed_among(reader, [ada.id]) == set()
 
 
 def test_follow_and_unfollow_with_json(client, reader, ada, make_member):
@@ -204,7 +204,7 @@ def test_article_page_offers_to_follow_its_author_but_not_to_the_author(
     assert 'action="/@ada/follow"' in page(client.get(url))
 
     client.submit("/@ada/follow", headers={"Referer": f"http://localhost{url}"})
-    assert follows.is_following(reader, ada)
+    assert follows.followed_among(reader, [ada.id]) == {ada.id}
     assert 'action="/@ada/unfollow"' in page(client.get(url))
 
     auth.logout()

@@ -129,12 +129,6 @@ def tag_followers_count(tag):
     return _counts(tag.id, "tag followers")[0]
 
 
-def is_following(follower, followed):
-    """True when `follower` follows the member `followed` (False for anonymous visitors)."""
-    return follower.is_authenticated and bool(db.session.scalar(
-        _is_following_statement(), {"follower_id": follower.id, "followed_id": followed.id}))
-
-
 def followed_among(follower, user_ids):
     """Which of `user_ids` `follower` follows: one SQL statement (none for visitors)."""
     user_ids = set(user_ids)
@@ -144,16 +138,8 @@ def followed_among(follower, user_ids):
                                   {"follower_id": follower.id, "ids": list(user_ids)}))
 
 
-# Written once per process on the table (no ORM objects): a profile asks the first, a
-# comment list the second, on every request of a member.
-@functools.cache
-def _is_following_statement():
-    follows = Follow.__table__
-    return select(exists().where(
-        follows.c.follower_id == bindparam("follower_id", type_=Integer),
-        follows.c.followed_id == bindparam("followed_id", type_=Integer)))
-
-
+# Written once per process on the table (no ORM objects): a comment list asks it on every
+# request of a member.
 @functools.cache
 def _followed_among_statement():
     follows = Follow.__table__
