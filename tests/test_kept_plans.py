@@ -98,3 +98,19 @@ def test_a_kept_list_runs_on_a_kept_plan_once_prepared(app, crowd, make_article,
     # Five runs plan for their values while PostgreSQL compares; the rest use the kept plan.
     assert generic >= RUNS - 10, (generic, custom)
     assert custom <= 5, (generic, custom)
+
+
+def test_a_members_session_writes_the_status_of_drafts_as_a_value(app, make_member):
+    """Every page of a member's starts with their session, read with the numbers of their
+    header (blog.web.login), their drafts among them. With the status a parameter,
+    PostgreSQL planned that statement again at every request for the demo's first member
+    (4,181 articles, 105 drafts, on 100,000): 1.1 ms, against 0.4 on a kept plan. The
+    crowd's members do not lead its planner there, so the SQL itself is checked."""
+    from blog.domain import dashboard, sessions
+
+    member = make_member("writer")
+    token = sessions.start_session(member)
+    with count_queries() as statements:
+        resumed = sessions.resume_session(token, also=dashboard.header_count_columns)
+    assert resumed.id == member.id
+    assert "articles.status = 'draft'" in " ".join(statements[0].split())

@@ -10,7 +10,7 @@ once on the bookmarks' article_id index, never one COUNT per article.
 import functools
 from dataclasses import dataclass, field
 
-from sqlalchemy import Integer, bindparam, func, select
+from sqlalchemy import Integer, bindparam, func, literal_column, select
 from sqlalchemy.orm import defer
 
 from ..extensions import db
@@ -72,9 +72,13 @@ def bookmark_counts(articles):
 def drafts_count_query(author_id):
     """SQL: how many drafts the member `author_id` (an id, or a bound parameter) has; those
     the moderators hid are not counted."""
+    # 'draft' is written into the SQL: every page of a member's reads this count with
+    # their session, and with a parameter PostgreSQL priced a plan kept for any status
+    # as if half an author's articles were drafts, so it planned that statement again
+    # at every request (1.1 ms, against 0.4 on the kept plan, at 100,000 articles).
     return select(func.count()).select_from(Article).where(
         Article.author_id == author_id,
-        Article.status == "draft",
+        Article.status == literal_column("'draft'"),
         Article.hidden_at.is_(None),
     )
 
