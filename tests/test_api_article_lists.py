@@ -153,6 +153,18 @@ def test_lists_take_the_same_number_of_statements_for_1_or_20_articles(
     assert counts == [3, 3], queries
 
 
+@pytest.mark.parametrize("asked", ["Dragons", "it's", "a%25b", "a%20b", "%E2%9C%93", "x" * 31])
+def test_a_tag_filter_names_a_tag_in_any_case_or_finds_nothing(api, author, make_article, asked):
+    # A name of a tag's characters is written into the SQL (blog.domain.listing); any other
+    # stays a parameter and finds no article: never an error.
+    make_article(author=author[0], title="One", tags="dragons")
+    response = api.get(f"/api/articles?tag={asked}")
+    assert response.status_code == 200
+    found = 1 if asked == "Dragons" else 0
+    assert (len(response.get_json()["articles"]), response.get_json()["articlesCount"]) == (
+        found, found)
+
+
 # --- tags ----------------------------------------------------------------------------------------
 
 

@@ -4,8 +4,9 @@ not one made at each request.
 psycopg prepares a statement once it has run five times on a connection; PostgreSQL
 then plans it for any values (a generic plan, kept) unless it guesses that a plan for
 these values is cheaper, and then plans it again at every run. So the first page of
-Latest, Top of all time, the API's whole list and a tag's page is written with its
-LIMIT, OFFSET (blog.domain.cards), status and tag (blog.domain.listing) as values in
+Latest, Top of all time, the API's whole list, a tag's page and the API's list of a tag
+is written with its LIMIT, OFFSET (blog.domain.cards), status and tag (blog.domain.listing,
+blog.domain.filtered_lists) as values in
 the SQL; later pages and other lists keep their window a parameter: one statement for
 every page.
 """
@@ -27,6 +28,7 @@ KEPT = {
     "top of all time": lambda tag: listing.top("all"),
     "the API's list": lambda tag: filtered_lists.matching(),
     "a tag's page": lambda tag: listing.tagged(listing.tag_named(tag)),
+    "the API's list of a tag": lambda tag: filtered_lists.matching(tag=tag.upper()),
 }
 
 
@@ -53,13 +55,13 @@ def test_the_first_page_of_a_kept_list_writes_its_window_as_numbers(written, kin
     lambda: listing.article_page(listing.latest(), None, number=2),
     lambda: listing.article_page(listing.top("all"), None, number=3),
     lambda: listing.article_page(filtered_lists.matching(), None, offset=20),
-    lambda: listing.article_page(filtered_lists.matching(tag="python"), None),
+    lambda: listing.article_page(filtered_lists.matching(tag="python", author="writer"), None),
     lambda: listing.article_page(listing.tagged(listing.tag_named("python")), None, number=2),
     lambda: listing.article_page(filtered_lists.matching(author="writer"), None),
     lambda: listing.article_page(listing.top("week"), None),
     lambda: search.articles("", tag="python"),
     lambda: search.articles("", author="writer"),
-], ids=["latest, page 2", "top, page 3", "API, offset 20", "the API's tag list",
+], ids=["latest, page 2", "top, page 3", "API, offset 20", "the API's tag and author list",
         "a tag's page 2", "an author's",
         "top of the week", "search by tag", "search by author"])
 def test_later_pages_and_narrower_lists_keep_their_window_a_parameter(written, read_page):

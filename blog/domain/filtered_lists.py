@@ -15,6 +15,7 @@ from ..extensions import db
 from ..models import Article, Like, Tag, User, article_tags
 from ..runtime import give_up_turn
 from . import listing
+from .articles import TAG_PATTERN
 
 
 def matching(tag=None, author=None, liked_by=None):
@@ -24,6 +25,11 @@ def matching(tag=None, author=None, liked_by=None):
     Each is a name (tag name, username); None leaves that filter out, and an
     unknown name matches nothing.
     """
+    if tag is not None and author is None and liked_by is None and TAG_PATTERN.fullmatch(
+            tag.lower()):
+        # A tag alone runs on a plan PostgreSQL keeps, as a tag's page does; a name no
+        # tag can have stays a parameter below (and finds nothing).
+        return listing.tagged_by_name(tag.lower())
     return listing.Listed(_matching(*_shape(tag, author, liked_by)),
                           _names(tag, author, liked_by))
 
