@@ -12,10 +12,10 @@ import weakref
 from sqlalchemy import Integer, bindparam, func, select
 
 from ..extensions import db
-from ..models import Article, Like, Tag, User, article_tags
+from ..models import Article, Like, User, article_tags
 from ..runtime import give_up_turn
-from . import listing
-from .articles import TAG_PATTERN
+from . import listing, tags
+from .listing import tag_id_named
 
 
 def matching(tag=None, author=None, liked_by=None):
@@ -25,8 +25,7 @@ def matching(tag=None, author=None, liked_by=None):
     Each is a name (tag name, username); None leaves that filter out, and an
     unknown name matches nothing.
     """
-    if tag is not None and author is None and liked_by is None and TAG_PATTERN.fullmatch(
-            tag.lower()):
+    if tag is not None and author is None and liked_by is None and tags.is_valid_name(tag):
         # A tag alone runs on a plan PostgreSQL keeps, as a tag's page does; a name no
         # tag can have stays a parameter below (and finds nothing).
         return listing.tagged_by_name(tag.lower())
@@ -74,11 +73,6 @@ def _matching_keys(by_tag, by_author, by_liked_by):
         return select(article_tags.c.article_id).where(
             listing.of_tag(tag_id_named(bindparam("tag_name"))))
     return _matching(by_tag, by_author, by_liked_by).with_only_columns(Article.id)
-
-
-def tag_id_named(name):
-    """SQL: the id of the tag called `name` (a lower-case value, or a bound parameter)."""
-    return select(Tag.id).where(Tag.name == name).scalar_subquery()
 
 
 def user_id_named(username):

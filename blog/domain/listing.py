@@ -198,6 +198,11 @@ def top(period="week"):
     return Listed(_top_since(period), {"since": ranking.since(period)})
 
 
+def tag_id_named(name):
+    """SQL: the id of the tag called `name` (a lower-case value, or a bound parameter)."""
+    return select(Tag.id).where(Tag.name == name).scalar_subquery()
+
+
 def of_tag(tag_id):
     """The tag's rows of published articles: its index (tag_id, published_at, article_id)."""
     return and_(article_tags.c.tag_id == tag_id, article_tags.c.published_at.is_not(None))
@@ -236,9 +241,8 @@ def _tagged_by_name():
     # written into the SQL as a tag's page writes its id, for the same reason (at
     # 100,000 articles PostgreSQL planned the list again at each request: 1.5 ms,
     # against 1.0 kept).
-    named = select(Tag.id).where(
-        Tag.name == bindparam("tag_name", type_=String, literal_execute=True)).scalar_subquery()
-    return with_tag(published(), named)
+    return with_tag(published(), tag_id_named(
+        bindparam("tag_name", type_=String, literal_execute=True)))
 
 
 def tagged_by_name(name):

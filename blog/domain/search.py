@@ -36,7 +36,8 @@ from ..extensions import db
 from ..models import Article, User, article_tags, articles_fts, search_vector, utcnow
 from ..runtime import give_up_turn
 from . import listing, word_shares
-from .filtered_lists import tag_id_named, user_id_named
+from .filtered_lists import user_id_named
+from .listing import tag_id_named
 from .search_query import fts5, parse, tsquery
 from .snippets import highlight, snippet
 
