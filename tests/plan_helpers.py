@@ -7,6 +7,8 @@ joined with " / ".
 
 import re
 
+from sqlalchemy import event
+
 from blog.extensions import db
 
 
@@ -23,3 +25,42 @@ def scans_table(plan, table):
     """True when a plan reads `table` whole: a sequential scan, or SQLite's SCAN of the table."""
     return (f"Seq Scan on {table}" in plan
             or re.search(rf"(^|/ )SCAN {table}( / |$)", plan) is not None)
+
+
+def work_done(function):
+    """How much work the database did for the statements `function` ran: SQLite's virtual
+    machine steps, or the rows PostgreSQL's plan nodes produced (EXPLAIN ANALYZE, run
+    again). Compared between two sizes of a site, it shows a cost that grows with it."""
+    connection = db.session.connection()
+    if not on_postgres():
+        steps = []
+
+        def step():
+            steps.append(1)
+            return 0  # go on
+
+        raw = connection.connection.dbapi_connection
+        raw.set_progress_handler(step, 10)  # called every 10 steps
+        try:
+            function()
+        finally:
+            raw.set_progress_handler(None, 10)
+        return 10 * len(steps)
+    ran = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        ran.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        function()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return sum(_rows_of(connection.exec_driver_sql(
+        "EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters).scalar()[0]["Plan"])
+        for statement, parameters in ran)
+
+
+def _rows_of(node):
+    own = node.get("Actual Rows", 0) * node.get("Actual Loops", 1)
+    return own + sum(_rows_of(child) for child in node.get("Plans", []))

@@ -127,6 +127,23 @@ def test_feed_shows_articles_of_followed_members(api, three, api_member):
     assert all(a["author"]["following"] for a in response.get_json()["articles"])
 
 
+def test_the_feed_gives_and_counts_an_article_in_two_followed_tags_once(
+    api, api_member, make_member, make_article
+):
+    from blog.domain import follows
+    from blog.domain.listing import tag_named
+
+    reader, token = api_member("reader")
+    stranger = make_member("stranger")
+    for n in range(1, 4):
+        make_article(author=stranger, title=f"Both {n}", tags="python web")
+    follows.follow_tag(reader, tag_named("python"))
+    follows.follow_tag(reader, tag_named("web"))
+    response = api.get("/api/articles/feed?limit=3", token=token)
+    assert slugs(response) == ["both-3", "both-2", "both-1"]
+    assert response.get_json()["articlesCount"] == 3
+
+
 @pytest.mark.parametrize("url", ["/api/articles", "/api/articles/feed", "/api/articles?tag=python",
                                  "/api/articles?favorited=reader", "/api/articles?author=author"])
 def test_lists_take_the_same_number_of_statements_for_1_or_20_articles(

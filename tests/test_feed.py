@@ -99,6 +99,23 @@ def test_following_shows_followed_members_and_tags_and_nothing_else(
     assert titles == ["In a followed tag", "By a followed member"]
 
 
+def test_following_two_tags_of_the_same_articles_shows_each_once_and_all_of_them(
+    client, reader, make_member, make_article
+):
+    """An article in two followed tags is one entry of the feed: it must not take two
+    places of a page (the feed once showed 11 of these 21 on its first page, and no next)."""
+    stranger = make_member("stranger")
+    made = [make_article(author=stranger, title=f"Both {n}", tags="python web").title
+            for n in range(1, 22)]
+    follows.follow_tag(reader, tag_named("python"))
+    follows.follow_tag(reader, tag_named("web"))
+
+    first = client.get("/?tab=following")
+    assert link_query(first, "next") == {"tab": "following", "page": "2"}
+    second = client.get("/?tab=following&page=2")
+    assert card_titles(first) + card_titles(second) == made[::-1]
+
+
 def test_empty_following_explains_how_to_follow(client, reader, make_article):
     make_article(title="Somebody else's")
     text = page(client.get("/?tab=following"))

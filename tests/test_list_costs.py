@@ -4,16 +4,17 @@ count. PostgreSQL plans by its statistics, so there its plans are read in a site
 articles (the crowd fixture)."""
 
 import re
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, insert, select
 
 from blog.domain import articles, filtered_lists, following_feed, listing, ranking, threads
 from blog.extensions import db
-from blog.models import Article, article_tags
+from blog.models import Article, article_tags, utcnow
 from helpers import count_queries
 from page_helpers import card_titles
-from plan_helpers import on_postgres, sorts_rows
+from plan_helpers import on_postgres, sorts_rows, work_done
 
 
 def tag_rows(article):
@@ -167,6 +168,53 @@ def test_the_feed_reads_what_the_followed_wrote_not_the_site(
         # Nor every tag use of the site, newest first, for the tags the reader follows.
         assert "ix_article_tags_published_at_tag_id" not in plan
         assert "SCAN article_tags" not in plan and "Seq Scan on article_tags" not in plan
+
+
+def written_in_bulk(author, tag_name, count):
+    """`count` more published articles by `author` in the tag `tag_name`, an hour apart and
+    newer than any before, in two statements (a test of growth needs hundreds)."""
+    from blog.models import Tag
+
+    tag = db.session.scalar(select(Tag).where(Tag.name == tag_name))
+    if tag is None:
+        tag = Tag(name=tag_name)
+        db.session.add(tag)
+        db.session.flush()
+    newest = db.session.scalar(select(func.max(Article.published_at))) or utcnow()
+    first = db.session.scalar(select(func.count()).select_from(Article))
+    rows = [{"slug": f"bulk-{first + n}", "author_id": author.id, "title": f"Bulk {first + n}",
+             "description": "", "body": "Body", "body_html": "<p>Body</p>", "cover_url": "",
+             "status": "published", "reading_minutes": 1,
+             "created_at": newest + timedelta(hours=n + 1),
+             "updated_at": newest + timedelta(hours=n + 1),
+             "published_at": newest + timedelta(hours=n + 1)} for n in range(count)]
+    ids = db.session.scalars(insert(Article).returning(Article.id), rows).all()
+    db.session.execute(insert(article_tags), [
+        {"article_id": article_id, "tag_id": tag.id, "published_at": row["published_at"]}
+        for article_id, row in zip(ids, rows, strict=True)])
+    db.session.commit()
+
+
+def test_the_feeds_first_page_reads_as_much_after_the_followed_wrote_ten_times_more(
+    crowd, make_member, make_article
+):
+    """Each followed member's and tag's newest entries, never all they wrote: SQLite once
+    read and sorted every article of theirs (it has no LATERAL; PostgreSQL's plan has)."""
+    from blog.domain import follows
+
+    reader, author = make_member("reader"), make_member("author")
+    make_article(author=author, tags="python")
+    follows.follow(reader, author)
+    follows.follow_tag(reader, listing.tag_named("python"))
+    first_page = lambda: listing.article_page(following_feed.following(reader, 21), reader)  # noqa: E731
+
+    written_in_bulk(author, "python", 30)
+    crowd()  # PostgreSQL plans as for a real site
+    before = work_done(first_page)
+    written_in_bulk(author, "python", 270)
+    after = work_done(first_page)
+    assert after < 1.5 * before, (before, after)
+    assert len(first_page().items) == 20
 
 
 def test_the_sweep_reads_the_age_indexes(plans):
