@@ -76,6 +76,19 @@ def test_drafts_tab_is_the_default_newest_saved_first_and_paginated(
     assert nav_drafts(first) == 22
 
 
+def test_the_menu_counts_drafts_up_to_99_then_shows_99_plus(client, writer, make_article):
+    """Counted as the bell is, up to one past the cap: a member who keeps hundreds of
+    drafts pays for a hundred on every page, not for all of them."""
+    for n in range(1, 100):
+        make_article(author=writer, title=f"Draft {n}", publish=False)
+    assert nav_drafts(client.get("/dashboard")) == 99
+
+    make_article(author=writer, title="Draft 100", publish=False)
+    make_article(author=writer, title="Draft 101", publish=False)
+    html = page(client.get("/dashboard"))
+    assert 'Dashboard <span class="badge">99+<span class="visually-hidden"> drafts' in html
+
+
 def test_an_article_the_moderators_hid_is_marked_and_not_counted_as_a_draft(
     client, writer, make_member, make_article
 ):

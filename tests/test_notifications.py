@@ -199,6 +199,16 @@ def test_the_bell_counts_unread_and_the_page_groups_likes(
     assert "bell-count" not in html and "All your notifications are marked read." in html
 
 
+def test_the_bell_shows_99_plus_past_99_unread(make_client, make_member, alice):
+    chatty = make_member("chatty")
+    db.session.add_all(Notification(recipient_id=alice.id, kind="follow", actor_id=chatty.id)
+                       for _ in range(100))
+    db.session.commit()
+    html = page(logged_in(make_client, "alice").get("/"))
+    assert '<span class="bell-count">99+</span>' in html
+    assert 'aria-label="Notifications, 99+ unread"' in html
+
+
 def test_visitors_see_no_bell_and_cannot_open_the_page(client):
     assert "bell" not in page(client.get("/"))
     response = client.get("/notifications")

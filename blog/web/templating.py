@@ -100,6 +100,12 @@ def unread_notifications():
     return _header_counts()[0] if current_user.is_authenticated else None
 
 
+def header_number(count):
+    """A number of the header (drafts, unread notifications) as shown: counted only up to
+    past blog.domain.dashboard.HEADER_CAP, so beyond it "99+"."""
+    return str(count) if count <= dashboard.HEADER_CAP else f"{dashboard.HEADER_CAP}+"
+
+
 HOLE = "__value__"
 
 
@@ -226,6 +232,7 @@ def init_app(app):
     app.add_template_global(my_drafts_count, "my_drafts_count")
     app.add_template_global(unread_notifications, "unread_notifications")
     app.add_template_filter(pretty_json, "pretty_json")
+    app.add_template_filter(header_number, "header_number")
     app.add_template_filter(device_name, "device_name")
     app.add_template_filter(client_name, "client_name")
     app.add_template_filter(format_datetime, "datetime")
