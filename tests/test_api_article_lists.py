@@ -154,20 +154,79 @@ def test_lists_take_the_same_number_of_statements_for_1_or_20_articles(
     reader, token = api_member("reader")
     author, _ = api_member("author")
     follows.follow(reader, author)
-    counts = []
+    counts, made = [], 0
     for total in (1, 20):
-        while len(api.get("/api/articles?limit=100").get_json()["articles"]) < total:
+        while made < total:
             article = make_article(author=author, title="Counted", tags="python")
             reactions.like(reader, article)
+            made += 1
         with count_queries() as queries:
             response = api.get(f"{url}{'&' if '?' in url else '?'}limit=50", token=token)
         assert len(response.get_json()["articles"]) == total
         assert all(a["favorited"] is True and a["author"]["following"] is True
                    for a in response.get_json()["articles"])
         counts.append(len(queries))
-    # The token's session, articlesCount, the cards with their tags, what the reader
-    # favorited and whom they follow.
+    # The token's session, articlesCount (the first time since the last write), the cards
+    # with their tags, what the reader favorited and whom they follow.
     assert counts == [3, 3], queries
+
+
+@pytest.mark.parametrize("query", ["", "?tag=python", "?author=author", "?favorited=fan"])
+def test_a_lists_count_is_counted_once_until_the_site_changes(api, api_member, make_member,
+                                                              make_article, query):
+    """articlesCount of a list every reader gets alike is kept with the page cache: the
+    same for a visitor and a member, and new after any write that could change it."""
+    from blog.domain import articles, reactions
+
+    author, fan = make_member("author"), make_member("fan")
+    _, token = api_member("reader")
+    first = make_article(author=author, title="First", tags="python")
+    reactions.like(fan, first)
+
+    def count(**asker):
+        with count_queries() as statements:
+            answer = api.get(f"/api/articles{query}", **asker).get_json()["articlesCount"]
+        return answer, sum("count(" in statement.lower() for statement in statements)
+
+    assert count() == (1, 1)
+    assert count(token=token) == (1, 0)  # a member's request is never a kept page
+    second = make_article(author=author, title="Second", tags="python")
+    reactions.like(fan, second)
+    assert count(token=token) == (2, 1)
+    assert count(token=token) == (2, 0)
+    articles.delete_article(second, author)
+    assert count(token=token) == (1, 1)
+
+
+def test_a_count_kept_outlives_a_write_the_clock_missed_by_page_cache_seconds_at_most(
+    make_app, make_member, make_article
+):
+    """A write from another process on the in-memory cache (a CLI command) does not move
+    this server's clock: the count, as a page, is then stale for PAGE_CACHE_SECONDS."""
+    import time
+
+    from blog.extensions import db
+    from helpers import FormClient
+
+    app = make_app(PAGE_CACHE_SECONDS=1)
+    with app.app_context():
+        article = make_article(author=make_member("author"), title="Soon a draft")
+
+        def articles_count(limit):  # each limit a page of its own; the count is shared
+            answer = FormClient(app.test_client()).get(f"/api/articles?limit={limit}")
+            return answer.get_json()["articlesCount"]
+
+        assert articles_count(1) == 1
+        raw = db.engine.raw_connection()  # below SQLAlchemy: no clock moves
+        try:
+            raw.cursor().execute(
+                f"UPDATE articles SET status = 'draft' WHERE id = {int(article.id)}")
+            raw.commit()
+        finally:
+            raw.close()
+        assert articles_count(2) == 1
+        time.sleep(1.1)
+        assert articles_count(3) == 0
 
 
 @pytest.mark.parametrize("asked", ["Dragons", "it's", "a%25b", "a%20b", "%E2%9C%93", "x" * 31])

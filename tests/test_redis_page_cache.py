@@ -31,6 +31,29 @@ def test_two_processes_share_pages_and_see_every_write(database_url, shared_redi
             assert "After" in body, port
 
 
+def test_two_processes_share_a_lists_count_and_count_again_after_a_write(
+        database_url, shared_redis, key_prefix, tmp_path, make_app, make_member):
+    import json
+
+    settings = {"PAGE_CACHE_URL": shared_redis, "PAGE_CACHE_KEY_PREFIX": key_prefix}
+    writer_app = make_app(**settings)
+    with writer_app.app_context(), wsgi_servers(2, database_url, tmp_path, **settings) as ports:
+        author = make_member("ada")
+        create_article(author, "One", "", "Body", "", "", publish=True)
+
+        def articles_count(port, limit):
+            # Each limit its own page, kept apart; the count is the list's, shared.
+            body, _ = read_page(f"http://127.0.0.1:{port}/api/articles?limit={limit}", SITE)
+            return json.loads(body)["articlesCount"]
+
+        first, second = ports
+        assert articles_count(first, 1) == 1
+        assert articles_count(second, 2) == 1
+        create_article(author, "Two", "", "Body", "", "", publish=True)
+        assert articles_count(second, 3) == 2
+        assert articles_count(first, 4) == 2
+
+
 def test_without_its_redis_pages_are_built_as_if_nothing_were_kept(make_app, make_member,
                                                                    caplog):
     from helpers import FormClient

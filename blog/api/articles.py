@@ -6,7 +6,9 @@ a fixed number of SQL statements whatever `limit` is: the count, then the
 page with authors and tags (and for a member, in the same statement, which
 they like and whose authors they follow; a window past the first reads its
 tags in a statement of its own). articlesCount counts at most API_MAX_COUNT (10,000)
-articles, so it costs the same on a site of any size.
+articles, so it costs the same on a site of any size; the count of a list every reader
+gets alike is kept until the site's content changes (web.page_cache.kept_count), so
+its statement runs once per change.
 """
 
 from flask import current_app, jsonify, request
@@ -21,6 +23,7 @@ from ..domain import (
     shown_article,
     trending,
 )
+from ..web.page_cache import kept_count
 from ..web.write_limits import limit_writes
 from .auth import asking_user, token_required, writer_required
 from .blueprint import bp
@@ -58,12 +61,18 @@ def _reacted(slug, react):
                                         following=shown.following_author, tags=shown.tags))
 
 
-def _many(listed, keys):
-    """A window of `listed`'s articles, and articlesCount: `keys` counted up to API_MAX_COUNT."""
+def _many(listed, keys, shared_count=None):
+    """A window of `listed`'s articles, and articlesCount: `keys` counted up to API_MAX_COUNT,
+    once per change of the site when `shared_count` names a count every reader gets alike."""
     config = current_app.config
     limit, offset = window_args(config["API_MAX_LIMIT"], config["API_MAX_OFFSET"])
     reader = asking_user()
-    total = filtered_lists.count(keys, config["API_MAX_COUNT"])
+
+    def count():
+        return filtered_lists.count(keys, config["API_MAX_COUNT"])
+
+    total = (kept_count(f"{shared_count}:{config['API_MAX_COUNT']}", count) if shared_count
+             else count())
     page = listing.article_page(listed, reader, per_page=limit, offset=offset,
                                 authors_followed=True)
     return jsonify(
@@ -102,7 +111,11 @@ def list_articles():
         "author": request.args.get("author") or None,
         "liked_by": request.args.get("favorited") or None,
     }
-    return _many(filtered_lists.matching(**filters), filtered_lists.matching_keys(**filters))
+    # Its count is the same for every reader (the feed's is not: a member's mutes).
+    shared_count = "articlesCount:" + "&".join(f"{name}={value}"
+                                                for name, value in filters.items() if value)
+    return _many(filtered_lists.matching(**filters), filtered_lists.matching_keys(**filters),
+                 shared_count)
 
 
 @bp.get("/articles/feed")

@@ -9,7 +9,9 @@ the others meanwhile get the stale copy, for the few milliseconds of that rebuil
 instead of all building the same page at once after every write.
 
 Members' pages, forms (their CSRF token), pages with a flashed message and anything
-else `security.is_personal` says belongs to one person are never kept or served.
+else `security.is_personal` says belongs to one person are never kept or served. Beside
+the pages the store keeps a few numbers that every reader gets alike, members too, and
+that cost what they count (kept_count: the API's articlesCount), as fresh as a page.
 """
 
 import functools
@@ -131,6 +133,20 @@ class PageStore:
                          timeout=self.fresh_for * 2)  # older ones are stale anyway
 
     @_tolerant
+    def kept_number(self, key, clock):
+        """The number kept for `key` when it is as fresh as a page must be, else None."""
+        entry = self.backend.get(f"number:{self._place(key)}")
+        if entry and entry["key"] == key and self._fresh(entry, clock):
+            return entry["value"]
+        return None
+
+    @_tolerant
+    def keep_number(self, key, clock, value):
+        self.backend.set(f"number:{self._place(key)}",
+                         {"key": key, "clock": clock, "value": value, "at": time.time()},
+                         timeout=self.fresh_for * 2)
+
+    @_tolerant
     def forget(self, key):
         self.backend.delete(f"page:{self._place(key)}")
 
@@ -150,8 +166,9 @@ def _store_for(app):
         client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
         backend = RedisCache(client, key_prefix=prefix, default_timeout=0)
     else:
-        # Room for every place, its lock and the clock: pruning would drop the clock first.
-        backend = SimpleCache(threshold=2 * places + 1, default_timeout=0)
+        # Room for every place, its lock, its number and the clock: pruning would drop the
+        # clock first.
+        backend = SimpleCache(threshold=3 * places + 1, default_timeout=0)
     store = PageStore(backend, app.config["PAGE_CACHE_SECONDS"], database, places)
     _stores.add(store)
     return store
@@ -181,6 +198,27 @@ def init_app(app):
     app.after_request(_keep_page)
     request_finished.connect(_keep_built_page, app)
     app.teardown_request(_release)
+
+
+def kept_count(key, count):
+    """`count()`, counted once for `key` until the site's content changes.
+
+    For numbers that every reader of a public list gets alike, and that cost what they
+    count: the API's articlesCount counts up to 10,000 keys (1.5 ms on SQLite, 3.9 on
+    PostgreSQL at 100,000 articles), for a member's request too, which is never a kept
+    page. Kept as a page is (under the content clock, which any write that could change
+    it moves, and for PAGE_CACHE_SECONDS at most). Counted each time with the page cache
+    off.
+    """
+    store = current_app.extensions.get("page_store")
+    clock = store.clock() if store is not None else None
+    if clock is None:
+        return count()
+    found = store.kept_number(key, clock)
+    if found is None:
+        found = count()
+        store.keep_number(key, clock, found)
+    return found
 
 
 def page_key(request):
