@@ -198,6 +198,18 @@ def test_a_lists_count_is_counted_once_until_the_site_changes(api, api_member, m
     assert count(token=token) == (1, 1)
 
 
+@pytest.mark.parametrize("forged", ["liked_by", "liked_by_name", "favorited"])
+def test_a_filter_value_cannot_pass_for_another_lists_count(api, make_member, make_article,
+                                                            forged):
+    from blog.domain import reactions
+
+    reactions.like(make_member("bob"), make_article(author=make_member("alice")))
+    # An author of that name finds no article: counted 0, and kept under its own name.
+    assert api.get(f"/api/articles?author=alice%26{forged}%3Dbob").get_json() == {
+        "articles": [], "articlesCount": 0}
+    assert api.get("/api/articles?author=alice&favorited=bob").get_json()["articlesCount"] == 1
+
+
 def test_a_count_kept_outlives_a_write_the_clock_missed_by_page_cache_seconds_at_most(
     make_app, make_member, make_article
 ):

@@ -27,6 +27,7 @@ KEPT = {
     "latest": lambda tag: listing.latest(),
     "top of all time": lambda tag: listing.top("all"),
     "top of the week": lambda tag: listing.top("week"),
+    "top of the month": lambda tag: listing.top("month"),
     "top of the year": lambda tag: listing.top("year"),
     "the API's list": lambda tag: filtered_lists.matching(),
     "a tag's page": lambda tag: listing.tagged(listing.tag_named(tag)),

@@ -5,6 +5,8 @@ by one is served by the other, and a write made elsewhere (here, by the test's o
 shows on both at once.
 """
 
+import redis
+
 from blog.domain.articles import create_article
 from server_helpers import read_page, wsgi_servers
 
@@ -48,6 +50,11 @@ def test_two_processes_share_a_lists_count_and_count_again_after_a_write(
 
         first, second = ports
         assert articles_count(first, 1) == 1
+        client = redis.Redis.from_url(shared_redis)
+        try:  # kept in Redis, where the other process finds it
+            assert list(client.scan_iter(match=f"{key_prefix}:*number:*"))
+        finally:
+            client.close()
         assert articles_count(second, 2) == 1
         create_article(author, "Two", "", "Body", "", "", publish=True)
         assert articles_count(second, 3) == 2

@@ -11,6 +11,8 @@ gets alike is kept until the site's content changes (web.page_cache.kept_count),
 its statement runs once per change.
 """
 
+from urllib.parse import urlencode
+
 from flask import current_app, jsonify, request
 
 from ..domain import (
@@ -61,18 +63,24 @@ def _reacted(slug, react):
                                         following=shown.following_author, tags=shown.tags))
 
 
-def _many(listed, keys, shared_count=None):
-    """A window of `listed`'s articles, and articlesCount: `keys` counted up to API_MAX_COUNT,
-    once per change of the site when `shared_count` names a count every reader gets alike."""
+def _many(listed, keys, count_is_shared=False):
+    """A window of `listed`'s articles, and articlesCount: `keys` (a Listed) counted up to
+    API_MAX_COUNT, once per change of the site when every reader gets that count alike."""
     config = current_app.config
     limit, offset = window_args(config["API_MAX_LIMIT"], config["API_MAX_OFFSET"])
     reader = asking_user()
+    cap = config["API_MAX_COUNT"]
 
     def count():
-        return filtered_lists.count(keys, config["API_MAX_COUNT"])
+        return filtered_lists.count(keys, cap)
 
-    total = (kept_count(f"{shared_count}:{config['API_MAX_COUNT']}", count) if shared_count
-             else count())
+    if count_is_shared:
+        # Named by what it counts: the keys' parameters (the filters' names, in lower case),
+        # encoded so that no value can pass for another filter (?author=a%26tag%3Dx).
+        name = urlencode(sorted({**keys.parameters, "at_most": cap}.items()))
+        total = kept_count(f"articlesCount?{name}", count)
+    else:
+        total = count()
     page = listing.article_page(listed, reader, per_page=limit, offset=offset,
                                 authors_followed=True)
     return jsonify(
@@ -112,10 +120,8 @@ def list_articles():
         "liked_by": request.args.get("favorited") or None,
     }
     # Its count is the same for every reader (the feed's is not: a member's mutes).
-    shared_count = "articlesCount:" + "&".join(f"{name}={value}"
-                                                for name, value in filters.items() if value)
     return _many(filtered_lists.matching(**filters), filtered_lists.matching_keys(**filters),
-                 shared_count)
+                 count_is_shared=True)
 
 
 @bp.get("/articles/feed")

@@ -24,9 +24,9 @@ def following(user, reach=MAX_PAGE * PER_PAGE + 1):
 
     Only the first `reach` articles are right (a page reaches offset + per page + 1).
     The followed members' and tags' own indexes give their newest `reach` (index
-    entries alone), and only those are read as articles: the cost follows what they
-    wrote, never the whole site (the published index, walked until enough matched,
-    read all of it for a member who follows quiet people).
+    entries alone), and only those are read as articles: the cost follows how many
+    they are and `reach`, never the whole site (the published index, walked until
+    enough matched, read all of it for a member who follows quiet people).
     """
     return Listed(_following_statement(db.engine.dialect.name),
                   {"follower_id": user.id, "reach": reach})
@@ -57,6 +57,8 @@ def _newest_by_followed_authors(follower_id, reach, dialect):
     if dialect != "postgresql":
         # SQLite has no LATERAL; a subquery tied to each followed member (correlated) does
         # its work: their newest `reach` read off their own index, newest first, no sort.
+        # (By published_at, where the list orders by coalesce() to keep SQLite off the
+        # site's index: the same order, since a published article always has one.)
         # Before, every article of theirs was read and sorted: the cost of a prolific
         # author's whole work at every page.
         theirs = aliased(Article)
@@ -104,7 +106,6 @@ def _newest_in_followed_tags(follower_id, reach, dialect):
     counted twice it would take two of the `reach` places (21 articles in two followed
     tags showed as 11, with no next page).
     """
-    newest = (article_tags.c.published_at.desc(), article_tags.c.article_id.desc())
     if dialect != "postgresql":
         # As for the authors: each followed tag's newest `reach`, off its own index.
         theirs = article_tags.alias("in_tag")
@@ -115,7 +116,8 @@ def _newest_in_followed_tags(follower_id, reach, dialect):
             .limit(reach)
             .correlate(TagFollow)
         )
-        # Ordered as _newest_of_followed_first() says, by a column of the select: DISTINCT.
+        # DISTINCT wants the columns it is ordered by selected: the order of
+        # _newest_of_followed_first(), as a column.
         age = func.coalesce(Article.published_at, Article.created_at).label("age")
         return (
             select(Article.id.label("article_id"), age)
@@ -127,6 +129,7 @@ def _newest_in_followed_tags(follower_id, reach, dialect):
             .limit(reach)
             .subquery()
         )
+    newest = (article_tags.c.published_at.desc(), article_tags.c.article_id.desc())
     # As for the authors: PostgreSQL walked every tag use of the site newest first (240,000
     # on 100k articles, 150 ms) for a member who follows no tag at all.
     followed = select(TagFollow.tag_id).where(TagFollow.user_id == follower_id).subquery()
@@ -168,7 +171,9 @@ def _following_keys_statement(dialect):
     if dialect != "postgresql":
         # Counted, not shown, so in no order: SQLite reads the followed members' and tags'
         # index entries and stops at `reach` of each, where the ordered lists read them all
-        # to sort them. Any `reach` of them count the same: past it, the count is capped.
+        # to sort them. Below `reach` each part is whole; past it the count is the cap,
+        # or near it when the member's mutes are taken out of those `reach` afterwards
+        # (as they are from the newest `reach` on PostgreSQL).
         by_authors = (
             select(Article.id)
             .where(_by_followed_authors(FOLLOWER), Article.status == "published")

@@ -136,7 +136,7 @@ class PageStore:
     def kept_number(self, key, clock):
         """The number kept for `key` when it is as fresh as a page must be, else None."""
         entry = self.backend.get(f"number:{self._place(key)}")
-        if entry and entry["key"] == key and self._fresh(entry, clock):
+        if entry and entry.get("key") == key and self._fresh(entry, clock):
             return entry["value"]
         return None
 
