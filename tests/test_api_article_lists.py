@@ -198,6 +198,35 @@ def test_a_lists_count_is_counted_once_until_the_site_changes(api, api_member, m
     assert count(token=token) == (1, 1)
 
 
+def test_a_members_feed_count_is_kept_while_they_mute_nothing(api, api_member, make_member,
+                                                              make_article):
+    from blog.domain import follows, mutes
+
+    reader, token = api_member("reader")
+    other, others_token = api_member("other")
+    ada, bob = make_member("ada"), make_member("bob")
+    make_article(author=ada, title="By Ada")
+    make_article(author=bob, title="By Bob")
+    follows.follow(reader, ada)
+    follows.follow(other, bob)
+
+    def count(token):
+        with count_queries() as statements:
+            answer = api.get("/api/articles/feed", token=token).get_json()["articlesCount"]
+        return answer, sum("count(" in statement.lower() for statement in statements)
+
+    assert count(token) == (1, 1)
+    assert count(token) == (1, 0)
+    assert count(others_token) == (1, 1)  # each member's own
+    follows.follow(reader, bob)
+    assert count(token) == (2, 1)
+    mutes.mute(reader, bob)  # a mute moves no clock: while muting, counted each time
+    assert count(token) == (1, 1)
+    assert count(token) == (1, 1)
+    mutes.unmute(reader, bob)
+    assert count(token)[0] == 2
+
+
 @pytest.mark.parametrize("forged", ["liked_by", "liked_by_name", "favorited"])
 def test_a_filter_value_cannot_pass_for_another_lists_count(api, make_member, make_article,
                                                             forged):

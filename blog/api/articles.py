@@ -7,8 +7,8 @@ page with authors and tags (and for a member, in the same statement, which
 they like and whose authors they follow; a window past the first reads its
 tags in a statement of its own). articlesCount counts at most API_MAX_COUNT (10,000)
 articles, so it costs the same on a site of any size; the count of a list every reader
-gets alike is kept until the site's content changes (web.page_cache.kept_count), so
-its statement runs once per change.
+gets alike, and a member's feed's when they mute nothing, is kept until the site's
+content changes (web.page_cache.kept_count), so its statement runs once per change.
 """
 
 from urllib.parse import urlencode
@@ -63,9 +63,9 @@ def _reacted(slug, react):
                                         following=shown.following_author, tags=shown.tags))
 
 
-def _many(listed, keys, count_is_shared=False):
+def _many(listed, keys, kept_as=None):
     """A window of `listed`'s articles, and articlesCount: `keys` (a Listed) counted up to
-    API_MAX_COUNT, once per change of the site when every reader gets that count alike."""
+    API_MAX_COUNT; with `kept_as` (the list's name) once per change of the site."""
     config = current_app.config
     limit, offset = window_args(config["API_MAX_LIMIT"], config["API_MAX_OFFSET"])
     reader = asking_user()
@@ -74,11 +74,12 @@ def _many(listed, keys, count_is_shared=False):
     def count():
         return filtered_lists.count(keys, cap)
 
-    if count_is_shared:
-        # Named by what it counts: the keys' parameters (the filters' names, in lower case),
-        # encoded so that no value can pass for another filter (?author=a%26tag%3Dx).
+    if kept_as:
+        # Named by what it counts: the keys' parameters (the filters' names in lower case,
+        # or the member whose feed it is), encoded so that no value can pass for another
+        # (?author=a%26tag%3Dx).
         name = urlencode(sorted({**keys.parameters, "at_most": cap}.items()))
-        total = kept_count(f"articlesCount?{name}", count)
+        total = kept_count(f"articlesCount:{kept_as}?{name}", count)
     else:
         total = count()
     page = listing.article_page(listed, reader, per_page=limit, offset=offset,
@@ -119,9 +120,9 @@ def list_articles():
         "author": request.args.get("author") or None,
         "liked_by": request.args.get("favorited") or None,
     }
-    # Its count is the same for every reader (the feed's is not: a member's mutes).
+    # Its count is the same for every reader: kept for all.
     return _many(filtered_lists.matching(**filters), filtered_lists.matching_keys(**filters),
-                 count_is_shared=True)
+                 kept_as="articles")
 
 
 @bp.get("/articles/feed")
@@ -130,11 +131,14 @@ def feed():
     config = current_app.config
     limit, offset = window_args(config["API_MAX_LIMIT"], config["API_MAX_OFFSET"])
     reader = asking_user()
-    # What the member muted in the site leaves this feed too (and its count).
+    # What the member muted in the site leaves this feed too (and its count). The count is
+    # kept for a member who mutes nothing: what it counts (follows, articles, tags) moves
+    # the page cache's clock when it changes; a mute does not.
     return _many(
         listing.unmuted(following_feed.following(reader, offset + limit + 1), reader),
         mutes.without_muted_keys(
             following_feed.following_keys(reader, config["API_MAX_COUNT"]), reader),
+        kept_as=None if mutes.checks_mutes(reader) else "feed",
     )
 
 

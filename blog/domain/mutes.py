@@ -38,6 +38,12 @@ def _filters(user):
     return _reader(user) and not getattr(user, "mutes_nothing", False)
 
 
+def checks_mutes(user):
+    """Whether what `user` reads must be checked against mutes (False for visitors and for
+    a member who mutes nothing)."""
+    return _filters(user)
+
+
 def _now_mutes(user):
     # A mute made in this request counts for the rest of it.
     user.mutes_nothing = False
