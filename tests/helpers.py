@@ -136,6 +136,22 @@ class Auth:
 
 
 @contextlib.contextmanager
+def recorded_statements():
+    """The SQL statements run inside the block with their parameters, as (statement,
+    parameters): to run them again under EXPLAIN."""
+    ran = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        ran.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield ran
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+@contextlib.contextmanager
 def count_queries():
     """Count the SQL statements run inside the block: `with count_queries() as q: ...; len(q)`."""
     statements = []

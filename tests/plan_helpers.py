@@ -7,9 +7,8 @@ joined with " / ".
 
 import re
 
-from sqlalchemy import event
-
 from blog.extensions import db
+from helpers import recorded_statements
 
 
 def on_postgres():
@@ -46,16 +45,8 @@ def work_done(function):
         finally:
             raw.set_progress_handler(None, 10)
         return 10 * len(steps)
-    ran = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        ran.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with recorded_statements() as ran:
         function()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
     return sum(_rows_of(connection.exec_driver_sql(
         "EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters).scalar()[0]["Plan"])
         for statement, parameters in ran)
