@@ -32,16 +32,10 @@ def _reader(user):
     return user is not None and user.is_authenticated
 
 
-def _filters(user):
-    """Whether what `user` reads must be checked against mutes: a member who mutes
-    nothing at all (known when their session was resumed) needs no check."""
-    return _reader(user) and not getattr(user, "mutes_nothing", False)
-
-
 def checks_mutes(user):
-    """Whether what `user` reads must be checked against mutes (False for visitors and for
-    a member who mutes nothing)."""
-    return _filters(user)
+    """Whether what `user` reads must be checked against mutes (False for visitors): a
+    member who mutes nothing at all (known when their session was resumed) needs no check."""
+    return _reader(user) and not getattr(user, "mutes_nothing", False)
 
 
 def _now_mutes(user):
@@ -51,18 +45,18 @@ def _now_mutes(user):
 
 def is_muting(user, member):
     """True when `user` muted the member `member` (False for visitors)."""
-    return _filters(user) and db.session.get(MemberMute, (user.id, member.id)) is not None
+    return checks_mutes(user) and db.session.get(MemberMute, (user.id, member.id)) is not None
 
 
 def is_muting_tag(user, tag):
     """True when `user` muted `tag` (False for visitors)."""
-    return _filters(user) and db.session.get(TagMute, (user.id, tag.id)) is not None
+    return checks_mutes(user) and db.session.get(TagMute, (user.id, tag.id)) is not None
 
 
 def muted_among(user, member_ids):
     """Which of `member_ids` `user` muted: one SQL statement (none for visitors or no ids)."""
     member_ids = {member_id for member_id in member_ids if member_id is not None}
-    if not _filters(user) or not member_ids:
+    if not checks_mutes(user) or not member_ids:
         return set()
     return set(db.session.scalars(
         select(MemberMute.muted_id)
@@ -135,7 +129,7 @@ def without_muted(statement, reader, asked_tag=None):
     reads the same rows as before. `asked_tag` is the tag whose own page this
     is: its articles stay, muted or not.
     """
-    if not _filters(reader):
+    if not checks_mutes(reader):
         return statement
     by_muted_member = exists().where(
         MemberMute.user_id == reader.id, MemberMute.muted_id == Article.author_id
@@ -151,7 +145,7 @@ def without_muted(statement, reader, asked_tag=None):
 def without_muted_keys(keys, reader):
     """A list's article ids (a blog.domain.listing.Listed, for counting) without what
     `reader` muted."""
-    if not _filters(reader):
+    if not checks_mutes(reader):
         return keys
     return keys._replace(statement=without_muted(
         select(Article.id).where(Article.id.in_(keys.statement)), reader))

@@ -10,8 +10,9 @@ instead of all building the same page at once after every write.
 
 Members' pages, forms (their CSRF token), pages with a flashed message and anything
 else `security.is_personal` says belongs to one person are never kept or served. Beside
-the pages the store keeps a few numbers that every reader gets alike, members too, and
-that cost what they count (kept_count: the API's articlesCount), as fresh as a page.
+the pages the store keeps a few numbers that follow only what the site shows and cost
+what they count (kept_count: the API's articlesCount of a list, and of a member's feed),
+as fresh as a page.
 """
 
 import functools

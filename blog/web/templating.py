@@ -101,8 +101,8 @@ def unread_notifications():
 
 
 def header_number(count):
-    """A number of the header (drafts, unread notifications) as shown: counted only up to
-    past blog.domain.dashboard.HEADER_CAP, so beyond it "99+"."""
+    """A number of the header (drafts, unread notifications) as shown: each is counted up
+    to one past blog.domain.dashboard.HEADER_CAP, and shown as "99+" beyond the cap."""
     return str(count) if count <= dashboard.HEADER_CAP else f"{dashboard.HEADER_CAP}+"
 
 
