@@ -168,3 +168,25 @@ def test_a_muted_member_rings_no_bell_until_unmuted(client, auth, scene, make_ar
     mutes.unmute(carol, ada)
     # ada's comment (naming @carol in it makes no second one), her like, bob's like
     assert notification_pages.unread_count(carol) == 3
+
+
+@pytest.mark.parametrize("muted", ["member", "tag"])
+def test_the_following_feed_still_fills_its_page_when_the_newest_it_follows_are_muted(
+        client, auth, api, scene, make_articles, muted):
+    # ada (followed) then writes a page and more of #python #history articles, newer than
+    # Bob's: carol mutes ada, or #history. Once, the feed took the newest of what carol
+    # follows first and took out the muted afterwards: the page came out empty.
+    carol = scene["carol"]
+    make_articles(25, author=scene["ada"], title="Ada again", tags="python, history")
+    if muted == "member":
+        mutes.mute(carol, scene["ada"])
+    else:
+        mutes.mute_tag(carol, tag_named("history"))
+    auth.login("carol")
+    assert card_titles(client.get("/?tab=following")) == ["Bob on snakes"]
+    token = api.login(carol.email)
+    feed = api.get("/api/articles/feed", token=token).get_json()
+    assert [a["title"] for a in feed["articles"]] == ["Bob on snakes"]
+    assert feed["articlesCount"] == 1
+    # A window past the muted ones: what is after Bob's is nothing.
+    assert api.get("/api/articles/feed?offset=1", token=token).get_json()["articles"] == []

@@ -135,9 +135,8 @@ def feed():
     # kept for a member who mutes nothing: what it counts (follows, articles, tags) moves
     # the page cache's clock when it changes; a mute does not.
     return _many(
-        listing.unmuted(following_feed.following(reader, offset + limit + 1), reader),
-        mutes.without_muted_keys(
-            following_feed.following_keys(reader, config["API_MAX_COUNT"]), reader),
+        following_feed.following(reader, offset + limit + 1),
+        following_feed.following_keys(reader, config["API_MAX_COUNT"]),
         kept_as=None if mutes.checks_mutes(reader) else "feed",
     )
 

@@ -3,6 +3,8 @@
 Its cost follows how many members and tags a member follows, never the size of the
 site nor how much the followed wrote: each followed member's and tag's own index gives
 their newest entries, as many as a page needs, and only those are read as articles.
+What the member muted is left out while each one's newest are read, not afterwards: a
+page of muted articles among the newest would otherwise take the page's places.
 Each is asked on its own: LATERAL on PostgreSQL (its planner, expecting the followed to
 write much, bet on walking the whole site's index newest first), a correlated subquery
 on SQLite, which has no LATERAL.
@@ -15,12 +17,13 @@ from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models import Article, Follow, TagFollow, article_tags
+from . import mutes
 from .listing import MAX_PAGE, PER_PAGE, Listed, newest_first
 
 
 def following(user, reach=MAX_PAGE * PER_PAGE + 1):
-    """Articles by the members and tags `user` follows, newest first, as far as `reach`
-    (a Listed).
+    """Articles by the members and tags `user` follows, newest first, without what they
+    muted, as far as `reach` (a Listed).
 
     Only the first `reach` articles are right (a page reaches offset + per page + 1).
     The followed members' and tags' own indexes give their newest `reach` (index
@@ -28,7 +31,7 @@ def following(user, reach=MAX_PAGE * PER_PAGE + 1):
     they are and `reach`, never the whole site (the published index, walked until
     enough matched, read all of it for a member who follows quiet people).
     """
-    return Listed(_following_statement(db.engine.dialect.name),
+    return Listed(_following_statement(db.engine.dialect.name, mutes.checks_mutes(user)),
                   {"follower_id": user.id, "reach": reach})
 
 
@@ -39,21 +42,47 @@ REACH = bindparam("reach", type_=Integer)
 
 
 @functools.cache
-def _following_statement(dialect):
-    by_authors = _newest_by_followed_authors(FOLLOWER, REACH, dialect)
-    by_tags = _newest_in_followed_tags(FOLLOWER, REACH, dialect)
+def _following_statement(dialect, muting):
+    by_authors = _newest_by_followed_authors(FOLLOWER, REACH, dialect, muting)
+    by_tags = _newest_in_followed_tags(FOLLOWER, REACH, dialect, muting)
     newest = union(select(by_authors.c.id), select(by_tags.c.article_id)).subquery()
     # Joined by key, and no test of the status here: none could lead to the site's index.
     return newest_first(select(Article).join(newest, newest.c.id == Article.id))
 
 
-def _by_followed_authors(follower_id):
-    followed = select(Follow.followed_id).where(Follow.follower_id == follower_id)
-    return Article.author_id.in_(followed)
+def _followed_members(follower_id, muting):
+    """The conditions on Follow rows: the members `follower_id` follows (and, when
+    `muting`, did not mute)."""
+    followed = [Follow.follower_id == follower_id]
+    if muting:
+        followed.append(~mutes.by_muted_member(Follow.followed_id, follower_id))
+    return followed
 
 
-def _newest_by_followed_authors(follower_id, reach, dialect):
-    """The ids of the `reach` newest articles by the members `follower_id` follows."""
+def _followed_tags(follower_id, muting):
+    """The conditions on TagFollow rows, as _followed_members()."""
+    followed = [TagFollow.user_id == follower_id]
+    if muting:
+        followed.append(~mutes.is_muted_tag(TagFollow.tag_id, follower_id))
+    return followed
+
+
+def _unmuted_by_member(article_id, follower_id, muting):
+    """The conditions on an article of a followed member: none of its tags muted."""
+    return [~mutes.with_muted_tag(article_id, follower_id)] if muting else []
+
+
+def _unmuted_in_tag(article_id, follower_id, muting):
+    """The conditions on an article of a followed tag: its author and its tags not muted."""
+    if not muting:
+        return []
+    return [~mutes.with_muted_tag(article_id, follower_id),
+            ~mutes.written_by_muted_member(article_id, follower_id)]
+
+
+def _newest_by_followed_authors(follower_id, reach, dialect, muting):
+    """The ids of the `reach` newest articles by the members `follower_id` follows (without
+    what they muted, when `muting`)."""
     if dialect != "postgresql":
         # SQLite has no LATERAL; a subquery tied to each followed member (correlated) does
         # its work: their newest `reach` read off their own index, newest first, no sort.
@@ -64,7 +93,8 @@ def _newest_by_followed_authors(follower_id, reach, dialect):
         theirs = aliased(Article)
         newest_of_each = (
             select(theirs.id)
-            .where(theirs.author_id == Follow.followed_id, theirs.status == "published")
+            .where(theirs.author_id == Follow.followed_id, theirs.status == "published",
+                   *_unmuted_by_member(theirs.id, follower_id, muting))
             .order_by(theirs.published_at.desc(), theirs.id.desc())
             .limit(reach)
             .correlate(Follow)
@@ -73,7 +103,7 @@ def _newest_by_followed_authors(follower_id, reach, dialect):
             select(Article.id)
             .select_from(Follow)
             .join(Article, Article.id.in_(newest_of_each))
-            .where(Follow.follower_id == follower_id)
+            .where(*_followed_members(follower_id, muting))
             .order_by(*_newest_of_followed_first())
             .limit(reach)
             .subquery()
@@ -81,10 +111,11 @@ def _newest_by_followed_authors(follower_id, reach, dialect):
     # PostgreSQL bets on the site's index, or on reading every article, when it expects
     # the followed to write much; LATERAL leaves it one way: each one's newest on their
     # own index, `reach` at most.
-    followed = select(Follow.followed_id).where(Follow.follower_id == follower_id).subquery()
+    followed = select(Follow.followed_id).where(*_followed_members(follower_id, muting)).subquery()
     newest_of_each = (
         select(Article.id, Article.published_at)
-        .where(Article.author_id == followed.c.followed_id, Article.status == "published")
+        .where(Article.author_id == followed.c.followed_id, Article.status == "published",
+               *_unmuted_by_member(Article.id, follower_id, muting))
         .order_by(Article.published_at.desc(), Article.id.desc())
         .limit(reach)
         .lateral()
@@ -99,8 +130,9 @@ def _newest_by_followed_authors(follower_id, reach, dialect):
     )
 
 
-def _newest_in_followed_tags(follower_id, reach, dialect):
-    """The ids (article_id) of the `reach` newest articles in the tags `follower_id` follows.
+def _newest_in_followed_tags(follower_id, reach, dialect, muting):
+    """The ids (article_id) of the `reach` newest articles in the tags `follower_id` follows
+    (without what they muted, when `muting`).
 
     Each one once (DISTINCT): an article in two followed tags is two rows of theirs, and
     counted twice it would take two of the `reach` places (21 articles in two followed
@@ -111,7 +143,8 @@ def _newest_in_followed_tags(follower_id, reach, dialect):
         theirs = article_tags.alias("in_tag")
         newest_of_each = (
             select(theirs.c.article_id)
-            .where(theirs.c.tag_id == TagFollow.tag_id, theirs.c.published_at.is_not(None))
+            .where(theirs.c.tag_id == TagFollow.tag_id, theirs.c.published_at.is_not(None),
+                   *_unmuted_in_tag(theirs.c.article_id, follower_id, muting))
             .order_by(theirs.c.published_at.desc(), theirs.c.article_id.desc())
             .limit(reach)
             .correlate(TagFollow)
@@ -124,7 +157,7 @@ def _newest_in_followed_tags(follower_id, reach, dialect):
             .distinct()
             .select_from(TagFollow)
             .join(Article, Article.id.in_(newest_of_each))
-            .where(TagFollow.user_id == follower_id)
+            .where(*_followed_tags(follower_id, muting))
             .order_by(age.desc(), Article.id.desc())
             .limit(reach)
             .subquery()
@@ -132,11 +165,12 @@ def _newest_in_followed_tags(follower_id, reach, dialect):
     newest = (article_tags.c.published_at.desc(), article_tags.c.article_id.desc())
     # As for the authors: PostgreSQL walked every tag use of the site newest first (240,000
     # on 100k articles, 150 ms) for a member who follows no tag at all.
-    followed = select(TagFollow.tag_id).where(TagFollow.user_id == follower_id).subquery()
+    followed = select(TagFollow.tag_id).where(*_followed_tags(follower_id, muting)).subquery()
     newest_of_each = (
         select(article_tags.c.article_id, article_tags.c.published_at)
         .where(article_tags.c.tag_id == followed.c.tag_id,
-               article_tags.c.published_at.is_not(None))
+               article_tags.c.published_at.is_not(None),
+               *_unmuted_in_tag(article_tags.c.article_id, follower_id, muting))
         .order_by(*newest).limit(reach).lateral()
     )
     return (
@@ -161,32 +195,34 @@ def _newest_of_followed_first():
 
 def following_keys(user, at_most):
     """The ids of following(), for count(..., at_most): the followed members' and tags' own
-    index entries, at most `at_most` of each (a Listed)."""
-    return Listed(_following_keys_statement(db.engine.dialect.name),
+    index entries, at most `at_most` of each, without what `user` muted (a Listed)."""
+    return Listed(_following_keys_statement(db.engine.dialect.name, mutes.checks_mutes(user)),
                   {"follower_id": user.id, "reach": at_most})
 
 
 @functools.cache
-def _following_keys_statement(dialect):
+def _following_keys_statement(dialect, muting):
     if dialect != "postgresql":
         # Counted, not shown, so in no order: SQLite reads the followed members' and tags'
         # index entries and stops at `reach` of each, where the ordered lists read them all
-        # to sort them. Below `reach` each part is whole; past it the count is the cap,
-        # or near it when the member's mutes are taken out of those `reach` afterwards
-        # (as they are from the newest `reach` on PostgreSQL).
+        # to sort them. Below `reach` each part is whole; past it the count is the cap.
         by_authors = (
             select(Article.id)
-            .where(_by_followed_authors(FOLLOWER), Article.status == "published")
+            .where(Article.author_id.in_(
+                       select(Follow.followed_id).where(*_followed_members(FOLLOWER, muting))),
+                   Article.status == "published",
+                   *_unmuted_by_member(Article.id, FOLLOWER, muting))
             .limit(REACH).subquery()
         )
         by_tags = (
             select(article_tags.c.article_id).distinct()
             .where(article_tags.c.tag_id.in_(
-                       select(TagFollow.tag_id).where(TagFollow.user_id == FOLLOWER)),
-                   article_tags.c.published_at.is_not(None))
+                       select(TagFollow.tag_id).where(*_followed_tags(FOLLOWER, muting))),
+                   article_tags.c.published_at.is_not(None),
+                   *_unmuted_in_tag(article_tags.c.article_id, FOLLOWER, muting))
             .limit(REACH).subquery()
         )
     else:
-        by_authors = _newest_by_followed_authors(FOLLOWER, REACH, dialect)
-        by_tags = _newest_in_followed_tags(FOLLOWER, REACH, dialect)
+        by_authors = _newest_by_followed_authors(FOLLOWER, REACH, dialect, muting)
+        by_tags = _newest_in_followed_tags(FOLLOWER, REACH, dialect, muting)
     return union(select(by_authors.c.id), select(by_tags.c.article_id))

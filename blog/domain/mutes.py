@@ -9,7 +9,8 @@ Muting changes only what one member reads, so a suspended member may mute too.
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, delete, exists, select
+from sqlalchemy import delete, exists, select
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models import Article, MemberMute, Tag, TagMute, User, article_tags, utcnow
@@ -121,6 +122,43 @@ def muted_tags(user):
     ))
 
 
+def by_muted_member(author_id, reader_id):
+    """SQL: `author_id` (a column) is a member the reader `reader_id` (a value or parameter)
+    muted. One primary-key lookup."""
+    return exists().where(MemberMute.user_id == reader_id, MemberMute.muted_id == author_id)
+
+
+def is_muted_tag(tag_id, reader_id):
+    """SQL: the tag `tag_id` (a column) is one the reader `reader_id` muted."""
+    return exists().where(TagMute.user_id == reader_id, TagMute.tag_id == tag_id)
+
+
+def with_muted_tag(article_id, reader_id, asked_tag_id=None):
+    """SQL: the article `article_id` (a column) has a tag the reader `reader_id` muted,
+    other than `asked_tag_id` (the tag whose own page this is: its articles stay). A lookup
+    per tag of the article."""
+    # Joined by name, not by a WHERE test: correlated inside a LATERAL subquery, the
+    # latter reads as two unrelated tables to SQLAlchemy (and it would warn).
+    tagged = article_tags.alias("muted_article_tags")
+    muted_tag = (select(TagMute.tag_id)
+                 .join_from(tagged, TagMute, TagMute.tag_id == tagged.c.tag_id)
+                 .where(tagged.c.article_id == article_id, TagMute.user_id == reader_id))
+    if asked_tag_id is not None:
+        muted_tag = muted_tag.where(TagMute.tag_id != asked_tag_id)
+    return muted_tag.exists()
+
+
+def written_by_muted_member(article_id, reader_id):
+    """SQL: the article `article_id` (a column, where the article itself is not at hand:
+    a tag's index entry) is by a member the reader `reader_id` muted."""
+    # The author looked up by the article's key, not joined: PostgreSQL would hash every
+    # article to join them with the muted members.
+    written = aliased(Article, name="muted_author_article")
+    author = (select(written.author_id).where(written.id == article_id)
+              .correlate_except(written).scalar_subquery())  # the article is two levels out
+    return by_muted_member(author, reader_id)
+
+
 def without_muted(statement, reader, asked_tag=None):
     """`statement` (a select of articles) without what `reader` muted; as is for visitors.
 
@@ -131,21 +169,6 @@ def without_muted(statement, reader, asked_tag=None):
     """
     if not checks_mutes(reader):
         return statement
-    by_muted_member = exists().where(
-        MemberMute.user_id == reader.id, MemberMute.muted_id == Article.author_id
-    )
-    tagged = article_tags.alias("muted_article_tags")
-    muted_tag = and_(TagMute.user_id == reader.id, TagMute.tag_id == tagged.c.tag_id)
-    if asked_tag is not None:
-        muted_tag = and_(muted_tag, TagMute.tag_id != asked_tag.id)
-    with_muted_tag = exists().where(tagged.c.article_id == Article.id, muted_tag)
-    return statement.where(~by_muted_member, ~with_muted_tag)
-
-
-def without_muted_keys(keys, reader):
-    """A list's article ids (a blog.domain.listing.Listed, for counting) without what
-    `reader` muted."""
-    if not checks_mutes(reader):
-        return keys
-    return keys._replace(statement=without_muted(
-        select(Article.id).where(Article.id.in_(keys.statement)), reader))
+    asked_tag_id = asked_tag.id if asked_tag is not None else None
+    return statement.where(~by_muted_member(Article.author_id, reader.id),
+                           ~with_muted_tag(Article.id, reader.id, asked_tag_id))
