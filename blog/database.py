@@ -217,11 +217,13 @@ def _reading_done(dbapi_connection, connection_record):
 
 # --- what visitors see changed -------------------------------------------------------------
 
-# Tables whose rows show on pages every visitor sees alike (articles, profiles, counts).
-# Sessions, the outbox and bookmarks (private) are not among them.
+# Tables whose rows show on pages every visitor sees alike (articles, profiles, counts),
+# and the mutes, which change a member's own kept count (the API feed's articlesCount,
+# blog.api.articles): rare, and limited as follows are. Sessions, the outbox and
+# bookmarks (private) are not among them.
 PUBLIC_TABLES = frozenset({"users", "tags", "articles", "article_tags", "article_slugs",
                            "likes", "follows", "tag_follows", "comments",
-                           "site_settings"})
+                           "site_settings", "member_mutes", "tag_mutes"})
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
 
 # Sent with the database's URL after a commit that changed a public table, however
@@ -257,6 +259,12 @@ def changes_public_rows(statement):
 def _note_public_writes(connection, cursor, statement, parameters, context, executemany):
     # A write that says it touches drafts only (blog.domain.drafts) changes no visitor's page.
     if context is not None and context.execution_options.get("draft_only"):
+        return
+    # Nor one that changed no row: undoing what was never done (an unlike, an unfollow)
+    # has no rate limit, and repeated it would make every kept page be built again.
+    # (-1, unknown, and a batch's sum count as changed; so does a write that RETURNs rows,
+    # whose count SQLite knows only once they are read.)
+    if not executemany and cursor.description is None and cursor.rowcount == 0:
         return
     if changes_public_rows(statement):
         connection.info["public_write"] = True

@@ -5,7 +5,7 @@ import threading
 import pytest
 from flask import template_rendered
 
-from blog.domain import comments, follows, password_changes, profiles, reactions
+from blog.domain import comments, follows, listing, mutes, password_changes, profiles, reactions
 from helpers import TEST_PASSWORD, FormClient, count_queries, page
 from server_helpers import read_page
 
@@ -171,4 +171,19 @@ def test_a_member_logging_in_or_changing_password_leaves_visitors_pages_kept(
                                          "another-long-passphrase-9")
     assert kept(visit(app, "/")[0])
     profiles.update_profile(story.author, "Ada L.", "", "")
+    assert not kept(visit(app, "/")[0])
+
+
+def test_undoing_what_was_never_done_leaves_visitors_pages_kept(app, story, make_member):
+    """An unlike, unfollow or unmute that finds nothing to remove changes no row: undoing has
+    no rate limit, so a member repeating one must not make the site rebuild every page."""
+    bob = make_member("bob")
+    visit(app, "/")
+    assert kept(visit(app, "/")[0])
+    reactions.unlike(bob, story)
+    follows.unfollow(bob, story.author)
+    follows.unfollow_tag(bob, listing.tag_named("python"))
+    mutes.unmute(bob, story.author)
+    assert kept(visit(app, "/")[0])
+    reactions.like(bob, story)
     assert not kept(visit(app, "/")[0])

@@ -7,8 +7,8 @@ page with authors and tags (and for a member, in the same statement, which
 they like and whose authors they follow; a window past the first reads its
 tags in a statement of its own). articlesCount counts at most API_MAX_COUNT (10,000)
 articles, so it costs the same on a site of any size; the count of a list every reader
-gets alike, and a member's feed's when they mute nothing, is kept until the site's
-content changes (web.page_cache.kept_count), so its statement runs once per change.
+gets alike, and each member's feed's, is kept until the site's content (or a mute)
+changes (web.page_cache.kept_count), so its statement runs once per change.
 """
 
 from urllib.parse import urlencode
@@ -20,7 +20,6 @@ from ..domain import (
     filtered_lists,
     following_feed,
     listing,
-    mutes,
     reactions,
     shown_article,
     trending,
@@ -132,12 +131,12 @@ def feed():
     limit, offset = window_args(config["API_MAX_LIMIT"], config["API_MAX_OFFSET"])
     reader = asking_user()
     # What the member muted in the site leaves this feed too (and its count). The count is
-    # kept for a member who mutes nothing: what it counts (follows, articles, tags) moves
-    # the page cache's clock when it changes; a mute does not.
+    # kept for each member: all it counts (follows, articles, tags, mutes) moves the page
+    # cache's clock when it changes.
     return _many(
         following_feed.following(reader, offset + limit + 1),
         following_feed.following_keys(reader, config["API_MAX_COUNT"]),
-        kept_as=None if mutes.checks_mutes(reader) else "feed",
+        kept_as="feed",
     )
 
 
