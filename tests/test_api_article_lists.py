@@ -231,6 +231,41 @@ def test_a_members_feed_count_is_kept_until_what_they_follow_or_mute_changes(
     assert count(token) == (1, 0)
 
 
+def test_a_mute_committed_while_the_feed_is_counted_leaves_no_wrong_count_kept(
+        api, api_member, make_member, make_article, monkeypatch):
+    """The count's statement is chosen as the request begins (does the member mute
+    anything?), the clock read later: a mute from another tab in between once kept a
+    count with the muted member's articles in it, under the new clock."""
+    from sqlalchemy import insert
+
+    from blog.domain import following_feed, follows
+    from blog.extensions import db
+    from blog.models import MemberMute, utcnow
+
+    reader, token = api_member("reader")
+    ada, bob = make_member("ada"), make_member("bob")
+    make_article(author=ada, title="By Ada")
+    make_article(author=bob, title="By Bob")
+    follows.follow(reader, ada)
+    follows.follow(reader, bob)
+    reader_id, bob_id = reader.id, bob.id
+    chosen = following_feed.following_keys
+
+    def mute_commits_meanwhile(user, at_most):
+        keys = chosen(user, at_most)
+        monkeypatch.setattr(following_feed, "following_keys", chosen)  # once
+        db.session.execute(insert(MemberMute).values(user_id=reader_id, muted_id=bob_id,
+                                                     created_at=utcnow()))
+        db.session.commit()
+        return keys
+
+    monkeypatch.setattr(following_feed, "following_keys", mute_commits_meanwhile)
+    api.get("/api/articles/feed", token=token)
+    later = api.get("/api/articles/feed", token=token).get_json()
+    assert [a["title"] for a in later["articles"]] == ["By Ada"]
+    assert later["articlesCount"] == 1
+
+
 @pytest.mark.parametrize("forged", ["liked_by", "liked_by_name", "favorited"])
 def test_a_filter_value_cannot_pass_for_another_lists_count(api, make_member, make_article,
                                                             forged):

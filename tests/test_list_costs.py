@@ -147,8 +147,19 @@ def test_counts_read_an_index_alone(plans, make_member, make_article, filters):
     assert "SEARCH articles USING INTEGER PRIMARY KEY" not in plan
 
 
+def reads_as(reader, muting, make_member):
+    """Make `reader` a member who mutes someone (the feed's muting statement), or one
+    known, as their session tells, to mute nothing (its plain one)."""
+    from blog.domain import mutes
+
+    if muting:
+        mutes.mute(reader, make_member("muted"))
+    reader.mutes_nothing = not muting
+
+
+@pytest.mark.parametrize("muting", [False, True], ids=["mutes nothing", "mutes someone"])
 def test_the_feed_reads_what_the_followed_wrote_not_the_site(
-    plans, crowd, make_member, make_article
+    plans, crowd, make_member, make_article, muting
 ):
     from blog.domain import follows
 
@@ -157,6 +168,7 @@ def test_the_feed_reads_what_the_followed_wrote_not_the_site(
     make_article(author=author, tags="python")
     crowd()
     db.session.refresh(reader)
+    reads_as(reader, muting, make_member)
     page_plan = plans(lambda: listing.article_page(following_feed.following(reader, 21), reader))[0]
     count_plan, = plans(
         lambda: filtered_lists.count(following_feed.following_keys(reader, 10_000), 10_000))
@@ -195,8 +207,9 @@ def written_in_bulk(author, tag_name, count):
     db.session.commit()
 
 
+@pytest.mark.parametrize("muting", [False, True], ids=["mutes nothing", "mutes someone"])
 def test_the_feeds_first_page_reads_as_much_after_the_followed_wrote_ten_times_more(
-    crowd, make_member, make_article
+    crowd, make_member, make_article, muting
 ):
     """Each followed member's and tag's newest entries, never all they wrote: SQLite once
     read and sorted every article of theirs (it has no LATERAL; PostgreSQL's plan has)."""
@@ -206,6 +219,7 @@ def test_the_feeds_first_page_reads_as_much_after_the_followed_wrote_ten_times_m
     make_article(author=author, tags="python")
     follows.follow(reader, author)
     follows.follow_tag(reader, listing.tag_named("python"))
+    reads_as(reader, muting, make_member)
     first_page = lambda: listing.article_page(following_feed.following(reader, 21), reader)  # noqa: E731
 
     written_in_bulk(author, "python", 30)
