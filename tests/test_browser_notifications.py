@@ -38,6 +38,9 @@ def test_a_reply_rings_the_bell_and_mark_all_read_quiets_it(
     bob.get_by_role("button", name="Post reply").click()
     expect(bob.get_by_text("Which tea goes with tests?")).to_be_visible()
     expect(bell(bob)).to_have_accessible_name("Notifications")  # bob was told nothing
+    # A drawn bell, not an emoji some machines have no font for (an empty box there).
+    expect(bell(bob).locator("svg.bell-icon")).to_be_visible()
+    expect(bell(bob)).to_have_text("")
 
     alice_page = new_page()
     alice_page.goto(base_url + "/")
