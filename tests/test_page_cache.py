@@ -187,3 +187,23 @@ def test_undoing_what_was_never_done_leaves_visitors_pages_kept(app, story, make
     assert kept(visit(app, "/")[0])
     reactions.like(bob, story)
     assert not kept(visit(app, "/")[0])
+
+
+def test_doing_again_what_is_done_leaves_visitors_pages_kept(app, story, make_member):
+    """A like, follow or mute that is there already inserts no row (they are idempotent, and
+    a double click or a retried API call repeats them): the pages stay kept."""
+    bob, carol = make_member("bob"), make_member("carol")
+    python = listing.tag_named("python")
+    reactions.like(bob, story)
+    follows.follow(bob, story.author)
+    follows.follow_tag(bob, python)
+    mutes.mute(bob, carol)
+    visit(app, "/")
+    assert kept(visit(app, "/")[0])
+    reactions.like(bob, story)
+    follows.follow(bob, story.author)
+    follows.follow_tag(bob, python)
+    mutes.mute(bob, carol)
+    assert kept(visit(app, "/")[0])
+    reactions.unlike(bob, story)
+    assert not kept(visit(app, "/")[0])

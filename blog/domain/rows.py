@@ -20,22 +20,22 @@ def insert_ignoring_duplicates(model, **values):
     """
     statement = _insert_ignoring(db.session.get_bind().dialect.name, model, tuple(values))
     parameters = {f"new_{name}": value for name, value in values.items()}
-    return db.session.execute(statement, parameters).first() is not None
+    return db.session.execute(statement, parameters).rowcount == 1
 
 
 @functools.cache
 def _insert_ignoring(dialect, model, names):
     # Written once per process for each model and set of attributes, the values as parameters:
     # a like, a bookmark or a follow built it on every click.
-    # RETURNING tells whether a row went in: an ORM-enabled insert reports
-    # no rowcount on every driver.
-    # On the table, not the model: given parameters, an ORM insert is a bulk insert.
-    key = model.__table__.primary_key.columns.values()[0]
+    # On the table, not the model: given parameters, an ORM insert is a bulk insert, and it
+    # reports no rowcount on every driver. A Core insert does on both databases (0 when the
+    # row was there) once SQLAlchemy is told to keep it: so no RETURNING, which would count
+    # as a change of public rows (blog.database), and liking twice would empty the page cache.
     columns = {name: model.__mapper__.attrs[name].columns[0] for name in names}
     values = {column: bindparam(f"new_{name}", type_=column.type)
               for name, column in columns.items()}
     return (_INSERTS[dialect](model.__table__).values(values).on_conflict_do_nothing()
-            .returning(key))
+            .execution_options(preserve_rowcount=True))
 
 
 def commit_keeping_loaded():
