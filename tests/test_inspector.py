@@ -139,7 +139,7 @@ def test_a_like_by_fetch_and_its_browser_half(browser, make_member, make_article
     record = story(member, response)
     assert record["kind"] == "fetch"
     # The author is told of the like in the same transaction (blog/domain/notifications.py).
-    assert record["changes"] == {"likes": {"inserted unless already there": 1},
+    assert record["changes"] == {"likes": {"inserted": 1},
                                  "articles": {"updated": "some"},
                                  "notifications": {"inserted": 1}}
     assert record["steps"][-1]["detail"]["JSON body"] == {"liked": True, "likes_count": 1}
@@ -148,6 +148,22 @@ def test_a_like_by_fetch_and_its_browser_half(browser, make_member, make_article
     assert token not in json.dumps(record)
     like_sql = [s for s in record["steps"] if s["kind"] == "sql" and "likes" in s["text"]]
     assert like_sql[0]["code"]["file"].startswith("blog/domain/")
+    assert ("The database: one row added to likes (none had it been there already: "
+            "ON CONFLICT DO NOTHING).") in texts(record, "sql")
+
+
+def test_a_like_again_is_told_to_add_nothing(browser, make_member, make_article):
+    """A second click of a stale Like button (or a retried request) is no error, and the
+    story says why nothing changed: the like was there already."""
+    member, token, _ = liked_by_fetch(browser, make_member, make_article, "Liked twice")
+    slug = "liked-twice"
+    again = member.post(f"/articles/{slug}/like",
+                        headers={"Accept": "application/json", "X-CSRFToken": token})
+    assert again.get_json() == {"liked": True, "likes_count": 1}
+    record = story(member, again)
+    assert record["changes"] == {}
+    assert ("The database: no row added to likes (the same row was there already: "
+            "ON CONFLICT DO NOTHING).") in texts(record, "sql")
 
 
 def test_an_api_call_is_seen_by_its_member_and_hides_the_token(browser, inspected, make_member):

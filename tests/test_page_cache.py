@@ -5,7 +5,16 @@ import threading
 import pytest
 from flask import template_rendered
 
-from blog.domain import comments, follows, listing, mutes, password_changes, profiles, reactions
+from blog.domain import (
+    accounts,
+    comments,
+    follows,
+    listing,
+    mutes,
+    password_changes,
+    profiles,
+    reactions,
+)
 from helpers import TEST_PASSWORD, FormClient, count_queries, page
 from server_helpers import read_page
 
@@ -206,4 +215,17 @@ def test_doing_again_what_is_done_leaves_visitors_pages_kept(app, story, make_me
     mutes.mute(bob, carol)
     assert kept(visit(app, "/")[0])
     reactions.unlike(bob, story)
+    assert not kept(visit(app, "/")[0])
+
+
+def test_signing_up_again_with_a_taken_address_leaves_visitors_pages_kept(app, story,
+                                                                         make_member):
+    """Its insert finds the address taken and adds no row (PostgreSQL returned the new
+    row's key from it before, which counted as a change)."""
+    bob = make_member("bob")
+    visit(app, "/")
+    assert kept(visit(app, "/")[0])
+    assert accounts.register(bob.email, "bobagain", TEST_PASSWORD) is None
+    assert kept(visit(app, "/")[0])
+    assert accounts.register("carol@example.com", "carol", TEST_PASSWORD) is not None
     assert not kept(visit(app, "/")[0])

@@ -19,7 +19,7 @@ LIKE = [
     "the article with its author (no tags: a button does not show them)",
     "hold the member's row (blog/domain/races.py)",
     "lock the article's row",
-    "insert the like (ON CONFLICT DO NOTHING RETURNING)",
+    "insert the like (ON CONFLICT DO NOTHING; its row count says whether it went in)",
     # Or, when the like was there already, nothing moves: read the counter.
     "move likes_count, RETURNING the new count",
     # Only when the like is new (blog/domain/notifications.py, INSERT ... SELECT).
@@ -33,7 +33,7 @@ UNBOOKMARK = [*LIKE[:2], "delete the bookmark"]
 FOLLOW = [
     "the login session and its member",
     "the member (or tag) to follow",
-    "insert the follow (ON CONFLICT DO NOTHING RETURNING)",
+    "insert the follow (ON CONFLICT DO NOTHING; its row count says whether it went in)",
     "tell the member followed (a tag is told nothing: FOLLOW_TAG)",
     "count the followers, for the button",
 ]

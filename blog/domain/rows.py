@@ -29,13 +29,15 @@ def _insert_ignoring(dialect, model, names):
     # a like, a bookmark or a follow built it on every click.
     # On the table, not the model: given parameters, an ORM insert is a bulk insert, and it
     # reports no rowcount on every driver. A Core insert does on both databases (0 when the
-    # row was there) once SQLAlchemy is told to keep it: so no RETURNING, which would count
-    # as a change of public rows (blog.database), and liking twice would empty the page cache.
+    # row was there) once SQLAlchemy is told to keep it. No RETURNING, then, which counts as
+    # a change of public rows (blog.database): liking twice would empty the page cache.
+    # inline(): PostgreSQL would otherwise return a key the database numbers (a user's, a
+    # tag's) for SQLAlchemy's inserted_primary_key, which nobody here reads.
     columns = {name: model.__mapper__.attrs[name].columns[0] for name in names}
     values = {column: bindparam(f"new_{name}", type_=column.type)
               for name, column in columns.items()}
     return (_INSERTS[dialect](model.__table__).values(values).on_conflict_do_nothing()
-            .execution_options(preserve_rowcount=True))
+            .inline().execution_options(preserve_rowcount=True))
 
 
 def commit_keeping_loaded():

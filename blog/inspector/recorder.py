@@ -179,10 +179,7 @@ def _after_sql(conn, cursor, statement, parameters, context, executemany):
     write = WRITE.match(statement)
     if write:
         verb = VERBS[write.group(1).split()[0].upper()]
-        if rows is None and "ON CONFLICT DO NOTHING" in statement.upper():
-            record.changed(write.group(2), f"{verb} unless already there", 1)
-        else:  # rows None: a count not told
-            record.changed(write.group(2), verb, rows)
+        record.changed(write.group(2), verb, rows)  # rows None: a count not told
     params = parameters if isinstance(parameters, list | tuple) else [parameters]
     record.step("sql", telling.sql_sentence(statement, rows, write), _ms() - took, took_ms=took,
                 detail={"statement": statement,

@@ -169,13 +169,16 @@ def sql_sentence(statement, rows, write):
     if write:
         verb = {"INSERT": "added to", "UPDATE": "changed in", "DELETE": "removed from"}[
             write.group(1).split()[0].upper()]
-        if rows is None and "ON CONFLICT DO NOTHING" in statement.upper():
-            return (f"The database: one row added to {write.group(2)}, unless the same "
-                    "row was already there (ON CONFLICT DO NOTHING).")
         if rows is None:  # an INSERT ... RETURNING tells its rows only once they are read
             count = "rows"
         else:
             count = "no row" if rows == 0 else ("one row" if rows == 1 else f"{rows} rows")
+        if "ON CONFLICT DO NOTHING" in statement.upper():
+            # A like, a follow: doing it again is no error, and adds nothing.
+            why = ("the same row was there already" if rows == 0
+                   else "none had it been there already")
+            return (f"The database: {count} {verb} {write.group(2)} "
+                    f"({why}: ON CONFLICT DO NOTHING).")
         return f"The database: {count} {verb} {write.group(2)}."
     first = statement.strip().split(None, 1)[0].upper()
     if first in SAVEPOINTS:
