@@ -14,7 +14,7 @@ every page.
 import pytest
 from sqlalchemy import text
 
-from blog.domain import filtered_lists, follows, following_feed, listing, mutes, search
+from blog.domain import filtered_lists, following_feed, follows, listing, mutes, search
 from blog.extensions import db
 from helpers import count_queries
 from plan_helpers import on_postgres
