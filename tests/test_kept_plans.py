@@ -14,7 +14,15 @@ every page.
 import pytest
 from sqlalchemy import text
 
-from blog.domain import filtered_lists, following_feed, follows, listing, mutes, search
+from blog.domain import (
+    filtered_lists,
+    following_feed,
+    follows,
+    listing,
+    mutes,
+    search,
+    trending,
+)
 from blog.extensions import db
 from helpers import count_queries
 from plan_helpers import on_postgres
@@ -157,6 +165,30 @@ def test_a_members_following_feed_runs_on_a_kept_plan_once_prepared(app, crowd, 
     plans = connection.execute(text(
         "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
         " WHERE statement LIKE '%card_author%'")).all()
+    assert len(plans) == 1
+    generic, custom = plans[0]
+    assert generic >= RUNS - 10, (generic, custom)
+    assert custom <= 5, (generic, custom)
+
+
+def test_the_popular_tags_run_on_a_kept_plan_once_prepared(app, crowd, make_article):
+    """GET /api/tags counts the latest uses, as many as POPULAR_TAGS_SAMPLE: that number is
+    written into the SQL. As a parameter, PostgreSQL planned the statement again at every
+    request (0 kept plans in 20 runs at 100,000 articles)."""
+    make_article(tags="python")
+    crowd()
+    with count_queries() as statements:
+        assert "python" in trending.popular_tags()
+    assert f"LIMIT {trending.POPULAR_TAGS_SAMPLE}" in " ".join(statements[-1].split())
+    if not on_postgres():
+        return
+    connection = db.session.connection()
+    connection.exec_driver_sql("DEALLOCATE ALL")
+    for _ in range(RUNS):
+        trending.popular_tags()
+    plans = connection.execute(text(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+        " WHERE statement LIKE '%article_tags%'")).all()
     assert len(plans) == 1
     generic, custom = plans[0]
     assert generic >= RUNS - 10, (generic, custom)
