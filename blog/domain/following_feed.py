@@ -31,24 +31,31 @@ def following(user, reach=MAX_PAGE * PER_PAGE + 1):
     they are and `reach`, never the whole site (the published index, walked until
     enough matched, read all of it for a member who follows quiet people).
     """
-    return Listed(_following_statement(db.engine.dialect.name, mutes.checks_mutes(user)),
+    first_page = reach == PER_PAGE + 1
+    return Listed(_following_statement(db.engine.dialect.name, mutes.checks_mutes(user),
+                                       first_page),
                   {"follower_id": user.id, "reach": reach})
 
 
 # Written once per process, with the member and the reach as parameters: building it
-# took longer than running it (0.8 ms a page). The reach is written into the SQL as a
-# number when it runs (a statement per page number, the first page's the one most read):
-# as a parameter, PostgreSQL's plan for any reach hashed every entry of each followed tag
-# for a member who mutes something (66 ms at 100,000 articles), so it made a plan for
-# the reach it was given at every request instead (1 to 3 ms of the page's 4 to 5).
+# took longer than running it (0.8 ms a page).
 FOLLOWER = bindparam("follower_id", type_=Integer)
-REACH = bindparam("reach", type_=Integer, literal_execute=True)
+REACH = bindparam("reach", type_=Integer)
+# The first page's reach (the page most read, in the HTML and the API alike) and the
+# count's cap are written into the SQL as numbers when it runs. As a parameter, PostgreSQL's
+# plan for any reach hashed every entry of each followed tag for a member who mutes
+# something (66 ms at 100,000 articles), so it made a plan for the reach it was given at
+# every request instead (1 to 3 ms of the page's 4 to 5). Later pages keep a parameter,
+# as the other lists' do (blog.domain.cards): one statement for all of them, so no
+# walk through the pages fills the statement caches with one per page.
+REACH_WRITTEN = bindparam("reach", type_=Integer, literal_execute=True)
 
 
 @functools.cache
-def _following_statement(dialect, muting):
-    by_authors = _newest_by_followed_authors(FOLLOWER, REACH, dialect, muting)
-    by_tags = _newest_in_followed_tags(FOLLOWER, REACH, dialect, muting)
+def _following_statement(dialect, muting, first_page=False):
+    reach = REACH_WRITTEN if first_page else REACH
+    by_authors = _newest_by_followed_authors(FOLLOWER, reach, dialect, muting)
+    by_tags = _newest_in_followed_tags(FOLLOWER, reach, dialect, muting)
     newest = union(select(by_authors.c.id), select(by_tags.c.article_id)).subquery()
     # Joined by key, and no test of the status here: none could lead to the site's index.
     return newest_first(select(Article).join(newest, newest.c.id == Article.id))
@@ -206,6 +213,7 @@ def following_keys(user, at_most):
 
 @functools.cache
 def _following_keys_statement(dialect, muting):
+    # Its cap is one number (API_MAX_COUNT): written, as the first page's reach is.
     if dialect != "postgresql":
         # Counted, not shown, so in no order: SQLite reads the followed members' and tags'
         # index entries and stops at `reach` of each, where the ordered lists read them all
@@ -216,7 +224,7 @@ def _following_keys_statement(dialect, muting):
                        select(Follow.followed_id).where(*_followed_members(FOLLOWER, muting))),
                    Article.status == "published",
                    *_unmuted_by_member(Article.id, FOLLOWER, muting))
-            .limit(REACH).subquery()
+            .limit(REACH_WRITTEN).subquery()
         )
         by_tags = (
             select(article_tags.c.article_id).distinct()
@@ -224,9 +232,9 @@ def _following_keys_statement(dialect, muting):
                        select(TagFollow.tag_id).where(*_followed_tags(FOLLOWER, muting))),
                    article_tags.c.published_at.is_not(None),
                    *_unmuted_in_tag(article_tags.c.article_id, FOLLOWER, muting))
-            .limit(REACH).subquery()
+            .limit(REACH_WRITTEN).subquery()
         )
     else:
-        by_authors = _newest_by_followed_authors(FOLLOWER, REACH, dialect, muting)
-        by_tags = _newest_in_followed_tags(FOLLOWER, REACH, dialect, muting)
+        by_authors = _newest_by_followed_authors(FOLLOWER, REACH_WRITTEN, dialect, muting)
+        by_tags = _newest_in_followed_tags(FOLLOWER, REACH_WRITTEN, dialect, muting)
     return union(select(by_authors.c.id), select(by_tags.c.article_id))
