@@ -133,10 +133,11 @@ def test_a_members_session_writes_the_status_of_drafts_as_a_value(app, make_memb
 def test_a_members_following_feed_runs_on_a_kept_plan_once_prepared(app, crowd, make_member,
                                                                    make_article, muting):
     """How many of each followed member's and tag's newest its first page reads is written
-    as a number. As a parameter, PostgreSQL's plan for any number hashed every entry of each followed
-    tag for a member who mutes something (66 ms at 100,000 articles, against 1 ms planned
-    for 21), so it planned the feed again at every request (0 kept plans in 15 runs).
-    The crowd's tags are too small for that (a kept plan either way): the SQL tells."""
+    as a number. As a parameter, PostgreSQL's plan for any number hashed every entry of
+    each followed tag for a member who mutes something (66 ms at 100,000 articles, against
+    1 ms planned for 21), so it planned the feed again at every request (0 kept plans in
+    15 runs). The crowd's tags are too small for that (a kept plan either way): the SQL
+    tells."""
     reader, author, other = make_member("reader"), make_member("author"), make_member("other")
     make_article(author=author, tags="python history")
     make_article(author=author, tags="python")
