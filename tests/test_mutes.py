@@ -190,3 +190,23 @@ def test_the_following_feed_still_fills_its_page_when_the_newest_it_follows_are_
     assert feed["articlesCount"] == 1
     # A window past the muted ones: what is after Bob's is nothing.
     assert api.get("/api/articles/feed?offset=1", token=token).get_json()["articles"] == []
+
+
+@pytest.mark.parametrize("part", ["member", "tag"])
+def test_what_a_followed_member_or_tag_had_before_its_muted_newest_still_comes(
+        client, auth, api, scene, make_member, make_articles, part):
+    """Each part of the feed reads the newest the member did not mute, as many as a page
+    needs: the muted among a followed member's (or tag's) newest hide nothing older."""
+    carol = scene["carol"]
+    writer, kept_tag = (scene["ada"], "rust") if part == "member" else (make_member("dan"),
+                                                                        "python")
+    make_articles(3, author=writer, title="Unmuted", tags=kept_tag)
+    make_articles(25, author=writer, title="Muted", tags=f"{kept_tag}, history")
+    mutes.mute_tag(carol, tag_named("history"))
+    wanted = ["Unmuted 3", "Unmuted 2", "Unmuted 1", "Bob on snakes"]
+    auth.login("carol")
+    assert card_titles(client.get("/?tab=following")) == wanted
+    token = api.login(carol.email)
+    feed = api.get("/api/articles/feed", token=token).get_json()
+    assert [a["title"] for a in feed["articles"]] == wanted
+    assert feed["articlesCount"] == 4
