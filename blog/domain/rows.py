@@ -71,7 +71,8 @@ def joined_in_this_order(left, right, onclause):
 
     SQLite's planner picks the order of a join's tables itself, and may walk a big
     table's index to spare a sort; CROSS JOIN is how SQLite is told the order (its
-    documented way). Other databases get a plain JOIN.
+    documented way). Other databases get a plain JOIN. For an inner join of two tables
+    (or aliases) only: it is written by renaming SQLAlchemy's first JOIN.
     """
     return _InThisOrder(left, right, onclause)
 
