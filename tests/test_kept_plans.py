@@ -52,6 +52,23 @@ def cards_sql(read_page):
     return " ".join(next(s for s in reversed(statements) if "card_author" in s).split())
 
 
+def assert_runs_on_a_kept_plan(run, statement_like):
+    """`run()` RUNS times on one connection, then PostgreSQL's account of the prepared
+    statement whose SQL is LIKE `statement_like`: its plan was kept, not made per run."""
+    connection = db.session.connection()  # one connection for every run and the question
+    connection.exec_driver_sql("DEALLOCATE ALL")
+    for _ in range(RUNS):
+        run()
+    plans = connection.execute(text(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+        " WHERE statement LIKE :like"), {"like": statement_like}).all()
+    assert len(plans) == 1
+    generic, custom = plans[0]
+    # Five runs plan for their values while PostgreSQL compares; the rest use the kept plan.
+    assert generic >= RUNS - 10, (generic, custom)
+    assert custom <= 5, (generic, custom)
+
+
 @pytest.fixture
 def written(make_article, make_member):
     make_article(author=make_member("writer"), tags="python")
@@ -101,18 +118,8 @@ def test_a_kept_list_runs_on_a_kept_plan_once_prepared(app, crowd, make_article,
                  for _ in range(3)}
         assert len(first) == 1 and "LIMIT 21 OFFSET 0" in first.pop()
         return
-    connection = db.session.connection()  # one connection for every run and the question
-    connection.exec_driver_sql("DEALLOCATE ALL")
-    for _ in range(RUNS):
-        listing.article_page(KEPT[kind]("crowd1"), None)
-    plans = connection.execute(text(
-        "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
-        " WHERE statement LIKE '%card_author%'")).all()
-    assert len(plans) == 1
-    generic, custom = plans[0]
-    # Five runs plan for their values while PostgreSQL compares; the rest use the kept plan.
-    assert generic >= RUNS - 10, (generic, custom)
-    assert custom <= 5, (generic, custom)
+    assert_runs_on_a_kept_plan(lambda: listing.article_page(KEPT[kind]("crowd1"), None),
+                               "%card_author%")
 
 
 def test_a_members_session_writes_the_status_of_drafts_as_a_value(app, make_member):
@@ -168,17 +175,7 @@ def test_a_members_following_feed_runs_on_a_kept_plan_once_prepared(app, crowd, 
     assert len(re.findall(r"LIMIT (?:\?|%\()", later)) > 1, later
     if not on_postgres():
         return
-    connection = db.session.connection()
-    connection.exec_driver_sql("DEALLOCATE ALL")
-    for _ in range(RUNS):
-        first_page()
-    plans = connection.execute(text(
-        "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
-        " WHERE statement LIKE '%card_author%'")).all()
-    assert len(plans) == 1
-    generic, custom = plans[0]
-    assert generic >= RUNS - 10, (generic, custom)
-    assert custom <= 5, (generic, custom)
+    assert_runs_on_a_kept_plan(first_page, "%card_author%")
 
 
 def test_the_popular_tags_run_on_a_kept_plan_once_prepared(app, crowd, make_article):
@@ -192,14 +189,4 @@ def test_the_popular_tags_run_on_a_kept_plan_once_prepared(app, crowd, make_arti
     assert f"LIMIT {trending.POPULAR_TAGS_SAMPLE}" in " ".join(statements[-1].split())
     if not on_postgres():
         return
-    connection = db.session.connection()
-    connection.exec_driver_sql("DEALLOCATE ALL")
-    for _ in range(RUNS):
-        trending.popular_tags()
-    plans = connection.execute(text(
-        "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
-        " WHERE statement LIKE '%article_tags%'")).all()
-    assert len(plans) == 1
-    generic, custom = plans[0]
-    assert generic >= RUNS - 10, (generic, custom)
-    assert custom <= 5, (generic, custom)
+    assert_runs_on_a_kept_plan(trending.popular_tags, "%article_tags%")
