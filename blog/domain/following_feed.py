@@ -19,7 +19,7 @@ from ..extensions import db
 from ..models import Article, Follow, TagFollow, article_tags
 from . import mutes
 from .listing import MAX_PAGE, PER_PAGE, Listed, newest_first
-from .rows import joined_in_this_order
+from .rows import joined_in_this_order, written_into_sql
 
 
 def following(user, reach=MAX_PAGE * PER_PAGE + 1):
@@ -49,11 +49,11 @@ REACH = bindparam("reach", type_=Integer)
 # every request instead (1 to 3 ms of the page's 4 to 5). Later pages keep a parameter,
 # as the other lists' do (blog.domain.cards): one statement for all of them, so no
 # walk through the pages fills the statement caches with one per page.
-REACH_WRITTEN = bindparam("reach", type_=Integer, literal_execute=True)
+REACH_WRITTEN = written_into_sql("reach")
 # Earlier than any time SQLite stores (as text): a member or tag with fewer than `reach`
 # entries shows all of them.
 _BEFORE_ANY = literal_column("''")
-_ONE = bindparam("one", 1, type_=Integer, literal_execute=True)
+_ONE = written_into_sql("one", 1)
 
 
 @functools.cache

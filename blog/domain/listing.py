@@ -19,6 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..extensions import db
 from ..models import Article, Bookmark, Tag, article_tags
 from . import cards, mutes, ranking
+from .rows import written_into_sql
 
 PER_PAGE = 20
 # Deep pages of an OFFSET query get slow; nobody reads page 500 of a feed.
@@ -232,7 +233,7 @@ def _tagged():
     # The tag's id is written into the SQL as a number: a statement of each tag's own, so
     # PostgreSQL keeps the plan it makes for that tag (blog.domain.cards) instead of
     # making it again at every request (a plan for any tag looked dearer to it).
-    return with_tag(published(), bindparam("tag_id", type_=Integer, literal_execute=True))
+    return with_tag(published(), written_into_sql("tag_id"))
 
 
 def tagged(tag):
@@ -247,7 +248,7 @@ def _tagged_by_name():
     # 100,000 articles PostgreSQL planned the list again at each request: 1.5 ms,
     # against 1.0 kept).
     return with_tag(published(), tag_id_named(
-        bindparam("tag_name", type_=String, literal_execute=True)))
+        written_into_sql("tag_name", type_=String)))
 
 
 def tagged_by_name(name):

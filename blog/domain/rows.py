@@ -3,7 +3,7 @@ that keeps what the request has loaded."""
 
 import functools
 
-from sqlalchemy import bindparam
+from sqlalchemy import Integer, bindparam
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.compiler import compiles
@@ -40,6 +40,18 @@ def _insert_ignoring(dialect, model, names):
               for name, column in columns.items()}
     return (_INSERTS[dialect](model.__table__).values(values).on_conflict_do_nothing()
             .inline().execution_options(preserve_rowcount=True))
+
+
+def written_into_sql(name, value=None, type_=Integer):
+    """A parameter whose value is written into the SQL when the statement runs.
+
+    psycopg prepares a statement after five runs, and PostgreSQL then plans it for any
+    values, unless a plan for any value looks dearer than one for these: then it plans
+    again at every run. For a tag's id, a list's window or how many entries to read,
+    the plan for any value looked dearer (it guesses a tenth of the rows), so those are
+    written as values: a statement of their own, whose plan is kept. Only for values
+    with few kinds (a tag, the first page), or the statement caches fill up."""
+    return bindparam(name, value, type_=type_, literal_execute=True)
 
 
 def commit_keeping_loaded():
@@ -83,4 +95,3 @@ def _cross_join(join, compiler, **kw):
     # the left side is a table) made a CROSS JOIN, which SQLite takes with an ON.
     written = compiler.visit_join(join, **kw)
     return written.replace(" JOIN ", " CROSS JOIN ", 1)
-

@@ -16,10 +16,11 @@ number of rows that grows with the site's activity; a number of rows does not.
 
 import functools
 
-from sqlalchemy import Integer, bindparam, func, select
+from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Tag, article_tags
+from .rows import written_into_sql
 
 POPULAR_TAGS_SAMPLE = 3000
 # GET /api/tags lists at most this many tags.
@@ -34,22 +35,17 @@ def recent_uses():
     return _recent_uses(POPULAR_TAGS_SAMPLE)
 
 
-def _number(name, value):
-    # Written into the SQL as a number: as a parameter, PostgreSQL's plan for any number
-    # (a tenth of article_tags, it guesses) looked dearer than one for these, so it made
-    # the statement's plan again at every request (0 kept plans in 20 runs at 100k).
-    return bindparam(name, value, type_=Integer, literal_execute=True)
-
-
 # Written once per sample size: building these statements cost about as much as running
-# them (a statement is never changed in place, only copied, so sharing one is safe).
+# them (a statement is never changed in place, only copied, so sharing one is safe). The
+# numbers are written into the SQL (rows.written_into_sql): as parameters, PostgreSQL
+# planned the statement again at every request (0 kept plans in 20 runs at 100k).
 @functools.lru_cache(maxsize=8)
 def _recent_uses(sample):
     recent = (
         select(article_tags.c.tag_id)
         .where(article_tags.c.published_at.is_not(None))
         .order_by(article_tags.c.published_at.desc())
-        .limit(_number("sample", sample))
+        .limit(written_into_sql("sample", sample))
         .subquery()
     )
     return (
@@ -73,4 +69,4 @@ def popular_tags(limit=None):
 def _popular_names(sample, shown):
     uses = _recent_uses(sample)
     return (select(Tag.name).join(uses, uses.c.tag_id == Tag.id)
-            .order_by(uses.c.uses.desc(), Tag.name).limit(_number("shown", shown)))
+            .order_by(uses.c.uses.desc(), Tag.name).limit(written_into_sql("shown", shown)))
