@@ -16,13 +16,14 @@ Kept per process, at most ENTRIES of them and CHARACTERS of markup and key texts
 drawn dropped first.
 """
 
+import functools
 import threading
 from collections import OrderedDict
 
 from flask import g
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from ..domain import permissions
 
@@ -73,6 +74,12 @@ def forget():
         _kept_characters = 0
 
 
+def for_kept_forms(shared):
+    """`shared` (templating.toggles_shared) for buttons drawn into a kept block: the CSRF
+    token left as the hole with_csrf() fills with the page's own."""
+    return {**shared, "csrf_token": CSRF_HOLE}
+
+
 def with_csrf(markup):
     """`markup` (a kept block with forms) with the page's CSRF token in its CSRF_HOLEs."""
     return markup.replace(CSRF_HOLE, page_csrf_token())
@@ -95,6 +102,37 @@ def card_key(article):
     return (author.image_url, author.username, author.name, article.published_at,
             article.title, article.description, tuple(tag.name for tag in article.tags))
 
+
+def card_list(page, draw, article_prefix, profile_prefix, tag_prefix, shared):
+    """The cards of `page`, each drawn by `draw` (the card macro of _article_card.html)
+    once per key and kept; `shared` is templating.toggles_shared().
+
+    A visitor's card is the same for every visitor of this page, buttons and counts
+    included: its key names all it shows (its counts, the page to come back to). A
+    member's is keyed also by what they liked and saved, its buttons holding the hole
+    for the page's CSRF token. Looked up here rather than by a call block per card in
+    Jinja, which cost more than showing the kept card (as for comments below).
+    """
+    visitor = shared["visitor"]
+    common = (profile_prefix, tag_prefix, shared["login_url"])
+    if visitor:
+        common += (shared["back"],)
+    else:
+        liked_ids, saved_ids = page.liked_ids, page.bookmarked_ids
+        shared = for_kept_forms(shared)
+    cards = []
+    for article in page.items:
+        url = article_prefix + article.slug
+        liked = saved = False
+        if not visitor:
+            liked, saved = article.id in liked_ids, article.id in saved_ids
+        key = ("visitor card" if visitor else "member card", url, *common, card_key(article),
+               article.likes_count, article.comments_count, article.reading_minutes,
+               liked, saved)
+        cards.append(_kept_or_drawn(key, functools.partial(
+            draw, article, url, profile_prefix, tag_prefix, liked, saved, shared)))
+    markup = Markup("\n").join(cards)
+    return markup if visitor else with_csrf(markup)
 
 
 def comment_shower(draw, muted_ids, moderating, *prefixes):

@@ -15,7 +15,14 @@ from markupsafe import Markup, escape
 from ..domain import dashboard
 from ..domain.images import small_copy
 from .buttons import reaction_buttons, toggle_button
-from .fragments import CSRF_HOLE, card_key, comment_shower, fragment, with_csrf
+from .fragments import (
+    CSRF_HOLE,
+    card_key,
+    card_list,
+    comment_shower,
+    fragment,
+    with_csrf,
+)
 
 BROWSERS = [("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"),
             ("HeadlessChrome/", "Headless Chrome"), ("Chrome/", "Chrome"), ("Safari/", "Safari")]
@@ -72,12 +79,6 @@ def this_page():
 def toggles_shared():
     """What every Like, Bookmark and Follow button of a page has alike, worked out once."""
     return {"visitor": is_visitor(), "login_url": url_for("auth.login"), "back": this_page()}
-
-
-def toggles_kept(shared):
-    """`shared` for buttons drawn into a kept block: the CSRF token left as a hole
-    (fragments.CSRF_HOLE) that with_csrf() fills with the page's own."""
-    return {**shared, "csrf_token": CSRF_HOLE}
 
 
 def _header_counts():
@@ -218,9 +219,9 @@ def init_app(app):
     app.add_template_global(fragment, "fragment")
     app.add_template_global(with_csrf, "with_csrf")
     app.add_template_global(comment_shower, "comment_shower")
-    app.add_template_global(toggles_kept, "toggles_kept")
-    app.add_template_global(CSRF_HOLE, "CSRF_HOLE")
     app.add_template_global(card_key, "card_key")
+    app.add_template_global(card_list, "card_list")
+    app.add_template_global(CSRF_HOLE, "CSRF_HOLE")
     app.add_template_global(toggle_button, "toggle_button")
     app.add_template_global(reaction_buttons, "reaction_buttons")
     app.add_template_global(face_of, "face_of")
