@@ -47,7 +47,8 @@ def lock_article(article_id):
     Deleting an article locks its row first and then its comments and likes
     (ON DELETE CASCADE). A write that moves the article's counters locks the
     article first too: one order for both, so they wait for each other on
-    PostgreSQL instead of deadlocking. (SQLite has one writer anyway.)
+    PostgreSQL instead of deadlocking. (SQLite has one writer anyway.) A like
+    needs no call: the foreign key of the row it inserts first holds the article.
     """
     return db.session.scalar(_article_locking(), {"article_id": article_id}) is not None
 
