@@ -160,7 +160,7 @@ def test_the_diagram_of_a_like_is_drawn_readably(new_page, live_server, make_mem
     assert in_order([
         f"POST /articles/{slug}/like", "token matched: yes", "@member1 (session cookie)",
         "can_view: yes", "may_write: yes",
-        "4 statements: reads users; writes articles, likes, notifications", "200 OK",
+        "5 statements: reads articles, users; writes articles, likes, notifications", "200 OK",
         'JSON {"liked": true, "likes_count": 1}', "Like 0 → Unlike 1",
     ], labels), labels
     assert diagram.evaluate(UNREADABLE_LABELS) == []

@@ -87,22 +87,6 @@ def test_something_deleted_meanwhile_is_not_found(no_request, make_member):
     assert missing.value.resource == "article"
 
 
-def test_a_like_again_of_an_article_deleted_meanwhile_is_not_found(no_request, make_member,
-                                                                   monkeypatch):
-    """A like that is there already locks nothing: the article may go before its count is
-    read (PostgreSQL; the like's row goes with it just after the insert found it)."""
-    author, reader = make_member("author"), make_member("reader")
-    article = articles.create_article(author, "Short-lived", "", "Body.", "", "", True)
-    reactions.like(reader, article)
-    with db.engine.begin() as elsewhere:
-        elsewhere.execute(delete(Article).where(Article.id == article.id))
-    monkeypatch.setattr(reactions, "insert_ignoring_duplicates", lambda *_, **__: False)
-
-    with pytest.raises(NotFound) as missing:
-        reactions.like(reader, article)
-    assert missing.value.resource == "article"
-
-
 def test_a_taken_username_is_a_conflict_and_a_field_error(no_request, make_member):
     make_member("taken")
     with pytest.raises(Conflict) as taken:

@@ -98,7 +98,7 @@ def test_a_like_by_fetch_is_drawn_lane_by_lane(liker):
         "page: Like 0 → Unlike 1",
     ], rows), "\n".join(rows)
     assert [row for row in rows if "writes" in row] == [
-        "route → database: 4 statements: reads users; "
+        "route → database: 5 statements: reads articles, users; "
         "writes articles, likes, notifications"]
 
 

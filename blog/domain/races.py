@@ -47,8 +47,11 @@ def lock_article(article_id):
     Deleting an article locks its row first and then its comments and likes
     (ON DELETE CASCADE). A write that moves the article's counters locks the
     article first too: one order for both, so they wait for each other on
-    PostgreSQL instead of deadlocking. (SQLite has one writer anyway.) A like
-    needs no call: the foreign key of the row it inserts first holds the article.
+    PostgreSQL instead of deadlocking. (SQLite has one writer anyway.) Not left
+    to a new row's foreign key (FOR KEY SHARE), even for a like: an edit that
+    changes the slug (a key) raises its own lock past that one, and the like,
+    waiting for the edit at its count's UPDATE, deadlocked with it (a review's
+    finding, 2026-12-03).
     """
     return db.session.scalar(_article_locking(), {"article_id": article_id}) is not None
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..extensions import db
 from ..models import Article, Bookmark, Like, utcnow
 from . import notifications, permissions, ranking, reader_marks
-from .races import gone, hold_member_or_gone, lock_article_or_gone, unless_gone
+from .races import hold_member_or_gone, lock_article_or_gone, unless_gone
 from .rows import commit_keeping_loaded, insert_ignoring_duplicates
 
 
@@ -48,9 +48,6 @@ def _move_likes_count(article, change):
     is also put on `article`, which stays loaded after the commit.
     """
     count = db.session.scalar(_likes_count_moved_by(change), {"article_id": article.id})
-    if count is None:  # deleted meanwhile: a like that was there already held no lock on it
-        db.session.rollback()
-        gone("article")
     set_committed_value(article, "likes_count", count)
     return count
 
@@ -75,17 +72,14 @@ def like(user, article):
     _require_reactable(user, article)
     # Before the article, the liker's row and the author's: see notifications.hold.
     notifications.hold(user.id, article.author_id)
+    lock_article_or_gone(article.id)
     with unless_gone():
-        # The new row's foreign key holds the article first (FOR KEY SHARE), which is all
-        # races.lock_article is for: its deletion waits for this like, or this like for
-        # the deletion and then finds the article gone. Its row lock comes last, with the
-        # count, so likes of one article queue for that UPDATE and the COMMIT alone.
         inserted = insert_ignoring_duplicates(
             Like, user_id=user.id, article_id=article.id, created_at=utcnow()
         )
+        count = _move_likes_count(article, 1 if inserted else 0)
         if inserted:  # a like again tells nobody again
             notifications.liked(user, article.id)
-        count = _move_likes_count(article, 1 if inserted else 0)
         commit_keeping_loaded()
     return LikeState(liked=True, likes_count=count)
 
