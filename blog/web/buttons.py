@@ -37,7 +37,7 @@ def toggle_button(active, on_url, off_url, on_label, off_label, state_key, count
     """A button that switches something on or off; a visitor's leads to the login page.
 
     `shared` is templating.toggles_shared(): what every button of the page has alike. In
-    a kept block (fragments.for_kept_forms) its CSRF token is the hole with_csrf() fills:
+    a kept block (fragments.card_list) its CSRF token is the hole with_csrf() fills:
     the page's own token must never be kept, another member would get it.
     """
     shown = "" if count is None else f' <span class="toggle-count">{escape(count)}</span>'

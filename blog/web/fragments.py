@@ -74,12 +74,6 @@ def forget():
         _kept_characters = 0
 
 
-def for_kept_forms(shared):
-    """`shared` (templating.toggles_shared) for buttons drawn into a kept block: the CSRF
-    token left as the hole with_csrf() fills with the page's own."""
-    return {**shared, "csrf_token": CSRF_HOLE}
-
-
 def with_csrf(markup):
     """`markup` (a kept block with forms) with the page's CSRF token in its CSRF_HOLEs."""
     return markup.replace(CSRF_HOLE, page_csrf_token())
@@ -119,7 +113,7 @@ def card_list(page, draw, article_prefix, profile_prefix, tag_prefix, shared):
         common += (shared["back"],)
     else:
         liked_ids, saved_ids = page.liked_ids, page.bookmarked_ids
-        shared = for_kept_forms(shared)
+        shared = {**shared, "csrf_token": CSRF_HOLE}  # the buttons' token: a hole, filled below
     cards = []
     for article in page.items:
         url = article_prefix + article.slug
