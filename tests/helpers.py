@@ -5,11 +5,12 @@ tests/fixtures/ (loaded by conftest.py). Also: server_helpers.py (SMTP, the live
 server, chromium) and page_helpers.py (articles, lists, feeds).
 """
 
+import atexit
 import contextlib
 import contextvars
 import json
-import os
 import re
+import shutil
 import tempfile
 import time
 from urllib.parse import urlsplit
@@ -28,6 +29,12 @@ CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 LINK_PATTERN = re.compile(r"https?://\S+")
 
+# This run's own folder for uploaded pictures. Files are named by their content, and
+# .ci/run runs the suite on SQLite and on PostgreSQL side by side: in a shared folder
+# one run's deleted article would take the other's copy of the same picture with it.
+_UPLOADS = tempfile.mkdtemp(prefix="blog-test-uploads-")
+atexit.register(shutil.rmtree, _UPLOADS, ignore_errors=True)
+
 
 def _test_config(database_url, **overrides):
     config = {
@@ -45,7 +52,7 @@ def _test_config(database_url, **overrides):
         "MAIL_SUPPRESS_SEND": False,  # Flask-Mail would swallow mail when TESTING
         "MAIL_DEFAULT_SENDER": "blog tests <no-reply@blog.test>",
         # Never the work tree's instance/uploads; tests that look at files give their own.
-        "UPLOAD_FOLDER": os.path.join(tempfile.gettempdir(), "blog-test-uploads"),
+        "UPLOAD_FOLDER": _UPLOADS,
     }
     config.update(overrides)
     return config
