@@ -9,6 +9,7 @@ import atexit
 import contextlib
 import contextvars
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -29,11 +30,15 @@ CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 LINK_PATTERN = re.compile(r"https?://\S+")
 
-# This run's own folder for uploaded pictures. Files are named by their content, and
-# .ci/run runs the suite on SQLite and on PostgreSQL side by side: in a shared folder
-# one run's deleted article would take the other's copy of the same picture with it.
-_UPLOADS = tempfile.mkdtemp(prefix="blog-test-uploads-")
-atexit.register(shutil.rmtree, _UPLOADS, ignore_errors=True)
+# This run's own folders for uploaded pictures and members' exports, never the work
+# tree's instance/. .ci/run runs the suite on SQLite and on PostgreSQL side by side: in
+# shared folders one run's deleted article would take the other's copy of the same
+# picture with it (files are named by their content), and a deleted member's exports
+# go by member id. Tests that look at the files give folders of their own.
+_FILES = tempfile.mkdtemp(prefix="blog-test-files-")
+atexit.register(shutil.rmtree, _FILES, ignore_errors=True)
+RUN_FOLDERS = {"UPLOAD_FOLDER": os.path.join(_FILES, "uploads"),
+               "EXPORT_FOLDER": os.path.join(_FILES, "exports")}
 
 
 def _test_config(database_url, **overrides):
@@ -51,8 +56,7 @@ def _test_config(database_url, **overrides):
         "MAIL_SERVER": None,
         "MAIL_SUPPRESS_SEND": False,  # Flask-Mail would swallow mail when TESTING
         "MAIL_DEFAULT_SENDER": "blog tests <no-reply@blog.test>",
-        # Never the work tree's instance/uploads; tests that look at files give their own.
-        "UPLOAD_FOLDER": _UPLOADS,
+        **RUN_FOLDERS,
     }
     config.update(overrides)
     return config

@@ -22,6 +22,7 @@ from waitress.channel import HTTPChannel
 from waitress.server import create_server
 
 from blog.extensions import db
+from helpers import RUN_FOLDERS
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parent.parent
@@ -174,7 +175,8 @@ def wsgi_servers(count, database_url, tmp_path, **settings):
     processes, ports = [], []
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     env.update(BLOG_ENV="production", SECRET_KEY="a-test-secret-that-is-long-enough-to-pass",
-               DATABASE_URL=database_url, HOST="127.0.0.1", THREADS="2", **settings)
+               DATABASE_URL=database_url, HOST="127.0.0.1", THREADS="2", **RUN_FOLDERS,
+               **settings)
     try:
         for n in range(count):
             port = free_port()

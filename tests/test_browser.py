@@ -11,6 +11,7 @@ Playwright cannot download its own browser here, so these tests launch
 /usr/bin/chromium; without it they fail rather than skip.
 """
 
+import os
 import time
 from pathlib import Path
 
@@ -193,8 +194,10 @@ def test_pages_have_no_csp_violations_and_work_on_a_phone(new_page, live_server,
     expect(nav(page)).to_be_visible()
 
     if path == "/auth/register":  # for humans to look at; not asserted
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "register-phone.png"), full_page=True)
+        ARTIFACTS.mkdir(exist_ok=True)  # written whole, then renamed: two runs may race
+        drawn = ARTIFACTS / f"register-phone.{os.getpid()}.png"
+        page.screenshot(path=str(drawn), full_page=True)
+        os.replace(drawn, ARTIFACTS / "register-phone.png")
 
     blocked = [
         line for line in console

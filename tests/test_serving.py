@@ -167,9 +167,11 @@ def test_serving_raises_a_low_open_file_limit():
 def test_the_server_prints_each_log_line_once(tmp_path):
     """Under `python wsgi.py`: waitress's basicConfig must not print our lines a second time."""
     port = free_port()
+    # A key of its own: development would otherwise write instance/dev-secret-key, which
+    # the other database's run, side by side in .ci/run, may be writing at that moment.
     env = {**os.environ, "PORT": str(port), "BLOG_ENV": "development", "ACCESS_LOG": "1",
            "SECURITY_LOG_FILE": "", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-           "PYTHONPATH": str(ROOT)}
+           "SECRET_KEY": "a-test-secret-that-is-long-enough-to-pass", "PYTHONPATH": str(ROOT)}
     server = subprocess.Popen(  # noqa: S603 - our own interpreter and entry point
         [sys.executable, str(ROOT / "wsgi.py")], env=env, cwd=tmp_path,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
