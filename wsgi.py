@@ -18,7 +18,7 @@ def main():
     """Serve with waitress on HOST:PORT (127.0.0.1:8000 by default), THREADS threads."""
     from waitress import serve
 
-    from blog.serving import server_options, set_up_logging
+    from blog.serving import server_options, set_startup_objects_aside, set_up_logging
 
     set_up_logging()
     options = server_options(app.config)
@@ -29,6 +29,7 @@ def main():
     print(f"Serving {name} at http://{host}:{port} with {options['threads']} threads "
           f"({min(turns, options['threads'])} at a time in the app), "
           f"up to {options['connection_limit']} connections  (Ctrl+C to stop)", flush=True)
+    set_startup_objects_aside()
     serve(app, host=host, port=port, **options)
 
 

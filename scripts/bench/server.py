@@ -50,7 +50,7 @@ def serve(database_url, secret_key, settings, threads, port_queue):
     """Child process: the app under waitress on a free loopback port, reported back."""
     from waitress.server import create_server
 
-    from blog.serving import server_options
+    from blog.serving import server_options, set_startup_objects_aside
 
     faulthandler.enable()  # a crash in the server prints where it happened
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
@@ -58,6 +58,7 @@ def serve(database_url, secret_key, settings, threads, port_queue):
     # The settings wsgi.py serves with (threads: one on Python 3.11).
     server = create_server(with_ceiling(app), host="127.0.0.1", port=0,
                            **server_options(app.config, threads))
+    set_startup_objects_aside()  # as wsgi.py does
     port_queue.put(server.effective_port)
     server.run()
 
