@@ -15,22 +15,22 @@ start_worker(app)
 
 
 def main():
-    """Serve with waitress on HOST:PORT (127.0.0.1:8000 by default), THREADS threads."""
-    from waitress import serve
-
-    from blog.serving import server_options, set_startup_objects_aside, set_up_logging
+    """Serve with waitress on HOST:PORT (127.0.0.1:8000 by default; PORT=0: a free port,
+    printed), THREADS threads."""
+    from blog.serving import create_server, set_startup_objects_aside, set_up_logging
 
     set_up_logging()
-    options = server_options(app.config)
     host = os.environ.get("HOST", "127.0.0.1")
-    port = int(os.environ.get("PORT", "8000"))
-    name = app.config["SITE_NAME"]
-    turns = app.extensions["app_turns"] or options["threads"]  # blog/web/turns.py
-    print(f"Serving {name} at http://{host}:{port} with {options['threads']} threads "
-          f"({min(turns, options['threads'])} at a time in the app), "
-          f"up to {options['connection_limit']} connections  (Ctrl+C to stop)", flush=True)
+    server = create_server(app, host, int(os.environ.get("PORT", "8000")))
+    # One address, or several (a HOST that names both IPv4 and IPv6): the port is theirs.
+    port = getattr(server, "effective_port", None) or server.effective_listen[0][1]
+    threads = server.adj.threads
+    turns = app.extensions["app_turns"] or threads  # blog/web/turns.py
+    print(f"Serving {app.config['SITE_NAME']} at http://{host}:{port} with "
+          f"{threads} threads ({min(turns, threads)} at a time in the app), "
+          f"up to {server.adj.connection_limit} connections  (Ctrl+C to stop)", flush=True)
     set_startup_objects_aside()
-    serve(app, host=host, port=port, **options)
+    server.run()
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import contextlib
 import email
 import email.policy
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -171,29 +172,46 @@ def wait_for_port(port, process, timeout=30):
 
 @contextlib.contextmanager
 def wsgi_servers(count, database_url, tmp_path, **settings):
-    """`count` processes running `python wsgi.py` in production mode; yields their ports."""
-    processes, ports = [], []
+    """`count` processes running `python wsgi.py` in production mode; yields their ports.
+
+    Each binds a free port itself (PORT=0) and says which: a port chosen here and bound
+    a second later could meanwhile go to another test run's server (.ci/run runs two).
+    """
+    processes, logs = [], []
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     env.update(BLOG_ENV="production", SECRET_KEY="a-test-secret-that-is-long-enough-to-pass",
-               DATABASE_URL=database_url, HOST="127.0.0.1", THREADS="2", **RUN_FOLDERS,
-               **settings)
+               DATABASE_URL=database_url, HOST="127.0.0.1", PORT="0", THREADS="2",
+               **RUN_FOLDERS, **settings)
     try:
         for n in range(count):
-            port = free_port()
-            with (tmp_path / f"server{n}.log").open("w") as log:
+            logs.append(tmp_path / f"server{n}.log")
+            with logs[-1].open("w") as log:
                 processes.append(subprocess.Popen(
-                    [sys.executable, "wsgi.py"], cwd=ROOT, env=env | {"PORT": str(port)},
+                    [sys.executable, "wsgi.py"], cwd=ROOT, env=env,
                     stdout=log, stderr=subprocess.STDOUT,
                 ))
-            ports.append(port)
-        for port, process in zip(ports, processes, strict=True):
-            wait_for_port(port, process)
-        yield ports
+        yield [port_served(process, log) for process, log in zip(processes, logs, strict=True)]
     finally:
         for process in processes:
             process.terminate()
         for process in processes:
             process.wait(timeout=10)
+
+
+SERVING_LINE = re.compile(r"^Serving .* at http://[^:/]+:(\d+) ", re.MULTILINE)
+
+
+def port_served(process, log, timeout=30):
+    """The port `python wsgi.py` says it serves on (its first line, written to `log`)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = SERVING_LINE.search(log.read_text())
+        if found:
+            return int(found.group(1))
+        if process.poll() is not None:
+            pytest.fail(f"wsgi.py exited with {process.returncode}:\n{log.read_text()}")
+        time.sleep(0.1)
+    pytest.fail(f"wsgi.py said nothing of serving within {timeout} s:\n{log.read_text()}")
 
 
 def read_page(url, headers=None):

@@ -17,15 +17,9 @@ import pytest
 import waitress.server
 
 from blog import serving
-from server_helpers import stop_waitress
+from server_helpers import SERVING_LINE, stop_waitress
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 # Half a request line and half a header, as slowloris sends them: never finished.
@@ -167,10 +161,9 @@ def test_serving_raises_a_low_open_file_limit():
 
 def test_the_server_prints_each_log_line_once(tmp_path):
     """Under `python wsgi.py`: waitress's basicConfig must not print our lines a second time."""
-    port = free_port()
     # A key of its own: development would otherwise write instance/dev-secret-key, which
     # the other database's run, side by side in .ci/run, may be writing at that moment.
-    env = {**os.environ, "PORT": str(port), "BLOG_ENV": "development", "ACCESS_LOG": "1",
+    env = {**os.environ, "PORT": "0", "BLOG_ENV": "development", "ACCESS_LOG": "1",
            "SECURITY_LOG_FILE": "", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
            "SECRET_KEY": "a-test-secret-that-is-long-enough-to-pass", "PYTHONPATH": str(ROOT)}
     server = subprocess.Popen(  # noqa: S603 - our own interpreter and entry point
@@ -179,6 +172,11 @@ def test_the_server_prints_each_log_line_once(tmp_path):
     )
     try:
         request_id = None
+        served = None  # it binds a free port and says which
+        while served is None and (line := server.stdout.readline()):
+            served = SERVING_LINE.search(line)
+        assert served, "wsgi.py did not say where it serves"
+        port = int(served.group(1))
         for _ in range(100):
             try:
                 with urllib.request.urlopen(  # noqa: S310 - our own loopback server
