@@ -122,10 +122,10 @@ def set_startup_objects_aside():
     """Take what starting the app built out of the cyclic garbage collector's sight.
 
     Modules, routes, the schema, compiled statements: about 130,000 objects that live
-    as long as the process. Each full collection walked them all again, 45 to 95 ms
+    as long as the process. Each full collection walked them all again, 43 to 95 ms
     with every thread held (measured on a 1k SQLite site, one process), so now and then
     one request in a hundred waited that long: a member's article page or the page
-    comment cycle at 150 to 210 ms in the benchmark's p99. Frozen (gc.freeze), a full
+    comment cycle at 126 to 212 ms in the benchmark's p99. Frozen (gc.freeze), a full
     collection walks only what came after: 1 to 3 ms. Call once, just before serving.
     """
     gc.collect()  # what starting left as garbage is freed, not kept for good
