@@ -254,3 +254,27 @@ def test_kept_parts_hold_at_most_their_characters(monkeypatch):
     part("a")
     assert drawn == ["a", "b", "c", "a"]
     fragments.forget()
+
+
+def test_what_members_wrote_never_receives_a_readers_token(make_client, make_member,
+                                                           make_article):
+    """The token goes where the kept forms leave a hole for it, and nowhere else: text
+    that looks like a hole (the one this code used to use) stays as written. In an
+    image's address it would have sent each reader's token to another site."""
+    from blog.domain.comments import add_comment
+    from blog.web.fragments import CSRF_HOLE
+    from helpers import Auth
+
+    old_hole = ":csrf-token:"
+    bait = f"https://images.example/p.png?t={old_hole}"
+    article = make_article(title=f"Bait {old_hole} here")
+    add_comment(make_member("mallory"), article, f"![x]({bait})")
+    make_member("ann")
+    browser = make_client()
+    Auth(browser).login("ann")
+    html = browser.get(f"/articles/{article.slug}").get_data(as_text=True)
+    assert f'<img src="{bait}"' in html
+    assert 'name="csrf_token"' in html  # ann's forms do carry her token
+    html = browser.get("/?tab=latest").get_data(as_text=True)
+    assert f"Bait {old_hole} here" in html and "aria-pressed" in html
+    assert CSRF_HOLE not in html

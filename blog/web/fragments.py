@@ -17,6 +17,7 @@ drawn dropped first.
 """
 
 import functools
+import secrets
 import threading
 from collections import OrderedDict
 
@@ -30,8 +31,12 @@ from ..domain import permissions
 ENTRIES = 4096
 CHARACTERS = 16_000_000  # about 16 MB: a card is 1 to 2 KB, an Atom entry 6 to 60 with its key
 # Where a kept form's CSRF token goes: the block holds this, with_csrf() puts the
-# page's own token in (a token is a member's: it must never be kept).
-CSRF_HOLE = ":csrf-token:"
+# page's own token in (a token is a member's: it must never be kept). Drawn at random
+# for each process, as the kept blocks are: with_csrf() fills every hole in a block,
+# and its comments, titles and pictures' addresses are members' text. A hole anyone
+# could type (":csrf-token:" once) in an image's address sent each reader's token to
+# the image's site.
+CSRF_HOLE = f":csrf-{secrets.token_hex(16)}:"
 
 _kept = OrderedDict()
 _kept_characters = 0
