@@ -133,6 +133,60 @@ def test_a_comment_previews_in_place(new_page, live_server, make_member, make_ar
     assert problems == []
 
 
+def talk_with_two_threads(live_server, make_member, make_article):
+    """An article with two threads (by carol, then dave): (slug, their comment ids)."""
+    from blog.domain import comments
+
+    with live_server.app.app_context():
+        article = make_article(author=make_member("bob"), title="Talk to me")
+        first = comments.add_comment(make_member("carol"), article, "Carol starts.")
+        second = comments.add_comment(make_member("dave"), article, "Dave starts.")
+        return article.slug, first.id, second.id
+
+
+def test_reply_opens_the_one_reply_form_in_place_under_its_thread(
+    new_page, live_server, make_member, make_article
+):
+    slug, first, second = talk_with_two_threads(live_server, make_member, make_article)
+    page, problems = member_logged_in(new_page, live_server, make_member)
+    address = f"{live_server.url}/articles/{slug}"
+    page.goto(address)
+    thread = page.locator("li.thread", has=page.locator(f"#comment-{second}"))
+    # A double click opens it, as a click does (the second lands on the box's "Reply").
+    thread.get_by_role("link", name="Reply").dblclick()
+    box = thread.get_by_label("Your reply")
+    expect(box).to_be_focused()
+    assert page.url == address  # opened in place: no page was loaded
+    other = page.locator("li.thread", has=page.locator(f"#comment-{first}"))
+    expect(other.get_by_role("link", name="Reply")).to_be_visible()  # still closed
+    box.fill("*Dave*, me too.")
+    thread.get_by_role("tab", name="Preview").click()
+    expect(thread.locator(f"#reply-{second}-body-preview em")).to_have_text("Dave")
+    thread.get_by_role("tab", name="Write").click()
+    thread.get_by_role("button", name="Post reply").click()
+    expect(flash(page, "Your comment is posted.")).to_be_visible()
+    replies = page.locator("li.thread", has=page.locator(f"#comment-{second}")).locator(
+        "ol.replies")
+    expect(replies).to_contain_text("Dave, me too.")
+    assert problems == []
+
+
+def test_without_javascript_reply_leads_to_the_thread_with_its_box_open(
+    new_page, live_server, make_member, make_article
+):
+    slug, first, _ = talk_with_two_threads(live_server, make_member, make_article)
+    page, _ = member_logged_in(new_page, live_server, make_member, java_script_enabled=False)
+    page.goto(f"{live_server.url}/articles/{slug}")
+    page.locator("li.thread", has=page.locator(f"#comment-{first}")).get_by_role(
+        "link", name="Reply").click()
+    expect(page).to_have_url(re.compile(rf"\?thread={first}#reply-{first}$"))
+    expect(page.get_by_text("Dave starts.")).to_have_count(0)  # the thread alone
+    page.get_by_label("Your reply").fill("Carol, agreed.")
+    page.get_by_role("button", name="Post reply").click()
+    expect(flash(page, "Your comment is posted.")).to_be_visible()
+    expect(page.locator("ol.replies")).to_contain_text("Carol, agreed.")
+
+
 def test_without_javascript_the_editor_is_the_plain_form(new_page, live_server, make_member):
     page, _ = member_logged_in(new_page, live_server, make_member, java_script_enabled=False)
     page.goto(live_server.url + "/new")

@@ -33,7 +33,7 @@ def test_a_reply_rings_the_bell_and_mark_all_read_quiets_it(
     bob.goto(base_url + "/")
     log_in(bob, "bob", TEST_PASSWORD)
     bob.goto(f"{base_url}/articles/{slug}")
-    bob.locator("details.reply summary").first.click()
+    bob.get_by_role("link", name="Reply").first.click()  # opens the form in place
     bob.get_by_label("Your reply").fill("Which tea goes with tests?")
     bob.get_by_role("button", name="Post reply").click()
     expect(bob.get_by_text("Which tea goes with tests?")).to_be_visible()

@@ -30,7 +30,7 @@ def test_invalid_comment_is_refused_beside_the_field(client, writer, article, bo
 def test_refused_reply_comes_back_in_its_thread(client, writer, article):
     first = posted_id(post_comment(client, article, "First"))
     html = page(post_comment(client, article, "", first))
-    assert '<details class="reply" open>' in html
+    assert f'<details class="reply" id="reply-{first}" open>' in html
     assert f'id="reply-{first}-body-error"' in html
     assert 'id="new-comment-error"' not in html
     assert len(rows()) == 1

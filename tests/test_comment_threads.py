@@ -76,6 +76,60 @@ def test_a_comment_in_a_long_discussion_is_shown_after_posting(
     assert shown_bodies(page(client.get(response.headers["Location"]))) == ["T1", "Late reply"]
 
 
+def reply_address(html, thread_id):
+    """Where thread `thread_id`'s "Reply" link leads (None when it has none)."""
+    match = re.search(rf'<a href="([^"]+)" data-reply-to="{thread_id}">Reply</a>', html)
+    return match.group(1).replace("&amp;", "&") if match else None
+
+
+def reply_forms(html):
+    """The parent_id of each reply form on the page (its template's hole included)."""
+    return re.findall(r'<input type="hidden" name="parent_id" value="([^"]*)">', html)
+
+
+def test_a_page_of_threads_carries_one_reply_form_and_a_reply_link_per_thread(
+    client, writer, article, discussion
+):
+    html = page(client.get(f"/articles/{article.slug}"))
+    # One form, kept for static/js/replies.js to open in place: not one per thread.
+    assert reply_forms(html) == [":thread:"]
+    shown = [str(thread.id) for thread in discussion[:3]]
+    assert re.findall(r'data-reply-to="(\d+)">Reply</a>', html) == shown
+    # Without JavaScript, "Reply" leads to the thread alone, its reply box open.
+    html = page(client.get(reply_address(html, shown[1])))
+    assert shown_bodies(html) == ["T1", "R0", "R1", "R2"]
+    assert f'<details class="reply" id="reply-{shown[1]}" open>' in html
+    assert reply_forms(html) == [shown[1]]
+    assert "data-reply-to" not in html and 'id="reply-form"' not in html
+    response = post_comment(client, article, "A reply from the thread's page", shown[1])
+    assert shown_bodies(page(client.get(response.headers["Location"]))) == [
+        "T1", "A reply from the thread's page"]
+
+
+def test_a_refused_reply_comes_back_in_its_thread_from_a_later_page(
+    client, writer, article, discussion
+):
+    html = page(client.get(link(page(client.get(f"/articles/{article.slug}")),
+                                "Show more comments")))
+    t4 = discussion[4].id
+    html = page(client.get(reply_address(html, t4)))
+    box = html[html.index(f'<details class="reply" id="reply-{t4}"'):]
+    action = re.search(r'action="([^"]+)"', box).group(1).replace("&amp;", "&")
+    response = client.submit(action, {"body": "  ", "parent_id": t4})
+    assert response.status_code == 422
+    html = page(response)
+    assert shown_bodies(html) == ["T4"]  # its thread, not the first page of threads
+    assert f'<details class="reply" id="reply-{t4}" open>' in html
+    assert f'id="reply-{t4}-body-error"' in html and 'id="new-comment-error"' not in html
+    assert reply_forms(html) == [str(t4)]
+
+
+def test_a_visitor_gets_no_reply_form_nor_link(client, article, discussion):
+    html = page(client.get(f"/articles/{article.slug}"))
+    assert reply_forms(html) == [] and "data-reply-to" not in html
+    assert "Log in to comment" in html
+
+
 @pytest.mark.parametrize("query", [
     "comments_from=abc", "comments_from=-4", "comments_from=99999999999999999999",
     "thread=0", "thread=99999999999", "thread=1&replies_from=x", "thread=999",

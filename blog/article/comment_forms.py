@@ -41,10 +41,11 @@ class SectionForms:
     """The forms of the comments section: a refused one goes back where it was typed.
 
     `refused_new` is a comment refused from the box under "Comments"; a refused reply
-    reappears, with its error and text, in the reply form of its own thread. Every
-    other box is blank, and the same for every member but its token, so the page keeps
-    it drawn (blog/web/fragments.py): the blank form is built only when a box is
-    drawn, which most pages never do.
+    reappears, with its error and text, in the reply box of its own thread. The other
+    threads have a Reply link, and the page one blank reply form, the same for every
+    member but its token, so the page keeps it drawn (blog/web/fragments.py), as it
+    keeps the blank box under "Comments": the blank form is built only when a box is
+    drawn anew (a thread shown on its own, or a first page view).
     """
 
     refused_new: CommentForm | None = None
@@ -57,7 +58,7 @@ class SectionForms:
         return CommentForm(formdata=None)
 
     def reply_is_blank(self, thread_id):
-        """Whether thread `thread_id`'s Reply box is the blank one."""
+        """Whether thread `thread_id` has no refused reply to show in its box."""
         return thread_id != self.refused_thread_id
 
     @classmethod

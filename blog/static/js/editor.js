@@ -162,7 +162,12 @@
     });
   }
 
-  document.querySelectorAll("form[data-preview-url]").forEach(function (form) {
+  // The tabs of a form with a preview; also called for a form added later (a reply box
+  // opened in place: static/js/replies.js).
+  function setUp(form) {
     form.querySelectorAll(".md-tabs[data-for]").forEach(function (tabs) { setUpTabs(form, tabs); });
-  });
+  }
+
+  document.querySelectorAll("form[data-preview-url]").forEach(setUp);
+  window.blogEditor = {setUp: setUp};
 })();
