@@ -52,8 +52,7 @@ def test_sign_up_succeeds_while_smtp_is_down_and_mail_goes_out_when_it_is_back(
         # Not due yet: nothing is tried again before the backoff has passed.
         assert deliver_due().failed == 0
 
-        server = SmtpServer()
-        server.port = port
+        server = SmtpServer(port)
         server.start()
         try:
             report = deliver_due(now=retry_at + timedelta(seconds=1))
@@ -128,16 +127,16 @@ class SlowMailbox(Mailbox):
 def test_a_second_sender_during_a_long_pass_sends_nothing_twice(make_app):
     """Each claim holds its message for one send from when it is claimed.
 
-    The first sender's pass (30 messages at 0.1 s each) lasts three times
-    one send's lease (MAIL_TIMEOUT_SECONDS 1); the second starts during it.
-    (Leases of 0.2 s, then 0.5 s, left a send too little room on a busy CI
+    The first sender's pass (30 messages at 0.2 s each) lasts three times
+    one send's lease (MAIL_TIMEOUT_SECONDS 2); the second starts during it.
+    (Leases of 0.2 s, 0.5 s, then 1 s, left a send too little room on a busy
     machine: the server took the message but the reply came after the timeout,
     so the send counted as failed and waited for its retry, outside this pass.)
     """
     smtp = SmtpServer()
-    smtp.mailbox = SlowMailbox(delay=0.1)
+    smtp.mailbox = SlowMailbox(delay=0.2)
     smtp.start()
-    settings = {"MAIL_SERVER": smtp.hostname, "MAIL_PORT": smtp.port, "MAIL_TIMEOUT_SECONDS": 1}
+    settings = {"MAIL_SERVER": smtp.hostname, "MAIL_PORT": smtp.port, "MAIL_TIMEOUT_SECONDS": 2}
     apps = [make_app(**settings), make_app(**settings)]
     recipients = [f"reader{n}@example.com" for n in range(30)]
     try:
@@ -153,7 +152,7 @@ def test_a_second_sender_during_a_long_pass_sends_nothing_twice(make_app):
 
         threads = [threading.Thread(target=sender, args=(app,)) for app in apps]
         threads[0].start()
-        time.sleep(1.5)  # the first pass is half through, its first leases gone
+        time.sleep(3)  # the first pass is half through, its first leases gone
         threads[1].start()
         for thread in threads:
             thread.join(timeout=30)
