@@ -1,6 +1,6 @@
 """The servers tests run on loopback: an SMTP server and its mailbox, the app under
-waitress, and how the browser tests start chromium. The fixtures that start them live
-in tests/fixtures/ (mail.py, web.py, browser.py).
+waitress, a Redis of a test's own, and how the browser tests start chromium. The
+fixtures that start them live in tests/fixtures/ (mail.py, web.py, browser.py).
 """
 
 import contextlib
@@ -17,6 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import redis
 from aiosmtpd.controller import Controller
 from flask import has_app_context
 from waitress.channel import HTTPChannel
@@ -109,6 +110,58 @@ class SmtpServer:
         if self.controller:
             self.controller.stop()
             self.controller = None
+
+
+class OwnRedis:
+    """A redis-server of a test's own on loopback, for tests that stop it or change its
+    settings (not the machine's, which other tests share).
+
+    A free port is picked, then bound by redis-server a moment later: the other test
+    run on the machine could take it in between. So start() asks the server that
+    answers for its process id, and on another port tries again when it is not ours.
+    A later start() (after kill()) comes back on the same port, as an app set up with
+    it expects.
+    """
+
+    TRIES = 5
+
+    def __init__(self, folder):
+        self.folder, self.port, self.process = folder, None, None
+
+    @property
+    def uri(self):
+        return f"redis://127.0.0.1:{self.port}"
+
+    def start(self):
+        for _ in range(1 if self.port else self.TRIES):
+            port = self.port or free_port()
+            self.process = subprocess.Popen(
+                ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                 "--appendonly", "no", "--daemonize", "no", "--dir", str(self.folder)],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if self._answers_on(port):
+                self.port = port
+                return
+            self.kill()
+        pytest.fail(f"redis-server did not start (port {self.port or 'picked'} taken?)")
+
+    def _answers_on(self, port, timeout=10):
+        """Whether our redis-server answers on `port` (not another process's)."""
+        client = redis.Redis(port=port, socket_timeout=2)
+        deadline = time.monotonic() + timeout
+        try:
+            while time.monotonic() < deadline and self.process.poll() is None:
+                with contextlib.suppress(redis.ConnectionError):
+                    return client.info("server")["process_id"] == self.process.pid
+                time.sleep(0.05)
+            return False
+        finally:
+            client.close()
+
+    def kill(self):
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
 
 
 def stop_waitress(server, thread):

@@ -2,7 +2,6 @@
 
 import contextlib
 import socket
-import subprocess
 import threading
 import time
 
@@ -13,7 +12,7 @@ from sqlalchemy import event
 from blog.domain import articles
 from blog.extensions import db
 from helpers import FormClient, page
-from server_helpers import free_port
+from server_helpers import OwnRedis, free_port
 
 
 @pytest.fixture
@@ -187,23 +186,12 @@ def test_one_long_article_cannot_fill_the_cache_with_its_copies(app, make_member
 @pytest.fixture
 def own_redis(tmp_path):
     """A Redis of this test's own on loopback (its settings change: not the shared one)."""
-    port = free_port()
-    server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
-    client = redis.Redis(port=port)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            assert time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.05)
+    server = OwnRedis(tmp_path)
+    server.start()
+    client = redis.Redis(port=server.port)
     yield client
     client.close()
-    server.terminate()
-    server.wait(10)
+    server.kill()
 
 
 def test_a_redis_that_reads_but_refuses_writes_serves_no_page_from_before_a_write(

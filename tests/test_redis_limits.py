@@ -7,14 +7,13 @@ redis-server of the test's own, killed half way.
 
 import json
 import shutil
-import subprocess
 import time
 
 import pytest
 import redis
 
 from helpers import TEST_PASSWORD, Auth, FormClient, security_events
-from server_helpers import free_port, wait_for_port, wsgi_servers
+from server_helpers import OwnRedis, wsgi_servers
 
 
 def api_login(port, email):
@@ -51,30 +50,10 @@ def test_two_server_processes_share_the_login_limit(database_url, shared_redis, 
 @pytest.fixture
 def own_redis(tmp_path):
     """A redis-server of this test's own on a free loopback port: .start() and .kill()."""
-    binary = shutil.which("redis-server")
-    if binary is None:
+    if shutil.which("redis-server") is None:
         pytest.fail("redis-server is not installed (apt-get install redis-server)",
                     pytrace=False)
-
-    class OwnRedis:
-        port = free_port()
-        uri = f"redis://127.0.0.1:{port}"
-        process = None
-
-        def start(self):
-            self.process = subprocess.Popen(
-                [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                 "--appendonly", "no", "--daemonize", "no", "--dir", str(tmp_path)],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            )
-            wait_for_port(self.port, self.process, timeout=10)
-
-        def kill(self):
-            if self.process and self.process.poll() is None:
-                self.process.kill()
-                self.process.wait(timeout=10)
-
-    server = OwnRedis()
+    server = OwnRedis(tmp_path)
     server.start()
     yield server
     server.kill()
