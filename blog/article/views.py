@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -19,26 +18,24 @@ from sqlalchemy.orm.exc import ObjectDeletedError
 from ..domain import (
     articles,
     drafts,
-    mutes,
     permissions,
     reactions,
     shown_article,
-    threads,
 )
 from ..domain.articles import ArticleError
 from ..domain.races import GONE
 from ..extensions import db
+from ..web import page_cache
 from ..web.answers import answer_toggle
 from ..web.errors import error_response
 from ..web.security import takes_pictures
-from ..web.urls import MAX_ROW_ID
 from ..web.write_limits import (
     limit_writes,
     no_picture_sent,
     redirected,
     undoing,
 )
-from .comment_forms import SectionForms
+from .comment_section import comment_section
 from .editing import render_editor, save, saves_nothing
 from .forms import ArticleForm
 
@@ -102,36 +99,12 @@ def preview():
     return jsonify(html=html)
 
 
-def row_id_arg(name):
-    """?name= as a row id, or None when absent or not one (never an error)."""
-    value = request.args.get(name, type=int)
-    return value if value is not None and 1 <= value <= MAX_ROW_ID else None
-
-
-def comments_shown(article):
-    """The comments this page shows: a page of threads, or one thread (?thread=) on its own.
-
-    ?comments_from= is where a page of threads starts (the "Show more
-    comments" link); ?replies_from= where one thread's replies do.
-    """
-    config = current_app.config
-    thread_id = row_id_arg("thread")
-    if thread_id:
-        return threads.one_thread(article, thread_id, row_id_arg("replies_from"),
-                                  replies_shown=config["COMMENT_REPLIES_PER_PAGE"])
-    return threads.page_of_threads(article, row_id_arg("comments_from"),
-                                   per_page=config["COMMENT_THREADS_PER_PAGE"],
-                                   replies_shown=config["COMMENT_REPLIES_SHOWN"])
-
-
-def render_article(shown, comment_form=None, status=200):
+def render_article(shown, comment_form=None, status=200, clock=None):
     """The article page of `shown` (a ShownArticle); comment_form brings a refused comment
-    back with its error."""
+    back with its error. `clock`: the page cache's content clock, read before the article
+    (its comments may then be shared, blog.article.comment_section)."""
     article = shown.article
     is_author = current_user.is_authenticated and current_user.id == article.author_id
-    comment_page = comments_shown(article)
-    authors = {comment.author_id for thread in comment_page.threads
-               for comment in (thread.comment, *thread.replies)}
     return render_template(
         "article/show.html",
         article=article,
@@ -142,23 +115,13 @@ def render_article(shown, comment_form=None, status=200):
         following_author=shown.following_author,
         can_edit=permissions.can_edit,
         can_delete=permissions.can_delete,
-        threads=comment_page.threads,
-        # Their comments show folded, behind a "Show" the reader may open.
-        muted_author_ids=mutes.muted_among(current_user, authors),
-        next_thread_id=comment_page.next_thread_id,
-        single_thread=row_id_arg("thread"),
-        replies_from=row_id_arg("replies_from"),
-        later_page=row_id_arg("comments_from"),
-        # Only for those who may comment: a form's CSRF token would start a
-        # session, and a visitor's page must stay the same for every visitor.
-        comment_forms=(SectionForms.around(comment_form, comment_page.threads)
-                       if permissions.can_comment(current_user, article) else None),
-        can_comment=permissions.can_comment,
+        comments_section=comment_section(article, comment_form, clock),
     ), status
 
 
 @bp.route("/articles/<slug>")
 def show(slug):
+    clock = page_cache.content_clock()  # first: what is read next is at least as new
     shown = shown_or_404(slug)
     article = shown.article
     if article.slug != slug:  # a link from before the title changed
@@ -166,7 +129,7 @@ def show(slug):
         query = urlencode(list(request.args.items(multi=True)))
         target = url_for("article.show", slug=article.slug)
         return redirect(f"{target}?{query}" if query else target, 301)
-    return render_article(shown)
+    return render_article(shown, clock=clock)
 
 
 @bp.route("/articles/<slug>/edit", methods=["GET", "POST"])

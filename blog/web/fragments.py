@@ -49,26 +49,38 @@ def fragment(*key, caller):
 
 
 def _kept_or_drawn(key, draw):
-    with _lock:
-        markup = _kept.get(key)
-        if markup is not None:
-            _kept.move_to_end(key)
-            return markup
-    markup = draw()  # Markup (autoescaped); drawn unlocked: two threads may draw it alike
-    global _kept_characters
-    with _lock:
-        replaced = _kept.pop(key, None)
-        _kept[key] = markup
-        _kept_characters += _size(key, markup) - (
-            _size(key, replaced) if replaced is not None else 0)
-        while len(_kept) > ENTRIES or _kept_characters > CHARACTERS:
-            _kept_characters -= _size(*_kept.popitem(last=False))
+    markup = kept_part(key)
+    if markup is None:
+        markup = draw()  # Markup (autoescaped); drawn unlocked: two threads may draw it alike
+        keep_part(key, markup)
     return markup
 
 
-def _size(key, markup):
+def kept_part(key):
+    """What keep_part kept for `key`, or None."""
+    with _lock:
+        part = _kept.get(key)
+        if part is not None:
+            _kept.move_to_end(key)
+        return part
+
+
+def keep_part(key, part):
+    """Keep `part` (markup, or a tuple of markup and what goes with it) for `key`."""
+    global _kept_characters
+    with _lock:
+        replaced = _kept.pop(key, None)
+        _kept[key] = part
+        _kept_characters += _size(key, part) - (
+            _size(key, replaced) if replaced is not None else 0)
+        while len(_kept) > ENTRIES or _kept_characters > CHARACTERS:
+            _kept_characters -= _size(*_kept.popitem(last=False))
+
+
+def _size(key, part):
+    markup = part[0] if isinstance(part, tuple) else part
     # The key's texts count too: an Atom entry's key holds the article's whole HTML.
-    return len(markup) + sum(len(part) for part in key if isinstance(part, str))
+    return len(markup) + sum(len(text) for text in key if isinstance(text, str))
 
 
 def forget():

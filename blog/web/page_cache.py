@@ -212,15 +212,22 @@ def kept_count(key, count):
     change it moves, and for PAGE_CACHE_SECONDS at most). Counted each time with the
     page cache off.
     """
-    store = current_app.extensions.get("page_store")
-    clock = store.clock() if store is not None else None
+    clock = content_clock()
     if clock is None:
         return count()
+    store = current_app.extensions["page_store"]
     found = store.kept_number(key, clock)
     if found is None:
         found = count()
         store.keep_number(key, clock, found)
     return found
+
+
+def content_clock():
+    """The content clock now, or None with the page cache off (or unreachable). Any write
+    to what visitors see moves it: what was made under the same clock is still true."""
+    store = current_app.extensions.get("page_store")
+    return store.clock() if store is not None else None
 
 
 def page_key(request):

@@ -1,0 +1,117 @@
+"""The comments section of an article's page: drawn for this reader, or shared.
+
+A member's page is never kept whole (their name, their marks, their tokens), but most
+of a discussion's page is its comments, and most members see those alike: all but
+the authors of the comments shown (Edit, Delete, their own hidden ones), moderators,
+members who mute someone and members who may not comment. So a section drawn for
+such a plain member is kept (blog.web.fragments, in this process) with the ids of the
+comments' authors beside it, and given to the next plain member who is none of them.
+Its forms' CSRF tokens are holes (fragments.CSRF_HOLE, this process's own), filled
+per page. It is kept as a visitor's page is: under the page cache's content clock,
+which any change to comments, articles or members moves, and for PAGE_CACHE_SECONDS
+at most; with the page cache off, nothing is kept."""
+
+import time
+
+from flask import current_app, render_template, request
+from flask_login import current_user
+from markupsafe import Markup
+
+from ..domain import mutes, permissions, threads
+from ..web import fragments
+from ..web.urls import MAX_ROW_ID
+from .comment_forms import SectionForms
+
+
+def row_id_arg(name):
+    """?name= as a row id, or None when absent or not one (never an error)."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 1 <= value <= MAX_ROW_ID else None
+
+
+def comments_shown(article):
+    """The comments this page shows: a page of threads, or one thread (?thread=) on its own.
+
+    ?comments_from= is where a page of threads starts (the "Show more
+    comments" link); ?replies_from= where one thread's replies do.
+    """
+    config = current_app.config
+    thread_id = row_id_arg("thread")
+    if thread_id:
+        return threads.one_thread(article, thread_id, row_id_arg("replies_from"),
+                                  replies_shown=config["COMMENT_REPLIES_PER_PAGE"])
+    return threads.page_of_threads(article, row_id_arg("comments_from"),
+                                   per_page=config["COMMENT_THREADS_PER_PAGE"],
+                                   replies_shown=config["COMMENT_REPLIES_SHOWN"])
+
+
+def comment_section(article, comment_form=None, clock=None):
+    """The section's markup for this reader, tokens filled in. `comment_form` brings a
+    refused comment back with its error (never shared). `clock` is the page cache's
+    content clock (page_cache.content_clock) read before `article` was: without it,
+    nothing is shared."""
+    reader = current_user._get_current_object()
+    key = _shared_key(reader, article, clock) if comment_form is None else None
+    kept = fragments.kept_part(key) if key else None
+    if kept is not None and reader.id not in kept[1]:
+        return _filled(kept[0])
+    markup, authors = _drawn(article, comment_form)
+    if (key and reader.id not in authors
+            and len(markup) <= current_app.config["PAGE_CACHE_PAGE_BYTES"]
+            # Never one with a form drawn with this member's own token, not a hole.
+            and fragments.page_csrf_token() not in markup):
+        fragments.keep_part(key, (markup, frozenset(authors)))
+    return _filled(markup)
+
+
+def _shared_key(reader, article, clock):
+    """The key of the section this reader sees as every plain member does, or None when
+    what they see is theirs alone (or the page cache is off)."""
+    seconds = current_app.config["PAGE_CACHE_SECONDS"]
+    if (clock is None or seconds <= 0
+            or not reader.is_authenticated or mutes.checks_mutes(reader)
+            or not permissions.can_comment(reader, article)
+            or permissions.may_moderate(reader)
+            # The flow inspector's story lists the rules each comment asks.
+            or "flow_ring" in current_app.extensions):
+        return None
+    # As fresh as a kept page: while nothing changed, and for PAGE_CACHE_SECONDS at most.
+    # The comment count too: another process's clock (PAGE_CACHE_URL memory://) does not
+    # move with this one's, but a member who just commented there finds their comment.
+    return ("comments", clock, int(time.time() // seconds), request.script_root,
+            article.id, article.comments_count, row_id_arg("thread"),
+            row_id_arg("replies_from"), row_id_arg("comments_from"))
+
+
+def _drawn(article, comment_form):
+    """(the section drawn for this reader, its tokens still holes; the ids of the
+    authors of the comments it shows)."""
+    comment_page = comments_shown(article)
+    authors = {comment.author_id for thread in comment_page.threads
+               for comment in (thread.comment, *thread.replies)}
+    may_comment = permissions.can_comment(current_user, article)
+    markup = render_template(
+        "comment/_section.html",
+        article=article,
+        threads=comment_page.threads,
+        # Their comments show folded, behind a "Show" the reader may open.
+        muted_author_ids=mutes.muted_among(current_user, authors),
+        next_thread_id=comment_page.next_thread_id,
+        single_thread=row_id_arg("thread"),
+        replies_from=row_id_arg("replies_from"),
+        later_page=row_id_arg("comments_from"),
+        # Only for those who may comment: a form's CSRF token would start a
+        # session, and a visitor's page must stay the same for every visitor.
+        comment_forms=SectionForms.around(comment_form, comment_page.threads)
+        if may_comment else None,
+        can_comment=permissions.can_comment,
+    )
+    return markup, authors
+
+
+def _filled(markup):
+    # What render_template drew (autoescaped), kept as text: Markup again to be shown as is.
+    markup = Markup(markup)  # noqa: S704
+    # A visitor's section holds no form, so no hole: asking for a token would start a
+    # session, and their page must stay the same for every visitor.
+    return fragments.with_csrf(markup) if current_user.is_authenticated else markup
