@@ -293,3 +293,40 @@ def test_a_comment_made_by_another_process_shows_on_this_ones_kept_comments(
     monkeypatch.undo()
 
     assert "Said elsewhere" in view(readers["ben"], talk["url"])[0]
+
+
+def test_made_up_pages_of_comments_push_out_no_card_or_comment(readers, talk, monkeypatch):
+    from blog.article import comment_section
+    from blog.web import fragments
+
+    monkeypatch.setattr(comment_section, "_sections", fragments.Shelf(4, 1_000_000))
+    view(readers["ann"], talk["url"])
+    kept_pieces = dict(fragments._kept)
+    for start in range(1, 41):  # 40 addresses, each its own page of comments
+        view(readers["ann"], f"{talk['url']}?comments_from={start}")
+
+    assert len(comment_section._sections._kept) == 4  # the newest four
+    assert kept_pieces.items() <= dict(fragments._kept).items()  # the small pieces stay
+
+
+def test_a_newer_section_replaces_the_one_before(readers, talk, monkeypatch):
+    from blog.article import comment_section
+    from blog.web import fragments
+
+    monkeypatch.setattr(comment_section, "_sections", fragments.Shelf(100, 1_000_000))
+    for n in range(5):  # each a change: the clock moves
+        profiles.update_profile(talk["talker"], f"Talker {n}", "")
+        assert f"Talker {n}" in view(readers["ann"], talk["url"])[0]
+    assert len(comment_section._sections._kept) == 1
+
+
+def test_a_moderators_page_asks_nothing_of_an_unreachable_page_cache(
+        make_app, talk, make_member, caplog):
+    app = make_app(PAGE_CACHE_URL="redis://127.0.0.1:1")  # nothing listens there
+    make_member("mia", role="moderator")
+    client = FormClient(app.test_client())
+    Auth(client).login("mia")
+    caplog.clear()
+
+    assert "First thoughts" in page(client.get(talk["url"]))
+    assert "page cache unreachable" not in caplog.text

@@ -282,3 +282,17 @@ def test_what_members_wrote_never_receives_a_readers_token(make_client, make_mem
     for reader, path in ((browser, f"/articles/{article.slug}"), (browser, "/?tab=latest"),
                          (visitor, f"/articles/{article.slug}"), (visitor, "/?tab=latest")):
         assert CSRF_HOLE not in reader.get(path).get_data(as_text=True), path
+
+
+def test_a_shelf_keeps_one_value_per_key_within_its_bounds():
+    from blog.web.fragments import Shelf
+
+    shelf = Shelf(entries=3, characters=100)
+    shelf.put("a", "old a", 10)
+    shelf.put("a", "new a", 10)
+    assert shelf.get("a") == "new a" and len(shelf._kept) == 1
+    for key in "bcd":
+        shelf.put(key, key, 10)
+    assert shelf.get("a") is None and [shelf.get(key) for key in "bcd"] == ["b", "c", "d"]
+    shelf.put("e", "e", 95)  # over the characters: the least recently used go first
+    assert [shelf.get(key) for key in "bcde"] == [None, None, None, "e"]

@@ -3,8 +3,8 @@
 A member's page is never kept whole (their name, their marks, their tokens), but most
 of a discussion's page is its comments, and most members see those alike: all but
 the authors of the comments shown (Edit, Delete, their own hidden ones), moderators,
-members who mute someone and members who may not comment. So a section drawn for
-such a plain member is kept (blog.web.fragments, in this process) with the ids of the
+members who mute a member or a tag, and members who may not comment. So a section
+drawn for such a plain member is kept (in this process's memory) with the ids of the
 comments' authors beside it, and given to the next plain member who is none of them.
 Its forms' CSRF tokens are holes (fragments.CSRF_HOLE, this process's own), filled
 per page. It is kept as a visitor's page is: under the page cache's content clock,
@@ -18,7 +18,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from ..domain import mutes, permissions, threads
-from ..web import fragments
+from ..web import fragments, page_cache
 from ..web.urls import MAX_ROW_ID
 from .comment_forms import SectionForms
 
@@ -45,42 +45,45 @@ def comments_shown(article):
                                    replies_shown=config["COMMENT_REPLIES_SHOWN"])
 
 
-def comment_section(article, comment_form=None, clock=None):
-    """The section's markup for this reader, tokens filled in. `comment_form` brings a
-    refused comment back with its error (never shared). `clock` is the page cache's
-    content clock (page_cache.content_clock) read before `article` was: without it,
-    nothing is shared."""
-    reader = current_user._get_current_object()
-    key = _shared_key(reader, article, clock) if comment_form is None else None
-    kept = fragments.kept_part(key) if key else None
-    if kept is not None and reader.id not in kept[1]:
-        return _filled(kept[0])
-    markup, authors = _drawn(article, comment_form)
-    if (key and reader.id not in authors
-            and len(markup) <= current_app.config["PAGE_CACHE_PAGE_BYTES"]
-            # Never one with a form drawn with this member's own token, not a hole.
-            and fragments.page_csrf_token() not in markup):
-        fragments.keep_part(key, (markup, frozenset(authors)))
-    return _filled(markup)
+# A discussion's first page is 10 to 150 KB of markup: kept apart from the cards and
+# comments (blog.web.fragments), one per page of comments, the newest replacing the old.
+_sections = fragments.Shelf(entries=256, characters=4_000_000)
 
 
-def _shared_key(reader, article, clock):
-    """The key of the section this reader sees as every plain member does, or None when
-    what they see is theirs alone (or the page cache is off)."""
-    seconds = current_app.config["PAGE_CACHE_SECONDS"]
-    if (clock is None or seconds <= 0
-            or not reader.is_authenticated or mutes.checks_mutes(reader)
-            or not permissions.can_comment(reader, article)
-            or permissions.may_moderate(reader)
+def sharing_clock(reader):
+    """The page cache's content clock, read now, when `reader` may be given the section
+    as every plain member sees it; else None. Read before the article: what is read
+    after it is then at least as new as the clock says."""
+    if (not reader.is_authenticated or mutes.checks_mutes(reader)
+            or not permissions.may_write(reader) or permissions.may_moderate(reader)
             # The flow inspector's story lists the rules each comment asks.
             or "flow_ring" in current_app.extensions):
         return None
-    # As fresh as a kept page: while nothing changed, and for PAGE_CACHE_SECONDS at most.
-    # The comment count too: another process's clock (PAGE_CACHE_URL memory://) does not
-    # move with this one's, but a member who just commented there finds their comment.
-    return ("comments", clock, int(time.time() // seconds), request.script_root,
-            article.id, article.comments_count, row_id_arg("thread"),
-            row_id_arg("replies_from"), row_id_arg("comments_from"))
+    return page_cache.content_clock()
+
+
+def comment_section(article, comment_form=None, clock=None):
+    """The section's markup for this reader, tokens filled in. `comment_form` brings a
+    refused comment back with its error (never shared); `clock` is sharing_clock()'s,
+    read before `article` was (without it, nothing is shared)."""
+    reader = current_user._get_current_object()
+    shared = comment_form is None and clock is not None and article.is_published
+    key = (request.script_root, article.id, row_id_arg("thread"),
+           row_id_arg("replies_from"), row_id_arg("comments_from")) if shared else None
+    seconds = current_app.config["PAGE_CACHE_SECONDS"]
+    # As fresh as a kept page: while nothing changed, for PAGE_CACHE_SECONDS at most. The
+    # comment count too: another process's clock (PAGE_CACHE_URL memory://) does not
+    # move with this one's, but a comment added there changes it.
+    stamp = (clock, int(time.time() // max(seconds, 1)), article.comments_count)
+    kept = _sections.get(key) if key and seconds > 0 else None
+    if kept is not None and kept[0] == stamp and reader.id not in kept[2]:
+        return _filled(kept[1])
+    markup, authors = _drawn(article, comment_form)
+    if (key and seconds > 0 and reader.id not in authors
+            # Never one with a form drawn with this member's own token, not a hole.
+            and fragments.page_csrf_token() not in markup):
+        _sections.put(key, (stamp, markup, frozenset(authors)), len(markup))
+    return _filled(markup)
 
 
 def _drawn(article, comment_form):

@@ -25,7 +25,6 @@ from ..domain import (
 from ..domain.articles import ArticleError
 from ..domain.races import GONE
 from ..extensions import db
-from ..web import page_cache
 from ..web.answers import answer_toggle
 from ..web.errors import error_response
 from ..web.security import takes_pictures
@@ -35,7 +34,7 @@ from ..web.write_limits import (
     redirected,
     undoing,
 )
-from .comment_section import comment_section
+from .comment_section import comment_section, sharing_clock
 from .editing import render_editor, save, saves_nothing
 from .forms import ArticleForm
 
@@ -101,8 +100,8 @@ def preview():
 
 def render_article(shown, comment_form=None, status=200, clock=None):
     """The article page of `shown` (a ShownArticle); comment_form brings a refused comment
-    back with its error. `clock`: the page cache's content clock, read before the article
-    (its comments may then be shared, blog.article.comment_section)."""
+    back with its error. `clock`: comment_section.sharing_clock(), read before the article
+    (its comments may then be shared)."""
     article = shown.article
     is_author = current_user.is_authenticated and current_user.id == article.author_id
     return render_template(
@@ -121,7 +120,7 @@ def render_article(shown, comment_form=None, status=200, clock=None):
 
 @bp.route("/articles/<slug>")
 def show(slug):
-    clock = page_cache.content_clock()  # first: what is read next is at least as new
+    clock = sharing_clock(current_user)  # first: what is read next is at least as new
     shown = shown_or_404(slug)
     article = shown.article
     if article.slug != slug:  # a link from before the title changed

@@ -19,6 +19,7 @@ drawn dropped first.
 import functools
 import secrets
 import threading
+import weakref
 from collections import OrderedDict
 
 from flask import g
@@ -41,6 +42,7 @@ CSRF_HOLE = f":csrf-{secrets.token_hex(16)}:"
 _kept = OrderedDict()
 _kept_characters = 0
 _lock = threading.Lock()
+_shelves = weakref.WeakSet()  # every Shelf, for forget()
 
 
 def fragment(*key, caller):
@@ -49,38 +51,26 @@ def fragment(*key, caller):
 
 
 def _kept_or_drawn(key, draw):
-    markup = kept_part(key)
-    if markup is None:
-        markup = draw()  # Markup (autoescaped); drawn unlocked: two threads may draw it alike
-        keep_part(key, markup)
-    return markup
-
-
-def kept_part(key):
-    """What keep_part kept for `key`, or None."""
     with _lock:
-        part = _kept.get(key)
-        if part is not None:
+        markup = _kept.get(key)
+        if markup is not None:
             _kept.move_to_end(key)
-        return part
-
-
-def keep_part(key, part):
-    """Keep `part` (markup, or a tuple of markup and what goes with it) for `key`."""
+            return markup
+    markup = draw()  # Markup (autoescaped); drawn unlocked: two threads may draw it alike
     global _kept_characters
     with _lock:
         replaced = _kept.pop(key, None)
-        _kept[key] = part
-        _kept_characters += _size(key, part) - (
+        _kept[key] = markup
+        _kept_characters += _size(key, markup) - (
             _size(key, replaced) if replaced is not None else 0)
         while len(_kept) > ENTRIES or _kept_characters > CHARACTERS:
             _kept_characters -= _size(*_kept.popitem(last=False))
+    return markup
 
 
-def _size(key, part):
-    markup = part[0] if isinstance(part, tuple) else part
+def _size(key, markup):
     # The key's texts count too: an Atom entry's key holds the article's whole HTML.
-    return len(markup) + sum(len(text) for text in key if isinstance(text, str))
+    return len(markup) + sum(len(part) for part in key if isinstance(part, str))
 
 
 def forget():
@@ -89,6 +79,42 @@ def forget():
     with _lock:
         _kept.clear()
         _kept_characters = 0
+    for shelf in list(_shelves):
+        shelf.clear()
+
+
+class Shelf:
+    """Larger parts kept apart from the small ones above, so that they never push those
+    out: one value per key, a newer one replacing it, the least recently used dropped
+    first past `entries` of them or `characters` of their markup in all."""
+
+    def __init__(self, entries, characters):
+        self.entries, self.characters = entries, characters
+        self._kept, self._characters, self._lock = OrderedDict(), 0, threading.Lock()
+        _shelves.add(self)
+
+    def get(self, key):
+        """The value put for `key`, or None."""
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is None:
+                return None
+            self._kept.move_to_end(key)
+            return kept[1]
+
+    def put(self, key, value, characters):
+        """Keep `value` (whose markup is `characters` long) for `key`, in place of any other."""
+        with self._lock:
+            replaced = self._kept.pop(key, None)
+            self._characters += characters - (replaced[0] if replaced else 0)
+            self._kept[key] = (characters, value)
+            while len(self._kept) > self.entries or self._characters > self.characters:
+                self._characters -= self._kept.popitem(last=False)[1][0]
+
+    def clear(self):
+        with self._lock:
+            self._kept.clear()
+            self._characters = 0
 
 
 def with_csrf(markup):
