@@ -12,6 +12,7 @@ which any change to comments, articles or members moves, and for PAGE_CACHE_SECO
 at most; with the page cache off, nothing is kept."""
 
 import time
+from typing import NamedTuple
 
 from flask import current_app, render_template, request
 from flask_login import current_user
@@ -29,20 +30,33 @@ def row_id_arg(name):
     return value if value is not None and 1 <= value <= MAX_ROW_ID else None
 
 
-def comments_shown(article):
-    """The comments this page shows: a page of threads, or one thread (?thread=) on its own.
+def comments_shown(article, place):
+    """The comments this page shows (`place` is paging_place()'s): a page of threads, or
+    one thread (?thread=) on its own.
 
     ?comments_from= is where a page of threads starts (the "Show more
     comments" link); ?replies_from= where one thread's replies do.
     """
     config = current_app.config
-    thread_id = row_id_arg("thread")
-    if thread_id:
-        return threads.one_thread(article, thread_id, row_id_arg("replies_from"),
+    if place.thread:
+        return threads.one_thread(article, place.thread, place.replies_from,
                                   replies_shown=config["COMMENT_REPLIES_PER_PAGE"])
-    return threads.page_of_threads(article, row_id_arg("comments_from"),
+    return threads.page_of_threads(article, place.comments_from,
                                    per_page=config["COMMENT_THREADS_PER_PAGE"],
                                    replies_shown=config["COMMENT_REPLIES_SHOWN"])
+
+
+class Place(NamedTuple):
+    """Which comments a page shows, from its address (None: not asked, or not a row id)."""
+
+    thread: int | None
+    replies_from: int | None
+    comments_from: int | None
+
+
+def paging_place():
+    """This request's Place."""
+    return Place(row_id_arg("thread"), row_id_arg("replies_from"), row_id_arg("comments_from"))
 
 
 # A discussion's first page is 10 to 150 KB of markup: kept apart from the cards and
@@ -67,29 +81,29 @@ def comment_section(article, comment_form=None, clock=None):
     refused comment back with its error (never shared); `clock` is sharing_clock()'s,
     read before `article` was (without it, nothing is shared)."""
     reader = current_user._get_current_object()
-    shared = comment_form is None and clock is not None and article.is_published
-    key = (request.script_root, article.id, row_id_arg("thread"),
-           row_id_arg("replies_from"), row_id_arg("comments_from")) if shared else None
-    seconds = current_app.config["PAGE_CACHE_SECONDS"]
+    place, seconds = paging_place(), current_app.config["PAGE_CACHE_SECONDS"]
+    shared = (comment_form is None and clock is not None and seconds > 0
+              and article.is_published)
+    key = (request.script_root, article.id, *place) if shared else None
     # As fresh as a kept page: while nothing changed, for PAGE_CACHE_SECONDS at most. The
     # comment count too: another process's clock (PAGE_CACHE_URL memory://) does not
     # move with this one's, but a comment added there changes it.
-    stamp = (clock, int(time.time() // max(seconds, 1)), article.comments_count)
-    kept = _sections.get(key) if key and seconds > 0 else None
+    stamp = (clock, int(time.time() // seconds), article.comments_count) if shared else None
+    kept = _sections.get(key) if shared else None
     if kept is not None and kept[0] == stamp and reader.id not in kept[2]:
         return _filled(kept[1])
-    markup, authors = _drawn(article, comment_form)
-    if (key and seconds > 0 and reader.id not in authors
+    markup, authors = _drawn(article, comment_form, place)
+    if (shared and reader.id not in authors
             # Never one with a form drawn with this member's own token, not a hole.
             and fragments.page_csrf_token() not in markup):
         _sections.put(key, (stamp, markup, frozenset(authors)), len(markup))
     return _filled(markup)
 
 
-def _drawn(article, comment_form):
+def _drawn(article, comment_form, place):
     """(the section drawn for this reader, its tokens still holes; the ids of the
     authors of the comments it shows)."""
-    comment_page = comments_shown(article)
+    comment_page = comments_shown(article, place)
     authors = {comment.author_id for thread in comment_page.threads
                for comment in (thread.comment, *thread.replies)}
     may_comment = permissions.can_comment(current_user, article)
@@ -100,9 +114,9 @@ def _drawn(article, comment_form):
         # Their comments show folded, behind a "Show" the reader may open.
         muted_author_ids=mutes.muted_among(current_user, authors),
         next_thread_id=comment_page.next_thread_id,
-        single_thread=row_id_arg("thread"),
-        replies_from=row_id_arg("replies_from"),
-        later_page=row_id_arg("comments_from"),
+        single_thread=place.thread,
+        replies_from=place.replies_from,
+        later_page=place.comments_from,
         # Only for those who may comment: a form's CSRF token would start a
         # session, and a visitor's page must stay the same for every visitor.
         comment_forms=SectionForms.around(comment_form, comment_page.threads)
