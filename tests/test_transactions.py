@@ -1,12 +1,17 @@
-"""A GET or HEAD reads outside a transaction and begins one only when it writes
-(blog.web.transactions, blog.database.read_outside_transaction). On PostgreSQL that
-spares a BEGIN and a ROLLBACK per page; SQLite's driver works so by itself. Writes stay
-all or nothing on both, and every other method keeps its transaction from the start."""
+"""Every request reads outside a transaction and begins one only when it writes or locks
+a row (blog.web.transactions, blog.database.read_outside_transactions), and so again after
+each COMMIT. On PostgreSQL that spares a BEGIN and a ROLLBACK per page, and the ROLLBACK
+that made psycopg forget its prepared statements; SQLite's driver works so by itself.
+Writes stay all or nothing on both."""
 
 import contextlib
+import re
+from datetime import timedelta
 
-from flask import abort
-from sqlalchemy import event, func, select
+import pytest
+from flask import abort, request
+from flask_login import current_user
+from sqlalchemy import event, func, select, text
 
 from blog.database import needs_a_transaction
 from blog.extensions import db
@@ -16,7 +21,11 @@ from helpers import Auth
 
 def _in_transaction(cursor):
     """Whether the database connection under `cursor` has a transaction open."""
-    connection = cursor.connection
+    return _open(cursor.connection)
+
+
+def _open(connection):
+    """Whether the DBAPI `connection` has a transaction open."""
     if db.engine.dialect.name == "sqlite":
         return connection.in_transaction
     from psycopg.pq import TransactionStatus
@@ -38,6 +47,30 @@ def transaction_states():
         yield seen
     finally:
         event.remove(db.engine, "after_cursor_execute", record)
+
+
+@contextlib.contextmanager
+def rollbacks_sent():
+    """A list that gets an entry for each ROLLBACK sent to the database in the block: one
+    that ends an open transaction (for none, neither driver sends anything), asked by the
+    session or by the pool's reset."""
+    sent = []
+
+    def by_the_session(connection):
+        if _open(connection.connection.dbapi_connection):
+            sent.append("session")
+
+    def by_the_pool(dbapi_connection, connection_record, reset_state):
+        if _open(dbapi_connection):
+            sent.append("pool")
+
+    event.listen(db.engine, "rollback", by_the_session)
+    event.listen(db.engine.pool, "reset", by_the_pool)
+    try:
+        yield sent
+    finally:
+        event.remove(db.engine, "rollback", by_the_session)
+        event.remove(db.engine.pool, "reset", by_the_pool)
 
 
 def _is_postgresql():
@@ -64,9 +97,27 @@ def _add_routes(app):
 
     @app.get("/test/tag-then-give-up")
     def tag_then_give_up():
+        # ?member=first|after: who is there is asked before the writes, or after them.
+        asked = request.args.get("member")
+        if asked == "first":
+            assert current_user.is_authenticated
         db.session.add(Tag(name="given-up"))
         db.session.flush()
+        db.session.add(Tag(name="given-up-too"))
+        db.session.flush()
+        if asked == "after":
+            assert current_user.is_authenticated
         abort(409)
+
+    @app.get("/test/nested")
+    def nested():
+        db.session.scalar(select(func.count()).select_from(Tag))
+        db.session.add(Tag(name="outer"))
+        db.session.flush()
+        with db.session.begin_nested():  # a SAVEPOINT, inside the transaction
+            db.session.add(Tag(name="inner"))
+        db.session.commit()
+        return {}
 
 
 def _tag_names():
@@ -101,12 +152,31 @@ def test_a_get_that_writes_commits_its_writes_in_one_transaction(app, client):
     assert {"first-of-two", "second-of-two"} <= _tag_names()
 
 
-def test_a_get_that_gives_up_after_a_write_keeps_none_of_it(app, client):
+@pytest.mark.parametrize("member", [None, "first", "after"])
+def test_a_request_that_gives_up_after_its_writes_keeps_none_of_them(app, client,
+                                                                      make_member, member):
+    """Also for a member whose login is due a touch (an UPDATE and its own COMMIT): asked
+    for before the writes, the touch is committed and the writes begin anew; asked for
+    after them, it waits for the next request instead of committing them along."""
     _add_routes(app)
+    if member:
+        make_member("touched")
+        db.session.remove()
+        Auth(client).login("touched")
+        app.config["SESSION_TOUCH_INTERVAL"] = timedelta(0)
+    path = "/test/tag-then-give-up" + (f"?member={member}" if member else "")
     with transaction_states() as states:
-        assert client.get("/test/tag-then-give-up").status_code == 409
+        assert client.get(path).status_code == 409
+    touches = [word for word, open_ in states if word == "UPDATE"]
+    assert touches == (["UPDATE"] if member == "first" else [])
     assert states and all(open_ for word, open_ in states if word == "INSERT")
-    assert "given-up" not in _tag_names()
+    assert not {"given-up", "given-up-too"} & _tag_names()
+
+
+def test_a_savepoint_inside_a_request_works(app, client):
+    _add_routes(app)
+    assert client.get("/test/nested").status_code == 200
+    assert {"outer", "inner"} <= _tag_names()
 
 
 def test_a_locking_read_begins_the_transaction_its_lock_lasts_for(app, client, make_member):
@@ -121,8 +191,8 @@ def test_a_locking_read_begins_the_transaction_its_lock_lasts_for(app, client, m
     assert all(open_ for word, open_ in states if word == "INSERT")
 
 
-def test_a_form_keeps_one_transaction_from_its_first_statement(client, make_member,
-                                                               make_article):
+def test_a_form_reads_outside_a_transaction_and_writes_inside_one(client, make_member,
+                                                                   make_article):
     slug = make_article(title="Like me").slug
     make_member("fan")
     db.session.remove()
@@ -134,10 +204,52 @@ def test_a_form_keeps_one_transaction_from_its_first_statement(client, make_memb
         response = client.post(f"/articles/{slug}/like", data={"csrf_token": token})
     assert response.status_code in (200, 302, 303)
     assert any(word in ("INSERT", "UPDATE") for word, open_ in states)
+    assert states[0] == ("SELECT", False), states  # who is there: read outside
+    # From its first lock on (PostgreSQL; SQLite has none) or write, all inside.
+    first = next(i for i, (word, open_) in enumerate(states) if open_)
+    assert all(open_ for word, open_ in states[first:]), states
+    assert all(open_ for word, open_ in states if word in ("INSERT", "UPDATE"))
+    if _is_postgresql():  # a SELECT inside: a row lock (SQLite has none), which sent BEGIN
+        assert states[first][0] == "SELECT", states
+
+
+def test_only_a_failed_write_sends_a_rollback(app, client, make_member, make_article):
+    """psycopg forgets every statement it prepared on a connection at each ROLLBACK, and
+    the pages after it on that connection were planned again at each run. A refused
+    form, the reads after a COMMIT (where to go back to) and a page after its login was
+    touched (a COMMIT) send none now, and the page's statements stay prepared."""
+
+    @app.get("/test/prepared")
+    def prepared():
+        pid, count = db.session.execute(text(
+            "SELECT pg_backend_pid(), count(*) FROM pg_prepared_statements")).one()
+        return {"connection": pid, "prepared": count}
+
+    app.config["SESSION_TOUCH_INTERVAL"] = timedelta(0)  # every page touches the login
+    slug = make_article(title="Talk here").slug
+    make_member("talker")
+    db.session.remove()
+    Auth(client).login("talker")
+    token = client.csrf_token()
+    posted = client.post(f"/articles/{slug}/comments",
+                         data={"body": "Soon gone", "csrf_token": token})
+    comment_id = re.search(r"comment-(\d+)", posted.headers["Location"]).group(1)
+    for _ in range(6):  # psycopg prepares a statement at its sixth run
+        assert client.get(f"/articles/{slug}").status_code == 200
+    before = client.get("/test/prepared").get_json() if _is_postgresql() else None
+    with rollbacks_sent() as sent:
+        assert client.get(f"/articles/{slug}").status_code == 200
+        refused = client.post(f"/articles/{slug}/comments",
+                              data={"body": "  ", "csrf_token": token})
+        assert refused.status_code == 422
+        deleted = client.post(f"/comments/{comment_id}/delete", data={"csrf_token": token})
+        assert deleted.status_code == 302
+    assert sent == []
     if _is_postgresql():
-        assert all(open_ for word, open_ in states), states
-    else:  # SQLite's driver begins at the first write: every write inside it
-        assert all(open_ for word, open_ in states if word in ("INSERT", "UPDATE"))
+        after = client.get("/test/prepared").get_json()
+        assert after["connection"] == before["connection"]  # one connection throughout
+        assert before["prepared"] >= 3  # the login, the article, its comments
+        assert after["prepared"] >= before["prepared"]
 
 
 def test_a_get_that_needs_no_database_takes_no_connection(client):
@@ -169,6 +281,10 @@ def test_the_statements_that_begin_the_transaction():
         "WITH t AS (INSERT INTO tags (name) VALUES (%(n)s) RETURNING id) SELECT id FROM t",
         "WITH t AS (SELECT 1)\nDELETE FROM tags",
         "SELECT pg_advisory_xact_lock(42)",
+        "SELECT pg_try_advisory_xact_lock_shared(42)",
+        "/* a comment first */ INSERT INTO tags (name) VALUES (%(name)s)",
+        "-- a comment first\nUPDATE tags SET name = %(name)s",
+        "CALL refresh_things()",
         "SELECT set_config('statement_timeout', '1s', true)",
         "SET LOCAL statement_timeout = 1000",
     ]
@@ -176,6 +292,7 @@ def test_the_statements_that_begin_the_transaction():
         "SELECT articles.id, articles.updated_at FROM articles ORDER BY articles.id",
         "WITH ranked AS (SELECT id FROM articles) SELECT id FROM ranked",
         "SELECT count(*) FROM articles WHERE title = %(title)s",
+        "/* INSERT */ SELECT 'UPDATE tags' AS words",
     ]
     needs_a_transaction.cache_clear()
     for _ in range(2):  # the second time from what the first kept

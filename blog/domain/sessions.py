@@ -18,6 +18,7 @@ from datetime import timedelta
 
 from sqlalchemy import bindparam, delete, exists, or_, select, update
 
+from ..database import writes_pending
 from ..events import security_event
 from ..extensions import db
 from ..models import LoginSession, MemberMute, TagMute, User, utcnow
@@ -199,7 +200,8 @@ def resume_session(token, kind=BROWSER, also=None):
     value) to read in the same query; their values are the user's `resumed_with`.
     A session in use is touched at most every SESSION_TOUCH_INTERVAL, and
     that touch is committed here, as its own small operation: most requests
-    only read, and the touch must last even when the page then fails.
+    only read, and the touch must last even when the page then fails. Not
+    while the request has uncommitted writes of its own: it waits for the next.
     """
     row = db.session.execute(_resume_statement(also),
                              {"token_hash": _hash(token), "kind": kind}).first()
@@ -215,7 +217,10 @@ def resume_session(token, kind=BROWSER, also=None):
     # the settings shortens logins that exist already.
     if login_session.expires_at <= now or _cap(login_session) <= now:
         return None
-    if now - login_session.last_seen_at >= settings["SESSION_TOUCH_INTERVAL"]:
+    # A member first asked for after the request's own writes: this COMMIT would take them
+    # along, and a failure after it would keep half of them.
+    if (now - login_session.last_seen_at >= settings["SESSION_TOUCH_INTERVAL"]
+            and not writes_pending(db.session())):
         db.session.execute(
             update(LoginSession).where(LoginSession.id == login_session.id)
             .values(last_seen_at=now, expires_at=_expiry(login_session, now)))
