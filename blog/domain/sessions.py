@@ -18,10 +18,10 @@ from datetime import timedelta
 
 from sqlalchemy import bindparam, delete, exists, or_, select, update
 
-from ..database import writes_pending
 from ..events import security_event
 from ..extensions import db
 from ..models import LoginSession, MemberMute, TagMute, User, utcnow
+from ..reads_outside import writes_pending
 from ..runtime import settings
 from .errors import AwaitingApproval, Banned
 

@@ -1,5 +1,5 @@
 """Every request reads outside a transaction on PostgreSQL, and begins one only when it
-writes or locks a row (blog.database.read_outside_transactions): two round trips fewer
+writes or locks a row (blog.reads_outside): two round trips fewer
 per page, and no ROLLBACK (which makes psycopg forget its prepared statements) after a
 refused form or the reads that follow a COMMIT.
 
@@ -9,15 +9,15 @@ COMMITTED each statement reads its own snapshot anyway, so its reads before that
 what they would have seen inside.
 """
 
-from ..database import read_inside_transactions, read_outside_transactions
 from ..extensions import db
+from ..reads_outside import read_inside_transactions, read_outside_transactions
 
 
 def _reads_outside_transactions():
     read_outside_transactions(db.session())
 
 
-def _done(error=None):
+def _read_inside_again(error=None):
     # A test's app context may outlive the request, and its session with it.
     if db.session.registry.has():
         read_inside_transactions(db.session())
@@ -29,4 +29,4 @@ def init_app(app):
     marks the request's session: the connection is taken when a statement needs it."""
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         app.before_request_funcs.setdefault(None, []).insert(0, _reads_outside_transactions)
-        app.teardown_request(_done)
+        app.teardown_request(_read_inside_again)
