@@ -3,13 +3,14 @@
 A member's page is never kept whole (their name, their marks, their tokens), but most
 of a discussion's page is its comments, and most members see those alike: all but
 the authors of the comments shown (Edit, Delete, their own hidden ones), moderators,
-members who mute a member or a tag, and members who may not comment. So a section
-drawn for such a plain member is kept (in this process's memory) with the ids of the
-comments' authors beside it, and given to the next plain member who is none of them.
-Its forms' CSRF tokens are holes (fragments.CSRF_HOLE, this process's own), filled
-per page. It is kept as a visitor's page is: under the page cache's content clock,
-which any change to comments, articles or members moves, and for PAGE_CACHE_SECONDS
-at most; with the page cache off, nothing is kept."""
+members who mute a member or a tag, and members who may not comment. So the section
+for such plain members is drawn once and kept (in this process's memory), each comment
+drawn twice in it: as the others see it, and as its author does (Edit, Delete, their
+own hidden ones); each page puts in the comments as its reader sees them
+(fragments.CommentSlots). Its forms' CSRF tokens are holes (fragments.CSRF_HOLE, this
+process's own), filled per page. It is kept as a visitor's page is: under the page
+cache's content clock, which any change to comments, articles or members moves, and
+for PAGE_CACHE_SECONDS at most; with the page cache off, nothing is kept."""
 
 import time
 from typing import NamedTuple
@@ -76,38 +77,61 @@ def sharing_clock(reader):
     return page_cache.content_clock()
 
 
+class SharedReader(NamedTuple):
+    """A member the section is shared with, as the rules see them (sharing_clock()): they
+    may write, moderate nothing and mute nobody. `id`: the author of the comment drawn,
+    or 0 (no row's id) for a member who did not write it."""
+
+    id: int
+    is_authenticated: bool = True
+    is_verified: bool = True
+    is_moderator: bool = False
+    is_admin: bool = False
+    is_banned: bool = False
+    suspended_until: None = None
+
+
+def _shared_reader(author_id):
+    return SharedReader(author_id or 0)
+
+
 def comment_section(article, comment_form=None, clock=None):
     """The section's markup for this reader, tokens filled in. `comment_form` brings a
     refused comment back with its error (never shared); `clock` is sharing_clock()'s,
     read before `article` was (without it, nothing is shared)."""
-    reader = current_user._get_current_object()
     place, seconds = paging_place(), current_app.config["PAGE_CACHE_SECONDS"]
-    shared = (comment_form is None and clock is not None and seconds > 0
-              and article.is_published)
-    key = (request.script_root, article.id, *place) if shared else None
+    if not (comment_form is None and clock is not None and seconds > 0
+            and article.is_published):
+        return _filled(_drawn(article, comment_form, place))
+    key = (request.script_root, article.id, *place)
     # As fresh as a kept page: while nothing changed, for PAGE_CACHE_SECONDS at most. The
     # comment count too: another process's clock (PAGE_CACHE_URL memory://) does not
     # move with this one's, but a comment added there changes it.
-    stamp = (clock, int(time.time() // seconds), article.comments_count) if shared else None
-    kept = _sections.get(key) if shared else None
-    if kept is not None and kept[0] == stamp and reader.id not in kept[2]:
-        return _filled(kept[1])
-    markup, authors = _drawn(article, comment_form, place)
-    if (shared and reader.id not in authors
-            # Never one with a form drawn with this member's own token, not a hole.
-            and fragments.page_csrf_token() not in markup):
-        _sections.put(key, (stamp, markup, frozenset(authors)), len(markup))
-    return _filled(markup)
+    stamp = (clock, int(time.time() // seconds), article.comments_count)
+    reader = current_user._get_current_object()
+    kept = _sections.get(key)
+    face = (reader.image_url, reader.username, reader.name)  # as SlotComment.face
+    if kept is None or kept[0] != stamp or not fragments.still_true_for(reader.id, face, kept[2]):
+        slots = fragments.CommentSlots(_shared_reader)
+        pieces, comments = slots.kept(_drawn(article, None, place, slots))
+        kept = (stamp, pieces, comments)
+        # Never one with a form drawn with this member's own token, not a hole.
+        token = fragments.page_csrf_token()
+        if not any(token in text for c in comments for text in (c.others, c.own)) and not any(
+                token in piece for piece in pieces):
+            _sections.put(key, kept, sum(map(len, pieces)) + sum(
+                len(c.others) + len(c.own) for c in comments))
+    return _filled(fragments.fill(kept[1], kept[2], reader.id))
 
 
-def _drawn(article, comment_form, place):
-    """(the section drawn for this reader, its tokens still holes; the ids of the
-    authors of the comments it shows)."""
+def _drawn(article, comment_form, place, slots=None):
+    """The section drawn for this reader (with `slots`: for every plain member), its
+    tokens still holes."""
     comment_page = comments_shown(article, place)
     authors = {comment.author_id for thread in comment_page.threads
                for comment in (thread.comment, *thread.replies)}
     may_comment = permissions.can_comment(current_user, article)
-    markup = render_template(
+    return render_template(
         "comment/_section.html",
         article=article,
         threads=comment_page.threads,
@@ -122,8 +146,8 @@ def _drawn(article, comment_form, place):
         comment_forms=SectionForms.around(comment_form, comment_page.threads)
         if may_comment else None,
         can_comment=permissions.can_comment,
+        comment_slots=slots,
     )
-    return markup, authors
 
 
 def _filled(markup):

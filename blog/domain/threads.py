@@ -254,3 +254,25 @@ def _reading_order_statement():
         .order_by(func.coalesce(Comment.parent_id, Comment.id), Comment.id)
         .limit(bindparam("limit", type_=Integer))
     )
+
+
+def versions(comment_ids):
+    """{id: (updated_at, hidden_at)} of those of `comment_ids` not deleted, as they are now:
+    one statement. A comment drawn or encoded earlier was drawn from the same version
+    (version()) unless it was edited, hidden, restored or deleted since."""
+    if not comment_ids:
+        return {}
+    rows = db.session.execute(_versions_statement(), {"ids": list(comment_ids)})
+    return {row[0]: (row[1], row[2]) for row in rows}
+
+
+def version(comment):
+    """What versions() gives for `comment` (a ShownComment or ListedComment) when it is
+    as it was read."""
+    return comment.updated_at, comment.hidden_at
+
+
+@functools.cache
+def _versions_statement():
+    return select(Comment.id, Comment.updated_at, Comment.hidden_at).where(
+        Comment.id.in_(bindparam("ids", expanding=True)), Comment.deleted_at.is_(None))

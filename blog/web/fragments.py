@@ -21,13 +21,14 @@ import secrets
 import threading
 import weakref
 from collections import OrderedDict
+from typing import NamedTuple
 
 from flask import g
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
-from ..domain import permissions
+from ..domain import permissions, threads
 
 ENTRIES = 4096
 CHARACTERS = 16_000_000  # about 16 MB: a card is 1 to 2 KB, an Atom entry 6 to 60 with its key
@@ -172,27 +173,99 @@ def card_list(page, draw, article_prefix, profile_prefix, tag_prefix, shared):
     return markup if visitor else with_csrf(markup)
 
 
-def comment_shower(draw, muted_ids, moderating, *prefixes):
+def comment_shower(draw, muted_ids, moderating, *prefixes, slots=None):
     """How a page shows each of its comments: drawn by `draw` (the comment_card macro,
     given the reader's rights to edit and delete it, each asked once) once per key and
     kept. The key names everything a comment shows (its text, author, dates,
     moderation) and what this reader sees of it and may do: folded as muted, hidden or
     not, their own, moderating, editing, deleting. Built in Python: two macro calls and
-    twenty attribute lookups in Jinja cost more than showing a kept comment."""
-    reader = current_user._get_current_object()
-    member = reader.is_authenticated
+    twenty attribute lookups in Jinja cost more than showing a kept comment.
 
-    def shown(comment):
-        author, hidden = comment.author, comment.hidden_at is not None
+    With `slots` (CommentSlots) the section is drawn for many members at once: each
+    comment is drawn for two of them, and shown as a COMMENT_HOLE."""
+    reader = current_user._get_current_object()
+
+    def drawn(comment, reader):
+        member, author = reader.is_authenticated, comment.author
+        hidden = comment.hidden_at is not None
         may_edit = permissions.can_edit_comment(reader, comment)
         may_delete = permissions.can_delete_comment(reader, comment)
+        own = member and reader.id == comment.author_id
+        shows_hidden = hidden and permissions.sees_hidden(reader, comment.author_id)
         key = ("comment", *prefixes, comment.id, comment.body_html, comment.created_at,
                comment.updated_at, comment.deleted_at is not None, hidden,
                comment.hidden_reason,
                author and (author.image_url, author.username, author.name),
-               comment.author_id in muted_ids, member and reader.id == comment.author_id,
-               moderating, hidden and permissions.sees_hidden(reader, comment.author_id),
+               comment.author_id in muted_ids, own, moderating, shows_hidden,
                may_edit, may_delete)
-        return _kept_or_drawn(key, lambda: draw(comment, may_edit, may_delete))
+        return _kept_or_drawn(key, lambda: draw(comment, may_edit, may_delete, own, shows_hidden))
 
-    return shown
+    if slots is None:
+        return lambda comment: drawn(comment, reader)
+
+    def slotted(comment):
+        others, author = drawn(comment, slots.reader_as(None)), comment.author
+        slots.comments.append(SlotComment(
+            comment.id, comment.author_id, threads.version(comment),
+            author and (author.image_url, author.username, author.name), others,
+            others if author is None else drawn(comment, slots.reader_as(comment.author_id))))
+        return Markup(COMMENT_HOLE)  # noqa: S704 - ours, not a member's text
+
+    return slotted
+
+
+# Where a comment goes in a section kept for many members: random per process, as
+# CSRF_HOLE is, since comments are members' text.
+COMMENT_HOLE = f":comment-{secrets.token_hex(16)}:"
+
+
+class SlotComment(NamedTuple):
+    """A comment of a section drawn for many members: what it was drawn from (its
+    version and its author's face: picture, username, name) and its two drawings."""
+
+    id: int
+    author_id: int | None
+    version: tuple
+    face: tuple | None
+    others: str  # as the members who did not write it see it
+    own: str  # as its author does
+
+
+class CommentSlots:
+    """A comments section drawn once for many members (blog/article/comment_section.py):
+    each comment drawn as any of them sees it and as its own author does, the page
+    putting in the one its reader gets. `reader_as(author_id)` is who the rules are
+    asked about: such a member who wrote the comment, or (None) one who did not."""
+
+    def __init__(self, reader_as):
+        self.reader_as = reader_as
+        self.comments = []  # SlotComment
+
+    def kept(self, markup):
+        """(the section's pieces between its comments, its comments): what fill() takes."""
+        pieces = tuple(markup.split(COMMENT_HOLE))
+        if len(pieces) != len(self.comments) + 1:
+            raise ValueError("a comment hole that is not one of this section's comments")
+        return pieces, tuple(self.comments)
+
+
+def fill(pieces, comments, reader_id):
+    """A section's markup from CommentSlots.kept(), each comment as `reader_id` sees it."""
+    parts = [pieces[0]]
+    for comment, piece in zip(comments, pieces[1:], strict=True):
+        parts.append(comment.own if comment.author_id == reader_id else comment.others)
+        parts.append(piece)
+    return "".join(parts)
+
+
+def still_true_for(reader_id, face, comments):
+    """Whether the comments member `reader_id` wrote among `comments` (each with an id,
+    author_id, version and face) are still as they were drawn: unchanged (one SQL
+    statement when they wrote some), and their `face` (what a comment shows of its
+    author) the same. Another process's writes do not move this one's clock with
+    PAGE_CACHE_URL=memory://, but an author must see their own change at once."""
+    mine = {c.id: c.version for c in comments if c.author_id == reader_id}
+    if not mine:
+        return True
+    return (all(c.face == face for c in comments if c.author_id == reader_id)
+            and threads.versions(mine) == mine)
