@@ -2,15 +2,17 @@
 the comment they answer, and "[deleted]" placeholders are left out. The list
 is complete for any ordinary discussion, and stops at API_MAX_COMMENTS (100,
 the first in reading order) so that a flooded article costs the same to answer
-as a quiet one."""
+as a quiet one. The list is encoded once for every reader (comment_list)."""
 
 from flask import current_app, jsonify
 
-from ..domain import comments, follows, permissions, threads
+from ..domain import comments
+from ..web.page_cache import content_clock
 from ..web.write_limits import limit_writes
 from .articles import article_or_404
 from .auth import asking_user, token_required, writer_required
 from .blueprint import bp
+from .comment_list import comments_answer
 from .errors import not_found
 from .payload import read_payload, text_fields
 from .present import comment_json
@@ -18,11 +20,10 @@ from .present import comment_json
 
 @bp.get("/articles/<slug>/comments")
 def list_comments(slug):
+    clock = content_clock()  # before the article: what is read after is as new (comment_list)
     article = article_or_404(slug, with_tags=False)
-    flat = permissions.visible_comments(
-        asking_user(), threads.in_reading_order(article, current_app.config["API_MAX_COMMENTS"]))
-    followed = follows.followed_among(asking_user(), {c.author_id for c in flat})
-    return jsonify(comments=[comment_json(c, c.author_id in followed) for c in flat])
+    return current_app.response_class(comments_answer(asking_user(), article, clock),
+                                      mimetype="application/json")
 
 
 @bp.post("/articles/<slug>/comments")

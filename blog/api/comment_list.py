@@ -1,0 +1,82 @@
+"""An article's comments as the API lists them, encoded once for every reader.
+
+Answering a long discussion's 100 comments was mostly building them: reading the
+rows, shaping each comment as the spec does, and encoding it. Little differs from one
+reader to the next: which hidden comments they see (their own; all of them for a
+moderator) and whose authors they follow. So the list is read and encoded once, each
+comment twice (its author followed or not), and kept in this process's memory as the
+comments section of a member's article page is (blog/article/comment_section.py):
+under the page cache's content clock, which any change to comments, articles or
+members moves, for PAGE_CACHE_SECONDS at most, and checked against the article's
+comment count; an author's own comments are checked against the database
+(fragments.still_true_for). Each answer picks its comments from it. With the page
+cache off, nothing is kept.
+"""
+
+import time
+from typing import NamedTuple
+
+from flask import current_app
+
+from ..domain import follows, permissions, threads
+from ..web import fragments
+from .present import comment_json
+
+
+class EncodedComment(NamedTuple):
+    """One comment of the list: who wrote it, whether it is hidden, what it was encoded
+    from (its version and its author's face: username, bio, picture), and its JSON."""
+
+    id: int
+    author_id: int
+    hidden: bool
+    version: tuple
+    face: tuple
+    unfollowed: str  # "following": false
+    followed: str  # "following": true
+
+    @property
+    def is_hidden(self):  # as permissions.visible_comments asks
+        return self.hidden
+
+
+# A list is at most API_MAX_COMMENTS comments of up to 20,000 characters each, twice:
+# kept apart from the page pieces (blog.web.fragments), one per article.
+_lists = fragments.Shelf(entries=256, characters=8_000_000)
+
+
+def comments_answer(reader, article, clock):
+    """The JSON text of `article`'s comments ({"comments": [...]}) as `reader` gets them.
+    `clock`: the page cache's content clock, read before `article` was (None: keep
+    nothing)."""
+    seconds = current_app.config["PAGE_CACHE_SECONDS"]
+    if clock is None or seconds <= 0:
+        listed = _encoded(article)
+    else:
+        stamp = (clock, int(time.time() // seconds), article.comments_count)
+        kept = _lists.get(article.id)
+        # An author gets their own comments as they are now (fragments.still_true_for).
+        face = reader.is_authenticated and (reader.username, reader.bio, reader.image_url)
+        if kept is not None and kept[0] == stamp and (
+                not face or fragments.still_true_for(reader.id, face, kept[1])):
+            listed = kept[1]
+        else:
+            listed = _encoded(article)
+            _lists.put(article.id, (stamp, listed),
+                       sum(len(c.unfollowed) + len(c.followed) for c in listed))
+    shown = permissions.visible_comments(reader, listed)
+    followed = follows.followed_among(reader, {c.author_id for c in shown})
+    listing = ",".join(c.followed if c.author_id in followed else c.unfollowed for c in shown)
+    return '{"comments":[' + listing + "]}\n"
+
+
+def _encoded(article):
+    flat = threads.in_reading_order(article, current_app.config["API_MAX_COMMENTS"])
+    return tuple(EncodedComment(c.id, c.author_id, c.is_hidden, threads.version(c), tuple(c.author),
+                                _json(comment_json(c, False)), _json(comment_json(c, True)))
+                 for c in flat)
+
+
+def _json(data):
+    # As jsonify() writes it outside debug mode: sorted keys, no spaces.
+    return current_app.json.dumps(data, separators=(",", ":"))
