@@ -206,3 +206,21 @@ def test_an_author_gets_their_own_change_made_by_another_process_at_once(
     # ...and the list encoded again for them is the others' from then on.
     ben_first = listed(api, talk, "ben")[0][0]
     assert (ben_first["id"] == talk.first.id) != (change == "hide")
+
+
+def test_a_comment_made_by_another_process_after_a_deletion_there_is_listed_at_once(
+        api, talk, monkeypatch):
+    """A deletion and a new comment in a second process leave the comment count where it
+    was; the article's comment changes only grow."""
+    from blog.web import page_cache
+
+    doomed = comments.add_comment(talk.ben, talk.article, "Doomed reply", talk.first.id)
+    listed(api, talk, "ann")
+    with monkeypatch.context() as elsewhere:
+        elsewhere.setattr(page_cache, "_stores", set())  # this process's clock stays still
+        comments.delete_comment(doomed, talk.ben)
+        comments.add_comment(talk.ben, talk.article, "Better said")
+
+    for reader in ("ann", "ben"):
+        assert bodies(listed(api, talk, reader)[0]) == ["First thoughts", "A reply",
+                                                         "Better said"]

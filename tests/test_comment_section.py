@@ -440,3 +440,22 @@ def test_a_moderators_page_asks_nothing_of_an_unreachable_page_cache(
 
     assert "First thoughts" in page(client.get(talk["url"]))
     assert "page cache unreachable" not in caplog.text
+
+
+def test_a_comment_made_by_another_process_after_a_deletion_there_shows_at_once(
+        readers, talk, monkeypatch):
+    """A comment deleted and another made in a second process leave the comment count
+    where it was; the article's comment changes only grow."""
+    from blog.web import page_cache
+
+    doomed = comments.add_comment(talk["replier"], talk["article"], "Doomed reply",
+                                  talk["first"].id)
+    view(readers["ann"], talk["url"])
+    with monkeypatch.context() as elsewhere:
+        elsewhere.setattr(page_cache, "_stores", set())  # this process's clock stays still
+        comments.delete_comment(doomed, talk["replier"])
+        comments.add_comment(talk["talker"], talk["article"], "My brand new reply",
+                             talk["first"].id)
+
+    for reader in ("ann", "ben"):
+        assert "My brand new reply" in view(readers[reader], talk["url"])[0]

@@ -294,5 +294,20 @@ def test_a_shelf_keeps_one_value_per_key_within_its_bounds():
     for key in "bcd":
         shelf.put(key, key, 10)
     assert shelf.get("a") is None and [shelf.get(key) for key in "bcd"] == ["b", "c", "d"]
-    shelf.put("e", "e", 95)  # over the characters: the least recently used go first
-    assert [shelf.get(key) for key in "bcde"] == [None, None, None, "e"]
+    shelf.put("e", "e", 25)
+    shelf.put("f", "f", 25)
+    shelf.put("g", "g", 25)  # three entries at most: the rest went first
+    assert [shelf.get(key) for key in "bcdefg"] == [None, None, None, "e", "f", "g"]
+
+
+def test_a_shelf_keeps_its_characters_and_no_value_over_a_quarter_of_them():
+    from blog.web.fragments import Shelf
+
+    shelf = Shelf(entries=10, characters=100)
+    for key in "abcd":
+        shelf.put(key, key, 20)
+    shelf.put("e", "e", 25)  # 105 characters: the least recently used goes first
+    assert [shelf.get(key) for key in "abcde"] == [None, "b", "c", "d", "e"]
+    shelf.put("b", "huge b", 26)  # not kept (nor the b before it): all the others would go
+    assert [shelf.get(key) for key in "bcde"] == [None, "c", "d", "e"]
+    assert shelf._characters == 65

@@ -8,9 +8,9 @@ comment twice (its author followed or not), and kept in this process's memory as
 comments section of a member's article page is (blog/article/comment_section.py):
 under the page cache's content clock, which any change to comments, articles or
 members moves, for PAGE_CACHE_SECONDS at most, and checked against the article's
-comment count; an author's own comments are checked against the database
-(fragments.still_true_for). Each answer picks its comments from it. With the page
-cache off, nothing is kept.
+comment changes (articles.comments_changes); an author's own comments are checked
+against the database (fragments.still_true_for). Each answer picks its comments from
+it. With the page cache off, nothing is kept.
 """
 
 import time
@@ -53,7 +53,7 @@ def comments_answer(reader, article, clock):
     if clock is None or seconds <= 0:
         listed = _encoded(article)
     else:
-        stamp = (clock, int(time.time() // seconds), article.comments_count)
+        stamp = (clock, int(time.time() // seconds), article.comments_changes)
         kept = _lists.get(article.id)
         # An author gets their own comments as they are now (fragments.still_true_for).
         face = reader.is_authenticated and (reader.username, reader.bio, reader.image_url)

@@ -1,16 +1,18 @@
 """The comments section of an article's page: drawn for this reader, or shared.
 
 A member's page is never kept whole (their name, their marks, their tokens), but most
-of a discussion's page is its comments, and most members see those alike: all but
-the authors of the comments shown (Edit, Delete, their own hidden ones), moderators,
-members who mute a member or a tag, and members who may not comment. So the section
+of a discussion's page is its comments, and most members see those alike, but for
+their own comments: all but moderators, members who mute a member or a tag, and
+members who may not comment. So the section
 for such plain members is drawn once and kept (in this process's memory), each comment
 drawn twice in it: as the others see it, and as its author does (Edit, Delete, their
 own hidden ones); each page puts in the comments as its reader sees them
 (fragments.CommentSlots). Its forms' CSRF tokens are holes (fragments.CSRF_HOLE, this
 process's own), filled per page. It is kept as a visitor's page is: under the page
 cache's content clock, which any change to comments, articles or members moves, and
-for PAGE_CACHE_SECONDS at most; with the page cache off, nothing is kept."""
+for PAGE_CACHE_SECONDS at most, checked against the article's comment changes; an
+author's own comments are checked against the database (fragments.still_true_for).
+With the page cache off, nothing is kept."""
 
 import time
 from typing import NamedTuple
@@ -104,10 +106,10 @@ def comment_section(article, comment_form=None, clock=None):
             and article.is_published):
         return _filled(_drawn(article, comment_form, place))
     key = (request.script_root, article.id, *place)
-    # As fresh as a kept page: while nothing changed, for PAGE_CACHE_SECONDS at most. The
-    # comment count too: another process's clock (PAGE_CACHE_URL memory://) does not
-    # move with this one's, but a comment added there changes it.
-    stamp = (clock, int(time.time() // seconds), article.comments_count)
+    # As fresh as a kept page: while nothing changed, for PAGE_CACHE_SECONDS at most. And
+    # the article's comment changes: another process's clock (PAGE_CACHE_URL memory://)
+    # does not move with this one's, but a comment added or deleted there moves them.
+    stamp = (clock, int(time.time() // seconds), article.comments_changes)
     reader = current_user._get_current_object()
     kept = _sections.get(key)
     face = (reader.image_url, reader.username, reader.name)  # as SlotComment.face

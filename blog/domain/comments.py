@@ -90,7 +90,8 @@ def _thread_locking():
 def _count_moving():
     return (update(Article)
             .where(Article.id == bindparam("article_id", type_=Integer))
-            .values(comments_count=Article.comments_count + bindparam("change", type_=Integer))
+            .values(comments_count=Article.comments_count + bindparam("change", type_=Integer),
+                    comments_changes=Article.comments_changes + 1)
             .returning(Article.comments_count)
             .execution_options(**NO_SYNC))
 
@@ -273,7 +274,8 @@ def remove_comments_by(user):
     db.session.execute(
         update(Article)
         .where(Article.id.in_(select(Comment.article_id).where(live)))
-        .values(comments_count=Article.comments_count - per_article)
+        .values(comments_count=Article.comments_count - per_article,
+                comments_changes=Article.comments_changes + 1)
         .execution_options(**NO_SYNC)
     )
     db.session.execute(

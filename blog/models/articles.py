@@ -73,6 +73,10 @@ class Article(db.Model):
     # blog.domain.comments), so a list of cards needs no COUNT per card.
     likes_count: Mapped[int] = mapped_column(default=0, server_default="0")
     comments_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Moved with comments_count, but only ever up: what a comments section kept in one
+    # process is checked against (blog/article/comment_section.py), since a comment
+    # deleted and another added in a second process bring the count back.
+    comments_changes: Mapped[int] = mapped_column(default=0, server_default="0")
     # The Top tab's scores: likes_count while the article is young enough for that
     # period, else NULL (drafts too); moved with likes_count (blog.domain.ranking).
     top_week_likes: Mapped[int | None]

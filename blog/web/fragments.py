@@ -104,9 +104,14 @@ class Shelf:
             return kept[1]
 
     def put(self, key, value, characters):
-        """Keep `value` (whose markup is `characters` long) for `key`, in place of any other."""
+        """Keep `value` (whose markup is `characters` long) for `key`, in place of any other.
+        One over a quarter of the shelf is not kept (the one before it is dropped): it
+        would push out all the others at every page."""
         with self._lock:
             replaced = self._kept.pop(key, None)
+            if characters > self.characters // 4:
+                self._characters -= replaced[0] if replaced else 0
+                return
             self._characters += characters - (replaced[0] if replaced else 0)
             self._kept[key] = (characters, value)
             while len(self._kept) > self.entries or self._characters > self.characters:
