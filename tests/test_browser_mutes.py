@@ -36,7 +36,11 @@ def test_mute_a_member_from_the_profile_and_unmute_in_settings(
     page.goto(base + "/settings")
     muted = page.locator("section", has=page.get_by_role("heading", name="Muted"))
     expect(muted).to_contain_text("@ada")
-    muted.get_by_role("button", name="Unmute").click()
+    # The button flips at the click, before the server answers: wait for the answer, as a
+    # reader whose next page must show the change would (leaving at once may cancel it).
+    with page.expect_response(lambda r: r.url.endswith("/@ada/unmute")) as answer:
+        muted.get_by_role("button", name="Unmute").click()
+    assert answer.value.status == 200
     expect(muted.get_by_role("button", name="Mute", exact=True)).to_be_visible()
     page.goto(base + "/?tab=latest")
     expect(page.get_by_role("link", name="Loud opinions")).to_be_visible()
