@@ -119,11 +119,21 @@ def test_a_kept_list_lasts_one_period_at_most(api, talk, app, one_period):
     assert listed(api, talk, "ben")[1] == BUILT
 
 
-def test_with_the_page_cache_off_every_answer_reads_the_comments(make_app, talk):
+def test_with_the_page_cache_off_every_answer_reads_the_comments(make_app, talk, api_member):
     uncached = make_app(PAGE_CACHE=False)
     api = ApiClient(uncached.test_client())
     with uncached.app_context():  # its statements counted
         assert [listed(api, talk, "ann")[1] for _ in range(2)] == [BUILT, BUILT]
+    # Each reader's own list all the same: following flags, hidden comments.
+    follows.follow(talk.ben, talk.talker)
+    ben_list = listed(api, talk, "ben")[0]
+    moderation.hide(api_member("mia", role="moderator")[0], "comment", talk.first, "Rude")
+    found = {reader: listed(api, talk, reader)[0] for reader in ("ann", "talker")}
+    assert [c["author"]["following"] for c in ben_list] == [True, False]
+    assert ben_list[0]["author"] == {"username": "talker", "bio": None, "image": None,
+                                     "following": True}
+    assert bodies(found["ann"]) == ["A reply"]
+    assert bodies(found["talker"]) == ["First thoughts", "A reply"]
 
 
 def test_a_comment_made_meanwhile_is_never_kept_out(api, talk, app, monkeypatch):

@@ -10,7 +10,8 @@ under the page cache's content clock, which any change to comments, articles or
 members moves, for PAGE_CACHE_SECONDS at most, and checked against the article's
 comment changes (articles.comments_changes); an author's own comments are checked
 against the database (fragments.still_true_for). Each answer picks its comments from
-it. With the page cache off, nothing is kept.
+it. With the page cache off, nothing is kept: each comment shown is encoded once, for
+its reader (both variants, as a kept list has them, cost 100 comments 1.3 ms more).
 """
 
 import time
@@ -51,30 +52,38 @@ def comments_answer(reader, article, clock):
     nothing)."""
     seconds = current_app.config["PAGE_CACHE_SECONDS"]
     if clock is None or seconds <= 0:
-        listed = _encoded(article)
+        # Nothing kept: each comment shown is encoded once, as this reader gets it.
+        return _answer(reader, _read(article), lambda c, followed: _json(comment_json(c, followed)))
+    stamp = (clock, int(time.time() // seconds), article.comments_changes)
+    kept = _lists.get(article.id)
+    # An author gets their own comments as they are now (fragments.still_true_for).
+    face = reader.is_authenticated and (reader.username, reader.bio, reader.image_url)
+    if kept is not None and kept[0] == stamp and (
+            not face or fragments.still_true_for(reader.id, face, kept[1])):
+        listed = kept[1]
     else:
-        stamp = (clock, int(time.time() // seconds), article.comments_changes)
-        kept = _lists.get(article.id)
-        # An author gets their own comments as they are now (fragments.still_true_for).
-        face = reader.is_authenticated and (reader.username, reader.bio, reader.image_url)
-        if kept is not None and kept[0] == stamp and (
-                not face or fragments.still_true_for(reader.id, face, kept[1])):
-            listed = kept[1]
-        else:
-            listed = _encoded(article)
-            _lists.put(article.id, (stamp, listed),
-                       sum(len(c.unfollowed) + len(c.followed) for c in listed))
-    shown = permissions.visible_comments(reader, listed)
+        listed = _encoded(article)
+        _lists.put(article.id, (stamp, listed),
+                   sum(len(c.unfollowed) + len(c.followed) for c in listed))
+    return _answer(reader, listed, lambda c, followed: c.followed if followed else c.unfollowed)
+
+
+def _answer(reader, comments, encoded):
+    # The comments `reader` may see, each as encoded(comment, author followed).
+    shown = permissions.visible_comments(reader, comments)
     followed = follows.followed_among(reader, {c.author_id for c in shown})
-    listing = ",".join(c.followed if c.author_id in followed else c.unfollowed for c in shown)
+    listing = ",".join(encoded(c, c.author_id in followed) for c in shown)
     return '{"comments":[' + listing + "]}\n"
 
 
+def _read(article):
+    return threads.in_reading_order(article, current_app.config["API_MAX_COMMENTS"])
+
+
 def _encoded(article):
-    flat = threads.in_reading_order(article, current_app.config["API_MAX_COMMENTS"])
     return tuple(EncodedComment(c.id, c.author_id, c.is_hidden, threads.version(c), tuple(c.author),
                                 _json(comment_json(c, False)), _json(comment_json(c, True)))
-                 for c in flat)
+                 for c in _read(article))
 
 
 def _json(data):
