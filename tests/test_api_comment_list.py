@@ -1,6 +1,7 @@
 """The API's comment list encoded once for every reader (blog/api/comment_list.py): each
 reader still gets exactly their own list."""
 
+import json
 from types import SimpleNamespace
 
 import pytest
@@ -119,21 +120,37 @@ def test_a_kept_list_lasts_one_period_at_most(api, talk, app, one_period):
     assert listed(api, talk, "ben")[1] == BUILT
 
 
-def test_with_the_page_cache_off_every_answer_reads_the_comments(make_app, talk, api_member):
+def test_with_the_page_cache_off_every_answer_reads_the_comments(make_app, talk):
     uncached = make_app(PAGE_CACHE=False)
     api = ApiClient(uncached.test_client())
     with uncached.app_context():  # its statements counted
         assert [listed(api, talk, "ann")[1] for _ in range(2)] == [BUILT, BUILT]
-    # Each reader's own list all the same: following flags, hidden comments.
+
+
+def test_with_the_page_cache_off_each_reader_gets_the_same_text_as_from_a_kept_list(
+        make_app, talk, api, api_member):
+    uncached = ApiClient(make_app(PAGE_CACHE=False).test_client())
+    mia, talk.tokens["mia"] = api_member("mia", role="moderator")
     follows.follow(talk.ben, talk.talker)
-    ben_list = listed(api, talk, "ben")[0]
-    moderation.hide(api_member("mia", role="moderator")[0], "comment", talk.first, "Rude")
-    found = {reader: listed(api, talk, reader)[0] for reader in ("ann", "talker")}
-    assert [c["author"]["following"] for c in ben_list] == [True, False]
-    assert ben_list[0]["author"] == {"username": "talker", "bio": None, "image": None,
-                                     "following": True}
-    assert bodies(found["ann"]) == ["A reply"]
-    assert bodies(found["talker"]) == ["First thoughts", "A reply"]
+
+    def answers():  # each reader's answer: (with the page cache off, on)
+        return {reader: [client.get(talk.url, token=talk.tokens.get(reader)).get_data(as_text=True)
+                         for client in (uncached, api)]
+                for reader in (None, "ann", "ben", "talker", "mia")}
+
+    before = answers()
+    moderation.hide(mia, "comment", talk.first, "Rude")
+    after = answers()
+    for each in (before, after):
+        for reader, (off, on) in each.items():
+            assert off == on, reader
+
+    def shown(reader, answer):
+        return json.loads(answer[reader][0])["comments"]
+
+    assert [c["author"]["following"] for c in shown("ben", before)] == [True, False]
+    assert [bodies(shown(reader, after)) for reader in (None, "ann", "talker", "mia")] == [
+        ["A reply"], ["A reply"], ["First thoughts", "A reply"], ["First thoughts", "A reply"]]
 
 
 def test_a_comment_made_meanwhile_is_never_kept_out(api, talk, app, monkeypatch):
@@ -234,3 +251,19 @@ def test_a_comment_made_by_another_process_after_a_deletion_there_is_listed_at_o
     for reader in ("ann", "ben"):
         assert bodies(listed(api, talk, reader)[0]) == ["First thoughts", "A reply",
                                                          "Better said"]
+
+
+def test_a_follower_gets_the_flag_changed_and_nothing_a_member_wrote(api, talk):
+    """A follower's copy of a kept comment is its other copy with the author's flag
+    changed: text that spells the flag, in a bio or a body, stays as written."""
+    spelled = '{"following":false} and "following":false'
+    profiles.update_profile(talk.talker, "Talker", spelled)
+    comments.add_comment(talk.talker, talk.article, spelled)
+    follows.follow(talk.ben, talk.talker)
+    listed(api, talk, "ann")  # kept now
+
+    found, statements = listed(api, talk, "ben")
+    assert statements == KEPT
+    assert [(c["body"], c["author"]["following"]) for c in found] == [
+        ("First thoughts", True), ("A reply", False), (spelled, True)]
+    assert {c["author"]["bio"] for c in found if c["author"]["username"] == "talker"} == {spelled}
