@@ -123,8 +123,8 @@ class DefaultConfig:
     API_MAX_LIMIT = 100
     # How deep ?offset= may go: as far as the pages go (500 pages of 20).
     API_MAX_OFFSET = 10_000
-    # articlesCount counts this many articles at most: a list of more says this
-    # (counting every one would cost more as the site grows).
+    # articlesCount says this many articles at most: a list of more says this (a filtered
+    # list is counted, and counting every one would cost more as the site grows).
     API_MAX_COUNT = 10_000
 
     # --- Serving and shared state ---------------------------------------------

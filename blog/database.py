@@ -146,7 +146,7 @@ def _answers(dbapi_connection):
 # bookmarks (private) are not among them.
 PUBLIC_TABLES = frozenset({"users", "tags", "articles", "article_tags", "article_slugs",
                            "likes", "follows", "tag_follows", "comments",
-                           "site_settings", "member_mutes", "tag_mutes"})
+                           "site_settings", "site_counts", "member_mutes", "tag_mutes"})
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
 
 # Sent with the database's URL after a commit that changed a public table, however

@@ -171,6 +171,9 @@ def test_lists_take_the_same_number_of_statements_for_1_or_20_articles(
     assert counts == [3, 3], queries
 
 
+COUNTING = ("count(", "site_counts.value", "tags.articles_count")
+
+
 @pytest.mark.parametrize("query", ["", "?tag=python", "?author=author", "?favorited=fan"])
 def test_a_lists_count_is_counted_once_until_the_site_changes(api, api_member, make_member,
                                                               make_article, query):
@@ -186,7 +189,9 @@ def test_a_lists_count_is_counted_once_until_the_site_changes(api, api_member, m
     def count(**asker):
         with count_queries() as statements:
             answer = api.get(f"/api/articles{query}", **asker).get_json()["articlesCount"]
-        return answer, sum("count(" in statement.lower() for statement in statements)
+        # Counted rows, or the number the writes keep (the whole site's, a tag's).
+        return answer, sum(any(word in statement.lower() for word in COUNTING)
+                           for statement in statements)
 
     assert count() == (1, 1)
     assert count(token=token) == (1, 0)  # a member's request is never a kept page
@@ -214,7 +219,9 @@ def test_a_members_feed_count_is_kept_until_what_they_follow_or_mute_changes(
     def count(token):
         with count_queries() as statements:
             answer = api.get("/api/articles/feed", token=token).get_json()["articlesCount"]
-        return answer, sum("count(" in statement.lower() for statement in statements)
+        # Counted rows, or the number the writes keep (the whole site's, a tag's).
+        return answer, sum(any(word in statement.lower() for word in COUNTING)
+                           for statement in statements)
 
     assert count(token) == (1, 1)
     assert count(token) == (1, 0)
@@ -301,6 +308,8 @@ def test_a_count_kept_outlives_a_write_the_clock_missed_by_page_cache_seconds_at
         try:
             raw.cursor().execute(  # an integer written in: each driver its own placeholder
                 f"UPDATE articles SET status = 'draft' WHERE id = {int(article.id)}")  # noqa: S608
+            raw.cursor().execute(  # and its count, as blog.domain.published_counts moves it
+                "UPDATE site_counts SET value = value - 1 WHERE name = 'published_articles'")
             raw.commit()
         finally:
             raw.close()

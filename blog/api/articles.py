@@ -5,10 +5,12 @@ its tagList our tags; articles made here are published at once. Lists take
 a fixed number of SQL statements whatever `limit` is: the count, then the
 page with authors and tags (and for a member, in the same statement, which
 they like and whose authors they follow; a window past the first reads its
-tags in a statement of its own). articlesCount counts at most API_MAX_COUNT (10,000)
-articles, so it costs the same on a site of any size; the count of a list every reader
-gets alike, and each member's feed's, is kept until the site's content (or a mute)
-changes (web.page_cache.kept_count), so its statement runs once per change.
+tags in a statement of its own). articlesCount says at most API_MAX_COUNT (10,000):
+the whole site's and a tag's are numbers the writes keep (domain.published_counts),
+the others are counted up to it, so each costs the same on a site of any size; the
+count of a list every reader gets alike, and each member's feed's, is kept until the
+site's content (or a mute) changes (web.page_cache.kept_count), so its statement runs
+once per change.
 """
 
 from urllib.parse import urlencode

@@ -16,7 +16,7 @@ from ..events import security_event
 from ..extensions import db
 from ..models import User, utcnow
 from ..runtime import settings
-from . import exports, passwords, signups, uploads
+from . import exports, passwords, published_counts, signups, uploads
 from .approval_notices import tell_admins_someone_waits
 from .comments import remove_comments_by
 from .errors import Conflict, FieldError
@@ -278,6 +278,7 @@ def remove_account(user):
     # the like counters on others' articles drop with the likes.
     remove_comments_by(user)
     forget_likes_by(user)
+    published_counts.forget_articles_of(user.id)  # its articles go with it (ON DELETE CASCADE)
     db.session.delete(user)
     db.session.flush()
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from ..models import Article, Tag, article_tags, utcnow
-from . import listing, notifications, permissions, ranking, slugs
+from . import listing, notifications, permissions, published_counts, ranking, slugs
 from .errors import FieldError, Forbidden
 from .images import https_url_problem
 from .markdown import render_markdown
@@ -178,6 +178,8 @@ def _commit_retrying(build):
 
 
 def _apply(article, fields, tag_names, publish):
+    # Its tags are read here, not by one more statement: assigning new ones loads the old.
+    before = published_counts.of(article)
     now = utcnow()
     if article.created_at is None:  # before any query autoflushes the new row
         article.created_at = now
@@ -192,19 +194,21 @@ def _apply(article, fields, tag_names, publish):
     if first_publication:
         article.published_at = now
     article.updated_at = now
-    keep_lists_in_step(article)
+    keep_lists_in_step(article, before)
     if first_publication:  # mentions and followers hear of it once, not at every edit
         notifications.published(article)
 
 
-def keep_lists_in_step(article):
-    """What the lists read besides the article's row: its Top scores, its tag rows' date.
+def keep_lists_in_step(article, before):
+    """What the lists read besides the article's row: its Top scores, its tag rows' date,
+    the published counts (from `before`, its published_counts.Published before the change).
 
     Each tag row carries the article's publication while it is published (NULL
     otherwise), so a tag's list is one index (blog.domain.listing). A publication
     also sweeps the Top periods (blog.domain.ranking).
     """
     db.session.flush()  # the row and its new tag rows exist before they are updated
+    published_counts.move(before, published_counts.of(article))
     ranking.rescore(article.id)
     db.session.execute(
         update(article_tags)
@@ -274,8 +278,11 @@ def delete_article(article, actor):
     permissions.require_delete(actor, article)
     # A statement, not session.delete(): two deletes racing (a double click)
     # must both succeed, the second finding nothing left. Tag links, likes,
-    # bookmarks and comments go with it (ON DELETE CASCADE).
-    db.session.execute(
-        delete(Article).where(Article.id == article.id).execution_options(synchronize_session=False)
-    )
+    # bookmarks and comments go with it (ON DELETE CASCADE). Locked first, so that what it
+    # counts out is what it deletes, and the second of two finds nothing to count.
+    if lock_article_to_edit(article.id):
+        before = published_counts.stored(article.id)
+        db.session.execute(delete(Article).where(Article.id == article.id)
+                           .execution_options(synchronize_session=False))
+        published_counts.move(before, published_counts.NOTHING)
     db.session.commit()

@@ -2,19 +2,22 @@
 
 Each combination of filters is one statement written once per process, with the names
 as its parameters, and so is its count: building them cost as much as running them.
-The count stops at a cap (API_MAX_COUNT), so it costs the same on a site of any size.
+The whole site's and a tag's counts are numbers the writes keep
+(blog.domain.published_counts); the others stop at a cap (API_MAX_COUNT), so each
+costs the same on a site of any size.
 """
 
 import functools
 import threading
 import weakref
+from typing import NamedTuple
 
-from sqlalchemy import Integer, bindparam, func, select
+from sqlalchemy import Integer, Select, bindparam, func, select
 
 from ..extensions import db
-from ..models import Article, Like, User, article_tags
+from ..models import Article, Like, User
 from ..runtime import give_up_turn
-from . import listing, tags
+from . import listing, published_counts, tags
 from .listing import tag_id_named
 
 
@@ -33,8 +36,20 @@ def matching(tag=None, author=None, liked_by=None):
                           _names(tag, author, liked_by))
 
 
+class Kept(NamedTuple):
+    """A number the writes keep (blog.domain.published_counts), for count() to read."""
+
+    statement: Select
+    parameters: dict
+
+
 def matching_keys(tag=None, author=None, liked_by=None):
-    """The ids of matching(), for count(): a tag alone is counted on its own index."""
+    """What count() counts of matching(): the ids, or for the whole site and a tag alone
+    the number of published articles that the writes keep."""
+    if author is None and liked_by is None:
+        if tag is None:
+            return Kept(published_counts.site_count(), {})
+        return Kept(published_counts.tag_count(), _names(tag, None, None))
     return listing.Listed(_matching_keys(*_shape(tag, author, liked_by)),
                           _names(tag, author, liked_by))
 
@@ -69,9 +84,6 @@ def _matching(by_tag, by_author, by_liked_by):
 
 @functools.cache
 def _matching_keys(by_tag, by_author, by_liked_by):
-    if by_tag and not (by_author or by_liked_by):
-        return select(article_tags.c.article_id).where(
-            listing.of_tag(tag_id_named(bindparam("tag_name"))))
     return _matching(by_tag, by_author, by_liked_by).with_only_columns(Article.id)
 
 
@@ -91,6 +103,8 @@ def count(keys, at_most):
     on a site of any size; give it the ids alone (matching_keys()) and the
     list's index answers without reading the rows.
     """
+    if isinstance(keys, Kept):
+        return min(db.session.scalar(keys.statement, keys.parameters) or 0, at_most)
     statement, parameters = keys if isinstance(keys, listing.Listed) else (keys, {})
     if db.engine.dialect.name != "sqlite":
         # Up to 10,000 keys counted by the database server while this thread only waits:

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from ..events import security_event
 from ..extensions import db
 from ..models import Article, Comment, ModerationAction, User, utcnow
-from . import articles, comments, permissions, sessions
+from . import articles, comments, permissions, published_counts, sessions
 from . import site as site_settings
 from .articles import keep_lists_in_step
 from .errors import FieldError
@@ -107,17 +107,21 @@ def _hide_article(article, reason, action):
     """Take a published article out of every list: back to draft, marked hidden (no commit)."""
     if not lock_article_to_edit(article.id):
         gone()
+    before = published_counts.stored(article.id)  # as it is under the lock
     article.status = "draft"
     article.hidden_at = utcnow()
     article.hidden_reason = reason
     article.hidden_by_action_id = action.id
-    keep_lists_in_step(article)
+    keep_lists_in_step(article, before)
 
 
 def _restore_article(article):
+    if not lock_article_to_edit(article.id):  # two moderators at once: the second waits
+        gone()
+    before = published_counts.stored(article.id)  # and finds it published already
     article.status = "published"
     article.hidden_at, article.hidden_reason, article.hidden_by_action_id = None, "", None
-    keep_lists_in_step(article)
+    keep_lists_in_step(article, before)
 
 
 def hide(moderator, kind, target, reason):

@@ -42,6 +42,18 @@ def _insert_ignoring(dialect, model, names):
             .inline().execution_options(preserve_rowcount=True))
 
 
+def upsert_adding(model, key, column, amount):
+    """Add `amount` to `column` of the row of `model` whose primary key is `key` (a dict),
+    inserting it with `amount` when it is missing: one statement, safe under concurrency
+    (the database's ON CONFLICT, which waits for a concurrent insert of the same key)."""
+    table = model.__table__
+    statement = _INSERTS[db.session.get_bind().dialect.name](table).values(
+        **key, **{column: amount})
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=list(key),
+        set_={column: table.c[column] + statement.excluded[column]}))
+
+
 def written_into_sql(name, value=None, type_=Integer):
     """A parameter whose value is written into the SQL when the statement runs.
 

@@ -74,7 +74,7 @@ def tag_or_404(name):
 def tag_list():
     """Every tag with published articles: popular first, or by name with ?sort=name."""
     board = tags.directory(request.args.get("sort"), requested_page(), current_user)
-    return render_template("feed/tags.html", board=board, count_cap=tags.COUNT_CAP)
+    return render_template("feed/tags.html", board=board)
 
 
 @bp.route("/t/<name>")

@@ -10,7 +10,7 @@ from .notifications import NOTIFICATION_KINDS, Notification, NotificationPref
 from .outbox import OutboxEmail
 from .reactions import Bookmark, Follow, Like, TagFollow
 from .search import articles_fts, member_words, members_fts, search_vector
-from .site import Invite, SiteSetting
+from .site import Invite, SiteCount, SiteSetting
 from .uploads import UPLOAD_KINDS, Upload
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "MemberMute", "ModerationAction", "NOTIFICATION_KINDS", "Named", "Notification",
     "NotificationPref", "Shown",
     "REPORT_REASONS", "Report",
-    "OutboxEmail", "SiteSetting", "Tag", "TagFollow", "TagMute", "UPLOAD_KINDS", "Upload", "User",
+    "OutboxEmail", "SiteCount", "SiteSetting", "Tag", "TagFollow", "TagMute", "UPLOAD_KINDS",
+    "Upload", "User",
     "article_tags", "articles_fts", "member_words", "members_fts", "search_vector", "utcnow",
 ]

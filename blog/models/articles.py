@@ -41,6 +41,9 @@ class Tag(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(30), unique=True)
+    # Its published articles, moved by every change of what is published
+    # (blog.domain.published_counts): read, never counted.
+    articles_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     __table_args__ = (CheckConstraint("name = lower(name)", name="name_lowercase"),)
 

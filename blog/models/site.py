@@ -25,6 +25,16 @@ class SiteSetting(db.Model):
         ForeignKey("users.id", ondelete="SET NULL"))
 
 
+class SiteCount(db.Model):
+    """A number about the whole site that writes keep up to date, so that it is read and
+    never counted: the published articles (blog.domain.published_counts)."""
+
+    __tablename__ = "site_counts"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
 class Invite(db.Model):
     """A single-use link to sign up while sign-ups are by invitation only.
 

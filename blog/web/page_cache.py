@@ -205,9 +205,10 @@ def kept_count(key, count):
     """`count()`, counted once for `key` until the site's content changes.
 
     For numbers that follow only what the site shows (the tables whose writes move the
-    content clock), and that cost what they count: the API's articlesCount counts up
-    to 10,000 keys (1.5 ms on SQLite, 3.9 on PostgreSQL at 100,000 articles), for a
-    member's request too, which is never a kept page. `key` names all the number
+    content clock), and that cost what they count: the API's articlesCount of a filtered
+    list counts up to 10,000 keys (1.5 ms on SQLite, 3.9 on PostgreSQL at 100,000
+    articles), for a member's request too, which is never a kept page (the whole site's
+    and a tag's read one row, and are kept all the same). `key` names all the number
     depends on. Kept as a page is (under the content clock, which any write that could
     change it moves, and for PAGE_CACHE_SECONDS at most). Counted each time with the
     page cache off.
