@@ -104,24 +104,29 @@ def dismiss(moderator, kind, target, reason="Not against the rules."):
 
 
 def _hide_article(article, reason, action):
-    """Take a published article out of every list: back to draft, marked hidden (no commit)."""
+    """Take a published article out of every list: back to draft, marked hidden (no commit).
+    False when it was deleted meanwhile."""
     if not lock_article_to_edit(article.id):
-        gone()
+        return False
     before = published_counts.stored(article.id)  # as it is under the lock
     article.status = "draft"
     article.hidden_at = utcnow()
     article.hidden_reason = reason
     article.hidden_by_action_id = action.id
     keep_lists_in_step(article, before)
+    return True
 
 
 def _restore_article(article):
+    """Show a hidden article again (no commit). False when it was deleted meanwhile."""
     if not lock_article_to_edit(article.id):  # two moderators at once: the second waits
-        gone()
+        return False
     before = published_counts.stored(article.id)  # and finds it published already
+    db.session.expire(article, ["tags"])  # as its author may have saved them meanwhile
     article.status = "published"
     article.hidden_at, article.hidden_reason, article.hidden_by_action_id = None, "", None
     keep_lists_in_step(article, before)
+    return True
 
 
 def hide(moderator, kind, target, reason):
@@ -135,7 +140,8 @@ def hide(moderator, kind, target, reason):
                                         "nobody else sees a draft.")
     entry = _log(moderator, "hide", kind, target, reason)
     if kind == "article":
-        _hide_article(target, reason, entry)
+        if not _hide_article(target, reason, entry):
+            gone()
     else:
         target.hidden_at, target.hidden_reason = utcnow(), reason
         target.hidden_by_action_id = entry.id
@@ -150,7 +156,8 @@ def restore(moderator, kind, target, reason="Restored after a second look."):
         raise ModerationError("reason", "This is not hidden.")
     _log(moderator, "restore", kind, target, _reason(reason))
     if kind == "article":
-        _restore_article(target)
+        if not _restore_article(target):
+            gone()
     else:
         target.hidden_at, target.hidden_reason, target.hidden_by_action_id = None, "", None
     db.session.commit()
@@ -221,8 +228,9 @@ def remove_as_spam(moderator, member, reason="Spam."):
         select(Article).where(Article.author_id == member.id, Article.status == "published")
         .order_by(Article.id)
     ):
-        _hide_article(article, reason, entry)
-        resolve_reports("article", article.id, "spam")
+        # One the spammer deleted meanwhile is gone anyway: the others are hidden all the same.
+        if _hide_article(article, reason, entry):
+            resolve_reports("article", article.id, "spam")
     hidden = db.session.execute(
         update(Comment)
         .where(Comment.author_id == member.id, Comment.hidden_at.is_(None),
@@ -250,7 +258,7 @@ def undo_remove_as_spam(moderator, entry, reason="Not spam after all."):
     for article in db.session.scalars(
         select(Article).where(Article.hidden_by_action_id == entry.id).order_by(Article.id)
     ):
-        _restore_article(article)
+        _restore_article(article)  # unless its author deleted it meanwhile
     db.session.execute(
         update(Comment).where(Comment.hidden_by_action_id == entry.id)
         .values(hidden_at=None, hidden_reason="", hidden_by_action_id=None)

@@ -3,7 +3,7 @@
 The API's articlesCount of the whole site and of a tag, and the counts on the tags page,
 read one row each instead of counting index entries (a count that grew with the site:
 up to 10,000 entries a request for the API). So every change of what is published
-moves them, in the same transaction as the change:
+moves them, as its transaction commits (below, where the counters move):
 
 - a save, publishing or not, with its tags (blog.domain.articles);
 - a moderator hiding or restoring an article (blog.domain.moderation);
@@ -16,13 +16,26 @@ move by the difference.
 
 import functools
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, case, delete, func, insert, select, update
+from sqlalchemy import (
+    bindparam,
+    case,
+    delete,
+    event,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import Article, SiteCount, Tag, article_tags
-from .rows import upsert_adding
+from .rows import INSERTS
 
 PUBLISHED_ARTICLES = "published_articles"
 
@@ -60,12 +73,13 @@ def stored(article_id):
 
 
 def move(before, after):
-    """Count the change of one article from `before` to `after` (no commit). Nothing is
-    written when nothing published changed: a draft's save stays a draft's."""
-    deltas = Counter()
-    deltas.subtract(before.tag_ids)
-    deltas.update(after.tag_ids)
-    _add(deltas, int(after.listed) - int(before.listed))
+    """Count the change of one article from `before` to `after` (no commit; the counters
+    move as the transaction commits). Nothing is written when nothing published
+    changed: a draft's save stays a draft's."""
+    pending = _pending()
+    pending.tags.subtract(before.tag_ids)
+    pending.tags.update(after.tag_ids)
+    pending.site += int(after.listed) - int(before.listed)
 
 
 def forget_articles_of(user_id):
@@ -80,28 +94,79 @@ def forget_articles_of(user_id):
     listed = db.session.scalar(
         select(func.count()).select_from(Article)
         .where(Article.author_id == user_id, Article.status == "published"))
-    _add(Counter({tag_id: -count for tag_id, count in per_tag}), -listed)
+    pending = _pending()
+    pending.tags.subtract(dict(per_tag))
+    pending.site -= listed
 
 
-def _add(tag_deltas, site_delta):
+# --- the counters move as the transaction commits ------------------------------------
+#
+# Not where each change is made: the counter rows are locked from their UPDATE until the
+# COMMIT, and every publication shares the site's row. Taken last, after every other lock
+# of the transaction (the article's, the member's, the followers' rows its notices name),
+# they are held for a moment, and never in a cycle with those: a removal as spam that
+# hides many articles, or a publication racing a follower's account deletion, would
+# otherwise deadlock on PostgreSQL. A rollback forgets what was pending.
+
+_PENDING = "published_counts.pending"
+
+
+@dataclass
+class _Pending:
+    tags: Counter = field(default_factory=Counter)
+    site: int = 0
+
+
+def _pending():
+    return db.session.info.setdefault(_PENDING, _Pending())
+
+
+@event.listens_for(Session, "before_commit")
+def _write_pending(session):
+    pending = session.info.pop(_PENDING, None)
+    if pending is not None:
+        _add(session, pending.tags, pending.site)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_pending(session, transaction):
+    if transaction.parent is None:  # the whole transaction, committed or rolled back
+        session.info.pop(_PENDING, None)
+
+
+def _add(session, tag_deltas, site_delta):
     changed = sorted(tag_id for tag_id, delta in tag_deltas.items() if delta)
     if changed:
-        if db.session.get_bind().dialect.name != "sqlite":
+        if session.get_bind().dialect.name != "sqlite":
             # Locked in id order first: two saves sharing tags never wait for each other
             # in a circle (an UPDATE locks rows in whatever order it finds them). NO KEY
             # UPDATE, as the UPDATE's own lock: a plain FOR UPDATE would also wait for the
             # key-share locks of every uncommitted tag link (its foreign key), and two
             # saves linking the same tags deadlocked on them.
-            db.session.execute(select(Tag.id).where(Tag.id.in_(changed))
-                               .order_by(Tag.id).with_for_update(key_share=True))
+            session.execute(select(Tag.id).where(Tag.id.in_(changed))
+                            .order_by(Tag.id).with_for_update(key_share=True))
         by_id = case({tag_id: tag_deltas[tag_id] for tag_id in changed}, value=Tag.id)
-        db.session.execute(
+        session.execute(
             update(Tag).where(Tag.id.in_(changed))
             .values(articles_count=Tag.articles_count + by_id)
             .execution_options(synchronize_session=False))
-    if site_delta:
-        # Inserted if missing (an emptied table): the next write finds it.
-        upsert_adding(SiteCount, {"name": PUBLISHED_ARTICLES}, "value", site_delta)
+    if site_delta and not session.execute(
+            update(SiteCount).where(SiteCount.name == PUBLISHED_ARTICLES)
+            .values(value=SiteCount.value + site_delta)
+            .execution_options(synchronize_session=False)).rowcount:
+        # No row (an emptied table, a hand's DELETE): counted afresh, this transaction's
+        # changes included, unless another transaction put it back meanwhile.
+        session.execute(_site_row_again(session), {"delta": site_delta})
+
+
+def _site_row_again(session):
+    table = SiteCount.__table__
+    counted = select(literal(PUBLISHED_ARTICLES), func.count()).select_from(Article).where(
+        Article.status == "published")
+    statement = INSERTS[session.get_bind().dialect.name](table).from_select(
+        ["name", "value"], counted)
+    return statement.on_conflict_do_update(
+        index_elements=["name"], set_={"value": table.c.value + bindparam("delta")})
 
 
 @functools.cache
@@ -119,7 +184,12 @@ def tag_count():
 
 def recount():
     """Count every published article again, in all and per tag (no commit): after rows
-    were added without the domain (blog.seed)."""
+    were added without the domain (blog.seed), or changed by hand."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        # Until the commit no save moves a counter (they wait at their UPDATE), and the
+        # counts below see every one that did: nothing is counted twice or lost. SQLite's
+        # one writer gives the same once the UPDATE below has begun.
+        db.session.execute(text("LOCK TABLE tags, site_counts IN SHARE ROW EXCLUSIVE MODE"))
     per_tag = (select(func.count()).select_from(article_tags)
                .where(article_tags.c.tag_id == Tag.id, article_tags.c.published_at.is_not(None))
                .scalar_subquery())

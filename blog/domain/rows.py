@@ -11,7 +11,8 @@ from sqlalchemy.sql.selectable import Join
 
 from ..extensions import db
 
-_INSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
+# INSERT ... ON CONFLICT of each dialect.
+INSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
 
 
 def insert_ignoring_duplicates(model, **values):
@@ -38,20 +39,8 @@ def _insert_ignoring(dialect, model, names):
     columns = {name: model.__mapper__.attrs[name].columns[0] for name in names}
     values = {column: bindparam(f"new_{name}", type_=column.type)
               for name, column in columns.items()}
-    return (_INSERTS[dialect](model.__table__).values(values).on_conflict_do_nothing()
+    return (INSERTS[dialect](model.__table__).values(values).on_conflict_do_nothing()
             .inline().execution_options(preserve_rowcount=True))
-
-
-def upsert_adding(model, key, column, amount):
-    """Add `amount` to `column` of the row of `model` whose primary key is `key` (a dict),
-    inserting it with `amount` when it is missing: one statement, safe under concurrency
-    (the database's ON CONFLICT, which waits for a concurrent insert of the same key)."""
-    table = model.__table__
-    statement = _INSERTS[db.session.get_bind().dialect.name](table).values(
-        **key, **{column: amount})
-    db.session.execute(statement.on_conflict_do_update(
-        index_elements=list(key),
-        set_={column: table.c[column] + statement.excluded[column]}))
 
 
 def written_into_sql(name, value=None, type_=Integer):
