@@ -31,7 +31,7 @@ class Finding:
 
 def examine(app, migrations):
     """Every check, in the order a person would fix things."""
-    checks = (_secret_key, _database, _smtp, _outbox, _disk, _storages)
+    checks = (_secret_key, _database, _smtp, _outbox, _counts, _disk, _storages)
     findings = []
     for check in checks:
         try:
@@ -113,6 +113,20 @@ def _outbox(app, migrations):
                       "and SMTP reachable? flask --app blog send-mail sends them now.")
     elif not failed:
         yield Finding(OK, "outbox", f"{waiting} email(s) waiting")
+
+
+def _counts(app, migrations):
+    from .domain import published_counts
+
+    wrong = published_counts.drift()
+    if wrong:
+        what, kept, counted = wrong[0]
+        yield Finding(WARN, "published counts",
+                      f"{len(wrong)} differ from the articles ({what}: {kept} kept, "
+                      f"{counted} counted)", "Rows changed by hand, or by a server process "
+                      "older than the migration? flask --app blog recount counts them again.")
+    else:
+        yield Finding(OK, "published counts", "match the articles")
 
 
 def _disk(app, migrations):

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from blog.extensions import db
-from blog.models import OutboxEmail, utcnow
+from blog.models import OutboxEmail, article_tags, utcnow
 from server_helpers import free_port
 
 
@@ -27,7 +27,7 @@ def test_a_healthy_site_says_all_good(make_app, smtp):
     assert result.exit_code == 0, result.output
     assert result.output.rstrip().endswith("All good.")
     for check in ("ok    secret key", "ok    database", "ok    email", "ok    outbox",
-                  "ok    disk", "ok    rate limits", "ok    page cache"):
+                  "ok    published counts", "ok    disk", "ok    rate limits", "ok    page cache"):
         assert check in lines, (check, result.output)
     assert "migrations at 0" in lines["ok    database"]
 
@@ -45,6 +45,22 @@ def test_each_problem_is_named_with_what_to_do(make_app):
     assert "Redis does not answer" in lines["FAIL  rate limits"]
     assert "3 problem(s) to fix." in result.output
     assert app.config["SECRET_KEY"] not in result.output  # never the secret itself
+
+
+def test_counts_changed_by_hand_are_a_warning_that_says_recount(
+        make_app, make_member, make_article):
+    app = make_app()
+    with app.app_context():
+        make_article(author=make_member("author"), title="Counted", tags="python")
+        db.session.execute(article_tags.delete())  # by hand: the tag's count is now wrong
+        db.session.commit()
+        result, lines = doctor(app)
+        assert "1 differ from the articles (#python: 1 kept, 0 counted)" in lines[
+            "WARN  published counts"]
+        assert "flask --app blog recount counts them again" in result.output
+        app.test_cli_runner().invoke(args=["recount"])
+        _, lines = doctor(app)
+    assert "ok    published counts" in lines
 
 
 def test_mail_waiting_too_long_is_a_warning(make_app):

@@ -199,3 +199,21 @@ def recount():
                                .where(Article.status == "published"))
     db.session.execute(delete(SiteCount).where(SiteCount.name == PUBLISHED_ARTICLES))
     db.session.execute(insert(SiteCount).values(name=PUBLISHED_ARTICLES, value=listed))
+
+
+def drift():
+    """Where the counters and the rows disagree: [(what, kept, counted)], the whole site's
+    first, then tags by name; empty when all is true. It counts every published article:
+    for `flask doctor`, never for a page."""
+    counted = dict(db.session.execute(
+        select(article_tags.c.tag_id, func.count())
+        .where(article_tags.c.published_at.is_not(None)).group_by(article_tags.c.tag_id)).all())
+    kept_site = db.session.scalar(site_count())
+    counted_site = db.session.scalar(select(func.count()).select_from(Article)
+                                     .where(Article.status == "published"))
+    wrong = [("all articles", kept_site, counted_site)] if kept_site != counted_site else []
+    for tag_id, name, kept in db.session.execute(
+            select(Tag.id, Tag.name, Tag.articles_count).order_by(Tag.name)):
+        if kept != counted.get(tag_id, 0):
+            wrong.append((f"#{name}", kept, counted.get(tag_id, 0)))
+    return wrong
