@@ -267,3 +267,17 @@ def test_a_follower_gets_the_flag_changed_and_nothing_a_member_wrote(api, talk):
     assert [(c["body"], c["author"]["following"]) for c in found] == [
         ("First thoughts", True), ("A reply", False), (spelled, True)]
     assert {c["author"]["bio"] for c in found if c["author"]["username"] == "talker"} == {spelled}
+
+
+@pytest.mark.parametrize("page_cache", [True, False], ids=["kept", "page cache off"])
+def test_the_list_is_written_as_jsonify_writes_an_answer(make_app, talk, page_cache):
+    """Byte for byte: sorted keys, no spaces, everything outside ASCII escaped."""
+    from flask import jsonify
+
+    comments.add_comment(talk.ben, talk.article, 'Ça « marche » \\ "quoted" 🚀\n\ttab</script>')
+    app = make_app(PAGE_CACHE=page_cache)
+    text = ApiClient(app.test_client()).get(talk.url, token=talk.tokens["ann"]).get_data(
+        as_text=True)
+    with app.app_context():
+        assert text == jsonify(json.loads(text)).get_data(as_text=True)
+    assert "\\u00c7a" in text and "\\ud83d\\ude80" in text

@@ -15,6 +15,8 @@ it. With the page cache off, nothing is kept: each comment shown is encoded once
 its reader.
 """
 
+import functools
+import json
 import time
 from typing import NamedTuple
 
@@ -95,5 +97,14 @@ def _followed(text):
 
 
 def _json(data):
-    # As jsonify() writes it outside debug mode: sorted keys, no spaces.
-    return current_app.json.dumps(data, separators=(",", ":"))
+    # As jsonify() writes it outside debug mode: sorted keys, no spaces. With one encoder
+    # made for the app's settings: app.json.dumps() made one for each comment, a third of
+    # the cost of encoding a comment.
+    return _encoder(current_app.json.ensure_ascii, current_app.json.sort_keys).encode(data)
+
+
+@functools.cache
+def _encoder(ensure_ascii, sort_keys):
+    # Our comments hold strings, numbers, booleans and None: no `default` is ever asked.
+    return json.JSONEncoder(ensure_ascii=ensure_ascii, sort_keys=sort_keys,
+                            separators=(",", ":"))
