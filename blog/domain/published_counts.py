@@ -118,7 +118,12 @@ class _Pending:
 
 
 def _pending():
-    return db.session.info.setdefault(_PENDING, _Pending())
+    session = db.session()
+    # Counted at the top level of a transaction, after a lock or a flush began it: a
+    # SAVEPOINT's release would write them early, and its rollback would not forget them.
+    if not session.in_transaction() or session.in_nested_transaction():
+        raise RuntimeError("published counts move inside a transaction, outside savepoints")
+    return session.info.setdefault(_PENDING, _Pending())
 
 
 @event.listens_for(Session, "before_commit")
@@ -186,10 +191,12 @@ def recount():
     """Count every published article again, in all and per tag (no commit): after rows
     were added without the domain (blog.seed), or changed by hand."""
     if db.session.get_bind().dialect.name != "sqlite":
-        # Until the commit no save moves a counter (they wait at their UPDATE), and the
-        # counts below see every one that did: nothing is counted twice or lost. SQLite's
-        # one writer gives the same once the UPDATE below has begun.
-        db.session.execute(text("LOCK TABLE tags, site_counts IN SHARE ROW EXCLUSIVE MODE"))
+        # Until the commit no save moves a counter (they wait, at their lock of a tag or
+        # at their UPDATE), and the counts below see every one that did: nothing is
+        # counted twice or lost. EXCLUSIVE: it waits for the row locks a writer took
+        # already (FOR NO KEY UPDATE) too, rather than meeting them half way. SQLite's one
+        # writer gives the same once the UPDATE below has begun.
+        db.session.execute(text("LOCK TABLE tags, site_counts IN EXCLUSIVE MODE"))
     per_tag = (select(func.count()).select_from(article_tags)
                .where(article_tags.c.tag_id == Tag.id, article_tags.c.published_at.is_not(None))
                .scalar_subquery())
@@ -203,17 +210,14 @@ def recount():
 
 def drift():
     """Where the counters and the rows disagree: [(what, kept, counted)], the whole site's
-    first, then tags by name; empty when all is true. It counts every published article:
-    for `flask doctor`, never for a page."""
-    counted = dict(db.session.execute(
-        select(article_tags.c.tag_id, func.count())
-        .where(article_tags.c.published_at.is_not(None)).group_by(article_tags.c.tag_id)).all())
-    kept_site = db.session.scalar(site_count())
-    counted_site = db.session.scalar(select(func.count()).select_from(Article)
-                                     .where(Article.status == "published"))
-    wrong = [("all articles", kept_site, counted_site)] if kept_site != counted_site else []
-    for tag_id, name, kept in db.session.execute(
-            select(Tag.id, Tag.name, Tag.articles_count).order_by(Tag.name)):
-        if kept != counted.get(tag_id, 0):
-            wrong.append((f"#{name}", kept, counted.get(tag_id, 0)))
-    return wrong
+    first, then tags by name; empty when all is true. One statement, so one moment of the
+    database (a publication committed midway is not taken for a wrong count). It counts
+    every published article: for `flask doctor`, never for a page."""
+    published = Article.status == "published"
+    site = select(literal("all articles"), func.coalesce(site_count().scalar_subquery(), 0),
+                  select(func.count()).select_from(Article).where(published).scalar_subquery())
+    tags = select(literal("#") + Tag.name, Tag.articles_count,
+                  select(func.count()).select_from(article_tags)
+                  .where(article_tags.c.tag_id == Tag.id, article_tags.c.published_at.is_not(None))
+                  .scalar_subquery())
+    return [tuple(row) for row in db.session.execute(site.union_all(tags)) if row[1] != row[2]]
