@@ -26,11 +26,11 @@ FOLLOWED_SHOWN = 200
 
 @dataclass
 class TagDirectory:
-    """A page of the tag list: the tags, their article counts and which the reader follows."""
+    """A page of the tag list: the tags (each with its articles_count) and which the
+    reader follows."""
 
     sort: str
     page: listing.Page
-    counts: dict = field(default_factory=dict)
     followed_ids: set = field(default_factory=set)
 
 
@@ -66,9 +66,7 @@ def directory(sort, number, reader):
     sort = sort if sort in SORTS else SORTS[0]
     page = listing.paginate(_ordered(sort), listing.page_number(number), PER_PAGE)
     ids = [tag.id for tag in page.items]
-    return TagDirectory(sort=sort, page=page,
-                        counts={tag.id: tag.articles_count for tag in page.items},
-                        followed_ids=followed_among(reader, ids))
+    return TagDirectory(sort=sort, page=page, followed_ids=followed_among(reader, ids))
 
 
 def followed_among(reader, tag_ids):
